@@ -1,0 +1,303 @@
+package dev.mxspec.generator.parse;
+
+import dev.mxspec.generator.model.Api;
+import dev.mxspec.generator.model.ApiKind;
+import dev.mxspec.generator.model.Diagnostic;
+import dev.mxspec.generator.model.EndpointGroup;
+import dev.mxspec.generator.model.Example;
+import dev.mxspec.generator.model.Field;
+import dev.mxspec.generator.model.Operation;
+import dev.mxspec.generator.model.Operation.Body;
+import dev.mxspec.generator.model.Operation.Response;
+import dev.mxspec.generator.model.Operation.Security;
+import dev.mxspec.generator.model.TypeRef;
+import dev.mxspec.generator.model.VersionInfo;
+import dev.mxspec.generator.parse.TypeRegistry.Context;
+import dev.mxspec.generator.parse.YamlNode.YList;
+import dev.mxspec.generator.parse.YamlNode.YMap;
+import dev.mxspec.generator.parse.YamlNode.YScalar;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/** Reads the Swagger 2.0 files of one API folder into endpoint groups. */
+final class ApiReader {
+
+    private static final List<String> METHODS = List.of("get", "put", "post", "delete", "patch", "head", "options");
+    private static final Set<String> FILE_KEYS = Set.of(
+            "swagger", "info", "host", "schemes", "basePath", "consumes", "produces", "securityDefinitions", "paths",
+            "security", "tags", "definitions");
+    private static final Set<String> OPERATION_KEYS = Set.of(
+            "summary", "description", "operationId", "security", "parameters", "responses", "tags", "deprecated",
+            "x-addedInMatrixVersion", "x-changedInMatrixVersion", "consumes", "produces");
+    /** Parameter keys that are about the parameter, not its value's schema. */
+    private static final Set<String> PARAMETER_KEYS = Set.of("name", "in", "required", "x-example", "collectionFormat",
+            "allowEmptyValue", "schema");
+
+    private final SpecFiles files;
+    private final SchemaFlattener schemas;
+    private final TypeRegistry types;
+    private final ExampleReader examples;
+    private final Consumer<Diagnostic> diagnostics;
+
+    ApiReader(SpecFiles files, SchemaFlattener schemas, TypeRegistry types, ExampleReader examples, Consumer<Diagnostic> diagnostics) {
+        this.files = files;
+        this.schemas = schemas;
+        this.types = types;
+        this.examples = examples;
+        this.diagnostics = diagnostics;
+    }
+
+    Api read(ApiKind kind, List<Path> yamlFiles) {
+        List<EndpointGroup> groups = new ArrayList<>();
+        for (Path file : yamlFiles) {
+            groups.add(group(file));
+        }
+        groups.sort(Comparator.comparing(EndpointGroup::name));
+        return new Api(kind, groups);
+    }
+
+    private EndpointGroup group(Path file) {
+        YamlNode root = files.load(file);
+        String name = stem(file);
+        if (!(root instanceof YMap doc)) {
+            throw new SpecException(file, root.source().line(), "expected a Swagger 2.0 document (a mapping), found " + root.kind());
+        }
+        if (!doc.string("swagger").map("2.0"::equals).orElse(false)) {
+            diagnostics.accept(Diagnostic.error(doc.source(), "expected 'swagger: \"2.0\"'"));
+        }
+        doc.entries().forEach((key, value) -> {
+            if (!FILE_KEYS.contains(key)) {
+                diagnostics.accept(Diagnostic.warning(value.source(), "top-level key '" + key + "' is not understood; ignored"));
+            }
+        });
+        String basePath = doc.string("basePath").orElse("");
+        Map<String, Security> security = securityDefinitions(doc, file);
+        if (!doc.has("securityDefinitions")) {
+            Path common = file.getParent().resolve("definitions/security.yaml");
+            if (java.nio.file.Files.isRegularFile(common)) {
+                security = securitySchemes(files.load(common));
+            }
+        }
+        List<Operation> operations = new ArrayList<>();
+        YMap paths = doc.map("paths").orElse(null);
+        if (paths == null) {
+            diagnostics.accept(Diagnostic.error(doc.source(), "no 'paths' mapping"));
+        } else {
+            for (Map.Entry<String, YamlNode> p : paths.entries().entrySet()) {
+                if (!(p.getValue() instanceof YMap methods)) {
+                    diagnostics.accept(Diagnostic.error(p.getValue().source(), "path '" + p.getKey() + "' should map methods to operations"));
+                    continue;
+                }
+                List<YamlNode> shared = methods.list("parameters").map(YList::items).orElse(List.of());
+                for (Map.Entry<String, YamlNode> m : methods.entries().entrySet()) {
+                    if (m.getKey().equals("parameters")) {
+                        continue;
+                    }
+                    if (!METHODS.contains(m.getKey()) || !(m.getValue() instanceof YMap op)) {
+                        diagnostics.accept(Diagnostic.error(m.getValue().source(), "'" + m.getKey() + "' is not an HTTP method with an operation"));
+                        continue;
+                    }
+                    operations.add(operation(m.getKey().toUpperCase(Locale.ROOT), basePath + p.getKey(), op, shared, security));
+                }
+            }
+        }
+        operations.sort(Comparator.comparing(Operation::path).thenComparing(o -> METHODS.indexOf(o.method().toLowerCase(Locale.ROOT))));
+        String title = doc.map("info").flatMap(i -> i.string("title")).orElse(name);
+        return new EndpointGroup(name, title, operations);
+    }
+
+    private Map<String, Security> securityDefinitions(YMap doc, Path file) {
+        Map<String, Security> result = new TreeMap<>();
+        YamlNode defs = doc.get("securityDefinitions").orElse(null);
+        if (defs instanceof YMap map && map.string("$ref").isPresent()) {
+            defs = files.load(files.resolve(file, map.string("$ref").get(), map.source()));
+        }
+        return defs == null ? result : securitySchemes(defs);
+    }
+
+    private static Map<String, Security> securitySchemes(YamlNode defs) {
+        Map<String, Security> result = new TreeMap<>();
+        if (defs instanceof YMap map) {
+            map.entries().forEach((scheme, node) -> {
+                if (node instanceof YMap s) {
+                    result.put(scheme, new Security(scheme, s.string("in").orElse(""), s.string("name").orElse(""),
+                            s.string("description").orElse("").strip()));
+                }
+            });
+        }
+        return result;
+    }
+
+    private Operation operation(String method, String path, YMap op, List<YamlNode> shared, Map<String, Security> security) {
+        op.entries().forEach((key, value) -> {
+            if (!OPERATION_KEYS.contains(key)) {
+                diagnostics.accept(Diagnostic.warning(value.source(), "operation key '" + key + "' is not understood; ignored"));
+            }
+        });
+        String operationId = op.string("operationId").orElseGet(() -> {
+            diagnostics.accept(Diagnostic.error(op.source(), "operation " + method + " " + path + " has no operationId"));
+            return Names.pascal(method.toLowerCase(Locale.ROOT) + " " + path);
+        });
+        Context context = Context.of(Names.pascal(operationId));
+        List<Field> pathParams = new ArrayList<>();
+        List<Field> queryParams = new ArrayList<>();
+        List<Field> headerParams = new ArrayList<>();
+        Body body = null;
+        List<YamlNode> parameters = new ArrayList<>(shared);
+        op.list("parameters").ifPresent(l -> parameters.addAll(l.items()));
+        for (YamlNode node : parameters) {
+            if (!(node instanceof YMap param)) {
+                diagnostics.accept(Diagnostic.error(node.source(), "a parameter should be a mapping, found " + node.kind()));
+                continue;
+            }
+            String in = param.string("in").orElse("").strip();
+            String name = param.string("name").orElse("");
+            switch (in) {
+                case "body" -> body = body(param, context);
+                case "path" -> pathParams.add(parameter(param, name, context));
+                case "query" -> queryParams.add(parameter(param, name, context));
+                case "header" -> headerParams.add(parameter(param, name, context));
+                default -> diagnostics.accept(Diagnostic.error(param.source(), "parameter '" + name + "' is in '" + in
+                        + "'; expected path, query, header or body"));
+            }
+        }
+        checkPathParameters(path, pathParams, op);
+        pathParams.sort(Comparator.comparingInt(f -> path.indexOf("{" + f.name() + "}")));
+        List<Response> responses = responses(op, context);
+        Optional<Security> auth = security(op, security);
+        VersionInfo versions = new VersionInfo(
+                op.string("x-addedInMatrixVersion"),
+                op.get("x-changedInMatrixVersion").map(v -> SchemaFlattener.changedIn(v, diagnostics)).map(TreeMap::new).orElseGet(TreeMap::new),
+                op.get("deprecated").filter(YScalar.class::isInstance).map(v -> Boolean.TRUE.equals(((YScalar) v).value())).orElse(false));
+        boolean rateLimited = responses.stream().anyMatch(r -> r.status() == 429 && !r.range());
+        return new Operation(operationId, method, path, op.string("summary").orElse("").strip(),
+                op.string("description").orElse("").strip(),
+                op.list("tags").map(l -> l.items().stream().map(SchemaFlattener::text).toList()).orElse(List.of()),
+                pathParams, queryParams, headerParams, Optional.ofNullable(body), responses, auth, rateLimited, versions, op.source());
+    }
+
+    private void checkPathParameters(String path, List<Field> pathParams, YMap op) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{([^}]+)}").matcher(path);
+        List<String> inPath = new ArrayList<>();
+        while (m.find()) {
+            inPath.add(m.group(1));
+        }
+        List<String> declared = pathParams.stream().map(Field::name).toList();
+        for (String name : inPath) {
+            if (!declared.contains(name)) {
+                diagnostics.accept(Diagnostic.error(op.source(), "path segment {" + name + "} of " + path + " has no path parameter"));
+            }
+        }
+        for (Field f : pathParams) {
+            if (!inPath.contains(f.name())) {
+                diagnostics.accept(Diagnostic.error(f.source(), "path parameter '" + f.name() + "' does not appear in " + path));
+            }
+        }
+    }
+
+    private Field parameter(YMap param, String name, Context context) {
+        Map<String, YamlNode> schemaPart = new LinkedHashMap<>(param.entries());
+        PARAMETER_KEYS.forEach(schemaPart::remove);
+        RawSchema schema = schemas.flatten(new YMap(schemaPart, param.source()), files.absolute(param.source()));
+        boolean required = param.get("required").filter(YScalar.class::isInstance)
+                .map(v -> Boolean.TRUE.equals(((YScalar) v).value())).orElse(false);
+        List<Example> found = new ArrayList<>();
+        param.get("x-example").ifPresent(x -> found.add(examples.example(x)));
+        Field field = types.field(name, schema, required, context.child(name));
+        TypeRef type = name.endsWith("...")
+                ? new TypeRef.MapOf(field.type(), Optional.empty(), Optional.of(name))
+                : field.type();
+        List<Example> all = new ArrayList<>(field.examples());
+        all.addAll(found);
+        return new Field(name, type, required, field.description(), field.defaultValue(), all, field.versions(), param.source());
+    }
+
+    private Body body(YMap param, Context context) {
+        YamlNode schemaNode = param.get("schema").orElse(null);
+        if (schemaNode == null) {
+            diagnostics.accept(Diagnostic.error(param.source(), "body parameter without 'schema'"));
+            return new Body(param.string("name").orElse("body"), new TypeRef.AnyJson(Optional.empty()), false, "", List.of());
+        }
+        RawSchema schema = schemas.flatten(schemaNode, files.absolute(schemaNode.source()));
+        List<Example> found = new ArrayList<>();
+        if (schema.example != null) {
+            found.add(examples.example(schema.example));
+        }
+        boolean required = param.get("required").filter(YScalar.class::isInstance)
+                .map(v -> Boolean.TRUE.equals(((YScalar) v).value())).orElse(false);
+        String description = param.string("description").orElse(schema.description == null ? "" : schema.description).strip();
+        return new Body(param.string("name").orElse("body"), types.type(schema, context.child("Request")), required, description, found);
+    }
+
+    private List<Response> responses(YMap op, Context context) {
+        List<Response> result = new ArrayList<>();
+        YMap responses = op.map("responses").orElse(null);
+        if (responses == null) {
+            diagnostics.accept(Diagnostic.error(op.source(), "operation without 'responses'"));
+            return result;
+        }
+        for (Map.Entry<String, YamlNode> e : responses.entries().entrySet()) {
+            String code = e.getKey();
+            boolean range = code.matches("[1-5]xx|[1-5]XX");
+            if (!range && !code.matches("[1-5][0-9][0-9]")) {
+                diagnostics.accept(Diagnostic.error(e.getValue().source(), "response '" + code + "' is not an HTTP status or range such as 4xx"));
+                continue;
+            }
+            int status = range ? (code.charAt(0) - '0') * 100 : Integer.parseInt(code);
+            if (!(e.getValue() instanceof YMap r)) {
+                diagnostics.accept(Diagnostic.error(e.getValue().source(), "response " + status + " should be a mapping"));
+                continue;
+            }
+            Optional<TypeRef> type = r.get("schema").map(s -> types.type(
+                    schemas.flatten(s, files.absolute(s.source())), context.child(Names.response(status))));
+            List<Field> headers = new ArrayList<>();
+            r.map("headers").ifPresent(h -> h.entries().forEach((name, node) -> {
+                if (node instanceof YMap header) {
+                    headers.add(types.field(name, schemas.flatten(header, files.absolute(header.source())), false,
+                            context.child(Names.response(status) + " " + name)));
+                }
+            }));
+            List<Example> found = new ArrayList<>();
+            r.map("examples").ifPresent(ex -> ex.entries().forEach((mime, value) -> found.add(examples.example(value))));
+            result.add(new Response(status, range, r.string("description").orElse("").strip(), type, headers, found));
+        }
+        result.sort(Comparator.comparingInt(Response::status).thenComparing(Response::range));
+        return result;
+    }
+
+    private Optional<Security> security(YMap op, Map<String, Security> definitions) {
+        YList list = op.list("security").orElse(null);
+        if (list == null) {
+            return Optional.empty();
+        }
+        for (YamlNode item : list.items()) {
+            if (item instanceof YMap requirement) {
+                for (String scheme : requirement.entries().keySet()) {
+                    Security s = definitions.get(scheme);
+                    if (s == null) {
+                        diagnostics.accept(Diagnostic.warning(item.source(), "security scheme '" + scheme
+                                + "' is not defined for this file; the operation needs authentication of an unknown form"));
+                        return Optional.of(new Security(scheme, "", "", ""));
+                    }
+                    return Optional.of(s);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String stem(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
+    }
+}

@@ -1,0 +1,228 @@
+package dev.mxspec.generator.parse;
+
+import dev.mxspec.generator.model.Diagnostic;
+import dev.mxspec.generator.model.Example;
+import dev.mxspec.generator.model.Field;
+import dev.mxspec.generator.model.NamedType;
+import dev.mxspec.generator.model.NamedType.EnumType;
+import dev.mxspec.generator.model.NamedType.ObjectType;
+import dev.mxspec.generator.model.SourceRef;
+import dev.mxspec.generator.model.TypeRef;
+import dev.mxspec.generator.model.VersionInfo;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * Turns flattened schemas into type references, collecting the named types (objects with fields,
+ * string enums) on the way. Identical shapes with the same name are one type. Names are settled at
+ * the end by {@link TypeNamer}, once every use is known; until then named types carry provisional ids.
+ */
+final class TypeRegistry {
+
+    /** Where a schema is used, which gives its name when it has no title or file of its own. */
+    record Context(String name, boolean forceName) {
+        static Context of(String name) {
+            return new Context(name, false);
+        }
+
+        Context child(String part) {
+            return of(name + Names.pascal(part));
+        }
+    }
+
+    /** A named type before its final name is known. */
+    record Candidate(String id, String baseName, String contextName, boolean definition, NamedType type) {}
+
+    private record FieldShape(String name, TypeRef type, boolean required) {}
+
+    private record ObjectShape(String baseName, List<FieldShape> fields, Optional<TypeRef> additional) {}
+
+    private record EnumShape(String baseName, List<String> values) {}
+
+    private static final String ID_PREFIX = "\u0000";
+
+    private final ExampleReader examples;
+    private final Consumer<Diagnostic> diagnostics;
+    private final Map<Object, String> idsByShape = new HashMap<>();
+    private final Map<String, Candidate> candidates = new LinkedHashMap<>();
+
+    TypeRegistry(ExampleReader examples, Consumer<Diagnostic> diagnostics) {
+        this.examples = examples;
+        this.diagnostics = diagnostics;
+    }
+
+    Map<String, Candidate> candidates() {
+        return candidates;
+    }
+
+    static boolean isProvisional(String name) {
+        return name.startsWith(ID_PREFIX);
+    }
+
+    /** The type of a schema used at {@code context}. */
+    TypeRef type(RawSchema s, Context context) {
+        if (!s.oneOf.isEmpty()) {
+            List<TypeRef> options = new ArrayList<>();
+            for (RawSchema option : s.oneOf) {
+                options.add(type(option, context));
+            }
+            return new TypeRef.OneOf(options);
+        }
+        List<String> types = s.types;
+        if (types.size() > 1) {
+            List<String> nonNull = types.stream().filter(t -> !t.equals("null")).toList();
+            List<TypeRef> options = new ArrayList<>();
+            for (String t : nonNull) {
+                RawSchema single = s.copy();
+                single.types = List.of(t);
+                options.add(type(single, context));
+            }
+            TypeRef base = options.size() == 1 ? options.getFirst() : new TypeRef.OneOf(options);
+            return nonNull.size() < types.size() ? new TypeRef.Nullable(base) : base;
+        }
+        String type = types.isEmpty() ? null : types.getFirst();
+        if (type == null) {
+            if (s.isObjectLike()) {
+                type = "object";
+            } else if (!s.enumValues.isEmpty()) {
+                type = "string";
+            } else if (s.items != null || !s.tupleItems.isEmpty()) {
+                type = "array";
+            } else {
+                return new TypeRef.AnyJson(Optional.empty());
+            }
+        }
+        return switch (type) {
+            case "string" -> string(s, context);
+            case "integer" -> new TypeRef.Primitive(TypeRef.PrimitiveKind.INTEGER, Optional.ofNullable(s.format));
+            case "number" -> new TypeRef.Primitive(TypeRef.PrimitiveKind.NUMBER, Optional.ofNullable(s.format));
+            case "boolean" -> new TypeRef.Primitive(TypeRef.PrimitiveKind.BOOLEAN, Optional.empty());
+            case "file" -> new TypeRef.Binary();
+            case "array" -> {
+                if (!s.tupleItems.isEmpty()) {
+                    List<TypeRef> positions = new ArrayList<>();
+                    s.tupleItems.forEach(item -> positions.add(type(item, context)));
+                    yield new TypeRef.Tuple(positions);
+                }
+                if (s.items == null) {
+                    diagnostics.accept(Diagnostic.warning(s.source, "array without 'items': items read as any JSON"));
+                    yield new TypeRef.ArrayOf(new TypeRef.AnyJson(Optional.empty()));
+                }
+                yield new TypeRef.ArrayOf(type(s.items, context));
+            }
+            case "object" -> object(s, context);
+            default -> {
+                diagnostics.accept(Diagnostic.error(s.source, "type '" + type + "' is not a JSON schema type; read as any JSON"));
+                yield new TypeRef.AnyJson(Optional.empty());
+            }
+        };
+    }
+
+    private TypeRef string(RawSchema s, Context context) {
+        if (s.enumValues.size() == 1) {
+            return new TypeRef.Literal(s.enumValues.getFirst());
+        }
+        if (s.enumValues.isEmpty()) {
+            return new TypeRef.Primitive(TypeRef.PrimitiveKind.STRING, Optional.ofNullable(s.format));
+        }
+        String baseName = baseName(s, context);
+        EnumShape shape = new EnumShape(baseName, s.enumValues);
+        String id = idsByShape.get(shape);
+        if (id == null) {
+            id = ID_PREFIX + candidates.size();
+            idsByShape.put(shape, id);
+            candidates.put(id, new Candidate(id, baseName, context.name(), s.definitionFile != null,
+                    new EnumType(id, describe(s), s.enumValues, s.source)));
+        }
+        return new TypeRef.Named(id);
+    }
+
+    private TypeRef object(RawSchema s, Context context) {
+        if (s.properties.isEmpty()) {
+            if (s.additionalProperties != null) {
+                return new TypeRef.MapOf(type(s.additionalProperties, context), Optional.empty(),
+                        Optional.ofNullable(s.additionalProperties.keyName));
+            }
+            if (s.patternProperties.size() == 1) {
+                Map.Entry<String, RawSchema> only = s.patternProperties.entrySet().iterator().next();
+                return new TypeRef.MapOf(type(only.getValue(), context), Optional.of(only.getKey()),
+                        Optional.ofNullable(only.getValue().keyName));
+            }
+            if (s.patternProperties.size() > 1) {
+                diagnostics.accept(Diagnostic.error(s.source, "several patternProperties on one object; read as a JSON object"));
+            }
+            return TypeRef.anyObject();
+        }
+        if (!s.patternProperties.isEmpty()) {
+            diagnostics.accept(Diagnostic.error(s.source, "patternProperties beside properties; the patterns are not modelled"));
+        }
+        String baseName = baseName(s, context);
+        Context inner = Context.of(baseName);
+        List<Field> fields = new ArrayList<>();
+        for (Map.Entry<String, RawSchema> p : s.properties.entrySet()) {
+            fields.add(field(p.getKey(), p.getValue(), s.required.contains(p.getKey()), inner.child(p.getKey())));
+        }
+        for (String name : s.required) {
+            if (!s.properties.containsKey(name)) {
+                diagnostics.accept(Diagnostic.warning(s.source, "required property '" + name + "' is not declared"));
+            }
+        }
+        Optional<TypeRef> additional = s.additionalProperties == null
+                ? Optional.empty()
+                : Optional.of(type(s.additionalProperties, inner.child("Value")));
+        ObjectShape shape = new ObjectShape(baseName,
+                fields.stream().map(f -> new FieldShape(f.name(), f.type(), f.required())).toList(), additional);
+        String id = idsByShape.get(shape);
+        if (id == null) {
+            id = ID_PREFIX + candidates.size();
+            idsByShape.put(shape, id);
+            candidates.put(id, new Candidate(id, baseName, context.name(), s.definitionFile != null,
+                    new ObjectType(id, Optional.ofNullable(s.title), describe(s), fields, additional, versions(s), s.source)));
+        }
+        return new TypeRef.Named(id);
+    }
+
+    /** A property or parameter. */
+    Field field(String name, RawSchema s, boolean required, Context context) {
+        List<Example> found = new ArrayList<>();
+        if (s.example != null) {
+            found.add(examples.example(s.example));
+        }
+        Optional<String> defaultValue = s.defaultValue == null
+                ? Optional.empty()
+                : Optional.of(examples.example(s.defaultValue).json());
+        return new Field(name, type(s, context), required, describe(s), defaultValue, found, versions(s), s.source);
+    }
+
+    static VersionInfo versions(RawSchema s) {
+        return new VersionInfo(Optional.ofNullable(s.addedIn), new TreeMap<>(s.changedIn), s.deprecated);
+    }
+
+    private static String describe(RawSchema s) {
+        return s.description == null ? "" : s.description.strip();
+    }
+
+    private static String baseName(RawSchema s, Context context) {
+        if (context.forceName()) {
+            return context.name();
+        }
+        if (s.title != null && !s.title.isBlank()) {
+            return Names.pascal(s.title);
+        }
+        if (s.definitionFile != null) {
+            return Names.fileName(s.definitionFile);
+        }
+        return context.name();
+    }
+
+    /** Source of a candidate, for messages. */
+    static SourceRef source(Candidate c) {
+        return c.type().source();
+    }
+}
