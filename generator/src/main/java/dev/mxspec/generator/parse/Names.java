@@ -16,6 +16,8 @@ final class Names {
             Map.entry(413, "PayloadTooLarge"), Map.entry(415, "UnsupportedMediaType"), Map.entry(429, "TooManyRequests"),
             Map.entry(500, "InternalServerError"), Map.entry(502, "BadGateway"), Map.entry(504, "GatewayTimeout"));
 
+    private static final String[] DIGITS = {"Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine"};
+
     private Names() {}
 
     /** {@code "Read Marker Location Event"} to {@code ReadMarkerLocationEvent}, {@code openid_token} to {@code OpenidToken}. */
@@ -27,8 +29,13 @@ final class Names {
         if (out.isEmpty()) {
             return "Unnamed";
         }
-        if (!Character.isJavaIdentifierStart(out.charAt(0))) {
-            out.insert(0, 'T');
+        if (Character.isDigit(out.charAt(0))) {
+            // "3pid" reads "ThreePid": a Java name cannot start with a digit.
+            int digit = out.charAt(0) - '0';
+            String rest = out.substring(1);
+            out.setLength(0);
+            out.append(DIGITS[digit]);
+            out.append(rest.isEmpty() ? "" : Character.toUpperCase(rest.charAt(0)) + rest.substring(1));
         }
         return out.toString();
     }
