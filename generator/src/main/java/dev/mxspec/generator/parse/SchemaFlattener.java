@@ -103,7 +103,25 @@ final class SchemaFlattener {
                 case "$ref", "allOf" -> { }
                 case "title" -> s.title = text(value);
                 case "description" -> s.description = text(value);
-                case "type" -> s.types = types(value);
+                case "type" -> {
+                    if (value instanceof YList list && list.items().stream().anyMatch(YMap.class::isInstance)) {
+                        // JSON schema draft 3 allowed schemas inside 'type': read as oneOf.
+                        diagnostics.accept(Diagnostic.warning(value.source(), "schema inside 'type' (JSON schema draft 3); read as oneOf"));
+                        List<RawSchema> options = new ArrayList<>();
+                        for (YamlNode item : list.items()) {
+                            if (item instanceof YMap) {
+                                options.add(flatten(item, file));
+                            } else {
+                                RawSchema simple = new RawSchema(item.source());
+                                simple.types = List.of(text(item));
+                                options.add(simple);
+                            }
+                        }
+                        s.oneOf = options;
+                    } else {
+                        s.types = types(value);
+                    }
+                }
                 case "format" -> s.format = text(value);
                 case "properties" -> {
                     if (value instanceof YMap props) {
