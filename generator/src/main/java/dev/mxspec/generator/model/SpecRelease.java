@@ -14,7 +14,8 @@ import java.util.TreeMap;
  * @param apis the APIs present, in {@link ApiKind} order
  * @param events event schemas sorted by file name
  * @param types every named type by name
- * @param sharedExamples examples of shared schemas (core event shapes, stripped state lists)
+ * @param sharedExamples examples of schemas that are not an event, field or body: core event shapes,
+ *     stripped state lists, array items, map values, response schemas
  * @param diagnostics sorted by file and line
  */
 public record SpecRelease(

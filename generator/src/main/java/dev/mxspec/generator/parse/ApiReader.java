@@ -231,6 +231,7 @@ final class ApiReader {
         List<Example> found = new ArrayList<>();
         if (schema.example != null) {
             found.add(examples.example(schema.example));
+            types.taken(schema.example);
         }
         boolean required = param.get("required").filter(YScalar.class::isInstance)
                 .map(v -> Boolean.TRUE.equals(((YScalar) v).value())).orElse(false);

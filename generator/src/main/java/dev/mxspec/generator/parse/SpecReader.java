@@ -55,6 +55,7 @@ public final class SpecReader {
         List<EventSchema> events = new EventReader(files, schemas, types, examples, diagnostics::add)
                 .read(schemaDir, exampleDir, list(schemaDir, ".yaml", false), exampleFiles(exampleDir), shared);
 
+        shared.addAll(types.otherExamples());
         Map<String, String> names = TypeNamer.names(types.candidates().values(), diagnostics::add);
         ModelRenamer renamer = new ModelRenamer(names);
         java.util.SortedMap<String, NamedType> named = new TreeMap<>();

@@ -8,6 +8,7 @@ import dev.mxspec.generator.model.NamedType.EnumType;
 import dev.mxspec.generator.model.NamedType.ObjectType;
 import dev.mxspec.generator.model.SourceRef;
 import dev.mxspec.generator.model.TypeRef;
+import dev.mxspec.generator.model.TypedExample;
 import dev.mxspec.generator.model.VersionInfo;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,6 +52,9 @@ final class TypeRegistry {
     private final Consumer<Diagnostic> diagnostics;
     private final Map<Object, String> idsByShape = new HashMap<>();
     private final Map<String, Candidate> candidates = new LinkedHashMap<>();
+    /** Examples written on schemas, by where they are written; those of fields and bodies are taken out. */
+    private final Map<SourceRef, TypedExample> schemaExamples = new LinkedHashMap<>();
+    private final java.util.Set<SourceRef> fieldExamples = new java.util.HashSet<>();
 
     TypeRegistry(ExampleReader examples, Consumer<Diagnostic> diagnostics) {
         this.examples = examples;
@@ -67,6 +71,24 @@ final class TypeRegistry {
 
     /** The type of a schema used at {@code context}. */
     TypeRef type(RawSchema s, Context context) {
+        TypeRef type = convert(s, context);
+        if (s.example != null && !schemaExamples.containsKey(s.example.source())) {
+            schemaExamples.put(s.example.source(), new TypedExample(type, examples.example(s.example)));
+        }
+        return type;
+    }
+
+    /** Marks an example as shown on a field or body, where the model keeps it. */
+    void taken(YamlNode example) {
+        fieldExamples.add(example.source());
+    }
+
+    /** Examples written on schemas that are neither fields nor bodies (array items, map values, responses). */
+    List<TypedExample> otherExamples() {
+        return schemaExamples.values().stream().filter(e -> !fieldExamples.contains(e.example().source())).toList();
+    }
+
+    private TypeRef convert(RawSchema s, Context context) {
         if (!s.oneOf.isEmpty()) {
             List<TypeRef> options = new ArrayList<>();
             for (RawSchema option : s.oneOf) {
@@ -193,6 +215,7 @@ final class TypeRegistry {
         List<Example> found = new ArrayList<>();
         if (s.example != null) {
             found.add(examples.example(s.example));
+            taken(s.example);
         }
         Optional<String> defaultValue = s.defaultValue == null
                 ? Optional.empty()

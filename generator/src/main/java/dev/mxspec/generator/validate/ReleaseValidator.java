@@ -71,7 +71,7 @@ public final class ReleaseValidator {
             event.examples().forEach(e -> check(e, new TypeRef.Named(event.typeName()), "example of event " + event.file(), false));
         }
         for (TypedExample shared : release.sharedExamples()) {
-            check(shared.example(), shared.type(), "example " + shared.example().source().file(), false);
+            check(shared.example(), shared.type(), "example of " + shared.type().display(), false);
         }
     }
 

@@ -30,7 +30,7 @@ class DescribeCommandTest {
         assertThat(json.get("types").get("total").asInt()).isEqualTo(SpecSources.model("v1.7").types().size());
         assertThat(json.get("events").get("total").asInt()).isEqualTo(69);
         assertThat(json.get("diagnostics").isArray()).isTrue();
-        assertThat(json.get("diagnostics").size()).isEqualTo(SpecSources.model("v1.7").diagnostics().size() + 6);
+        assertThat(json.get("diagnostics").size()).isEqualTo(SpecSources.model("v1.7").diagnostics().size() + 9);
     }
 
     @Test

@@ -48,11 +48,14 @@ class ExampleValidationTest {
         ExampleCheck check = ReleaseValidator.validate(SpecSources.model("v1.7"), Errata.none());
 
         assertThat(check.unexpected()).extracting(m -> m.source().toString()).containsExactly(
+                "api/application-service/definitions/protocol_metadata.yaml:18",
                 "api/client-server/list_public_rooms.yaml:225",
                 "api/client-server/old_sync.yaml:128",
                 "api/client-server/peeking_events.yaml:70",
                 "api/client-server/pushrules.yaml:513",
                 "api/identity/v2_terms.yaml:140",
+                "api/server-server/definitions/keys.yaml:36",
+                "api/server-server/definitions/keys.yaml:59",
                 "api/server-server/public_rooms.yaml:137");
     }
 }
