@@ -118,6 +118,11 @@ class ModelFidelityTest {
         assertThat(prevContent.versions().changedIn()).containsOnlyKeys("1.2");
         assertThat(prevContent.versions().changedIn().get("1.2")).startsWith("Previously, this field was specified at the top level");
 
+        Operation download = op("GET", "/_matrix/media/v3/download/{serverName}/{mediaId}");
+        assertThat(download.queryParams()).filteredOn(f -> f.name().equals("timeout_ms"))
+                .singleElement().satisfies(f -> assertThat(f.versions().addedIn()).contains("1.7"));
+        assertThat(object("BanRequest").field("reason")).map(f -> f.versions().addedIn()).contains(Optional.of("1.1"));
+
         assertThat(op("GET", "/_matrix/client/v3/initialSync").versions().deprecated()).isTrue();
         assertThat(v17.operations().stream().filter(o -> o.versions().deprecated()).map(Operation::key).sorted().toList())
                 .containsExactly(
