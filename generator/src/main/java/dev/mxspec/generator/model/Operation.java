@@ -13,6 +13,8 @@ import java.util.Optional;
  * @param summary one-line summary
  * @param description longer description
  * @param tags the spec's tags
+ * @param consumes media types of the request body (the operation's, else its file's)
+ * @param produces media types of the responses (the operation's, else its file's)
  * @param pathParams path parameters, in path order
  * @param queryParams query parameters ({@code fields...} means any further query parameters)
  * @param headerParams header parameters
@@ -30,6 +32,8 @@ public record Operation(
         String summary,
         String description,
         List<String> tags,
+        List<String> consumes,
+        List<String> produces,
         List<Field> pathParams,
         List<Field> queryParams,
         List<Field> headerParams,
@@ -42,6 +46,8 @@ public record Operation(
 
     public Operation {
         tags = List.copyOf(tags);
+        consumes = List.copyOf(consumes);
+        produces = List.copyOf(produces);
         pathParams = List.copyOf(pathParams);
         queryParams = List.copyOf(queryParams);
         headerParams = List.copyOf(headerParams);
@@ -51,6 +57,11 @@ public record Operation(
     /** {@code METHOD /path}. */
     public String key() {
         return method + " " + path;
+    }
+
+    /** Whether the request body is raw bytes rather than JSON (a media upload). */
+    public boolean binaryBody() {
+        return body.isPresent() && !consumes.isEmpty() && !consumes.contains("application/json");
     }
 
     public Optional<Response> response(int status) {

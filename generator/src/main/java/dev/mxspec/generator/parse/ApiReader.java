@@ -106,7 +106,8 @@ final class ApiReader {
                         diagnostics.accept(Diagnostic.error(m.getValue().source(), "'" + m.getKey() + "' is not an HTTP method with an operation"));
                         continue;
                     }
-                    operations.add(operation(m.getKey().toUpperCase(Locale.ROOT), basePath + p.getKey(), op, shared, security));
+                    operations.add(operation(m.getKey().toUpperCase(Locale.ROOT), basePath + p.getKey(), op, shared, security,
+                            mediaTypes(doc, op, "consumes"), mediaTypes(doc, op, "produces")));
                 }
             }
         }
@@ -137,7 +138,13 @@ final class ApiReader {
         return result;
     }
 
-    private Operation operation(String method, String path, YMap op, List<YamlNode> shared, Map<String, Security> security) {
+    private static List<String> mediaTypes(YMap doc, YMap op, String key) {
+        YList list = op.list(key).or(() -> doc.list(key)).orElse(null);
+        return list == null ? List.of() : list.items().stream().map(SchemaFlattener::text).toList();
+    }
+
+    private Operation operation(String method, String path, YMap op, List<YamlNode> shared, Map<String, Security> security,
+            List<String> consumes, List<String> produces) {
         op.entries().forEach((key, value) -> {
             if (!OPERATION_KEYS.contains(key)) {
                 diagnostics.accept(Diagnostic.warning(value.source(), "operation key '" + key + "' is not understood; ignored"));
@@ -182,7 +189,7 @@ final class ApiReader {
         return new Operation(operationId, method, path, op.string("summary").orElse("").strip(),
                 op.string("description").orElse("").strip(),
                 op.list("tags").map(l -> l.items().stream().map(SchemaFlattener::text).toList()).orElse(List.of()),
-                pathParams, queryParams, headerParams, Optional.ofNullable(body), responses, auth, rateLimited, versions, op.source());
+                consumes, produces, pathParams, queryParams, headerParams, Optional.ofNullable(body), responses, auth, rateLimited, versions, op.source());
     }
 
     private void checkPathParameters(String path, List<Field> pathParams, YMap op) {
@@ -233,6 +240,7 @@ final class ApiReader {
             found.add(examples.example(schema.example));
             types.taken(schema.example);
         }
+        param.get("x-example").ifPresent(x -> found.add(examples.example(x)));
         boolean required = param.get("required").filter(YScalar.class::isInstance)
                 .map(v -> Boolean.TRUE.equals(((YScalar) v).value())).orElse(false);
         String description = param.string("description").orElse(schema.description == null ? "" : schema.description).strip();

@@ -65,6 +65,7 @@ final class ModelRenamer {
 
     Operation operation(Operation o) {
         return new Operation(o.operationId(), o.method(), o.path(), o.summary(), o.description(), o.tags(),
+                o.consumes(), o.produces(),
                 fields(o.pathParams()), fields(o.queryParams()), fields(o.headerParams()),
                 o.body().map(b -> new Operation.Body(b.name(), type(b.type()), b.required(), b.description(), b.examples())),
                 o.responses().stream().map(r -> new Operation.Response(r.status(), r.range(), r.description(), r.type().map(this::type),
