@@ -1,0 +1,130 @@
+package dev.mxspec.runtime.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import dev.mxspec.runtime.api.MatrixException;
+import dev.mxspec.runtime.json.MatrixJson;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Parsing of path, query, header and body values into typed request fields, with the Matrix error
+ * for each way they can be wrong. Used by generated routers.
+ */
+public final class Params {
+
+    private Params() {}
+
+    public static String path(Map<String, String> params, String name) {
+        String value = params.get(name);
+        if (value == null) {
+            throw MatrixException.missingParam(name);
+        }
+        return value;
+    }
+
+    /** A query or header value converted to {@code type} (String, Long, Boolean, BigDecimal, or a generated enum). */
+    public static <T> Optional<T> query(ServerRequest request, String name, Class<T> type) {
+        return request.queryValue(name).map(v -> convert(name, v, type));
+    }
+
+    public static <T> T requiredQuery(ServerRequest request, String name, Class<T> type) {
+        return query(request, name, type).orElseThrow(() -> MatrixException.missingParam(name));
+    }
+
+    /** All values of a repeated query parameter. */
+    public static <T> List<T> queryList(ServerRequest request, String name, Class<T> type) {
+        List<T> values = new ArrayList<>();
+        for (String v : request.query().getOrDefault(name, List.of())) {
+            values.add(convert(name, v, type));
+        }
+        return values;
+    }
+
+    /** Query parameters other than the named ones (the spec's {@code fields...}). */
+    public static Map<String, String> otherQuery(ServerRequest request, Set<String> known) {
+        Map<String, String> rest = new LinkedHashMap<>();
+        request.query().forEach((k, v) -> {
+            if (!known.contains(k) && !k.equals("access_token") && !v.isEmpty()) {
+                rest.put(k, v.getFirst());
+            }
+        });
+        return rest;
+    }
+
+    public static <T> Optional<T> header(ServerRequest request, String name, Class<T> type) {
+        return request.header(name).map(v -> convert(name, v, type));
+    }
+
+    /** The JSON body as {@code type}; {@code M_NOT_JSON} when it is not JSON, {@code M_BAD_JSON} when it does not fit. */
+    public static <T> T body(ServerRequest request, JavaType type, boolean required) {
+        if (request.body().length == 0) {
+            if (required) {
+                throw MatrixException.notJson("request body is empty; expected JSON");
+            }
+            return null;
+        }
+        JsonNode tree;
+        try {
+            tree = MatrixJson.mapper().readTree(request.body());
+        } catch (java.io.IOException e) {
+            throw MatrixException.notJson("request body is not JSON");
+        }
+        if (tree == null || tree.isMissingNode()) {
+            throw MatrixException.notJson("request body is not JSON");
+        }
+        try {
+            return MatrixJson.mapper().convertValue(tree, type);
+        } catch (IllegalArgumentException e) {
+            throw MatrixException.badJson(reason(e));
+        }
+    }
+
+    public static <T> T body(ServerRequest request, Class<T> type, boolean required) {
+        return body(request, MatrixJson.mapper().constructType(type), required);
+    }
+
+    private static String reason(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ValueInstantiationException vie && vie.getCause() != null) {
+                return vie.getCause().getMessage();
+            }
+            if (t instanceof JsonProcessingException jpe) {
+                return jpe.getOriginalMessage();
+            }
+        }
+        return "request body does not fit the expected type";
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T convert(String name, String value, Class<T> type) {
+        try {
+            if (type == String.class) {
+                return (T) value;
+            }
+            if (type == Long.class) {
+                return (T) Long.valueOf(value);
+            }
+            if (type == Boolean.class) {
+                if (!value.equals("true") && !value.equals("false")) {
+                    throw MatrixException.invalidParam(name, "expected true or false, found '" + value + "'");
+                }
+                return (T) Boolean.valueOf(value);
+            }
+            if (type == java.math.BigDecimal.class) {
+                return (T) new java.math.BigDecimal(value);
+            }
+            return MatrixJson.mapper().convertValue(value, type);
+        } catch (NumberFormatException e) {
+            throw MatrixException.invalidParam(name, "expected a number, found '" + value + "'");
+        } catch (IllegalArgumentException e) {
+            throw MatrixException.invalidParam(name, "unexpected value '" + value + "'");
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.mxspec.runtime.server;
+
+import dev.mxspec.runtime.api.MatrixException;
+import dev.mxspec.runtime.json.MatrixJson;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * An HTTP response, independent of any HTTP server library.
+ *
+ * @param status HTTP status
+ * @param contentType the body's media type
+ * @param headers further headers
+ * @param body the body bytes
+ */
+public record ServerResponse(int status, String contentType, Map<String, String> headers, byte[] body) {
+
+    public static ServerResponse json(int status, Object value) {
+        return new ServerResponse(status, "application/json", Map.of(),
+                MatrixJson.write(value).getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static ServerResponse error(MatrixException e) {
+        Map<String, String> headers = e.retryAfterMs()
+                .map(ms -> Map.of("Retry-After", Long.toString(Math.max(1, (ms + 999) / 1000))))
+                .orElse(Map.of());
+        return new ServerResponse(e.status(), "application/json", headers,
+                MatrixJson.write(e.body()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static ServerResponse bytes(int status, String contentType, Map<String, String> headers, byte[] body) {
+        return new ServerResponse(status, contentType, headers, body);
+    }
+}
