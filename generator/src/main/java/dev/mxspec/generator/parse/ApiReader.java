@@ -1,5 +1,6 @@
 package dev.mxspec.generator.parse;
 
+import dev.mxspec.generator.names.Names;
 import dev.mxspec.generator.model.Api;
 import dev.mxspec.generator.model.ApiKind;
 import dev.mxspec.generator.model.Diagnostic;

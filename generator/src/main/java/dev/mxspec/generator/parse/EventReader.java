@@ -1,5 +1,6 @@
 package dev.mxspec.generator.parse;
 
+import dev.mxspec.generator.names.Names;
 import dev.mxspec.generator.model.Diagnostic;
 import dev.mxspec.generator.model.EventKind;
 import dev.mxspec.generator.model.EventSchema;

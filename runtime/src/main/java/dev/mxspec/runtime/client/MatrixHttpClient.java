@@ -65,18 +65,23 @@ public final class MatrixHttpClient {
 
     /** Sends and waits; the JSON response body is read as {@code responseType}. */
     public <T> T send(Call call, JavaType responseType) {
+        return join(this.<T>sendAsync(call, responseType));
+    }
+
+    public <T> CompletableFuture<T> sendAsync(Call call, JavaType responseType) {
+        return attempt(call, 0).thenApply(response -> MatrixHttpClient.<T>read(response.body(), responseType, call));
+    }
+
+    /** Waits for an async call, unwrapping its failure. */
+    public static <T> T join(CompletableFuture<T> future) {
         try {
-            return this.<T>sendAsync(call, responseType).join();
+            return future.join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
             throw new UncheckedIOException(new IOException(e.getCause()));
         }
-    }
-
-    public <T> CompletableFuture<T> sendAsync(Call call, JavaType responseType) {
-        return attempt(call, 0).thenApply(response -> MatrixHttpClient.<T>read(response.body(), responseType, call));
     }
 
     /** Sends and returns the raw response body (media downloads). */

@@ -29,6 +29,15 @@ public final class Params {
         return value;
     }
 
+    /** A path parameter converted to {@code type}. */
+    public static <T> T path(Map<String, String> params, String name, Class<T> type) {
+        return convert(name, path(params, name), type);
+    }
+
+    public static <T> T requiredHeader(ServerRequest request, String name, Class<T> type) {
+        return header(request, name, type).orElseThrow(() -> MatrixException.missingParam(name));
+    }
+
     /** A query or header value converted to {@code type} (String, Long, Boolean, BigDecimal, or a generated enum). */
     public static <T> Optional<T> query(ServerRequest request, String name, Class<T> type) {
         return request.queryValue(name).map(v -> convert(name, v, type));

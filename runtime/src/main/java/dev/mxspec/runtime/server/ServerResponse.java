@@ -28,6 +28,11 @@ public record ServerResponse(int status, String contentType, Map<String, String>
                 MatrixJson.write(e.body()).getBytes(StandardCharsets.UTF_8));
     }
 
+    public static ServerResponse media(int status, dev.mxspec.runtime.api.Media media) {
+        Map<String, String> headers = media.contentDisposition().map(d -> Map.of("Content-Disposition", d)).orElse(Map.of());
+        return new ServerResponse(status, media.contentType(), headers, media.bytes());
+    }
+
     public static ServerResponse bytes(int status, String contentType, Map<String, String> headers, byte[] body) {
         return new ServerResponse(status, contentType, headers, body);
     }

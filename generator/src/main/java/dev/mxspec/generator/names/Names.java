@@ -1,12 +1,12 @@
-package dev.mxspec.generator.parse;
+package dev.mxspec.generator.names;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Human type names from titles, file names, event types and places of use. */
-final class Names {
+/** Human names from titles, file names, event types, JSON names and places of use. */
+public final class Names {
 
     private static final Map<Integer, String> REASONS = Map.ofEntries(
             Map.entry(200, "Ok"), Map.entry(201, "Created"), Map.entry(202, "Accepted"), Map.entry(204, "NoContent"),
@@ -21,7 +21,7 @@ final class Names {
     private Names() {}
 
     /** {@code "Read Marker Location Event"} to {@code ReadMarkerLocationEvent}, {@code openid_token} to {@code OpenidToken}. */
-    static String pascal(String text) {
+    public static String pascal(String text) {
         StringBuilder out = new StringBuilder();
         for (String word : words(text)) {
             out.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
@@ -40,20 +40,42 @@ final class Names {
         return out.toString();
     }
 
+    /** A JSON name to a Java member name: {@code m.relates_to} to {@code mRelatesTo}. */
+    public static String camel(String text) {
+        String pascal = pascal(text);
+        int upper = 0;
+        while (upper < pascal.length() && Character.isUpperCase(pascal.charAt(upper))) {
+            upper++;
+        }
+        // "URL" -> "url", "IDServer" -> "idServer", "Foo" -> "foo"
+        int lower = upper <= 1 ? upper : upper == pascal.length() ? upper : upper - 1;
+        return pascal.substring(0, Math.max(lower, 1)).toLowerCase(Locale.ROOT) + pascal.substring(Math.max(lower, 1));
+    }
+
+    /** A value to a constant name: {@code m.read.private} to {@code M_READ_PRIVATE}. */
+    public static String constant(String text) {
+        String name = text.replaceAll("[^A-Za-z0-9]+", "_").replaceAll("([a-z0-9])([A-Z])", "$1_$2")
+                .toUpperCase(Locale.ROOT).replaceAll("^_+|_+$", "");
+        if (name.isEmpty()) {
+            return "EMPTY";
+        }
+        return Character.isDigit(name.charAt(0)) ? "_" + name : name;
+    }
+
     /** An event type to a name: {@code m.room.message} to {@code RoomMessage}. */
-    static String eventName(String eventType) {
+    public static String eventName(String eventType) {
         return pascal(eventType.startsWith("m.") ? eventType.substring(2) : eventType);
     }
 
     /** A schema file name to a name: {@code definitions/openid_token.yaml} to {@code OpenidToken}. */
-    static String fileName(String path) {
+    public static String fileName(String path) {
         String base = path.substring(path.lastIndexOf('/') + 1);
         int dot = base.lastIndexOf('.');
         return pascal(dot > 0 ? base.substring(0, dot) : base);
     }
 
     /** The name of a response: {@code Response} for 200, otherwise the reason phrase, such as {@code NotFoundResponse}. */
-    static String response(int status) {
+    public static String response(int status) {
         return status == 200 ? "Response" : REASONS.getOrDefault(status, "Status" + status) + "Response";
     }
 

@@ -1,0 +1,90 @@
+package dev.mxspec.generator.emit;
+
+import com.palantir.javapoet.ClassName;
+import dev.mxspec.generator.model.ApiKind;
+import dev.mxspec.generator.model.NamedType;
+import dev.mxspec.generator.model.SourceRef;
+import dev.mxspec.generator.model.SpecRelease;
+import java.util.Locale;
+
+/**
+ * Where generated classes go: one package per spec area under a base package and a per-release
+ * suffix, for example {@code dev.mxspec.spec.v1_7.clientserver} for the client-server types,
+ * {@code ...v1_7.events} for event schemas, {@code ...clientserver.endpoints},
+ * {@code ...clientserver.server} and {@code ...clientserver.client}.
+ */
+public final class JavaLayout {
+
+    private final SpecRelease release;
+    private final String root;
+
+    /**
+     * @param basePackage for example {@code dev.mxspec.spec}
+     * @param releasePackage the per-release part, for example {@code v1_7}; empty for none
+     */
+    public JavaLayout(SpecRelease release, String basePackage, String releasePackage) {
+        this.release = release;
+        this.root = releasePackage.isEmpty() ? basePackage : basePackage + "." + releasePackage;
+    }
+
+    /** The default per-release package part: {@code v1.7} becomes {@code v1_7}. */
+    public static String releasePackage(String version) {
+        String cleaned = version.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
+        return Character.isDigit(cleaned.charAt(0)) ? "v" + cleaned : cleaned;
+    }
+
+    public String root() {
+        return root;
+    }
+
+    /** The package of an API's types: {@code clientserver}, {@code serverserver}, {@code appservice}, ... */
+    public String apiPackage(ApiKind api) {
+        return root + "." + areaName(api);
+    }
+
+    public String eventsPackage() {
+        return root + ".events";
+    }
+
+    public String endpointsPackage(ApiKind api) {
+        return apiPackage(api) + ".endpoints";
+    }
+
+    public String serverPackage(ApiKind api) {
+        return apiPackage(api) + ".server";
+    }
+
+    public String clientPackage(ApiKind api) {
+        return apiPackage(api) + ".client";
+    }
+
+    /** The class of a named type of the model. */
+    public ClassName typeClass(String typeName) {
+        NamedType type = release.types().get(typeName);
+        if (type == null) {
+            throw new IllegalArgumentException("no type " + typeName + " in release " + release.version());
+        }
+        return ClassName.get(packageOf(type.source()), typeName);
+    }
+
+    /** The package for a type defined at {@code source}. */
+    public String packageOf(SourceRef source) {
+        String file = source.file();
+        for (ApiKind api : ApiKind.values()) {
+            if (file.startsWith("api/" + api.folder() + "/")) {
+                return apiPackage(api);
+            }
+        }
+        return file.startsWith("event-schemas/") ? eventsPackage() : root + ".common";
+    }
+
+    private static String areaName(ApiKind api) {
+        return switch (api) {
+            case CLIENT_SERVER -> "clientserver";
+            case SERVER_SERVER -> "serverserver";
+            case APPLICATION_SERVICE -> "appservice";
+            case IDENTITY -> "identity";
+            case PUSH_GATEWAY -> "pushgateway";
+        };
+    }
+}
