@@ -59,8 +59,10 @@ public final class MatrixJson {
         return value;
     }
 
-    /** An optional field given as {@code null} (absent) is empty. */
+    /** An optional field given as {@code null}, absent or JSON {@code null} is empty. */
     public static <T> Optional<T> optional(Optional<T> value) {
-        return value == null ? Optional.empty() : value;
+        return value == null || (value.isPresent() && value.get() instanceof JsonNode node && node.isNull())
+                ? Optional.empty()
+                : value;
     }
 }
