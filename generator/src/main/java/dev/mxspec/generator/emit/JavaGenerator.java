@@ -66,7 +66,7 @@ public final class JavaGenerator {
             }
         }
         if (options.has(GenerateOptions.Output.SERVER)) {
-            ServerEmitter server = new ServerEmitter(layout, release.version());
+            ServerEmitter server = new ServerEmitter(release, layout, release.version());
             apis.forEach(api -> files.addAll(server.emit(api)));
         }
         if (options.has(GenerateOptions.Output.CLIENT)) {

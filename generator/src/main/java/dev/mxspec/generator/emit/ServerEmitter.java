@@ -39,7 +39,10 @@ final class ServerEmitter {
     private final JavaTypes types;
     private final String release;
 
-    ServerEmitter(JavaLayout layout, String release) {
+    private final dev.mxspec.generator.model.SpecRelease model;
+
+    ServerEmitter(dev.mxspec.generator.model.SpecRelease model, JavaLayout layout, String release) {
+        this.model = model;
         this.layout = layout;
         this.types = new JavaTypes(layout);
         this.release = release;
@@ -161,6 +164,8 @@ final class ServerEmitter {
         CodeBlock respond = response.equals(JavaTypes.MEDIA)
                 ? CodeBlock.of("return $T.media($T.SUCCESS_STATUS, handler.$L(context, request));\n", SERVER_RESPONSE, endpoint, handlerMethod(op))
                 : CodeBlock.of("return $T.json($T.SUCCESS_STATUS, handler.$L(context, request));\n", SERVER_RESPONSE, endpoint, handlerMethod(op));
+        List<Operation> sharing = api.operations().stream()
+                .filter(o -> o != op && o.method().equals(op.method()) && o.path().equals(op.path())).toList();
         return CodeBlock.builder()
                 .add("table.add($T.ENDPOINT, (context, path) -> {\n", endpoint).indent()
                 .add("$T request = new $T(", endpoint.nestedClass("Request"), endpoint.nestedClass("Request"))
@@ -168,8 +173,38 @@ final class ServerEmitter {
                 .add(args.build()).unindent().unindent()
                 .add(");\n")
                 .add(respond)
-                .unindent().add("});\n")
+                .unindent().add(sharing.isEmpty() ? CodeBlock.of("});\n") : CodeBlock.of("}, $L);\n", selector(op, sharing)))
                 .build();
+    }
+
+    /** Scores a request for one of several operations on the same method and path, by the fields only it has. */
+    private CodeBlock selector(Operation op, List<Operation> others) {
+        java.util.Set<String> otherQuery = new java.util.TreeSet<>();
+        java.util.Set<String> otherBody = new java.util.TreeSet<>();
+        for (Operation o : others) {
+            o.queryParams().forEach(f -> otherQuery.add(f.name()));
+            otherBody.addAll(bodyFields(o, false));
+        }
+        List<String> requiredQuery = op.queryParams().stream().filter(f -> f.required()).map(f -> f.name()).toList();
+        List<String> ownQuery = op.queryParams().stream().map(f -> f.name()).filter(n -> !otherQuery.contains(n)).toList();
+        List<String> requiredBody = bodyFields(op, true);
+        List<String> ownBody = bodyFields(op, false).stream().filter(n -> !otherBody.contains(n)).toList();
+        return CodeBlock.of("request -> $T.score(request, $L, $L, $L, $L)", PARAMS, set(requiredQuery), set(ownQuery),
+                set(requiredBody), set(ownBody));
+    }
+
+    private List<String> bodyFields(Operation op, boolean requiredOnly) {
+        return op.body().flatMap(b -> model.objectType(b.type()))
+                .map(o -> o.fields().stream().filter(f -> !requiredOnly || f.required()).map(f -> f.name()).toList())
+                .orElse(List.of());
+    }
+
+    private static CodeBlock set(List<String> values) {
+        CodeBlock.Builder list = CodeBlock.builder();
+        for (String v : values) {
+            list.add(list.isEmpty() ? "$S" : ", $S", v);
+        }
+        return CodeBlock.of("$T.of($L)", Set.class, list.build());
     }
 
     private CodeBlock parse(RequestShape.Component c, List<String> knownQuery) {

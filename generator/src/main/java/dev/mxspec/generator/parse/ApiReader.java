@@ -99,6 +99,13 @@ final class ApiReader {
                     continue;
                 }
                 List<YamlNode> shared = methods.list("parameters").map(YList::items).orElse(List.of());
+                String path = p.getKey().strip();
+                if (!path.equals(p.getKey())) {
+                    // The spec pads a path with a space to document a second operation on the same
+                    // path in another file (POST /rooms/{roomId}/invite for users and for 3PIDs).
+                    diagnostics.accept(Diagnostic.warning(p.getValue().source(), "path '" + p.getKey()
+                            + "' has surrounding whitespace; read as '" + path + "'"));
+                }
                 for (Map.Entry<String, YamlNode> m : methods.entries().entrySet()) {
                     if (m.getKey().equals("parameters")) {
                         continue;
@@ -107,7 +114,7 @@ final class ApiReader {
                         diagnostics.accept(Diagnostic.error(m.getValue().source(), "'" + m.getKey() + "' is not an HTTP method with an operation"));
                         continue;
                     }
-                    operations.add(operation(m.getKey().toUpperCase(Locale.ROOT), basePath + p.getKey(), op, shared, security,
+                    operations.add(operation(m.getKey().toUpperCase(Locale.ROOT), basePath + path, op, shared, security,
                             mediaTypes(doc, op, "consumes"), mediaTypes(doc, op, "produces")));
                 }
             }

@@ -99,6 +99,39 @@ public final class Params {
         return body(request, MatrixJson.mapper().constructType(type), required);
     }
 
+    /**
+     * How well a request fits one of several operations sharing a method and path: -1 when a
+     * required query parameter or top-level body field is missing, otherwise the number of its own
+     * (not shared) query parameters and body fields present.
+     */
+    public static int score(ServerRequest request, Set<String> requiredQuery, Set<String> ownQuery,
+            Set<String> requiredBody, Set<String> ownBody) {
+        for (String q : requiredQuery) {
+            if (request.queryValue(q).isEmpty()) {
+                return -1;
+            }
+        }
+        int score = (int) ownQuery.stream().filter(q -> request.queryValue(q).isPresent()).count();
+        if (requiredBody.isEmpty() && ownBody.isEmpty()) {
+            return score;
+        }
+        JsonNode body;
+        try {
+            body = request.body().length == 0 ? null : MatrixJson.mapper().readTree(request.body());
+        } catch (java.io.IOException e) {
+            return score;
+        }
+        if (body == null || !body.isObject()) {
+            return requiredBody.isEmpty() ? score : -1;
+        }
+        for (String f : requiredBody) {
+            if (!body.has(f)) {
+                return -1;
+            }
+        }
+        return score + (int) ownBody.stream().filter(body::has).count();
+    }
+
     private static String reason(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ValueInstantiationException vie && vie.getCause() != null) {

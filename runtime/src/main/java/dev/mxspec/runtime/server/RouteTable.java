@@ -23,7 +23,17 @@ public final class RouteTable {
         ServerResponse handle(RequestContext context, Map<String, String> pathParams) throws Exception;
     }
 
-    private record Entry(Endpoint endpoint, List<String> segments, Route route) {}
+    /**
+     * Tells apart operations that share a method and path (the spec has two {@code POST
+     * /rooms/{roomId}/invite}, for users and for third-party identifiers): how well a request fits
+     * this one, negative when it does not.
+     */
+    @FunctionalInterface
+    public interface Selector {
+        int score(ServerRequest request);
+    }
+
+    private record Entry(Endpoint endpoint, List<String> segments, Route route, Selector selector) {}
 
     private static final System.Logger LOG = System.getLogger(RouteTable.class.getName());
 
@@ -35,20 +45,25 @@ public final class RouteTable {
     }
 
     public RouteTable add(Endpoint endpoint, Route route) {
+        return add(endpoint, route, request -> 0);
+    }
+
+    /** Adds a route that shares its method and path with others; the best-scoring one handles a request. */
+    public RouteTable add(Endpoint endpoint, Route route, Selector selector) {
         List<String> segments = endpoint.segments();
-        bySegmentCount.computeIfAbsent(segments.size(), n -> new ArrayList<>()).add(new Entry(endpoint, segments, route));
+        bySegmentCount.computeIfAbsent(segments.size(), n -> new ArrayList<>()).add(new Entry(endpoint, segments, route, selector));
         return this;
     }
 
     /** The endpoint a request would go to, with its decoded path parameters. */
-    public Optional<Map.Entry<Endpoint, Map<String, String>>> match(String method, String path) {
-        return find(method, path).map(m -> Map.entry(m.entry.endpoint(), m.params));
+    public Optional<Map.Entry<Endpoint, Map<String, String>>> match(ServerRequest request) {
+        return find(request).map(m -> Map.entry(m.entry.endpoint(), m.params));
     }
 
     /** Handles a request; never throws, every failure is a Matrix error response. */
     public ServerResponse handle(ServerRequest request) {
         try {
-            Match match = find(request.method(), request.path()).orElseThrow(() -> notFound(request));
+            Match match = find(request).orElseThrow(() -> notFound(request));
             Endpoint endpoint = match.entry.endpoint();
             Optional<Object> principal = endpoint.authenticated()
                     ? Optional.of(authenticator.authenticate(endpoint, request))
@@ -65,17 +80,23 @@ public final class RouteTable {
 
     private record Match(Entry entry, Map<String, String> params) {}
 
-    private Optional<Match> find(String method, String path) {
-        List<String> parts = split(path);
+    private Optional<Match> find(ServerRequest request) {
+        List<String> parts = split(request.path());
+        Match best = null;
+        int bestScore = Integer.MIN_VALUE;
         for (Entry entry : bySegmentCount.getOrDefault(parts.size(), List.of())) {
-            if (entry.endpoint().method().equals(method)) {
+            if (entry.endpoint().method().equals(request.method())) {
                 Map<String, String> params = bind(entry.segments(), parts);
                 if (params != null) {
-                    return Optional.of(new Match(entry, params));
+                    int score = entry.selector().score(request);
+                    if (best == null || score > bestScore) {
+                        best = new Match(entry, params);
+                        bestScore = score;
+                    }
                 }
             }
         }
-        return Optional.empty();
+        return Optional.ofNullable(best);
     }
 
     private MatrixException notFound(ServerRequest request) {
