@@ -9,7 +9,8 @@ import java.util.Set;
  *
  * @param basePackage the package everything goes under, for example {@code dev.mxspec.spec}
  * @param releasePackage the per-release package part, for example {@code v1_7} (empty: none)
- * @param outputs which kinds of code
+ * @param outputs which kinds of code; server stubs and clients use the endpoint classes and models,
+ *     which must be generated with them or come from a dependency generated with the same packages
  * @param apis which APIs' endpoints, server stubs and clients (models follow what they use)
  */
 public record GenerateOptions(String basePackage, String releasePackage, Set<Output> outputs, Set<ApiKind> apis) {
@@ -31,12 +32,6 @@ public record GenerateOptions(String basePackage, String releasePackage, Set<Out
     public GenerateOptions {
         outputs = outputs.isEmpty() ? EnumSet.noneOf(Output.class) : EnumSet.copyOf(outputs);
         apis = apis.isEmpty() ? EnumSet.noneOf(ApiKind.class) : EnumSet.copyOf(apis);
-        if (outputs.contains(Output.SERVER) || outputs.contains(Output.CLIENT)) {
-            outputs.add(Output.ENDPOINTS);
-        }
-        if (!outputs.isEmpty()) {
-            outputs.add(Output.MODELS);
-        }
     }
 
     /** Everything, for every API. */

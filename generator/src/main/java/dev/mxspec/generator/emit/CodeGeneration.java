@@ -1,0 +1,129 @@
+package dev.mxspec.generator.emit;
+
+import dev.mxspec.generator.model.ApiKind;
+import dev.mxspec.generator.model.SpecRelease;
+import dev.mxspec.generator.parse.SpecException;
+import dev.mxspec.generator.parse.SpecReader;
+import com.palantir.javapoet.JavaFile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Generates Java for one or more releases into a source folder: the library's entry point for
+ * build tools (the Maven plugin maps its parameters onto {@link Config}). Files whose content is
+ * unchanged are left untouched, and generated files no longer produced are removed.
+ */
+public final class CodeGeneration {
+
+    /**
+     * What to generate.
+     *
+     * @param specDirectory the folder holding one folder per release ({@code v1.7/data}, ...)
+     * @param releases release folder names, for example {@code v1.7}
+     * @param outputDirectory the source folder to write into
+     * @param basePackage the package everything goes under
+     * @param releasePackage the per-release package part; empty for the default ({@code v1_7})
+     * @param outputs which kinds of code
+     * @param apis which APIs
+     */
+    public record Config(Path specDirectory, List<String> releases, Path outputDirectory, String basePackage,
+            Optional<String> releasePackage, Set<GenerateOptions.Output> outputs, Set<ApiKind> apis) {
+
+        public Config {
+            releases = List.copyOf(releases);
+            outputs = Set.copyOf(outputs);
+            apis = Set.copyOf(apis);
+        }
+    }
+
+    /**
+     * What a run did.
+     *
+     * @param written files created or changed
+     * @param unchanged files whose content was already right
+     * @param deleted stale generated files removed
+     */
+    public record Result(int written, int unchanged, int deleted) {}
+
+    private CodeGeneration() {}
+
+    public static Result run(Config config) {
+        if (config.releases().isEmpty()) {
+            throw new IllegalArgumentException("no release given (expected one or more release folder names, such as v1.7)");
+        }
+        if (config.releases().size() > 1 && config.releasePackage().filter(String::isEmpty).isPresent()) {
+            throw new IllegalArgumentException("several releases need a per-release package; an empty one would mix them");
+        }
+        Set<Path> produced = new HashSet<>();
+        int written = 0;
+        int unchanged = 0;
+        for (String version : config.releases()) {
+            Path folder = config.specDirectory().resolve(version);
+            if (!Files.isDirectory(folder)) {
+                throw new SpecException(folder, 0, "release folder missing (expected " + version + "/data under the spec directory "
+                        + config.specDirectory() + ")");
+            }
+            SpecRelease release = SpecReader.read(folder);
+            String releasePackage = config.releasePackage().orElse(JavaLayout.releasePackage(version));
+            GenerateOptions options = new GenerateOptions(config.basePackage(), releasePackage, config.outputs(), config.apis());
+            for (JavaFile file : new JavaGenerator(release, options).files()) {
+                Path target = config.outputDirectory().resolve(file.packageName().replace('.', '/'))
+                        .resolve(file.typeSpec().name() + ".java");
+                if (!produced.add(target)) {
+                    throw new IllegalArgumentException(target + " would be generated twice; give each release its own package");
+                }
+                if (writeIfChanged(target, file.toString())) {
+                    written++;
+                } else {
+                    unchanged++;
+                }
+            }
+        }
+        int deleted = deleteStale(config.outputDirectory(), produced);
+        return new Result(written, unchanged, deleted);
+    }
+
+    private static boolean writeIfChanged(Path target, String content) {
+        try {
+            byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+            if (Files.isRegularFile(target) && java.util.Arrays.equals(Files.readAllBytes(target), bytes)) {
+                return false;
+            }
+            Files.createDirectories(target.getParent());
+            Files.write(target, bytes);
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Removes generated Java files under {@code dir} that this run did not produce. */
+    private static int deleteStale(Path dir, Set<Path> produced) {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        List<Path> stale = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.filter(p -> p.toString().endsWith(".java")).filter(p -> !produced.contains(p)).forEach(stale::add);
+            int deleted = 0;
+            for (Path p : stale) {
+                if (Files.readString(p).stripLeading().startsWith("// Generated by mxspec")) {
+                    Files.delete(p);
+                    deleted++;
+                }
+            }
+            return deleted;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.mxspec.maven;
+
+import dev.mxspec.generator.emit.CodeGeneration;
+import dev.mxspec.generator.emit.GenerateOptions.Output;
+import dev.mxspec.generator.model.ApiKind;
+import dev.mxspec.generator.parse.SpecException;
+import java.io.File;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProject;
+
+/**
+ * Generates Java from one or more Matrix spec releases (models, events, endpoint metadata, server
+ * stubs, clients) into {@code target/generated-sources/mxspec} and adds it as a compile source root.
+ */
+@Mojo(name = "generate", defaultPhase = LifecyclePhase.GENERATE_SOURCES, threadSafe = true)
+public final class GenerateMojo extends AbstractMojo {
+
+    /** The Matrix spec folder: one folder per release ({@code v1.7/data}, ...), such as a matrix-spec checkout's releases. */
+    @Parameter(property = "mxspec.specDirectory", required = true)
+    private File specDirectory;
+
+    /** Release folder names under the spec folder. */
+    @Parameter(property = "mxspec.releases", defaultValue = "v1.7")
+    private List<String> releases;
+
+    /** What to generate: {@code models}, {@code events}, {@code endpoints}, {@code server}, {@code client}. */
+    @Parameter(property = "mxspec.generate", defaultValue = "models,events")
+    private List<String> generate;
+
+    /** Which APIs: {@code client-server}, {@code server-server}, {@code application-service}, {@code identity}, {@code push-gateway}; empty for all. */
+    @Parameter(property = "mxspec.apis")
+    private List<String> apis;
+
+    /** The package everything goes under. */
+    @Parameter(property = "mxspec.basePackage", defaultValue = "dev.mxspec.spec")
+    private String basePackage;
+
+    /** The per-release package part; by default from the release ({@code v1.7} gives {@code v1_7}). */
+    @Parameter(property = "mxspec.releasePackage")
+    private String releasePackage;
+
+    /** Where the sources go; added as a compile source root. */
+    @Parameter(property = "mxspec.outputDirectory", defaultValue = "${project.build.directory}/generated-sources/mxspec")
+    private File outputDirectory;
+
+    /** Skips generation. */
+    @Parameter(property = "mxspec.skip", defaultValue = "false")
+    private boolean skip;
+
+    @Parameter(defaultValue = "${project}", readonly = true, required = true)
+    private MavenProject project;
+
+    @Override
+    public void execute() throws MojoExecutionException, MojoFailureException {
+        if (skip) {
+            getLog().info("mxspec: skipped");
+            return;
+        }
+        CodeGeneration.Config config = new CodeGeneration.Config(
+                specDirectory.toPath(), releases, outputDirectory.toPath(), basePackage,
+                Optional.ofNullable(releasePackage), outputs(), apiKinds());
+        try {
+            CodeGeneration.Result result = CodeGeneration.run(config);
+            getLog().info("mxspec: " + String.join(", ", releases) + " -> " + outputDirectory + " (" + result.written()
+                    + " written, " + result.unchanged() + " unchanged, " + result.deleted() + " removed)");
+        } catch (SpecException e) {
+            throw new MojoFailureException("mxspec: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new MojoFailureException("mxspec: " + e.getMessage());
+        }
+        project.addCompileSourceRoot(outputDirectory.getPath());
+    }
+
+    private Set<Output> outputs() throws MojoFailureException {
+        Set<Output> outputs = EnumSet.noneOf(Output.class);
+        for (String g : generate) {
+            try {
+                outputs.add(Output.valueOf(g.strip().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new MojoFailureException("mxspec: unknown <generate> value '" + g + "' (expected models, events, endpoints, server or client)");
+            }
+        }
+        return outputs;
+    }
+
+    private Set<ApiKind> apiKinds() throws MojoFailureException {
+        if (apis == null || apis.isEmpty()) {
+            return EnumSet.allOf(ApiKind.class);
+        }
+        Set<ApiKind> kinds = EnumSet.noneOf(ApiKind.class);
+        for (String a : apis) {
+            kinds.add(java.util.Arrays.stream(ApiKind.values()).filter(k -> k.folder().equals(a.strip())).findFirst()
+                    .orElseThrow(() -> new MojoFailureException("mxspec: unknown API '" + a
+                            + "' (expected client-server, server-server, application-service, identity or push-gateway)")));
+        }
+        return kinds;
+    }
+}
