@@ -90,7 +90,10 @@ final class EndpointEmitter {
     private TypeSpec request(RequestShape shape, Operation op) {
         MethodSpec.Builder ctor = MethodSpec.compactConstructorBuilder().addModifiers(Modifier.PUBLIC);
         MethodSpec.Builder compact = ctor;
-        CodeBlock.Builder doc = CodeBlock.builder().add("The request of {@code $L}.\n\n", op.key());
+        CodeBlock.Builder doc = CodeBlock.builder().add("The request of {@code $L}.\n", op.key());
+        if (!shape.components().isEmpty()) {
+            doc.add("\n");
+        }
         for (RequestShape.Component c : shape.components()) {
             ctor.addParameter(ParameterSpec.builder(componentType(types, c), c.name()).build());
             if (c.optional()) {

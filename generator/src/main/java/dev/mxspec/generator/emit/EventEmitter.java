@@ -1,5 +1,6 @@
 package dev.mxspec.generator.emit;
 
+import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
@@ -10,6 +11,7 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import com.palantir.javapoet.TypeVariableName;
+import com.palantir.javapoet.WildcardTypeName;
 import dev.mxspec.generator.model.EventKind;
 import dev.mxspec.generator.model.EventSchema;
 import dev.mxspec.generator.model.Field;
@@ -143,7 +145,8 @@ final class EventEmitter {
             }
             contentSwitch.add("case $S -> switch (content.path($S).asText(\"\")) {\n", type, discriminator.get()).indent();
             for (EventSchema v : variants) {
-                contentSwitch.add("case $S -> $L;\n", v.variant().get(), read(v));
+                // The variant's content, else the plain content when the variant's does not fit.
+                contentSwitch.add("case $S -> $L;\n", v.variant().get(), plain.map(p -> read(v, p)).orElse(read(v)));
             }
             contentSwitch.add("default -> $L;\n", fallback).unindent().add("};\n");
         }
@@ -164,17 +167,23 @@ final class EventEmitter {
                 .addCode(contentSwitch.build())
                 .build());
         spec.addMethod(MethodSpec.methodBuilder("read").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addAnnotation(SafeVarargs.class)
+                .addJavadoc("The content as the first of the types it fits, else raw.\n")
                 .addTypeVariable(TypeVariableName.get("T", root))
                 .returns(root)
                 .addParameter(JavaTypes.STRING, "type")
                 .addParameter(JavaTypes.JSON_NODE, "content")
-                .addParameter(ParameterizedTypeName.get(ClassName.get(Class.class), t), "contentType")
+                .addParameter(ArrayTypeName.of(ParameterizedTypeName.get(ClassName.get(Class.class), WildcardTypeName.subtypeOf(t))), "candidates")
+                .varargs(true)
+                .beginControlFlow("for ($T<? extends T> candidate : candidates)", Class.class)
                 .beginControlFlow("try")
-                .addStatement("return $T.convert(content, contentType)", JavaTypes.MATRIX_JSON)
+                .addStatement("return $T.convert(content, candidate)", JavaTypes.MATRIX_JSON)
                 .nextControlFlow("catch ($T | $T e)", ClassName.get("com.fasterxml.jackson.core", "JsonProcessingException"),
                         IllegalArgumentException.class)
-                .addStatement("return new $T(type, content)", raw)
+                .addComment("does not fit: try the next")
                 .endControlFlow()
+                .endControlFlow()
+                .addStatement("return new $T(type, content)", raw)
                 .build());
         return spec.build();
     }
@@ -184,6 +193,13 @@ final class EventEmitter {
             return CodeBlock.of("read(type, content, $T.class)", layout.typeClass(n.name()));
         }
         return CodeBlock.of("new $T(type, content)", raw);
+    }
+
+    private CodeBlock read(EventSchema variant, EventSchema plain) {
+        if (variant.content() instanceof TypeRef.Named v && plain.content() instanceof TypeRef.Named p) {
+            return CodeBlock.of("read(type, content, $T.class, $T.class)", layout.typeClass(v.name()), layout.typeClass(p.name()));
+        }
+        return read(variant);
     }
 
     /** The content field that tells variants apart: the one each variant fixes to its own name ({@code msgtype}, {@code method}). */
