@@ -18,7 +18,7 @@ export JAVA_HOME=${BENCH_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 export PATH="$JAVA_HOME/bin:$PATH"
 export MAVEN_OPTS=${MAVEN_OPTS:-}
 mkdir -p logs
-rm -f logs/*.log
+rm -f logs/*
 
 ./gen-openapi-pom.sh "$SPEC_DIR" >/dev/null
 n_exec=$(grep -c '<execution>' openapi/pom.xml)

@@ -11,6 +11,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecution;
+import org.apache.maven.plugin.descriptor.PluginDescriptor;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
@@ -57,8 +59,18 @@ public final class GenerateMojo extends AbstractMojo {
     @Parameter(property = "mxspec.skip", defaultValue = "false")
     private boolean skip;
 
+    /** Regenerates even when no input changed. */
+    @Parameter(property = "mxspec.force", defaultValue = "false")
+    private boolean force;
+
     @Parameter(defaultValue = "${project}", readonly = true, required = true)
     private MavenProject project;
+
+    @Parameter(defaultValue = "${mojoExecution}", readonly = true, required = true)
+    private MojoExecution execution;
+
+    @Parameter(defaultValue = "${plugin}", readonly = true, required = true)
+    private PluginDescriptor plugin;
 
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
@@ -69,10 +81,23 @@ public final class GenerateMojo extends AbstractMojo {
         CodeGeneration.Config config = new CodeGeneration.Config(
                 specDirectory.toPath(), releases, outputDirectory.toPath(), basePackage,
                 Optional.ofNullable(releasePackage), outputs(), apiKinds());
+        java.nio.file.Path state = java.nio.file.Path.of(project.getBuild().getDirectory(), "mxspec-state",
+                execution.getExecutionId() + ".sha256");
         try {
-            CodeGeneration.Result result = CodeGeneration.run(config);
-            getLog().info("mxspec: " + String.join(", ", releases) + " -> " + outputDirectory + " (" + result.written()
-                    + " written, " + result.unchanged() + " unchanged, " + result.deleted() + " removed)");
+            if (force) {
+                java.nio.file.Files.deleteIfExists(state);
+            }
+            long start = System.nanoTime();
+            CodeGeneration.Result result = CodeGeneration.runIfChanged(config, state, plugin.getVersion());
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            if (result.upToDate()) {
+                getLog().info("mxspec: " + String.join(", ", releases) + " up to date in " + outputDirectory + " (checked in " + ms + " ms)");
+            } else {
+                getLog().info("mxspec: " + String.join(", ", releases) + " -> " + outputDirectory + " (" + result.written()
+                        + " written, " + result.unchanged() + " unchanged, " + result.deleted() + " removed, in " + ms + " ms)");
+            }
+        } catch (java.io.IOException e) {
+            throw new MojoExecutionException("mxspec: " + e.getMessage(), e);
         } catch (SpecException e) {
             throw new MojoFailureException("mxspec: " + e.getMessage());
         } catch (IllegalArgumentException e) {

@@ -51,12 +51,14 @@ public final class CodeGeneration {
      * @param written files created or changed
      * @param unchanged files whose content was already right
      * @param deleted stale generated files removed
+     * @param upToDate whether nothing was read or written because no input had changed
      */
-    public record Result(int written, int unchanged, int deleted) {}
+    public record Result(int written, int unchanged, int deleted, boolean upToDate) {}
 
     private CodeGeneration() {}
 
     public static Result run(Config config) {
+        requireSpecDirectory(config);
         if (config.releases().isEmpty()) {
             throw new IllegalArgumentException("no release given (expected one or more release folder names, such as v1.7)");
         }
@@ -89,7 +91,38 @@ public final class CodeGeneration {
             }
         }
         int deleted = deleteStale(config.outputDirectory(), produced);
-        return new Result(written, unchanged, deleted);
+        return new Result(written, unchanged, deleted, false);
+    }
+
+    /**
+     * Generates only when the spec files, the configuration or the tool changed since the run that
+     * wrote {@code stateFile}; otherwise touches nothing, so that nothing recompiles.
+     *
+     * @param stateFile where the fingerprint of the last successful run is kept
+     * @param toolVersion the version of the calling tool (for example the Maven plugin's)
+     */
+    public static Result runIfChanged(Config config, Path stateFile, String toolVersion) {
+        requireSpecDirectory(config);
+        String fingerprint = Fingerprint.of(config, toolVersion);
+        try {
+            if (Files.isRegularFile(stateFile) && Files.isDirectory(config.outputDirectory())
+                    && Files.readString(stateFile, StandardCharsets.UTF_8).strip().equals(fingerprint)) {
+                return new Result(0, 0, 0, true);
+            }
+            Result result = run(config);
+            Files.createDirectories(stateFile.toAbsolutePath().getParent());
+            Files.writeString(stateFile, fingerprint + "\n", StandardCharsets.UTF_8);
+            return result;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void requireSpecDirectory(Config config) {
+        if (!Files.isDirectory(config.specDirectory())) {
+            throw new SpecException(config.specDirectory(), 0, "spec directory does not exist (expected a folder holding one "
+                    + "folder per release, such as v1.7/data, for example a checkout of matrix-spec or ../shared/matrix-spec)");
+        }
     }
 
     private static boolean writeIfChanged(Path target, String content) {
