@@ -19,8 +19,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The {@code describe} command: a summary of one release. */
-final class Describe {
+/** The {@code describe} command: a summary of one release, as text or JSON (also used by the Maven plugin). */
+public final class Describe {
 
     private Describe() {}
 
@@ -32,21 +32,29 @@ final class Describe {
             return 2;
         }
         SpecRelease release = SpecReader.read(Path.of(folders.getFirst()));
-        ExampleCheck check = ReleaseValidator.validate(release);
-        Map<String, Object> summary = summary(release, check);
-        if (json) {
-            try {
-                out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new UncheckedIOException(e);
-            }
-        } else {
-            printText(release, check, out);
-        }
+        out.print(json ? json(release) : text(release));
         return 0;
     }
 
-    static Map<String, Object> summary(SpecRelease release, ExampleCheck check) {
+    /** The summary as indented JSON, with a final newline. */
+    public static String json(SpecRelease release) {
+        try {
+            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(summary(release, ReleaseValidator.validate(release))) + "\n";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The summary as text. */
+    public static String text(SpecRelease release) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
+        printText(release, ReleaseValidator.validate(release), out);
+        return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static Map<String, Object> summary(SpecRelease release, ExampleCheck check) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("release", release.version());
         List<Map<String, Object>> apis = new ArrayList<>();
