@@ -25,31 +25,55 @@ n_exec=$(grep -c '<execution>' openapi/pom.xml)
 spec="-Dspec.dir=$SPEC_DIR"
 
 now() { date +%s.%N; }
+# Maven processes not started by this script (the machine has 2 cores: they disturb the timings).
+foreign_mvn() {
+  local pid
+  for pid in $(pgrep -f plexus-classworlds || true); do
+    tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q "$here" || return 0
+  done
+  return 1
+}
+# Wait (at most QUIET_WAIT seconds, default 300) until no other Maven has run for 3 s.
+wait_quiet() {
+  local waited=0 quiet=0
+  while [ "$quiet" -lt 3 ] && [ "$waited" -lt "${QUIET_WAIT:-300}" ]; do
+    if foreign_mvn; then quiet=0; else quiet=$((quiet + 1)); fi
+    sleep 1; waited=$((waited + 1))
+  done
+}
 # run LABEL DIR ARGS... : clean (untimed), then time "mvn ARGS"; appends seconds to logs/LABEL.times
 run() {
   local label=$1 dir=$2; shift 2
   (cd "$dir" && mvn -o -q "$spec" clean >/dev/null 2>&1)
-  local t0 t1 rc=0
-  # Another Maven running now (ours is not) means a disturbed measurement on this 2-core machine: count it.
-  if pgrep -f plexus-classworlds >/dev/null; then echo "$label" >>logs/busy.txt; fi
+  local t0 t1 rc=0 watch
+  wait_quiet
+  # A watcher notes whether another Maven ran at any time during the timed run.
+  rm -f logs/.busy
+  (while :; do foreign_mvn && touch logs/.busy; sleep 0.5; done) & watch=$!
   t0=$(now)
   (cd "$dir" && mvn "$spec" "$@") >>"logs/$label.log" 2>&1 || rc=$?
   t1=$(now)
+  kill "$watch" 2>/dev/null; wait "$watch" 2>/dev/null || true
+  if [ -e logs/.busy ]; then echo "$label $(echo "$t0 $t1" | awk '{printf "%.3f", $2-$1}')" >>logs/busy.txt; fi
   if [ "$rc" -ne 0 ]; then echo "$label: mvn exited $rc (see logs/$label.log)" >&2; echo "$rc" >>"logs/$label.rc"; fi
   echo "$t0 $t1" | awk '{printf "%.3f\n", $2-$1}' >>"logs/$label.times"
 }
 stats() { sort -n "logs/$1.times" | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "median %6.2f s   min %6.2f s   (n=%d)\n", m, a[1], NR}'; }
 
+plugin_jar=$(ls ~/.m2/repository/dev/mxspec/matrix-spec-maven-plugin/0.1.0-SNAPSHOT/*.jar ~/.m2/repository/dev/mxspec/mxspec-generator/0.1.0-SNAPSHOT/*.jar)
+jar_sums() { sha256sum $plugin_jar | cut -c1-12 | tr '\n' ' '; }
+sums_before=$(jar_sums)
+echo "matrix-spec-maven-plugin, mxspec-generator jars (sha256): $sums_before"
 echo "JAVA_HOME=$JAVA_HOME  spec=$SPEC_DIR  N=$N (+1 warm-up)  $(nproc) cores  load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "warm-up (online, verbose, discarded) ..."
-run warmup-ours . -B -ntp generate-sources
+run warmup-ours . -B -ntp -Dmxspec.force=true generate-sources
 run warmup-openapi openapi -B -ntp generate-sources
 rm -f logs/warmup-*.times
 for i in $(seq 1 "$N"); do
   echo "run $i/$N ..."
   run noop-ours . -o -q validate
   run noop-openapi openapi -o -q validate
-  run ours . -o -q generate-sources
+  run ours . -o -q -Dmxspec.force=true generate-sources
   run openapi openapi -o -q generate-sources
 done
 
@@ -84,6 +108,7 @@ echo "openapi: $oag_files files, $oag_java .java, in $n_exec executions (client-
 echo "openapi executions failed (no API class generated): ${#failed[@]} of $n_exec ${failed[*]:-}"
 echo "openapi executions with spec issues (validation skipped): $(grep -c 'spec issue' logs/openapi-issues.txt || true) distinct issue lines in $(grep 'spec issue' logs/openapi-issues.txt | awk '{print $2}' | sort -u | wc -l) files; generator [ERROR] lines: $(grep -v 'spec issue' logs/openapi-issues.txt | awk '{s+=$1} END {print s+0}') (see logs/openapi-issues.txt)"
 echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)"
-[ -s logs/busy.txt ] && echo "WARNING: $(wc -l < logs/busy.txt) timed runs started while another Maven was running (logs/busy.txt)"
+[ -s logs/busy.txt ] && echo "WARNING: during $(wc -l < logs/busy.txt) timed runs another Maven was running (logs/busy.txt)"
+[ "$(jar_sums)" = "$sums_before" ] || echo "WARNING: the mxspec plugin or generator jar changed during the benchmark: $(jar_sums)"
 for f in logs/*.rc; do [ -e "$f" ] && echo "WARNING: failed mvn runs: $f"; done
 exit 0
