@@ -51,6 +51,13 @@ public final class GenerateMojo extends AbstractMojo {
     @Parameter(property = "mxspec.releasePackage")
     private String releasePackage;
 
+    /**
+     * Spec types to replace by classes of your own, which are then not generated: type name (as
+     * generated, for example {@code ClientEvent}) to fully qualified class name.
+     */
+    @Parameter
+    private java.util.Map<String, String> typeMappings;
+
     /** Where the sources go; added as a compile source root. */
     @Parameter(property = "mxspec.outputDirectory", defaultValue = "${project.build.directory}/generated-sources/mxspec")
     private File outputDirectory;
@@ -80,7 +87,8 @@ public final class GenerateMojo extends AbstractMojo {
         }
         CodeGeneration.Config config = new CodeGeneration.Config(
                 specDirectory.toPath(), releases, outputDirectory.toPath(), basePackage,
-                Optional.ofNullable(releasePackage), outputs(), apiKinds());
+                Optional.ofNullable(releasePackage), outputs(), apiKinds(),
+                typeMappings == null ? java.util.Map.of() : typeMappings);
         java.nio.file.Path state = java.nio.file.Path.of(project.getBuild().getDirectory(), "mxspec-state",
                 execution.getExecutionId() + ".sha256");
         try {

@@ -34,14 +34,17 @@ public final class CodeGeneration {
      * @param releasePackage the per-release package part; empty for the default ({@code v1_7})
      * @param outputs which kinds of code
      * @param apis which APIs
+     * @param typeMappings spec type names to classes of the user's own, used instead of generated ones
      */
     public record Config(Path specDirectory, List<String> releases, Path outputDirectory, String basePackage,
-            Optional<String> releasePackage, Set<GenerateOptions.Output> outputs, Set<ApiKind> apis) {
+            Optional<String> releasePackage, Set<GenerateOptions.Output> outputs, Set<ApiKind> apis,
+            java.util.Map<String, String> typeMappings) {
 
         public Config {
             releases = List.copyOf(releases);
             outputs = Set.copyOf(outputs);
             apis = Set.copyOf(apis);
+            typeMappings = java.util.Map.copyOf(typeMappings);
         }
     }
 
@@ -76,7 +79,8 @@ public final class CodeGeneration {
             }
             SpecRelease release = SpecReader.read(folder);
             String releasePackage = config.releasePackage().orElse(JavaLayout.releasePackage(version));
-            GenerateOptions options = new GenerateOptions(config.basePackage(), releasePackage, config.outputs(), config.apis());
+            GenerateOptions options = new GenerateOptions(config.basePackage(), releasePackage, config.outputs(), config.apis(),
+                    config.typeMappings());
             for (JavaFile file : new JavaGenerator(release, options).files()) {
                 Path target = config.outputDirectory().resolve(file.packageName().replace('.', '/'))
                         .resolve(file.typeSpec().name() + ".java");

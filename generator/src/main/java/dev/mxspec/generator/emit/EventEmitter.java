@@ -60,7 +60,7 @@ final class EventEmitter {
     Map<String, List<ClassName>> contentInterfaces() {
         Map<String, List<ClassName>> result = new TreeMap<>();
         for (EventSchema e : release.events()) {
-            if (e.content() instanceof TypeRef.Named n) {
+            if (e.content() instanceof TypeRef.Named n && !layout.isMapped(n.name())) {
                 List<ClassName> list = result.computeIfAbsent(n.name(), k -> new ArrayList<>());
                 ClassName kind = kindInterface(e.kind());
                 if (!list.contains(kind)) {
@@ -189,14 +189,15 @@ final class EventEmitter {
     }
 
     private CodeBlock read(EventSchema e) {
-        if (e.content() instanceof TypeRef.Named n) {
+        if (e.content() instanceof TypeRef.Named n && !layout.isMapped(n.name())) {
             return CodeBlock.of("read(type, content, $T.class)", layout.typeClass(n.name()));
         }
         return CodeBlock.of("new $T(type, content)", raw);
     }
 
     private CodeBlock read(EventSchema variant, EventSchema plain) {
-        if (variant.content() instanceof TypeRef.Named v && plain.content() instanceof TypeRef.Named p) {
+        if (variant.content() instanceof TypeRef.Named v && plain.content() instanceof TypeRef.Named p
+                && !layout.isMapped(v.name()) && !layout.isMapped(p.name())) {
             return CodeBlock.of("read(type, content, $T.class, $T.class)", layout.typeClass(v.name()), layout.typeClass(p.name()));
         }
         return read(variant);

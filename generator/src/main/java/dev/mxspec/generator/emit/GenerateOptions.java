@@ -12,8 +12,15 @@ import java.util.Set;
  * @param outputs which kinds of code; server stubs and clients use the endpoint classes and models,
  *     which must be generated with them or come from a dependency generated with the same packages
  * @param apis which APIs' endpoints, server stubs and clients (models follow what they use)
+ * @param typeMappings spec type names to classes of the user's own to use instead (those types are
+ *     not generated), for example {@code ClientEvent} to {@code com.fasterxml.jackson.databind.JsonNode}
  */
-public record GenerateOptions(String basePackage, String releasePackage, Set<Output> outputs, Set<ApiKind> apis) {
+public record GenerateOptions(String basePackage, String releasePackage, Set<Output> outputs, Set<ApiKind> apis,
+        java.util.Map<String, String> typeMappings) {
+
+    public GenerateOptions(String basePackage, String releasePackage, Set<Output> outputs, Set<ApiKind> apis) {
+        this(basePackage, releasePackage, outputs, apis, java.util.Map.of());
+    }
 
     /** The kinds of generated code. */
     public enum Output {
@@ -32,6 +39,7 @@ public record GenerateOptions(String basePackage, String releasePackage, Set<Out
     public GenerateOptions {
         outputs = outputs.isEmpty() ? EnumSet.noneOf(Output.class) : EnumSet.copyOf(outputs);
         apis = apis.isEmpty() ? EnumSet.noneOf(ApiKind.class) : EnumSet.copyOf(apis);
+        typeMappings = java.util.Map.copyOf(typeMappings);
     }
 
     /** Everything, for every API. */

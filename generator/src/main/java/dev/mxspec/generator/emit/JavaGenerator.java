@@ -34,7 +34,7 @@ public final class JavaGenerator {
     public JavaGenerator(SpecRelease release, GenerateOptions options) {
         this.release = release;
         this.options = options;
-        this.layout = new JavaLayout(release, options.basePackage(), options.releasePackage());
+        this.layout = new JavaLayout(release, options.basePackage(), options.releasePackage(), options.typeMappings());
         this.types = new JavaTypes(layout);
     }
 
@@ -51,7 +51,9 @@ public final class JavaGenerator {
         if (options.has(GenerateOptions.Output.MODELS)) {
             ModelEmitter models = new ModelEmitter(layout, types, release.version(), kindInterfaces);
             for (String name : usedTypes(apis)) {
-                files.add(models.emit(release.types().get(name)));
+                if (!layout.isMapped(name)) {
+                    files.add(models.emit(release.types().get(name)));
+                }
             }
         }
         if (options.has(GenerateOptions.Output.EVENTS)) {
@@ -116,7 +118,7 @@ public final class JavaGenerator {
         while (!todo.isEmpty()) {
             switch (todo.pop()) {
                 case TypeRef.Named n -> {
-                    if (used.add(n.name())) {
+                    if (used.add(n.name()) && !layout.isMapped(n.name())) {
                         NamedType t = release.types().get(n.name());
                         if (t instanceof NamedType.ObjectType o) {
                             o.fields().stream().map(Field::type).forEach(todo::add);

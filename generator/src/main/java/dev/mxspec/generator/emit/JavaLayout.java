@@ -17,14 +17,32 @@ public final class JavaLayout {
 
     private final SpecRelease release;
     private final String root;
+    private final java.util.Map<String, String> typeMappings;
 
     /**
      * @param basePackage for example {@code dev.mxspec.spec}
      * @param releasePackage the per-release part, for example {@code v1_7}; empty for none
      */
     public JavaLayout(SpecRelease release, String basePackage, String releasePackage) {
+        this(release, basePackage, releasePackage, java.util.Map.of());
+    }
+
+    /** @param typeMappings spec type names to fully qualified classes used instead of generated ones */
+    public JavaLayout(SpecRelease release, String basePackage, String releasePackage, java.util.Map<String, String> typeMappings) {
         this.release = release;
         this.root = releasePackage.isEmpty() ? basePackage : basePackage + "." + releasePackage;
+        for (String name : typeMappings.keySet()) {
+            if (!release.types().containsKey(name)) {
+                throw new IllegalArgumentException("type mapping for '" + name + "': release " + release.version()
+                        + " has no such type (see describe, or the generated class names)");
+            }
+        }
+        this.typeMappings = java.util.Map.copyOf(typeMappings);
+    }
+
+    /** Whether a spec type is mapped to a class of the user's own (and so not generated). */
+    public boolean isMapped(String typeName) {
+        return typeMappings.containsKey(typeName);
     }
 
     /** The default per-release package part: {@code v1.7} becomes {@code v1_7}. */
@@ -60,6 +78,10 @@ public final class JavaLayout {
 
     /** The class of a named type of the model. */
     public ClassName typeClass(String typeName) {
+        String mapped = typeMappings.get(typeName);
+        if (mapped != null) {
+            return ClassName.bestGuess(mapped);
+        }
         NamedType type = release.types().get(typeName);
         if (type == null) {
             throw new IllegalArgumentException("no type " + typeName + " in release " + release.version());
