@@ -16,6 +16,9 @@ public final class Main {
                   Reads one spec release (for example ../shared/matrix-spec/v1.7/data) and prints each API
                   with its operation count, the type and event schema counts, the examples checked and
                   every diagnostic. --json prints the same as JSON.
+              diff <from release folder> <to release folder> --changelogs <changelog folder> --out <folder>
+                  Compares two releases (structure, changelog entries, generated code) and writes
+                  diff.md, diff.html and diff.json into the folder.
               help
                   Prints this text.
             """;
@@ -36,6 +39,7 @@ public final class Main {
         try {
             return switch (args[0]) {
                 case "describe" -> Describe.run(rest, out, err);
+                case "diff" -> DiffCommand.run(rest, out, err);
                 default -> {
                     err.println("mxspec: unknown command '" + args[0] + "'");
                     err.print(USAGE);
