@@ -26,6 +26,16 @@ public final class ChangelogLinker {
     private static final int PATH = 6;
     private static final int NAME = 3;
     private static final int VERSION = 1;
+    private static final int WORD = 2;
+
+    /** Words too common in changelog prose and paths to tell anything apart. */
+    private static final Set<String> COMMON = Set.of(
+            "the", "a", "an", "to", "of", "for", "and", "or", "in", "on", "as", "per", "with", "by", "is", "be", "it",
+            "add", "added", "adds", "new", "support", "allow", "ability", "use", "using", "when", "from", "that", "this",
+            "matrix", "client", "server", "federation", "api", "v1", "v2", "v3", "r0", "endpoint", "endpoints",
+            "request", "response", "field", "fields", "property", "properties", "parameter", "msc", "spec", "room",
+            "rooms", "event", "events", "user", "users", "id", "ids", "type", "content", "key", "keys", "clarify",
+            "fix", "remove", "update", "make", "via", "not", "are", "now", "can", "may", "should", "must", "which");
 
     private ChangelogLinker() {}
 
@@ -112,21 +122,69 @@ public final class ChangelogLinker {
                 }
             }
         }
+        // An entry naming other endpoints only explains this one through a distinctive name ({key_id}).
+        boolean elsewhere = operation && score == 0 && (!entry.endpoints().isEmpty() || !entry.paths().isEmpty());
         boolean sameApi = entry.apiKind().equals(change.api())
                 || change.api().isEmpty() && entry.apiKind().map(k -> k == dev.mxspec.generator.model.ApiKind.CLIENT_SERVER).orElse(false);
         if (sameApi || score > 0) {
             Set<String> ids = new HashSet<>();
             change.identifiers().forEach(id -> ids.add(normal(id)));
             for (String name : entry.names()) {
-                if (ids.contains(normal(name)) && meaningful(name, score)) {
+                if (ids.contains(normal(name)) && (elsewhere ? distinctive(name) : meaningful(name, score))) {
                     score += NAME;
                 }
             }
+        }
+        boolean prose = entry.category() != Category.NEW_ENDPOINTS && entry.category() != Category.REMOVED_ENDPOINTS;
+        boolean aboutThisEvent = operation || eventType(change).map(t -> entry.text().contains(t + "`") || entry.text().contains(t + " ")
+                || entry.names().contains(t)).orElse(false);
+        if (sameApi && score == 0 && prose && aboutThisEvent && !elsewhere) {
+            int shared = sharedWords(change, entry);
+            boolean sameRelease = change.addedIn().map(v -> entry.version().equals("v" + v)).orElse(false);
+            // Two shared words, or one when the spec's own added-in marker points at this entry's release.
+            score += shared >= 2 || shared == 1 && sameRelease ? WORD * Math.max(shared, 2) : 0;
         }
         if (score > 0 && change.addedIn().isPresent() && entry.version().equals("v" + change.addedIn().get())) {
             score += VERSION;
         }
         return score;
+    }
+
+    /** Distinct meaningful words the change's names and path share with the entry's text ({@code redirect}, {@code media}, {@code download}). */
+    private static int sharedWords(Change change, Entry entry) {
+        Set<String> changeWords = new HashSet<>();
+        change.identifiers().forEach(id -> changeWords.addAll(words(id)));
+        changeWords.addAll(words(change.subject()));
+        changeWords.addAll(words(change.location()));
+        Set<String> entryWords = words(entry.summary());
+        entryWords.retainAll(changeWords);
+        return entryWords.size();
+    }
+
+    /** The event type of an event change ({@code event m.call.hangup} gives {@code m.call.hangup}). */
+    private static Optional<String> eventType(Change change) {
+        if (!change.subject().startsWith("event ")) {
+            return Optional.empty();
+        }
+        String file = change.subject().substring(6);
+        int dollar = file.indexOf('$');
+        return Optional.of(dollar < 0 ? file : file.substring(0, dollar));
+    }
+
+    private static Set<String> words(String text) {
+        Set<String> words = new HashSet<>();
+        String withoutPlaceholders = text.replaceAll("\\{[^}]*}|<[^>]*>", " ");
+        for (String w : withoutPlaceholders.toLowerCase(Locale.ROOT).split("[^a-z0-9]+")) {
+            String stem = w.length() > 4 && w.endsWith("s") ? w.substring(0, w.length() - 1) : w;
+            if (stem.length() > 2 && !COMMON.contains(stem) && !COMMON.contains(w)) {
+                words.add(stem);
+            }
+        }
+        return words;
+    }
+
+    private static boolean distinctive(String name) {
+        return name.contains("{") || name.contains(".") || name.contains("_");
     }
 
     /** A bare field name like {@code type} only counts next to an endpoint or path match; longer names count alone. */
