@@ -36,7 +36,7 @@ record DiffView(
 
     record Section(String api, String anchor, List<ChangeView> changes) {}
 
-    record ChangeView(String kind, String subject, String location, String before, String after, boolean hasValues,
+    record ChangeView(String kind, String subject, String location, String before, String after, String values,
             String client, String server, boolean breakingClient, boolean breakingServer, boolean explained,
             List<EntryView> entries) {}
 
@@ -95,8 +95,11 @@ record DiffView(
 
     private static ChangeView change(LinkedChange l) {
         Change c = l.change();
-        return new ChangeView(c.kind().title(), c.subject(), c.location(), c.before(), c.after(),
-                !c.before().isEmpty() || !c.after().isEmpty(),
+        String values = c.before().isEmpty() && c.after().isEmpty() ? ""
+                : c.before().isEmpty() ? "now " + c.after()
+                : c.after().isEmpty() ? "was " + c.before()
+                : c.before() + " → " + c.after();
+        return new ChangeView(c.kind().title(), c.subject(), c.location(), c.before(), c.after(), values,
                 c.client().name().toLowerCase(java.util.Locale.ROOT), c.server().name().toLowerCase(java.util.Locale.ROOT),
                 c.client() == Impact.BREAKING, c.server() == Impact.BREAKING, l.explained(),
                 l.entries().stream().map(DiffView::entry).toList());

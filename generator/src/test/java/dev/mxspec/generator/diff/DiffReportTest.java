@@ -48,7 +48,7 @@ class DiffReportTest {
         String md = Files.readString(out.resolve("diff.md"));
         assertThat(md).startsWith("# Matrix spec v1.3 → v1.4\n")
                 .contains("\n## client-server\n")
-                .contains("- **operation added**: `GET /_matrix/client/v1/rooms/{roomId}/threads` (`` → `getThreadRoots`). Clients: compatible, servers: breaking.\n")
+                .contains("- **operation added**: `GET /_matrix/client/v1/rooms/{roomId}/threads` (now getThreadRoots). Clients: compatible, servers: breaking.\n")
                 .contains("\n## Announced, but not in the data\n")
                 .contains("\n## Generated code\n");
 
