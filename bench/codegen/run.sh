@@ -54,11 +54,15 @@ run() {
   (cd "$dir" && mvn "$spec" "$@") >>"logs/$label.log" 2>&1 || rc=$?
   t1=$(now)
   kill "$watch" 2>/dev/null; wait "$watch" 2>/dev/null || true
-  if [ -e logs/.busy ]; then echo "$label $(echo "$t0 $t1" | awk '{printf "%.3f", $2-$1}')" >>logs/busy.txt; fi
+  local secs busy=0
+  secs=$(echo "$t0 $t1" | awk '{printf "%.3f", $2-$1}')
+  if [ -e logs/.busy ]; then busy=1; echo "$label $secs" >>logs/busy.txt; fi
   if [ "$rc" -ne 0 ]; then echo "$label: mvn exited $rc (see logs/$label.log)" >&2; echo "$rc" >>"logs/$label.rc"; fi
-  echo "$t0 $t1" | awk '{printf "%.3f\n", $2-$1}' >>"logs/$label.times"
+  echo "$secs" >>"logs/$label.times"
+  [ "$busy" = 1 ] || echo "$secs" >>"logs/$label.quiet"
 }
-stats() { sort -n "logs/$1.times" | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "median %6.2f s   min %6.2f s   (n=%d)\n", m, a[1], NR}'; }
+med() { sort -n "$1" 2>/dev/null | awk '{a[NR]=$1} END {if (!NR) {printf "%-34s", "-"; exit}; m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "median %6.2f s  min %6.2f s  (n=%d)", m, a[1], NR}'; }
+stats() { echo "$(med "logs/$1.times")   undisturbed runs only: $(med "logs/$1.quiet")"; }
 
 plugin_jar=$(ls ~/.m2/repository/dev/mxspec/matrix-spec-maven-plugin/0.1.0-SNAPSHOT/*.jar ~/.m2/repository/dev/mxspec/mxspec-generator/0.1.0-SNAPSHOT/*.jar)
 jar_sums() { sha256sum $plugin_jar | cut -c1-12 | tr '\n' ' '; }
@@ -68,7 +72,7 @@ echo "JAVA_HOME=$JAVA_HOME  spec=$SPEC_DIR  N=$N (+1 warm-up)  $(nproc) cores  l
 echo "warm-up (online, verbose, discarded) ..."
 run warmup-ours . -B -ntp -Dmxspec.force=true generate-sources
 run warmup-openapi openapi -B -ntp generate-sources
-rm -f logs/warmup-*.times
+rm -f logs/warmup-*.times logs/warmup-*.quiet
 for i in $(seq 1 "$N"); do
   echo "run $i/$N ..."
   run noop-ours . -o -q validate

@@ -62,10 +62,10 @@ class StubsOverJettyTest {
         assertThat(me.userId()).isEqualTo("@alice:localhost");
         assertThat(me.deviceId()).contains("DEV");
 
-        JsonNode content = dev.mxspec.runtime.json.MatrixJson.tree(Map.of("msgtype", "m.text", "body", "hello"));
+        JsonNode content = dev.mxspec.runtime.json.MatrixJson.mapper().createObjectNode().put("msgtype", "m.text").put("body", "hello");
         SendMessageResponse sentEvent = client.sendMessage(new SendMessage.Request("!room/1:localhost", "m.room.message", "t 1", content));
         assertThat(sentEvent.eventId()).isEqualTo("$event1");
-        assertThat(sent).containsExactly("!room/1:localhost m.room.message t 1 {\"body\":\"hello\",\"msgtype\":\"m.text\"}");
+        assertThat(sent).containsExactly("!room/1:localhost m.room.message t 1 {\"msgtype\":\"m.text\",\"body\":\"hello\"}");
     }
 
     @Test
