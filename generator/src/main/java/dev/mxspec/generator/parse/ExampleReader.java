@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mxspec.generator.json.CanonicalJson;
+import dev.mxspec.runtime.json.CanonicalJson;
 import dev.mxspec.generator.model.Example;
 import dev.mxspec.generator.parse.YamlNode.YList;
 import dev.mxspec.generator.parse.YamlNode.YMap;

@@ -1,7 +1,7 @@
 package dev.mxspec.generator.validate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mxspec.generator.json.CanonicalJson;
+import dev.mxspec.runtime.json.CanonicalJson;
 import dev.mxspec.generator.model.EventSchema;
 import dev.mxspec.generator.model.Example;
 import dev.mxspec.generator.model.Field;

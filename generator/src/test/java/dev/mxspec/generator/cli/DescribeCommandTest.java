@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mxspec.generator.SpecSources;
-import dev.mxspec.generator.json.CanonicalJson;
+import dev.mxspec.runtime.json.CanonicalJson;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mxspec.generator.SpecSources;
 import dev.mxspec.generator.cli.Main;
-import dev.mxspec.generator.json.CanonicalJson;
+import dev.mxspec.runtime.json.CanonicalJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mxspec.generator.json.CanonicalJson;
+import dev.mxspec.runtime.json.CanonicalJson;
 import dev.mxspec.generator.model.EventSchema;
 import dev.mxspec.generator.model.TypeRef;
 import dev.mxspec.runtime.json.MatrixJson;

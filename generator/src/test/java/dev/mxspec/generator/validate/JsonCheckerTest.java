@@ -3,7 +3,7 @@ package dev.mxspec.generator.validate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mxspec.generator.SpecSources;
-import dev.mxspec.generator.json.CanonicalJson;
+import dev.mxspec.runtime.json.CanonicalJson;
 import dev.mxspec.generator.model.SpecRelease;
 import dev.mxspec.generator.model.TypeRef;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.mxspec.generator.json;
+package dev.mxspec.runtime.json;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
