@@ -36,6 +36,21 @@ public class MatrixException extends RuntimeException {
         this.body = json;
     }
 
+    private MatrixException(int status, ObjectNode body, String description) {
+        super(description);
+        this.status = status;
+        this.errcode = body.path("errcode").asText("");
+        this.body = body.deepCopy();
+    }
+
+    /**
+     * A response whose body is given whole, such as the 401 of user-interactive authentication
+     * ({@code flows}, {@code session}), which carries no {@code errcode} until a stage fails.
+     */
+    public static MatrixException withBody(int status, ObjectNode body) {
+        return new MatrixException(status, body, "HTTP " + status + ": " + body);
+    }
+
     public int status() {
         return status;
     }

@@ -1,0 +1,245 @@
+package dev.mxspec.homeserver.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.mxspec.homeserver.core.Caller;
+import dev.mxspec.homeserver.services.AccountService;
+import dev.mxspec.homeserver.services.AccountService.Session;
+import dev.mxspec.homeserver.services.RateLimiter;
+import dev.mxspec.homeserver.storage.Records.Device;
+import dev.mxspec.runtime.api.ErrorCodes;
+import dev.mxspec.runtime.api.MatrixException;
+import dev.mxspec.runtime.server.RequestContext;
+import dev.mxspec.spec.v1_7.clientserver.CheckUsernameAvailabilityResponse;
+import dev.mxspec.spec.v1_7.clientserver.DeactivateAccountResponse;
+import dev.mxspec.spec.v1_7.clientserver.DeactivateAccountResponseIdServerUnbindResult;
+import dev.mxspec.spec.v1_7.clientserver.GenerateLoginTokenResponse;
+import dev.mxspec.spec.v1_7.clientserver.GetDevicesResponse;
+import dev.mxspec.spec.v1_7.clientserver.GetDevicesResponseDevices;
+import dev.mxspec.spec.v1_7.clientserver.GetLoginFlowsResponse;
+import dev.mxspec.spec.v1_7.clientserver.GetTokenOwnerResponse;
+import dev.mxspec.spec.v1_7.clientserver.LoginFlow;
+import dev.mxspec.spec.v1_7.clientserver.LoginRequest;
+import dev.mxspec.spec.v1_7.clientserver.LoginResponse;
+import dev.mxspec.spec.v1_7.clientserver.RefreshResponse;
+import dev.mxspec.spec.v1_7.clientserver.RegisterRequest;
+import dev.mxspec.spec.v1_7.clientserver.RegisterResponse;
+import dev.mxspec.spec.v1_7.clientserver.RequestTokenResponse;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.ChangePassword;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.CheckUsernameAvailability;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.DeactivateAccount;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.DeleteDevice;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.DeleteDevices;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.GenerateLoginToken;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.GetDevice;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.GetDevices;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.GetLoginFlows;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.GetTokenOwner;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.Login;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.Logout;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.LogoutAll;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.Refresh;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.Register;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.RequestTokenToRegisterEmail;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.RequestTokenToRegisterMsisdn;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.RequestTokenToResetPasswordEmail;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.RequestTokenToResetPasswordMsisdn;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.UpdateDevice;
+import dev.mxspec.spec.v1_7.clientserver.server.DeviceManagementHandler;
+import dev.mxspec.spec.v1_7.clientserver.server.LoginHandler;
+import dev.mxspec.spec.v1_7.clientserver.server.LoginTokenHandler;
+import dev.mxspec.spec.v1_7.clientserver.server.LogoutHandler;
+import dev.mxspec.spec.v1_7.clientserver.server.RefreshHandler;
+import dev.mxspec.spec.v1_7.clientserver.server.RegistrationHandler;
+import dev.mxspec.spec.v1_7.clientserver.server.WhoamiHandler;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Registration, login, logout, tokens and devices, on {@link AccountService}. */
+public final class AccountHandlers implements RegistrationHandler, LoginHandler, LogoutHandler, WhoamiHandler, RefreshHandler,
+        LoginTokenHandler, DeviceManagementHandler {
+
+    private final AccountService accounts;
+    private final boolean registration;
+    private final RateLimiter limiter;
+
+    public AccountHandlers(AccountService accounts, boolean registration, RateLimiter limiter) {
+        this.accounts = accounts;
+        this.registration = registration;
+        this.limiter = limiter;
+    }
+
+    static Caller caller(RequestContext context) {
+        return context.principal(Caller.class);
+    }
+
+    private static JsonNode empty() {
+        return JsonNodeFactory.instance.objectNode();
+    }
+
+    @Override
+    public RegisterResponse register(RequestContext context, Register.Request request) {
+        limiter.take("register:" + context.request().remoteAddress());
+        if (!registration) {
+            throw new MatrixException(403, ErrorCodes.M_FORBIDDEN, "registration is disabled on this server");
+        }
+        if (request.kind().map(k -> k.value().equals("guest")).orElse(false)) {
+            throw new MatrixException(403, "M_GUEST_ACCESS_FORBIDDEN", "guest accounts are not supported");
+        }
+        RegisterRequest body = request.body();
+        if (body.username().isPresent()) {
+            accounts.available(body.username().get());
+        }
+        Uia.requireDummy(body.auth());
+        String password = body.password().orElseThrow(() -> new MatrixException(400, ErrorCodes.M_MISSING_PARAM, "missing password"));
+        Optional<Session> session = accounts.register(body.username(), password, body.deviceId(), body.initialDeviceDisplayName(),
+                body.inhibitLogin().orElse(false), body.refreshToken().orElse(false), false);
+        String userId = session.map(Session::userId).orElseGet(() -> dev.mxspec.homeserver.core.Ids.userId(body.username().get(), accounts.serverName()));
+        return new RegisterResponse(userId, session.map(Session::accessToken), session.flatMap(Session::refreshToken),
+                session.flatMap(Session::expiresInMs), Optional.empty(), session.map(Session::deviceId), Map.of());
+    }
+
+    @Override
+    public CheckUsernameAvailabilityResponse checkUsernameAvailability(RequestContext context, CheckUsernameAvailability.Request request) {
+        limiter.take("register:" + context.request().remoteAddress());
+        return new CheckUsernameAvailabilityResponse(Optional.of(accounts.available(request.username())), Map.of());
+    }
+
+    @Override
+    public LoginResponse login(RequestContext context, Login.Request request) {
+        limiter.take("login:" + context.request().remoteAddress());
+        LoginRequest body = request.body();
+        boolean refreshable = body.refreshToken().orElse(false);
+        Session session = switch (body.type().value()) {
+            case "m.login.password" -> {
+                String user = body.identifier().map(i -> i.additionalProperties().get("user")).filter(JsonNode::isTextual)
+                        .map(JsonNode::asText).or(body::user)
+                        .orElseThrow(() -> new MatrixException(400, ErrorCodes.M_MISSING_PARAM, "missing identifier.user"));
+                String password = body.password().orElseThrow(() -> new MatrixException(400, ErrorCodes.M_MISSING_PARAM, "missing password"));
+                yield accounts.loginWithPassword(user, password, body.deviceId(), body.initialDeviceDisplayName(), refreshable);
+            }
+            case "m.login.token" -> accounts.loginWithToken(body.token()
+                    .orElseThrow(() -> new MatrixException(400, ErrorCodes.M_MISSING_PARAM, "missing token")),
+                    body.deviceId(), body.initialDeviceDisplayName(), refreshable);
+            default -> throw new MatrixException(400, ErrorCodes.M_UNKNOWN, "login type " + body.type().value() + " is not supported");
+        };
+        return new LoginResponse(session.userId(), session.accessToken(), session.refreshToken(), session.expiresInMs(), Optional.empty(),
+                session.deviceId(), Optional.empty(), Map.of());
+    }
+
+    @Override
+    public GetLoginFlowsResponse getLoginFlows(RequestContext context, GetLoginFlows.Request request) {
+        return new GetLoginFlowsResponse(Optional.of(List.of(new LoginFlow("m.login.password", Optional.empty(), Map.of()),
+                new LoginFlow("m.login.token", Optional.of(true), Map.of()))), Map.of());
+    }
+
+    @Override
+    public GenerateLoginTokenResponse generateLoginToken(RequestContext context, GenerateLoginToken.Request request) {
+        Caller caller = caller(context);
+        Uia.requirePassword(request.body().auth(), caller.userId(), accounts);
+        return new GenerateLoginTokenResponse(accounts.newLoginToken(caller), accounts.loginTokenLifetimeMs(), Map.of());
+    }
+
+    @Override
+    public RefreshResponse refresh(RequestContext context, Refresh.Request request) {
+        Session session = accounts.refresh(request.body().refreshToken());
+        return new RefreshResponse(session.accessToken(), session.refreshToken(), session.expiresInMs(), Map.of());
+    }
+
+    @Override
+    public JsonNode logout(RequestContext context, Logout.Request request) {
+        accounts.logout(caller(context));
+        return empty();
+    }
+
+    @Override
+    public JsonNode logoutAll(RequestContext context, LogoutAll.Request request) {
+        accounts.logoutAll(caller(context));
+        return empty();
+    }
+
+    @Override
+    public GetTokenOwnerResponse getTokenOwner(RequestContext context, GetTokenOwner.Request request) {
+        Caller caller = caller(context);
+        return new GetTokenOwnerResponse(caller.userId(), Optional.of(caller.deviceId()), Optional.of(false), Map.of());
+    }
+
+    @Override
+    public JsonNode changePassword(RequestContext context, ChangePassword.Request request) {
+        Caller caller = caller(context);
+        Uia.requirePassword(request.body().auth(), caller.userId(), accounts);
+        accounts.changePassword(caller, request.body().newPassword(), request.body().logoutDevices().orElse(true));
+        return empty();
+    }
+
+    @Override
+    public DeactivateAccountResponse deactivateAccount(RequestContext context, DeactivateAccount.Request request) {
+        Caller caller = caller(context);
+        Uia.requirePassword(request.body().auth(), caller.userId(), accounts);
+        accounts.deactivate(caller.userId());
+        return new DeactivateAccountResponse(DeactivateAccountResponseIdServerUnbindResult.NO_SUPPORT, Map.of());
+    }
+
+    private static MatrixException noThreePids() {
+        return new MatrixException(400, "M_THREEPID_DENIED", "third-party identifiers are not supported by this server");
+    }
+
+    @Override
+    public RequestTokenResponse requestTokenToResetPasswordEmail(RequestContext context, RequestTokenToResetPasswordEmail.Request request) {
+        throw noThreePids();
+    }
+
+    @Override
+    public RequestTokenResponse requestTokenToResetPasswordMsisdn(RequestContext context, RequestTokenToResetPasswordMsisdn.Request request) {
+        throw noThreePids();
+    }
+
+    @Override
+    public RequestTokenResponse requestTokenToRegisterEmail(RequestContext context, RequestTokenToRegisterEmail.Request request) {
+        throw noThreePids();
+    }
+
+    @Override
+    public RequestTokenResponse requestTokenToRegisterMsisdn(RequestContext context, RequestTokenToRegisterMsisdn.Request request) {
+        throw noThreePids();
+    }
+
+    private static GetDevicesResponseDevices device(Device d) {
+        return new GetDevicesResponseDevices(d.deviceId(), d.displayName(), d.lastSeenIp(), d.lastSeenTs(), Map.of());
+    }
+
+    @Override
+    public GetDevicesResponse getDevices(RequestContext context, GetDevices.Request request) {
+        return new GetDevicesResponse(Optional.of(accounts.devices(caller(context).userId()).stream().map(AccountHandlers::device).toList()),
+                Map.of());
+    }
+
+    @Override
+    public GetDevicesResponseDevices getDevice(RequestContext context, GetDevice.Request request) {
+        return accounts.device(caller(context).userId(), request.deviceId()).map(AccountHandlers::device)
+                .orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "no such device"));
+    }
+
+    @Override
+    public JsonNode updateDevice(RequestContext context, UpdateDevice.Request request) {
+        accounts.renameDevice(caller(context).userId(), request.deviceId(), request.body().displayName());
+        return empty();
+    }
+
+    @Override
+    public JsonNode deleteDevice(RequestContext context, DeleteDevice.Request request) {
+        Caller caller = caller(context);
+        Uia.requirePassword(request.body().auth(), caller.userId(), accounts);
+        accounts.deleteDevice(caller.userId(), request.deviceId());
+        return empty();
+    }
+
+    @Override
+    public JsonNode deleteDevices(RequestContext context, DeleteDevices.Request request) {
+        Caller caller = caller(context);
+        Uia.requirePassword(request.body().auth(), caller.userId(), accounts);
+        request.body().devices().forEach(d -> accounts.deleteDevice(caller.userId(), d));
+        return empty();
+    }
+}

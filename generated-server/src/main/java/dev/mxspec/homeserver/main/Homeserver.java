@@ -1,0 +1,87 @@
+package dev.mxspec.homeserver.main;
+
+import dev.mxspec.homeserver.api.AccountHandlers;
+import dev.mxspec.homeserver.api.ServerInfoHandlers;
+import dev.mxspec.homeserver.core.ServerConfig;
+import dev.mxspec.homeserver.http.HttpServer;
+import dev.mxspec.homeserver.services.AccountService;
+import dev.mxspec.homeserver.services.RateLimiter;
+import dev.mxspec.homeserver.storage.PostgresStorage;
+import dev.mxspec.homeserver.storage.SqliteStorage;
+import dev.mxspec.homeserver.storage.Storage;
+import dev.mxspec.spec.v1_7.clientserver.server.ClientServerRouter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/** A running homeserver: storage, services, the generated router and Jetty, wired from a configuration. */
+public final class Homeserver implements AutoCloseable {
+
+    private final Storage storage;
+    private final HttpServer http;
+    private final ServerConfig config;
+
+    private Homeserver(ServerConfig config, Storage storage, HttpServer http) {
+        this.config = config;
+        this.storage = storage;
+        this.http = http;
+    }
+
+    public static Storage openStorage(ServerConfig config) throws java.io.IOException {
+        if (config.database().equals("postgresql")) {
+            return PostgresStorage.open(config.postgresUrl().orElseThrow());
+        }
+        Path dir = Files.createDirectories(Path.of(config.dataDir()));
+        return SqliteStorage.open(dir.resolve("homeserver.db"));
+    }
+
+    /** Starts serving; with port 0 on any free port. */
+    public static Homeserver start(ServerConfig config) throws Exception {
+        Storage storage = openStorage(config);
+        try {
+            LongSupplier clock = System::currentTimeMillis;
+            AccountService accounts = new AccountService(storage, config.serverName(), clock);
+            RateLimiter limiter = new RateLimiter(2, 10, clock);
+            AccountHandlers accountHandlers = new AccountHandlers(accounts, config.registration(), limiter);
+            String baseUrl = "http://" + (config.host().equals("0.0.0.0") ? "localhost" : config.host()) + ":" + config.port();
+            ServerInfoHandlers info = new ServerInfoHandlers(accounts, baseUrl, List.of("10"), "10");
+            ClientServerRouter router = ClientServerRouter.builder((endpoint, request) -> accounts.authenticate(request.accessToken()))
+                    .registration(accountHandlers)
+                    .login(accountHandlers)
+                    .logout(accountHandlers)
+                    .whoami(accountHandlers)
+                    .refresh(accountHandlers)
+                    .loginToken(accountHandlers)
+                    .deviceManagement(accountHandlers)
+                    .versions(info)
+                    .wellknown(info)
+                    .capabilities(info)
+                    .profile(info)
+                    .build();
+            HttpServer http = HttpServer.start(config.host(), config.port(), router::handle, config.maxBodyBytes());
+            return new Homeserver(config, storage, http);
+        } catch (Exception | Error e) {
+            storage.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public Storage storage() {
+        return storage;
+    }
+
+    @Override
+    public void close() {
+        http.close();
+        storage.close();
+    }
+}

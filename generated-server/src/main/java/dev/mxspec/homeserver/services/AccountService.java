@@ -1,0 +1,209 @@
+package dev.mxspec.homeserver.services;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mxspec.homeserver.core.Caller;
+import dev.mxspec.homeserver.core.Ids;
+import dev.mxspec.homeserver.core.Secrets;
+import dev.mxspec.homeserver.storage.Records.AccessToken;
+import dev.mxspec.homeserver.storage.Records.Device;
+import dev.mxspec.homeserver.storage.Records.User;
+import dev.mxspec.homeserver.storage.Storage;
+import dev.mxspec.runtime.api.ErrorCodes;
+import dev.mxspec.runtime.api.MatrixException;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+/** Accounts, devices and access tokens: registration, login, logout, authentication of requests. */
+public final class AccountService {
+
+    /** Lifetime of access tokens issued together with a refresh token. */
+    static final long REFRESHABLE_TOKEN_MS = 15 * 60 * 1000;
+    static final long LOGIN_TOKEN_MS = 2 * 60 * 1000;
+
+    /**
+     * What a client gets on register and login.
+     *
+     * @param refreshToken present when the client asked for one
+     * @param expiresInMs the access token's lifetime when it is refreshable
+     */
+    public record Session(String userId, String deviceId, String accessToken, Optional<String> refreshToken, Optional<Long> expiresInMs) {}
+
+    private final Storage storage;
+    private final String serverName;
+    private final LongSupplier clock;
+
+    public AccountService(Storage storage, String serverName, LongSupplier clock) {
+        this.storage = storage;
+        this.serverName = serverName;
+        this.clock = clock;
+    }
+
+    public String serverName() {
+        return serverName;
+    }
+
+    public boolean available(String localpart) {
+        String userId = Ids.userId(localpart, serverName);
+        if (storage.user(userId).isPresent()) {
+            throw new MatrixException(400, ErrorCodes.M_USER_IN_USE, "user ID already taken");
+        }
+        return true;
+    }
+
+    /** Creates an account; a session unless {@code inhibitLogin}. */
+    public Optional<Session> register(Optional<String> localpart, String password, Optional<String> deviceId,
+            Optional<String> deviceName, boolean inhibitLogin, boolean refreshable, boolean admin) {
+        if (password.length() < 8) {
+            throw new MatrixException(400, "M_WEAK_PASSWORD", "passwords must be at least 8 characters long");
+        }
+        String userId = Ids.userId(localpart.orElseGet(() -> "u" + Ids.random(12).toLowerCase(java.util.Locale.ROOT)), serverName);
+        User user = new User(userId, Optional.of(Secrets.hashPassword(password)), admin, false,
+                Optional.of(userId.substring(1, userId.indexOf(':'))), Optional.empty(), clock.getAsLong());
+        if (!storage.createUser(user)) {
+            throw new MatrixException(400, ErrorCodes.M_USER_IN_USE, "user ID already taken");
+        }
+        return inhibitLogin ? Optional.empty() : Optional.of(newSession(userId, deviceId, deviceName, refreshable));
+    }
+
+    /** Logs in with a user ID (or localpart) and password. */
+    public Session loginWithPassword(String user, String password, Optional<String> deviceId, Optional<String> deviceName, boolean refreshable) {
+        String userId;
+        try {
+            userId = Ids.userId(user, serverName);
+        } catch (MatrixException e) {
+            throw forbidden();
+        }
+        User account = storage.user(userId).orElseThrow(AccountService::forbidden);
+        if (account.deactivated()) {
+            throw new MatrixException(403, ErrorCodes.M_USER_DEACTIVATED, "this account has been deactivated");
+        }
+        if (account.passwordHash().isEmpty() || !Secrets.checkPassword(password, account.passwordHash().get())) {
+            throw forbidden();
+        }
+        return newSession(userId, deviceId, deviceName, refreshable);
+    }
+
+    public Session loginWithToken(String token, Optional<String> deviceId, Optional<String> deviceName, boolean refreshable) {
+        String userId = storage.takeLoginToken(Secrets.tokenHash(token), clock.getAsLong())
+                .orElseThrow(() -> new MatrixException(403, ErrorCodes.M_FORBIDDEN, "invalid or expired login token"));
+        return newSession(userId, deviceId, deviceName, refreshable);
+    }
+
+    /** A short-lived single-use token to log in another device (v1.7 {@code /login/get_token}). */
+    public String newLoginToken(Caller caller) {
+        String token = Ids.token("mxl");
+        storage.saveLoginToken(Secrets.tokenHash(token), caller.userId(), clock.getAsLong() + LOGIN_TOKEN_MS);
+        return token;
+    }
+
+    public long loginTokenLifetimeMs() {
+        return LOGIN_TOKEN_MS;
+    }
+
+    public Session refresh(String refreshToken) {
+        String[] owner = storage.takeRefreshToken(Secrets.tokenHash(refreshToken))
+                .orElseThrow(() -> new MatrixException(401, ErrorCodes.M_UNKNOWN_TOKEN, "unknown refresh token"));
+        storage.deleteTokensOfDevice(owner[0], owner[1]);
+        return tokens(owner[0], owner[1], true);
+    }
+
+    private Session newSession(String userId, Optional<String> deviceId, Optional<String> deviceName, boolean refreshable) {
+        String device = deviceId.filter(d -> !d.isBlank()).orElseGet(Ids::deviceId);
+        Optional<Device> existing = storage.device(userId, device);
+        storage.saveDevice(new Device(userId, device, deviceName.or(() -> existing.flatMap(Device::displayName)),
+                Optional.of(clock.getAsLong()), Optional.empty()));
+        if (existing.isPresent()) {
+            storage.deleteTokensOfDevice(userId, device); // logging in again on a device replaces its token
+        }
+        return tokens(userId, device, refreshable);
+    }
+
+    private Session tokens(String userId, String deviceId, boolean refreshable) {
+        String access = Ids.token("mxa");
+        Optional<String> refresh = refreshable ? Optional.of(Ids.token("mxr")) : Optional.empty();
+        Optional<Long> expires = refreshable ? Optional.of(clock.getAsLong() + REFRESHABLE_TOKEN_MS) : Optional.empty();
+        storage.saveAccessToken(new AccessToken(Secrets.tokenHash(access), userId, deviceId, expires, refresh.map(Secrets::tokenHash)));
+        refresh.ifPresent(r -> storage.saveRefreshToken(Secrets.tokenHash(r), userId, deviceId));
+        return new Session(userId, deviceId, access, refresh, refreshable ? Optional.of(REFRESHABLE_TOKEN_MS) : Optional.empty());
+    }
+
+    /** The caller of an access token: M_MISSING_TOKEN, M_UNKNOWN_TOKEN (soft logout when expired) otherwise. */
+    public Caller authenticate(Optional<String> token) {
+        String given = token.orElseThrow(() -> new MatrixException(401, ErrorCodes.M_MISSING_TOKEN, "missing access token"));
+        String hash = Secrets.tokenHash(given);
+        AccessToken stored = storage.accessToken(hash)
+                .orElseThrow(() -> new MatrixException(401, ErrorCodes.M_UNKNOWN_TOKEN, "unknown access token"));
+        if (stored.expiresTs().isPresent() && stored.expiresTs().get() < clock.getAsLong()) {
+            ObjectNode soft = JsonNodeFactory.instance.objectNode().put("soft_logout", true);
+            throw new MatrixException(401, ErrorCodes.M_UNKNOWN_TOKEN, "access token expired", soft);
+        }
+        return new Caller(stored.userId(), stored.deviceId(), hash);
+    }
+
+    public void logout(Caller caller) {
+        storage.deleteDevice(caller.userId(), caller.deviceId());
+    }
+
+    public void logoutAll(Caller caller) {
+        for (Device d : storage.devices(caller.userId())) {
+            storage.deleteDevice(d.userId(), d.deviceId());
+        }
+        storage.deleteTokensOfUser(caller.userId());
+    }
+
+    public void checkPassword(String userId, String password) {
+        User account = storage.user(userId).orElseThrow(AccountService::forbidden);
+        if (account.passwordHash().isEmpty() || !Secrets.checkPassword(password, account.passwordHash().get())) {
+            throw forbidden();
+        }
+    }
+
+    public void changePassword(Caller caller, String newPassword, boolean logoutDevices) {
+        if (newPassword.length() < 8) {
+            throw new MatrixException(400, "M_WEAK_PASSWORD", "passwords must be at least 8 characters long");
+        }
+        storage.setPassword(caller.userId(), Secrets.hashPassword(newPassword));
+        if (logoutDevices) {
+            for (Device d : storage.devices(caller.userId())) {
+                if (!d.deviceId().equals(caller.deviceId())) {
+                    storage.deleteDevice(d.userId(), d.deviceId());
+                }
+            }
+        }
+    }
+
+    public void deactivate(String userId) {
+        storage.deactivate(userId);
+    }
+
+    public List<Device> devices(String userId) {
+        return storage.devices(userId);
+    }
+
+    public Optional<Device> device(String userId, String deviceId) {
+        return storage.device(userId, deviceId);
+    }
+
+    public void renameDevice(String userId, String deviceId, Optional<String> name) {
+        Device d = storage.device(userId, deviceId).orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "no such device"));
+        storage.saveDevice(new Device(userId, deviceId, name, d.lastSeenTs(), d.lastSeenIp()));
+    }
+
+    public void deleteDevice(String userId, String deviceId) {
+        storage.deleteDevice(userId, deviceId);
+    }
+
+    public Optional<User> user(String userId) {
+        return storage.user(userId);
+    }
+
+    public void setProfile(String userId, Optional<String> displayname, Optional<String> avatarUrl) {
+        storage.setProfile(userId, displayname, avatarUrl);
+    }
+
+    private static MatrixException forbidden() {
+        return new MatrixException(403, ErrorCodes.M_FORBIDDEN, "invalid user name or password");
+    }
+}
