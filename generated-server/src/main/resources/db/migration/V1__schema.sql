@@ -66,7 +66,9 @@ CREATE TABLE events (
     origin_server_ts BIGINT NOT NULL,
     depth           BIGINT NOT NULL,
     json            TEXT NOT NULL,
-    redacted_by     TEXT
+    redacted_by     TEXT,
+    txn_device      TEXT,
+    txn_id          TEXT
 );
 CREATE INDEX events_by_room ON events (room_id, stream_pos);
 

@@ -214,17 +214,29 @@ abstract class JdbcStorage implements Storage {
     }
 
     private static StoredEvent event(ResultSet rs) throws SQLException {
+        Optional<String> txnDevice = Jdbc.optString(rs, "txn_device");
+        Optional<String> txnId = Jdbc.optString(rs, "txn_id");
         return new StoredEvent(rs.getLong("stream_pos"), rs.getString("event_id"), rs.getString("room_id"), rs.getString("type"),
                 Jdbc.optString(rs, "state_key"), rs.getString("sender"), rs.getLong("origin_server_ts"), rs.getLong("depth"),
-                rs.getString("json"), Jdbc.optString(rs, "redacted_by"));
+                rs.getString("json"), Jdbc.optString(rs, "redacted_by"),
+                txnDevice.isPresent() && txnId.isPresent() ? Optional.of(new Records.Txn(txnDevice.get(), txnId.get())) : Optional.empty());
     }
 
     @Override
     public void persistEvent(StoredEvent e, Optional<Membership> membership) {
         jdbc.transaction(c -> {
-            Jdbc.update(c, "INSERT INTO events (stream_pos, event_id, room_id, type, state_key, sender, origin_server_ts, depth, json) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", e.streamPos(), e.eventId(), e.roomId(), e.type(), e.stateKey(), e.sender(),
-                    e.originServerTs(), e.depth(), e.json());
+            Jdbc.update(c, "INSERT INTO events (stream_pos, event_id, room_id, type, state_key, sender, origin_server_ts, depth, json, "
+                    + "txn_device, txn_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", e.streamPos(), e.eventId(), e.roomId(), e.type(),
+                    e.stateKey(), e.sender(), e.originServerTs(), e.depth(), e.json(), e.txn().map(Records.Txn::deviceId),
+                    e.txn().map(Records.Txn::txnId));
+            e.txn().ifPresent(t -> {
+                try {
+                    Jdbc.update(c, "INSERT INTO event_txns (user_id, device_id, txn_id, event_id) VALUES (?, ?, ?, ?)",
+                            e.sender(), t.deviceId(), t.txnId(), e.eventId());
+                } catch (java.sql.SQLException ex) {
+                    throw new StorageException(ex);
+                }
+            });
             if (e.stateKey().isPresent()) {
                 Jdbc.update(c, "INSERT INTO current_state (room_id, type, state_key, event_id) VALUES (?, ?, ?, ?) "
                         + "ON CONFLICT (room_id, type, state_key) DO UPDATE SET event_id = excluded.event_id",

@@ -19,9 +19,16 @@ public final class Records {
 
     public record Room(String roomId, String roomVersion, String creator, boolean published, long createdTs) {}
 
-    /** An event as persisted: its place in the stream and its full JSON. */
+    /**
+     * An event as persisted: its place in the stream and its full JSON (the PDU).
+     *
+     * @param txn the sending device and its transaction ID, for {@code unsigned.transaction_id}
+     */
     public record StoredEvent(long streamPos, String eventId, String roomId, String type, Optional<String> stateKey,
-            String sender, long originServerTs, long depth, String json, Optional<String> redactedBy) {}
+            String sender, long originServerTs, long depth, String json, Optional<String> redactedBy, Optional<Txn> txn) {}
+
+    /** A client transaction: the device that sent an event and the ID it gave. */
+    public record Txn(String deviceId, String txnId) {}
 
     public record Membership(String roomId, String userId, String membership, String eventId, long streamPos) {}
 

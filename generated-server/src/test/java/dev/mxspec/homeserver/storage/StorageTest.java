@@ -46,10 +46,10 @@ class StorageTest {
         try (Storage s = Backends.open(backend, dir)) {
             s.createRoom(new Room("!r:localhost", "10", "@alice:localhost", false, 1));
             StoredEvent member = new StoredEvent(1, "$m", "!r:localhost", "m.room.member", Optional.of("@alice:localhost"),
-                    "@alice:localhost", 10, 1, "{\"type\":\"m.room.member\"}", Optional.empty());
+                    "@alice:localhost", 10, 1, "{\"type\":\"m.room.member\"}", Optional.empty(), Optional.empty());
             s.persistEvent(member, Optional.of(new Membership("!r:localhost", "@alice:localhost", "join", "$m", 1)));
             StoredEvent message = new StoredEvent(2, "$t", "!r:localhost", "m.room.message", Optional.empty(), "@alice:localhost", 11, 2,
-                    "{\"type\":\"m.room.message\"}", Optional.empty());
+                    "{\"type\":\"m.room.message\"}", Optional.empty(), Optional.of(new Records.Txn("DEV1", "t0")));
             s.persistEvent(message, Optional.empty());
 
             assertThat(s.currentState("!r:localhost")).containsExactly(java.util.Map.entry(List.of("m.room.member", "@alice:localhost"), "$m"));
@@ -57,6 +57,8 @@ class StorageTest {
             assertThat(s.roomEvents("!r:localhost", 0, 2, 10, true)).extracting(StoredEvent::eventId).containsExactly("$t", "$m");
             assertThat(s.roomEvents("!r:localhost", 1, 2, 10, false)).extracting(StoredEvent::eventId).containsExactly("$t");
             assertThat(s.maxStreamPos()).isEqualTo(2);
+            assertThat(s.txnEvent("@alice:localhost", "DEV1", "t0")).as("the transaction is stored with its event").contains("$t");
+            assertThat(s.event("$t")).flatMap(StoredEvent::txn).contains(new Records.Txn("DEV1", "t0"));
 
             s.saveTxn("@alice:localhost", "DEV1", "t1", "$t");
             s.saveTxn("@alice:localhost", "DEV1", "t1", "$other");

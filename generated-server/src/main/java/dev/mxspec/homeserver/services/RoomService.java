@@ -1,0 +1,263 @@
+package dev.mxspec.homeserver.services;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mxspec.homeserver.core.Caller;
+import dev.mxspec.homeserver.core.Ids;
+import dev.mxspec.homeserver.core.StreamCounter;
+import dev.mxspec.homeserver.storage.Records.Membership;
+import dev.mxspec.homeserver.storage.Records.Room;
+import dev.mxspec.homeserver.storage.Records.StoredEvent;
+import dev.mxspec.homeserver.storage.Records.Txn;
+import dev.mxspec.homeserver.storage.Storage;
+import dev.mxspec.runtime.api.ErrorCodes;
+import dev.mxspec.runtime.api.MatrixException;
+import dev.mxspec.runtime.json.MatrixJson;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+
+/**
+ * Rooms and their events: creating rooms, sending message and state events, membership changes,
+ * redactions, reading history. Every new event is built as a PDU of the room's version, checked
+ * against the authorization rules with the current state, sealed (hashes, signature, event ID),
+ * persisted with the state it sets, and announced to the members' waiting syncs.
+ */
+public final class RoomService {
+
+    /** A new event to send. */
+    public record Draft(String type, Optional<String> stateKey, ObjectNode content, Optional<String> redacts) {
+        public static Draft message(String type, ObjectNode content) {
+            return new Draft(type, Optional.empty(), content, Optional.empty());
+        }
+
+        public static Draft state(String type, String stateKey, ObjectNode content) {
+            return new Draft(type, Optional.of(stateKey), content, Optional.empty());
+        }
+    }
+
+    private final Storage storage;
+    private final RoomRules rules;
+    private final StreamCounter stream;
+    private final Notifier notifier;
+    private final String serverName;
+    private final LongSupplier clock;
+    private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+
+    public RoomService(Storage storage, RoomRules rules, StreamCounter stream, Notifier notifier, String serverName, LongSupplier clock) {
+        this.storage = storage;
+        this.rules = rules;
+        this.stream = stream;
+        this.notifier = notifier;
+        this.serverName = serverName;
+        this.clock = clock;
+    }
+
+    public RoomRules rules() {
+        return rules;
+    }
+
+    public Room room(String roomId) {
+        return storage.room(roomId).orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "unknown room " + roomId));
+    }
+
+    /** Creates a room with its initial events, sent by {@code creator} in order. */
+    public String create(String creator, String version, List<Draft> initial, boolean published) {
+        if (!rules.supportedVersions().contains(version)) {
+            throw new MatrixException(400, ErrorCodes.M_UNSUPPORTED_ROOM_VERSION, "room version " + version + " is not supported");
+        }
+        String roomId = Ids.roomId(serverName);
+        storage.createRoom(new Room(roomId, version, creator, published, clock.getAsLong()));
+        for (Draft d : initial) {
+            send(creator, Optional.empty(), roomId, d, Optional.empty());
+        }
+        return roomId;
+    }
+
+    /**
+     * Sends an event as {@code sender}: checked against the auth rules, idempotent per device and
+     * transaction ID. Returns the event ID.
+     */
+    public String send(String sender, Optional<String> deviceId, String roomId, Draft draft, Optional<String> txnId) {
+        if (txnId.isPresent() && deviceId.isPresent()) {
+            Optional<String> earlier = storage.txnEvent(sender, deviceId.get(), txnId.get());
+            if (earlier.isPresent()) {
+                return earlier.get();
+            }
+        }
+        Room room = room(roomId);
+        ReentrantLock lock = locks.computeIfAbsent(roomId, r -> new ReentrantLock());
+        lock.lock();
+        try {
+            Map<List<String>, ObjectNode> state = stateJson(roomId);
+            ObjectNode pdu = MatrixJson.mapper().createObjectNode();
+            pdu.put("room_id", roomId);
+            pdu.put("sender", sender);
+            pdu.put("type", draft.type());
+            draft.stateKey().ifPresent(k -> pdu.put("state_key", k));
+            pdu.set("content", draft.content());
+            draft.redacts().ifPresent(r -> pdu.put("redacts", r));
+            pdu.put("origin_server_ts", clock.getAsLong());
+            pdu.put("origin", serverName);
+            List<StoredEvent> last = storage.roomEvents(roomId, 0, Long.MAX_VALUE, 1, true);
+            pdu.put("depth", last.isEmpty() ? 1 : last.getFirst().depth() + 1);
+            ArrayNode prev = pdu.putArray("prev_events");
+            last.forEach(e -> prev.add(e.eventId()));
+            ArrayNode auth = pdu.putArray("auth_events");
+            authEvents(draft, sender, state).forEach(auth::add);
+            draft.stateKey().ifPresent(k -> {
+                ObjectNode old = state.get(List.of(draft.type(), k));
+                if (old != null) {
+                    pdu.putObject("unsigned").set("prev_content", old.get("content"));
+                    pdu.withObjectProperty("unsigned").put("replaces_state", old.path("event_id").asText());
+                }
+            });
+            rules.authorize(pdu, state, room.roomVersion());
+            String eventId = rules.seal(pdu, room.roomVersion());
+            long pos = stream.next();
+            StoredEvent stored = new StoredEvent(pos, eventId, roomId, draft.type(), draft.stateKey(), sender,
+                    pdu.get("origin_server_ts").asLong(), pdu.get("depth").asLong(), MatrixJson.write(pdu), Optional.empty(),
+                    txnId.flatMap(t -> deviceId.map(d -> new Txn(d, t))));
+            Optional<Membership> membership = draft.type().equals("m.room.member") && draft.stateKey().isPresent()
+                    ? Optional.of(new Membership(roomId, draft.stateKey().get(), draft.content().path("membership").asText(), eventId, pos))
+                    : Optional.empty();
+            storage.persistEvent(stored, membership);
+            if (draft.redacts().isPresent()) {
+                applyRedaction(draft.redacts().get(), eventId, pdu, room.roomVersion());
+            }
+            List<String> audience = new ArrayList<>(storage.membersOfRoom(roomId).stream()
+                    .filter(m -> m.membership().equals("join") || m.membership().equals("invite") || m.membership().equals("knock"))
+                    .map(Membership::userId).toList());
+            membership.ifPresent(m -> audience.add(m.userId()));
+            notifier.wake(audience);
+            return eventId;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void applyRedaction(String targetId, String redactionId, ObjectNode redaction, String version) {
+        storage.event(targetId).filter(t -> t.redactedBy().isEmpty()).ifPresent(target -> {
+            ObjectNode json = (ObjectNode) ClientEvents.parse(target.json());
+            ObjectNode redacted = rules.redact(json, version);
+            ObjectNode because = redaction.deepCopy();
+            because.put("event_id", redactionId);
+            because.remove(List.of("hashes", "signatures", "auth_events", "prev_events", "depth", "origin"));
+            redacted.withObjectProperty("unsigned").set("redacted_because", because);
+            storage.markRedacted(targetId, redactionId, MatrixJson.write(redacted));
+        });
+    }
+
+    /** The auth events of a new event, as the server-server API selects them. */
+    private static List<String> authEvents(Draft draft, String sender, Map<List<String>, ObjectNode> state) {
+        List<String> ids = new ArrayList<>();
+        if (draft.type().equals("m.room.create")) {
+            return ids;
+        }
+        List<List<String>> keys = new ArrayList<>(List.of(List.of("m.room.create", ""), List.of("m.room.power_levels", ""),
+                List.of("m.room.member", sender)));
+        if (draft.type().equals("m.room.member")) {
+            draft.stateKey().ifPresent(k -> keys.add(List.of("m.room.member", k)));
+            String membership = draft.content().path("membership").asText();
+            if (membership.equals("join") || membership.equals("invite") || membership.equals("knock")) {
+                keys.add(List.of("m.room.join_rules", ""));
+            }
+            JsonNode authorised = draft.content().get("join_authorised_via_users_server");
+            if (authorised != null && authorised.isTextual()) {
+                keys.add(List.of("m.room.member", authorised.asText()));
+            }
+        }
+        for (List<String> key : keys) {
+            ObjectNode e = state.get(key);
+            if (e != null && !ids.contains(e.path("event_id").asText())) {
+                ids.add(e.path("event_id").asText());
+            }
+        }
+        return ids;
+    }
+
+    /** The current state as (type, state_key) to the PDU, each with its {@code event_id}. */
+    public Map<List<String>, ObjectNode> stateJson(String roomId) {
+        Map<List<String>, String> ids = storage.currentState(roomId);
+        Map<String, StoredEvent> events = new LinkedHashMap<>();
+        storage.events(List.copyOf(ids.values())).forEach(e -> events.put(e.eventId(), e));
+        Map<List<String>, ObjectNode> state = new LinkedHashMap<>();
+        ids.forEach((key, id) -> {
+            StoredEvent e = events.get(id);
+            if (e != null) {
+                ObjectNode json = (ObjectNode) ClientEvents.parse(e.json());
+                json.put("event_id", e.eventId());
+                state.put(key, json);
+            }
+        });
+        return state;
+    }
+
+    public List<StoredEvent> stateEvents(String roomId) {
+        return storage.events(List.copyOf(storage.currentState(roomId).values()));
+    }
+
+    public Optional<String> membership(String roomId, String userId) {
+        return storage.membership(roomId, userId).map(Membership::membership);
+    }
+
+    /** Requires the caller to be in the room (or, for {@code allowLeft}, to have been). */
+    public Membership requireMember(String roomId, String userId) {
+        room(roomId);
+        return storage.membership(roomId, userId).filter(m -> m.membership().equals("join"))
+                .orElseThrow(() -> MatrixException.forbidden(userId + " is not in the room"));
+    }
+
+    public String resolveAlias(String alias) {
+        return storage.alias(alias).orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "unknown room alias " + alias));
+    }
+
+    public void createAlias(String alias, String roomId, String creator) {
+        if (!alias.startsWith("#") || !alias.endsWith(":" + serverName)) {
+            throw new MatrixException(400, ErrorCodes.M_INVALID_PARAM, "aliases on this server end with :" + serverName);
+        }
+        room(roomId);
+        if (!storage.createAlias(alias, roomId, creator)) {
+            throw new MatrixException(409, ErrorCodes.M_UNKNOWN, "room alias " + alias + " already exists");
+        }
+    }
+
+    /** Changes a user's membership: join, invite, leave (also kick), ban, knock. */
+    public String setMembership(Caller caller, String roomId, String target, String membership, Optional<String> reason) {
+        ObjectNode content = MatrixJson.mapper().createObjectNode().put("membership", membership);
+        reason.ifPresent(r -> content.put("reason", r));
+        if (membership.equals("join") || membership.equals("invite") || membership.equals("knock")) {
+            storage.user(target).ifPresent(u -> {
+                u.displayname().ifPresent(n -> content.put("displayname", n));
+                u.avatarUrl().ifPresent(a -> content.put("avatar_url", a));
+            });
+        }
+        return send(caller.userId(), Optional.of(caller.deviceId()), roomId, Draft.state("m.room.member", target, content), Optional.empty());
+    }
+
+    public List<StoredEvent> history(String roomId, long after, long upTo, int limit, boolean backwards) {
+        return storage.roomEvents(roomId, after, upTo, limit, backwards);
+    }
+
+    public Optional<StoredEvent> event(String eventId) {
+        return storage.event(eventId);
+    }
+
+    public List<Membership> membershipsOf(String userId) {
+        return storage.membershipsOfUser(userId);
+    }
+
+    public List<Membership> members(String roomId) {
+        return storage.membersOfRoom(roomId);
+    }
+
+    public long streamPosition() {
+        return stream.current();
+    }
+}
