@@ -218,6 +218,13 @@ public final class RoomService {
         return storage.alias(alias).orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "unknown room alias " + alias));
     }
 
+    /** Fails with {@code M_ROOM_IN_USE} when the alias is taken, before a room is made for it. */
+    public void resolveAliasFree(String alias) {
+        if (storage.alias(alias).isPresent()) {
+            throw new MatrixException(400, ErrorCodes.M_ROOM_IN_USE, "room alias " + alias + " already exists");
+        }
+    }
+
     public void createAlias(String alias, String roomId, String creator) {
         if (!alias.startsWith("#") || !alias.endsWith(":" + serverName)) {
             throw new MatrixException(400, ErrorCodes.M_INVALID_PARAM, "aliases on this server end with :" + serverName);

@@ -1,0 +1,57 @@
+package dev.mxspec.homeserver.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mxspec.homeserver.core.Caller;
+import dev.mxspec.homeserver.sync.SyncService;
+import dev.mxspec.runtime.api.MatrixException;
+import dev.mxspec.runtime.json.MatrixJson;
+import dev.mxspec.runtime.server.RequestContext;
+import dev.mxspec.spec.v1_7.clientserver.SyncResponse;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.Sync;
+import dev.mxspec.spec.v1_7.clientserver.server.SyncHandler;
+import java.util.Optional;
+
+/** {@code GET /sync} on {@link SyncService}. */
+public final class SyncHandlers implements SyncHandler {
+
+    private final SyncService sync;
+    private final FilterStore filters;
+
+    public SyncHandlers(SyncService sync, FilterStore filters) {
+        this.sync = sync;
+        this.filters = filters;
+    }
+
+    @Override
+    public SyncResponse sync(RequestContext context, Sync.Request request) {
+        Caller caller = context.principal(Caller.class);
+        int limit = request.filter().map(f -> filters.resolve(caller.userId(), f))
+                .map(f -> f.path("room").path("timeline").path("limit")).filter(JsonNode::canConvertToInt)
+                .map(JsonNode::asInt).orElse(20);
+        SyncService.Request r = new SyncService.Request(request.since().map(Tokens::position), request.timeout().orElse(0L),
+                request.fullState().orElse(false), Math.max(1, Math.min(limit, 500)));
+        try {
+            return MatrixJson.convert(sync.sync(caller, r), SyncResponse.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("sync response does not fit its schema: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** Stored and inline filters. */
+    public interface FilterStore {
+        /** The filter JSON for an ID or an inline JSON filter. */
+        JsonNode resolve(String userId, String idOrJson);
+    }
+
+    static Optional<JsonNode> inline(String text) {
+        if (!text.startsWith("{")) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(MatrixJson.mapper().readTree(text));
+        } catch (JsonProcessingException e) {
+            throw MatrixException.invalidParam("filter", "not a JSON filter");
+        }
+    }
+}
