@@ -1,6 +1,16 @@
 package dev.mxspec.homeserver.main;
 
 import dev.mxspec.homeserver.api.AccountHandlers;
+import dev.mxspec.homeserver.api.FilterHandlers;
+import dev.mxspec.homeserver.api.RoomHandlers;
+import dev.mxspec.homeserver.api.SyncHandlers;
+import dev.mxspec.homeserver.core.StreamCounter;
+import dev.mxspec.homeserver.crypto.SigningKey;
+import dev.mxspec.homeserver.services.Notifier;
+import dev.mxspec.homeserver.services.RoomRules;
+import dev.mxspec.homeserver.services.RoomService;
+import dev.mxspec.homeserver.services.SpecRoomRules;
+import dev.mxspec.homeserver.sync.SyncService;
 import dev.mxspec.homeserver.api.ServerInfoHandlers;
 import dev.mxspec.homeserver.core.ServerConfig;
 import dev.mxspec.homeserver.http.HttpServer;
@@ -12,7 +22,6 @@ import dev.mxspec.homeserver.storage.Storage;
 import dev.mxspec.spec.v1_7.clientserver.server.ClientServerRouter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.function.LongSupplier;
 
 /** A running homeserver: storage, services, the generated router and Jetty, wired from a configuration. */
@@ -45,7 +54,14 @@ public final class Homeserver implements AutoCloseable {
             RateLimiter limiter = new RateLimiter(2, 10, clock);
             AccountHandlers accountHandlers = new AccountHandlers(accounts, config.registration(), limiter);
             String baseUrl = "http://" + (config.host().equals("0.0.0.0") ? "localhost" : config.host()) + ":" + config.port();
-            ServerInfoHandlers info = new ServerInfoHandlers(accounts, baseUrl, List.of("10"), "10");
+            RoomRules rules = new SpecRoomRules(config.serverName(), signingKey(storage, clock));
+            Notifier notifier = new Notifier();
+            StreamCounter stream = new StreamCounter(storage.maxStreamPos());
+            RoomService rooms = new RoomService(storage, rules, stream, notifier, config.serverName(), clock);
+            RoomHandlers roomHandlers = new RoomHandlers(rooms, new RateLimiter(200, 400, clock), clock);
+            FilterHandlers filters = new FilterHandlers(storage);
+            SyncHandlers sync = new SyncHandlers(new SyncService(rooms, notifier, clock), filters);
+            ServerInfoHandlers info = new ServerInfoHandlers(accounts, baseUrl, rules.supportedVersions(), rules.defaultVersion());
             ClientServerRouter router = ClientServerRouter.builder((endpoint, request) -> accounts.authenticate(request.accessToken()))
                     .registration(accountHandlers)
                     .login(accountHandlers)
@@ -58,13 +74,37 @@ public final class Homeserver implements AutoCloseable {
                     .wellknown(info)
                     .capabilities(info)
                     .profile(info)
+                    .createRoom(roomHandlers)
+                    .roomSend(roomHandlers)
+                    .roomState(roomHandlers)
+                    .rooms(roomHandlers)
+                    .messagePagination(roomHandlers)
+                    .joining(roomHandlers)
+                    .inviting(roomHandlers)
+                    .leaving(roomHandlers)
+                    .kicking(roomHandlers)
+                    .banning(roomHandlers)
+                    .listJoinedRooms(roomHandlers)
+                    .redaction(roomHandlers)
+                    .filter(filters)
+                    .sync(sync)
                     .build();
-            HttpServer http = HttpServer.start(config.host(), config.port(), router::handle, config.maxBodyBytes());
+            HttpServer http = HttpServer.start(config.host(), Math.max(0, config.port()), router::handle, config.maxBodyBytes());
             return new Homeserver(config, storage, http);
         } catch (Exception | Error e) {
             storage.close();
             throw e;
         }
+    }
+
+    /** The server's Ed25519 signing key, made and stored on first start. */
+    static SigningKey signingKey(Storage storage, LongSupplier clock) {
+        String keyId = "ed25519:a";
+        return storage.signingSeed(keyId).map(SigningKey::decode).orElseGet(() -> {
+            SigningKey key = SigningKey.generate("a");
+            storage.saveSigningSeed(keyId, key.encode(), clock.getAsLong());
+            return key;
+        });
     }
 
     public int port() {
