@@ -67,4 +67,16 @@ class RuntimeTest {
     private static String body(ServerResponse r) {
         return new String(r.body(), StandardCharsets.UTF_8);
     }
+
+    @Test
+    void canonicalJsonSortsKeysByCodePointAndEscapesControlsInLowercase() {
+        com.fasterxml.jackson.databind.node.ObjectNode node = dev.mxspec.runtime.json.MatrixJson.mapper().createObjectNode();
+        node.put("b", "\u001f\n\\u001F");
+        node.put("a", "日本語");
+        node.put("\uE000", 1);
+        node.put("\uD83D\uDE00", 2);
+
+        assertThat(dev.mxspec.runtime.json.CanonicalJson.write(node))
+                .isEqualTo("{\"a\":\"日本語\",\"b\":\"\\u001f\\n\\\\u001F\",\"\uE000\":1,\"\uD83D\uDE00\":2}");
+    }
 }

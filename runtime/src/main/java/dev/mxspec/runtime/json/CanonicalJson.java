@@ -21,6 +21,9 @@ public final class CanonicalJson {
 
     private CanonicalJson() {}
 
+    /** An unescaped backslash (after an even number of backslashes) starting a {@code \\uXXXX} escape. */
+    private static final java.util.regex.Pattern UNICODE_ESCAPE = java.util.regex.Pattern.compile("(?<!\\\\)((?:\\\\\\\\)*)\\\\u([0-9A-F]{4})");
+
     /** The canonical text of a JSON tree. */
     public static String write(JsonNode node) {
         StringWriter out = new StringWriter();
@@ -29,7 +32,11 @@ public final class CanonicalJson {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out.toString();
+        String text = out.toString();
+        // Canonical JSON writes backslash-u escapes (control characters) with lowercase hex digits.
+        return text.indexOf("\\u") < 0 ? text
+                : UNICODE_ESCAPE.matcher(text).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
+                        m.group(1) + "\\u" + m.group(2).toLowerCase(java.util.Locale.ROOT)));
     }
 
     /** Parses JSON text into a tree. */
