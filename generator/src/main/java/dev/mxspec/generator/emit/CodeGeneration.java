@@ -81,18 +81,17 @@ public final class CodeGeneration {
             String releasePackage = config.releasePackage().orElse(JavaLayout.releasePackage(version));
             GenerateOptions options = new GenerateOptions(config.basePackage(), releasePackage, config.outputs(), config.apis(),
                     config.typeMappings());
-            for (JavaFile file : new JavaGenerator(release, options).files()) {
-                Path target = config.outputDirectory().resolve(file.packageName().replace('.', '/'))
-                        .resolve(file.typeSpec().name() + ".java");
+            List<JavaFile> files = new JavaGenerator(release, options).files();
+            for (JavaFile file : files) {
+                Path target = target(config, file);
                 if (!produced.add(target)) {
                     throw new IllegalArgumentException(target + " would be generated twice; give each release its own package");
                 }
-                if (writeIfChanged(target, file.toString())) {
-                    written++;
-                } else {
-                    unchanged++;
-                }
             }
+            // Rendering and writing are independent per file: done on all cores.
+            long changed = files.parallelStream().filter(file -> writeIfChanged(target(config, file), file.toString())).count();
+            written += (int) changed;
+            unchanged += files.size() - (int) changed;
         }
         int deleted = deleteStale(config.outputDirectory(), produced);
         return new Result(written, unchanged, deleted, false);
@@ -127,6 +126,10 @@ public final class CodeGeneration {
             throw new SpecException(config.specDirectory(), 0, "spec directory does not exist (expected a folder holding one "
                     + "folder per release, such as v1.7/data, for example a checkout of matrix-spec or ../shared/matrix-spec)");
         }
+    }
+
+    private static Path target(Config config, JavaFile file) {
+        return config.outputDirectory().resolve(file.packageName().replace('.', '/')).resolve(file.typeSpec().name() + ".java");
     }
 
     private static boolean writeIfChanged(Path target, String content) {
