@@ -4,6 +4,8 @@ import dev.mxspec.homeserver.api.AccountHandlers;
 import dev.mxspec.homeserver.api.FilterHandlers;
 import dev.mxspec.homeserver.api.RoomHandlers;
 import dev.mxspec.homeserver.api.SyncHandlers;
+import dev.mxspec.homeserver.api.UserStreamHandlers;
+import dev.mxspec.homeserver.services.UserStreams;
 import dev.mxspec.homeserver.core.StreamCounter;
 import dev.mxspec.homeserver.crypto.SigningKey;
 import dev.mxspec.homeserver.services.Notifier;
@@ -60,7 +62,9 @@ public final class Homeserver implements AutoCloseable {
             RoomService rooms = new RoomService(storage, rules, stream, notifier, config.serverName(), clock);
             RoomHandlers roomHandlers = new RoomHandlers(rooms, new RateLimiter(200, 400, clock), clock);
             FilterHandlers filters = new FilterHandlers(storage);
-            SyncHandlers sync = new SyncHandlers(new SyncService(rooms, notifier, clock), filters);
+            UserStreams streams = new UserStreams(storage, stream, notifier, clock);
+            UserStreamHandlers streamHandlers = new UserStreamHandlers(streams, rooms, clock);
+            SyncHandlers sync = new SyncHandlers(new SyncService(rooms, streams, notifier, clock), filters);
             ServerInfoHandlers info = new ServerInfoHandlers(accounts, baseUrl, rules.supportedVersions(), rules.defaultVersion());
             ClientServerRouter router = ClientServerRouter.builder((endpoint, request) -> accounts.authenticate(request.accessToken()))
                     .registration(accountHandlers)
@@ -87,6 +91,13 @@ public final class Homeserver implements AutoCloseable {
                     .listJoinedRooms(roomHandlers)
                     .redaction(roomHandlers)
                     .filter(filters)
+                    .typing(streamHandlers)
+                    .receipts(streamHandlers)
+                    .readMarkers(streamHandlers)
+                    .accountData(streamHandlers)
+                    .tags(streamHandlers)
+                    .presence(streamHandlers)
+                    .toDevice(streamHandlers)
                     .sync(sync)
                     .build();
             HttpServer http = HttpServer.start(config.host(), Math.max(0, config.port()), router::handle, config.maxBodyBytes());

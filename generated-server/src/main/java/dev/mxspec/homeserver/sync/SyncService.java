@@ -6,6 +6,9 @@ import dev.mxspec.homeserver.core.Caller;
 import dev.mxspec.homeserver.services.ClientEvents;
 import dev.mxspec.homeserver.services.Notifier;
 import dev.mxspec.homeserver.services.RoomService;
+import dev.mxspec.homeserver.services.UserStreams;
+import dev.mxspec.homeserver.storage.Records.Presence;
+import dev.mxspec.homeserver.storage.Records.ToDevice;
 import dev.mxspec.homeserver.storage.Records.Membership;
 import dev.mxspec.homeserver.storage.Records.StoredEvent;
 import dev.mxspec.runtime.json.MatrixJson;
@@ -30,11 +33,13 @@ public final class SyncService {
             "m.room.canonical_alias", "m.room.encryption", "m.room.topic");
 
     private final RoomService rooms;
+    private final UserStreams streams;
     private final Notifier notifier;
     private final LongSupplier clock;
 
-    public SyncService(RoomService rooms, Notifier notifier, LongSupplier clock) {
+    public SyncService(RoomService rooms, UserStreams streams, Notifier notifier, LongSupplier clock) {
         this.rooms = rooms;
+        this.streams = streams;
         this.notifier = notifier;
         this.clock = clock;
     }
@@ -46,7 +51,8 @@ public final class SyncService {
             long upTo = rooms.streamPosition();
             ObjectNode response = build(caller, request, upTo);
             boolean empty = response.path("rooms").path("join").isEmpty() && response.path("rooms").path("invite").isEmpty()
-                    && response.path("rooms").path("leave").isEmpty();
+                    && response.path("rooms").path("leave").isEmpty() && response.path("account_data").path("events").isEmpty()
+                    && response.path("presence").path("events").isEmpty() && response.path("to_device").path("events").isEmpty();
             long left = deadline - clock.getAsLong();
             if (!empty || request.since().isEmpty() || left <= 0 || !Notifier.await(signal, left)) {
                 if (empty && request.since().isPresent()) {
@@ -64,6 +70,7 @@ public final class SyncService {
         ObjectNode invite = MatrixJson.mapper().createObjectNode();
         ObjectNode leave = MatrixJson.mapper().createObjectNode();
         long since = request.since().orElse(0L);
+        Set<String> sharing = new java.util.TreeSet<>(List.of(caller.userId()));
         for (Membership m : rooms.membershipsOf(caller.userId())) {
             if (m.streamPos() > upTo) {
                 continue;
@@ -73,8 +80,14 @@ public final class SyncService {
                 case "join" -> {
                     boolean initial = request.since().isEmpty() || changed || request.fullState();
                     ObjectNode room = joined(caller, m.roomId(), initial ? 0 : since, upTo, request.timelineLimit(), initial);
-                    if (initial || !room.path("timeline").path("events").isEmpty()) {
+                    perRoomStreams(caller, m.roomId(), initial ? 0 : since, upTo, room);
+                    if (initial || !room.path("timeline").path("events").isEmpty() || !room.path("ephemeral").path("events").isEmpty()
+                            || !room.path("account_data").path("events").isEmpty()) {
                         join.set(m.roomId(), room);
+                    }
+                    if (m.membership().equals("join")) {
+                        sharing.addAll(rooms.members(m.roomId()).stream().filter(x -> x.membership().equals("join"))
+                                .map(Membership::userId).toList());
                     }
                 }
                 case "invite" -> {
@@ -94,7 +107,31 @@ public final class SyncService {
         roomsNode.set("join", join);
         roomsNode.set("invite", invite);
         roomsNode.set("leave", leave);
+        ArrayNode accountData = response.putObject("account_data").putArray("events");
+        streams.accountDataSince(caller.userId(), since, upTo).stream().filter(d -> d.roomId().isEmpty())
+                .forEach(d -> accountData.addObject().put("type", d.type()).set("content", ClientEventsJson.parse(d.content())));
+        ArrayNode presence = response.putObject("presence").putArray("events");
+        for (Presence p : streams.presenceSince(List.copyOf(sharing), since, upTo)) {
+            ObjectNode event = presence.addObject().put("type", "m.presence").put("sender", p.userId());
+            ObjectNode content = event.putObject("content").put("presence", p.presence())
+                    .put("last_active_ago", Math.max(0, clock.getAsLong() - p.lastActiveTs()))
+                    .put("currently_active", p.presence().equals("online"));
+            p.statusMsg().ifPresent(msg -> content.put("status_msg", msg));
+        }
+        ArrayNode toDevice = response.putObject("to_device").putArray("events");
+        for (ToDevice t : streams.toDevice(caller.userId(), caller.deviceId(), since, upTo)) {
+            toDevice.addObject().put("type", t.type()).put("sender", t.sender()).set("content", ClientEventsJson.parse(t.content()));
+        }
         return response;
+    }
+
+    private void perRoomStreams(Caller caller, String roomId, long since, long upTo, ObjectNode room) {
+        ArrayNode ephemeral = room.withObjectProperty("ephemeral").putArray("events");
+        streams.typingEvent(roomId, since).ifPresent(ephemeral::add);
+        streams.receiptEvent(roomId, caller.userId(), since, upTo).ifPresent(ephemeral::add);
+        ArrayNode accountData = room.withObjectProperty("account_data").putArray("events");
+        streams.accountDataSince(caller.userId(), since, upTo).stream().filter(d -> d.roomId().equals(roomId))
+                .forEach(d -> accountData.addObject().put("type", d.type()).set("content", ClientEventsJson.parse(d.content())));
     }
 
     private ObjectNode joined(Caller caller, String roomId, long since, long upTo, int limit, boolean withState) {
@@ -119,8 +156,6 @@ public final class SyncService {
                 }
             }
         }
-        room.putObject("ephemeral").putArray("events");
-        room.putObject("account_data").putArray("events");
         room.putObject("unread_notifications").put("highlight_count", 0).put("notification_count", 0);
         return room;
     }

@@ -31,6 +31,11 @@ import dev.mxspec.spec.v1_7.clientserver.endpoints.Login;
 import dev.mxspec.spec.v1_7.clientserver.endpoints.Register;
 import dev.mxspec.spec.v1_7.clientserver.endpoints.SendMessage;
 import dev.mxspec.spec.v1_7.clientserver.endpoints.Sync;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.SetTyping;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.PostReceipt;
+import dev.mxspec.spec.v1_7.clientserver.SetTypingRequest;
+import dev.mxspec.spec.v1_7.clientserver.PostReceiptRequest;
+import dev.mxspec.spec.v1_7.clientserver.PostReceiptReceiptType;
 import dev.mxspec.spec.v1_7.clientserver.GetRoomEventsDir;
 import java.net.URI;
 import java.nio.file.Path;
@@ -118,6 +123,18 @@ class HomeserverTest {
                     Optional.of(2L), Optional.empty()));
             assertThat(history.chunk()).extracting(e -> e.content().path("body").asText()).containsExactly("once", "hello bob");
             assertThat(history.end()).isPresent();
+
+            // Typing and read receipts reach the other user through sync.
+            String beforeTyping = bob.sync(new Sync.Request(Optional.empty(), Optional.of(since), Optional.empty(), Optional.empty(),
+                    Optional.empty())).nextBatch();
+            alice.setTyping(new SetTyping.Request(roomId, aliceId, new SetTypingRequest(true, Optional.of(30_000L), Map.of())));
+            alice.postReceipt(new PostReceipt.Request(roomId, PostReceiptReceiptType.M_READ, first,
+                    new PostReceiptRequest(Optional.empty(), Map.of())));
+            SyncResponse ephemeral = bob.sync(new Sync.Request(Optional.empty(), Optional.of(beforeTyping), Optional.empty(),
+                    Optional.empty(), Optional.of(5_000L)));
+            JsonNode events = MatrixJson.tree(ephemeral).path("rooms").path("join").path(roomId).path("ephemeral").path("events");
+            assertThat(events.toString()).contains("\"type\":\"m.typing\"").contains("\"user_ids\":[\"@alice:localhost\"]")
+                    .contains("\"type\":\"m.receipt\"").contains("\"" + first + "\":{\"m.read\":{\"@alice:localhost\"");
 
             bob.leaveRoom(new LeaveRoom.Request(roomId, new LeaveRoomRequest(Optional.empty(), Map.of())));
             assertThatThrownBy(() -> bob.sendMessage(new SendMessage.Request(roomId, "m.room.message", "t3", text("still here?"))))

@@ -1,0 +1,210 @@
+package dev.mxspec.homeserver.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mxspec.homeserver.core.Caller;
+import dev.mxspec.homeserver.services.RoomService;
+import dev.mxspec.homeserver.services.UserStreams;
+import dev.mxspec.homeserver.storage.Records.Presence;
+import dev.mxspec.runtime.api.ErrorCodes;
+import dev.mxspec.runtime.api.MatrixException;
+import dev.mxspec.runtime.json.MatrixJson;
+import dev.mxspec.runtime.server.RequestContext;
+import dev.mxspec.spec.v1_7.clientserver.GetPresenceResponse;
+import dev.mxspec.spec.v1_7.clientserver.GetPresenceResponsePresence;
+import dev.mxspec.spec.v1_7.clientserver.GetRoomTagsResponse;
+import dev.mxspec.spec.v1_7.clientserver.Tag;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.DeleteRoomTag;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.GetAccountData;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.GetAccountDataPerRoom;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.GetPresence;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.GetRoomTags;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.PostReceipt;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.SendToDevice;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.SetAccountData;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.SetAccountDataPerRoom;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.SetPresence;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.SetReadMarker;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.SetRoomTag;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.SetTyping;
+import dev.mxspec.spec.v1_7.clientserver.server.AccountDataHandler;
+import dev.mxspec.spec.v1_7.clientserver.server.PresenceHandler;
+import dev.mxspec.spec.v1_7.clientserver.server.ReadMarkersHandler;
+import dev.mxspec.spec.v1_7.clientserver.server.ReceiptsHandler;
+import dev.mxspec.spec.v1_7.clientserver.server.TagsHandler;
+import dev.mxspec.spec.v1_7.clientserver.server.ToDeviceHandler;
+import dev.mxspec.spec.v1_7.clientserver.server.TypingHandler;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+/** Typing, receipts, read markers, account data, tags, presence and to-device messages. */
+public final class UserStreamHandlers implements TypingHandler, ReceiptsHandler, ReadMarkersHandler, AccountDataHandler, TagsHandler,
+        PresenceHandler, ToDeviceHandler {
+
+    private final UserStreams streams;
+    private final RoomService rooms;
+    private final LongSupplier clock;
+
+    public UserStreamHandlers(UserStreams streams, RoomService rooms, LongSupplier clock) {
+        this.streams = streams;
+        this.rooms = rooms;
+        this.clock = clock;
+    }
+
+    private static Caller caller(RequestContext context) {
+        return context.principal(Caller.class);
+    }
+
+    private static Caller own(RequestContext context, String userId) {
+        Caller caller = caller(context);
+        if (!caller.userId().equals(userId)) {
+            throw MatrixException.forbidden("this belongs to " + userId);
+        }
+        return caller;
+    }
+
+    private static JsonNode empty() {
+        return MatrixJson.mapper().createObjectNode();
+    }
+
+    private static ObjectNode object(JsonNode node) {
+        if (!(node instanceof ObjectNode o)) {
+            throw MatrixException.badJson("content must be a JSON object");
+        }
+        return o;
+    }
+
+    @Override
+    public JsonNode setTyping(RequestContext context, SetTyping.Request request) {
+        Caller caller = own(context, request.userId());
+        rooms.requireMember(request.roomId(), caller.userId());
+        streams.typing(request.roomId(), caller.userId(), request.body().typing(), request.body().timeout().orElse(30_000L));
+        return empty();
+    }
+
+    @Override
+    public JsonNode postReceipt(RequestContext context, PostReceipt.Request request) {
+        Caller caller = caller(context);
+        rooms.requireMember(request.roomId(), caller.userId());
+        String type = request.receiptType().value();
+        if (type.equals("m.fully_read")) {
+            streams.setAccountData(caller.userId(), request.roomId(), "m.fully_read",
+                    MatrixJson.mapper().createObjectNode().put("event_id", request.eventId()));
+            return empty();
+        }
+        if (!type.equals("m.read") && !type.equals("m.read.private")) {
+            throw new MatrixException(400, ErrorCodes.M_INVALID_PARAM, "unknown receipt type " + type);
+        }
+        rooms.event(request.eventId()).filter(e -> e.roomId().equals(request.roomId()))
+                .orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "no such event in the room"));
+        streams.receipt(request.roomId(), caller.userId(), type, request.eventId(), request.body().threadId());
+        return empty();
+    }
+
+    @Override
+    public JsonNode setReadMarker(RequestContext context, SetReadMarker.Request request) {
+        Caller caller = caller(context);
+        rooms.requireMember(request.roomId(), caller.userId());
+        request.body().mFullyRead().ifPresent(e -> streams.setAccountData(caller.userId(), request.roomId(), "m.fully_read",
+                MatrixJson.mapper().createObjectNode().put("event_id", e)));
+        request.body().mRead().ifPresent(e -> streams.receipt(request.roomId(), caller.userId(), "m.read", e, Optional.empty()));
+        request.body().mReadPrivate().ifPresent(e -> streams.receipt(request.roomId(), caller.userId(), "m.read.private", e, Optional.empty()));
+        return empty();
+    }
+
+    @Override
+    public JsonNode getAccountData(RequestContext context, GetAccountData.Request request) {
+        own(context, request.userId());
+        return streams.accountData(request.userId(), "", request.type())
+                .orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "no account data of type " + request.type()));
+    }
+
+    @Override
+    public JsonNode setAccountData(RequestContext context, SetAccountData.Request request) {
+        own(context, request.userId());
+        streams.setAccountData(request.userId(), "", request.type(), object(request.body()));
+        return empty();
+    }
+
+    @Override
+    public JsonNode getAccountDataPerRoom(RequestContext context, GetAccountDataPerRoom.Request request) {
+        own(context, request.userId());
+        return streams.accountData(request.userId(), request.roomId(), request.type())
+                .orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "no account data of type " + request.type()));
+    }
+
+    @Override
+    public JsonNode setAccountDataPerRoom(RequestContext context, SetAccountDataPerRoom.Request request) {
+        own(context, request.userId());
+        rooms.room(request.roomId());
+        streams.setAccountData(request.userId(), request.roomId(), request.type(), object(request.body()));
+        return empty();
+    }
+
+    private ObjectNode tags(String userId, String roomId) {
+        return streams.accountData(userId, roomId, "m.tag").map(j -> ((ObjectNode) j).deepCopy())
+                .orElseGet(() -> {
+                    ObjectNode t = MatrixJson.mapper().createObjectNode();
+                    t.putObject("tags");
+                    return t;
+                });
+    }
+
+    @Override
+    public GetRoomTagsResponse getRoomTags(RequestContext context, GetRoomTags.Request request) {
+        own(context, request.userId());
+        Map<String, Tag> tags = new LinkedHashMap<>();
+        tags(request.userId(), request.roomId()).path("tags").properties().forEach(e -> {
+            try {
+                tags.put(e.getKey(), MatrixJson.convert(e.getValue(), Tag.class));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+                throw new IllegalStateException(ex);
+            }
+        });
+        return new GetRoomTagsResponse(Optional.of(tags), Map.of());
+    }
+
+    @Override
+    public JsonNode setRoomTag(RequestContext context, SetRoomTag.Request request) {
+        own(context, request.userId());
+        ObjectNode content = tags(request.userId(), request.roomId());
+        content.withObjectProperty("tags").set(request.tag(), MatrixJson.tree(request.body()));
+        streams.setAccountData(request.userId(), request.roomId(), "m.tag", content);
+        return empty();
+    }
+
+    @Override
+    public JsonNode deleteRoomTag(RequestContext context, DeleteRoomTag.Request request) {
+        own(context, request.userId());
+        ObjectNode content = tags(request.userId(), request.roomId());
+        content.withObjectProperty("tags").remove(request.tag());
+        streams.setAccountData(request.userId(), request.roomId(), "m.tag", content);
+        return empty();
+    }
+
+    @Override
+    public GetPresenceResponse getPresence(RequestContext context, GetPresence.Request request) {
+        Optional<Presence> p = streams.presence(request.userId());
+        return new GetPresenceResponse(GetPresenceResponsePresence.of(p.map(Presence::presence).orElse("offline")),
+                p.map(x -> clock.getAsLong() - x.lastActiveTs()), p.flatMap(Presence::statusMsg),
+                p.map(x -> x.presence().equals("online")), Map.of());
+    }
+
+    @Override
+    public JsonNode setPresence(RequestContext context, SetPresence.Request request) {
+        own(context, request.userId());
+        streams.setPresence(request.userId(), request.body().presence().value(), request.body().statusMsg());
+        return empty();
+    }
+
+    @Override
+    public JsonNode sendToDevice(RequestContext context, SendToDevice.Request request) {
+        Caller caller = caller(context);
+        JsonNode messages = MatrixJson.tree(request.body()).path("messages");
+        messages.properties().forEach(user -> user.getValue().properties().forEach(device ->
+                streams.sendToDevice(caller.userId(), user.getKey(), device.getKey(), request.eventType(), device.getValue())));
+        return empty();
+    }
+}

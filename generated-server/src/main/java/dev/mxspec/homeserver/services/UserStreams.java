@@ -1,0 +1,161 @@
+package dev.mxspec.homeserver.services;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mxspec.homeserver.core.StreamCounter;
+import dev.mxspec.homeserver.storage.Records.AccountData;
+import dev.mxspec.homeserver.storage.Records.Membership;
+import dev.mxspec.homeserver.storage.Records.Presence;
+import dev.mxspec.homeserver.storage.Records.Receipt;
+import dev.mxspec.homeserver.storage.Records.ToDevice;
+import dev.mxspec.homeserver.storage.Storage;
+import dev.mxspec.runtime.json.MatrixJson;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * The per-user streams beside room events: account data (global and per room, tags included),
+ * read receipts, typing notifications (in memory, with their timeout), presence and to-device
+ * messages. Each write takes a stream position and wakes the syncs that should see it.
+ */
+public final class UserStreams {
+
+    private record Typing(long untilMs, long streamPos) {}
+
+    private final Storage storage;
+    private final StreamCounter stream;
+    private final Notifier notifier;
+    private final LongSupplier clock;
+    /** room ID to typing user to until when. */
+    private final Map<String, Map<String, Typing>> typing = new ConcurrentHashMap<>();
+
+    public UserStreams(Storage storage, StreamCounter stream, Notifier notifier, LongSupplier clock) {
+        this.storage = storage;
+        this.stream = stream;
+        this.notifier = notifier;
+        this.clock = clock;
+    }
+
+    // --- account data ("" is the global room ID)
+
+    public void setAccountData(String userId, String roomId, String type, JsonNode content) {
+        storage.saveAccountData(new AccountData(userId, roomId, type, MatrixJson.write(content), stream.next()));
+        notifier.wake(List.of(userId));
+    }
+
+    public Optional<JsonNode> accountData(String userId, String roomId, String type) {
+        return storage.accountData(userId, roomId, type).map(d -> ClientEvents.parse(d.content()));
+    }
+
+    public List<AccountData> accountDataSince(String userId, long after, long upTo) {
+        return storage.accountDataSince(userId, after).stream().filter(d -> d.streamPos() <= upTo).toList();
+    }
+
+    // --- receipts
+
+    public void receipt(String roomId, String userId, String type, String eventId, Optional<String> threadId) {
+        storage.saveReceipt(new Receipt(roomId, userId, type, threadId.orElse(""), eventId, clock.getAsLong(), stream.next()));
+        notifier.wake(members(roomId));
+    }
+
+    /** The {@code m.receipt} event of a room since a position; private receipts only for their own user. */
+    public Optional<ObjectNode> receiptEvent(String roomId, String viewer, long after, long upTo) {
+        List<Receipt> receipts = storage.receiptsSince(List.of(roomId), after).stream().filter(r -> r.streamPos() <= upTo)
+                .filter(r -> !r.receiptType().equals("m.read.private") || r.userId().equals(viewer)).toList();
+        if (receipts.isEmpty()) {
+            return Optional.empty();
+        }
+        ObjectNode content = MatrixJson.mapper().createObjectNode();
+        for (Receipt r : receipts) {
+            ObjectNode entry = content.withObjectProperty(r.eventId()).withObjectProperty(r.receiptType()).putObject(r.userId());
+            entry.put("ts", r.ts());
+            if (!r.threadId().isEmpty()) {
+                entry.put("thread_id", r.threadId());
+            }
+        }
+        ObjectNode event = MatrixJson.mapper().createObjectNode().put("type", "m.receipt");
+        event.set("content", content);
+        return Optional.of(event);
+    }
+
+    // --- typing
+
+    public void typing(String roomId, String userId, boolean typing, long timeoutMs) {
+        Map<String, Typing> room = this.typing.computeIfAbsent(roomId, r -> new ConcurrentHashMap<>());
+        long pos = stream.next();
+        if (typing) {
+            room.put(userId, new Typing(clock.getAsLong() + Math.min(Math.max(timeoutMs, 1000), 120_000), pos));
+        } else {
+            room.remove(userId);
+            room.put("", new Typing(0, pos)); // marks the change, so that syncs since before it see the new list
+        }
+        notifier.wake(members(roomId));
+    }
+
+    /** The {@code m.typing} event of a room when it changed since a position. */
+    public Optional<ObjectNode> typingEvent(String roomId, long after) {
+        Map<String, Typing> room = typing.getOrDefault(roomId, Map.of());
+        long now = clock.getAsLong();
+        boolean changed = room.values().stream().anyMatch(t -> t.streamPos() > after);
+        if (!changed) {
+            return Optional.empty();
+        }
+        ObjectNode event = MatrixJson.mapper().createObjectNode().put("type", "m.typing");
+        var ids = event.putObject("content").putArray("user_ids");
+        new TreeMap<>(room).forEach((user, t) -> {
+            if (!user.isEmpty() && t.untilMs() > now) {
+                ids.add(user);
+            }
+        });
+        return Optional.of(event);
+    }
+
+    // --- presence
+
+    public void setPresence(String userId, String presence, Optional<String> statusMsg) {
+        storage.savePresence(new Presence(userId, presence, statusMsg, clock.getAsLong(), stream.next()));
+        Set<String> audience = new HashSet<>(List.of(userId));
+        for (Membership m : storage.membershipsOfUser(userId)) {
+            if (m.membership().equals("join")) {
+                audience.addAll(members(m.roomId()));
+            }
+        }
+        notifier.wake(audience);
+    }
+
+    public Optional<Presence> presence(String userId) {
+        return storage.presence(userId);
+    }
+
+    public List<Presence> presenceSince(List<String> userIds, long after, long upTo) {
+        return storage.presenceSince(userIds, after).stream().filter(p -> p.streamPos() <= upTo).toList();
+    }
+
+    // --- to-device
+
+    public void sendToDevice(String sender, String userId, String deviceId, String type, JsonNode content) {
+        List<String> devices = deviceId.equals("*")
+                ? storage.devices(userId).stream().map(d -> d.deviceId()).toList()
+                : List.of(deviceId);
+        for (String d : devices) {
+            storage.saveToDevice(new ToDevice(stream.next(), userId, d, sender, type, MatrixJson.write(content)));
+        }
+        notifier.wake(List.of(userId));
+    }
+
+    /** Messages for a device since a position; those up to {@code after} were delivered and are deleted. */
+    public List<ToDevice> toDevice(String userId, String deviceId, long after, long upTo) {
+        storage.deleteToDeviceUpTo(userId, deviceId, after);
+        return storage.toDeviceSince(userId, deviceId, after, 100).stream().filter(t -> t.streamPos() <= upTo).toList();
+    }
+
+    private List<String> members(String roomId) {
+        return storage.membersOfRoom(roomId).stream().filter(m -> m.membership().equals("join")).map(Membership::userId).toList();
+    }
+}
