@@ -2,6 +2,8 @@ package dev.mxspec.homeserver.main;
 
 import dev.mxspec.homeserver.api.AccountHandlers;
 import dev.mxspec.homeserver.api.FilterHandlers;
+import dev.mxspec.homeserver.api.PushRuleHandlers;
+import dev.mxspec.runtime.server.ServerRequest;
 import dev.mxspec.homeserver.api.RoomHandlers;
 import dev.mxspec.homeserver.api.SyncHandlers;
 import dev.mxspec.homeserver.api.UserStreamHandlers;
@@ -98,14 +100,25 @@ public final class Homeserver implements AutoCloseable {
                     .tags(streamHandlers)
                     .presence(streamHandlers)
                     .toDevice(streamHandlers)
+                    .pushrules(new PushRuleHandlers())
                     .sync(sync)
                     .build();
-            HttpServer http = HttpServer.start(config.host(), Math.max(0, config.port()), router::handle, config.maxBodyBytes());
+            HttpServer http = HttpServer.start(config.host(), Math.max(0, config.port()), request -> router.handle(legacyPrefix(request)),
+                    config.maxBodyBytes());
             return new Homeserver(config, storage, http);
         } catch (Exception | Error e) {
             storage.close();
             throw e;
         }
+    }
+
+    /** Clients that still use the {@code r0} prefix (matrix-nio 0.20) get the {@code v3} endpoints, which are the same. */
+    static ServerRequest legacyPrefix(ServerRequest r) {
+        String legacy = "/_matrix/client/r0/";
+        return r.path().startsWith(legacy)
+                ? new ServerRequest(r.method(), "/_matrix/client/v3/" + r.path().substring(legacy.length()), r.query(), r.headers(), r.body(),
+                        r.remoteAddress())
+                : r;
     }
 
     /** The server's Ed25519 signing key, made and stored on first start. */

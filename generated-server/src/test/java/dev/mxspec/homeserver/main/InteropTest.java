@@ -1,0 +1,73 @@
+package dev.mxspec.homeserver.main;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mxspec.homeserver.core.ServerConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real clients written by others drive the homeserver through an everyday chat: matrix-nio
+ * (Debian's python3-matrix-nio) and matrix-js-sdk (npm). {@code interop/install-clients.sh}
+ * installs them.
+ */
+class InteropTest {
+
+    private static final Path INTEROP = Path.of("..", "interop").toAbsolutePath().normalize();
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void installClients() throws Exception {
+        Process p = new ProcessBuilder("bash", INTEROP.resolve("install-clients.sh").toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as("installing the interop clients:\n" + out).isZero();
+    }
+
+    private Homeserver start() throws Exception {
+        return Homeserver.start(new ServerConfig("localhost", "127.0.0.1", -1, dir.resolve("data").toString(), "sqlite",
+                Optional.empty(), true, 0));
+    }
+
+    private static List<String> run(Path workDir, String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
+        byte[] output = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        String text = new String(output, StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as(text).isZero();
+        return text.lines().filter(l -> l.startsWith("ok: ") || l.startsWith("FAILED: ")).map(l -> l.replaceAll(" \\(.*", "")).toList();
+    }
+
+    @Test
+    void matrixNioChats() throws Exception {
+        try (Homeserver server = start()) {
+            List<String> steps = run(INTEROP, "/usr/bin/python3", "nio_scenario.py", "http://127.0.0.1:" + server.port());
+
+            assertThat(steps).containsExactly("ok: alice registers", "ok: bob registers", "ok: alice logs in", "ok: alice creates a room",
+                    "ok: alice invites bob", "ok: bob sees the invite in sync", "ok: bob joins", "ok: alice sends a message",
+                    "ok: bob reads it through sync: ['hello from nio']", "ok: bob marks it read");
+        }
+    }
+
+    @Test
+    void matrixJsSdkChats() throws Exception {
+        try (Homeserver server = start()) {
+            List<String> steps = run(INTEROP.resolve("js"), "node", "scenario.mjs", "http://127.0.0.1:" + server.port());
+
+            assertThat(steps).containsExactly("ok: alice registers", "ok: bob registers", "ok: alice logs in", "ok: alice creates a room",
+                    "ok: alice invites bob", "ok: bob's client sees the invite", "ok: bob joins", "ok: bob's client receives the message live",
+                    "ok: bob sends a read receipt");
+        }
+    }
+
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs the real Matrix clients the interop tests drive: matrix-nio (Debian's python3-matrix-nio)
+# and matrix-js-sdk (npm, pinned in interop/js/package.json). Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")"
+if ! /usr/bin/python3 -c 'import nio' 2>/dev/null; then
+  echo "installing python3-matrix-nio (Debian package)..." >&2
+  if [ "$(id -u)" = 0 ]; then apt-get install -y -q python3-matrix-nio >/dev/null; else sudo apt-get install -y -q python3-matrix-nio >/dev/null; fi
+fi
+if [ ! -d js/node_modules/matrix-js-sdk ]; then
+  echo "installing matrix-js-sdk (npm)..." >&2
+  (cd js && npm install --no-audit --no-fund --loglevel=error >/dev/null)
+fi
