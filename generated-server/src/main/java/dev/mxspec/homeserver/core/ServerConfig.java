@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param postgresUrl the JDBC URL when the database is PostgreSQL
  * @param registration whether anyone may register an account
  * @param maxBodyBytes the largest request body accepted
+ * @param sendRatePerSecond events each user may send per second (bursts of five times that); negative for no limit
  */
 public record ServerConfig(
         @JsonProperty("server_name") String serverName,
@@ -29,7 +30,8 @@ public record ServerConfig(
         @JsonProperty("database") String database,
         @JsonProperty("postgres_url") Optional<String> postgresUrl,
         @JsonProperty("registration") boolean registration,
-        @JsonProperty("max_body_bytes") int maxBodyBytes) {
+        @JsonProperty("max_body_bytes") int maxBodyBytes,
+        @JsonProperty("send_rate_per_second") double sendRatePerSecond) {
 
     public ServerConfig {
         serverName = serverName == null ? "localhost" : serverName;
@@ -39,6 +41,7 @@ public record ServerConfig(
         database = database == null ? "sqlite" : database;
         postgresUrl = postgresUrl == null ? Optional.empty() : postgresUrl;
         maxBodyBytes = maxBodyBytes == 0 ? 1 << 20 : maxBodyBytes;
+        sendRatePerSecond = sendRatePerSecond == 0 ? 20 : sendRatePerSecond;
         if (!database.equals("sqlite") && !database.equals("postgresql")) {
             throw new IllegalArgumentException("database must be sqlite or postgresql, not '" + database + "'");
         }
@@ -48,7 +51,7 @@ public record ServerConfig(
     }
 
     public static ServerConfig defaults() {
-        return new ServerConfig(null, null, 0, null, null, null, true, 0);
+        return new ServerConfig(null, null, 0, null, null, null, true, 0, 0);
     }
 
     public static ServerConfig read(Path file) {
@@ -80,7 +83,9 @@ public record ServerConfig(
                 registration: %6$s
                 # The largest request body accepted, in bytes.
                 max_body_bytes: %7$d
-                """.formatted(serverName, host, port, dataDir, database, registration, maxBodyBytes)
+                # Events each user may send per second (bursts of five times that); -1 for no limit.
+                send_rate_per_second: %8$s
+                """.formatted(serverName, host, port, dataDir, database, registration, maxBodyBytes, sendRatePerSecond)
                 + postgresUrl.map(u -> "postgres_url: " + u + "\n").orElse("");
     }
 }

@@ -62,7 +62,9 @@ public final class Homeserver implements AutoCloseable {
             Notifier notifier = new Notifier();
             StreamCounter stream = new StreamCounter(storage.maxStreamPos());
             RoomService rooms = new RoomService(storage, rules, stream, notifier, config.serverName(), clock);
-            RoomHandlers roomHandlers = new RoomHandlers(rooms, new RateLimiter(200, 400, clock), clock);
+            RateLimiter sends = config.sendRatePerSecond() < 0 ? RateLimiter.unlimited()
+                    : new RateLimiter(config.sendRatePerSecond(), config.sendRatePerSecond() * 5, clock);
+            RoomHandlers roomHandlers = new RoomHandlers(rooms, sends, clock);
             FilterHandlers filters = new FilterHandlers(storage);
             UserStreams streams = new UserStreams(storage, stream, notifier, clock);
             UserStreamHandlers streamHandlers = new UserStreamHandlers(streams, rooms, clock);

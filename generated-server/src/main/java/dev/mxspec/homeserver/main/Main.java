@@ -58,7 +58,7 @@ public final class Main {
                     ServerConfig defaults = ServerConfig.defaults();
                     out.print(new ServerConfig(options.getOrDefault("server-name", defaults.serverName()), defaults.host(),
                             Integer.parseInt(options.getOrDefault("port", "8008")), options.getOrDefault("data-dir", defaults.dataDir()),
-                            "sqlite", Optional.empty(), true, defaults.maxBodyBytes()).toYaml());
+                            "sqlite", Optional.empty(), true, defaults.maxBodyBytes(), defaults.sendRatePerSecond()).toYaml());
                     yield 0;
                 }
                 case "register-user" -> registerUser(options, flags, out, err);

@@ -50,6 +50,11 @@ public final class RoomService {
     private final LongSupplier clock;
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
+    /** Per room, kept under the room's lock: the current state and the latest event, so that a send reads neither. */
+    private record Head(Map<List<String>, ObjectNode> state, String lastEventId, long lastDepth) {}
+
+    private final ConcurrentHashMap<String, Head> heads = new ConcurrentHashMap<>();
+
     public RoomService(Storage storage, RoomRules rules, StreamCounter stream, Notifier notifier, String serverName, LongSupplier clock) {
         this.storage = storage;
         this.rules = rules;
@@ -95,7 +100,8 @@ public final class RoomService {
         ReentrantLock lock = locks.computeIfAbsent(roomId, r -> new ReentrantLock());
         lock.lock();
         try {
-            Map<List<String>, ObjectNode> state = stateJson(roomId);
+            Head head = heads.computeIfAbsent(roomId, this::loadHead);
+            Map<List<String>, ObjectNode> state = head.state();
             ObjectNode pdu = MatrixJson.mapper().createObjectNode();
             pdu.put("room_id", roomId);
             pdu.put("sender", sender);
@@ -105,10 +111,11 @@ public final class RoomService {
             draft.redacts().ifPresent(r -> pdu.put("redacts", r));
             pdu.put("origin_server_ts", clock.getAsLong());
             pdu.put("origin", serverName);
-            List<StoredEvent> last = storage.roomEvents(roomId, 0, Long.MAX_VALUE, 1, true);
-            pdu.put("depth", last.isEmpty() ? 1 : last.getFirst().depth() + 1);
+            pdu.put("depth", head.lastEventId() == null ? 1 : head.lastDepth() + 1);
             ArrayNode prev = pdu.putArray("prev_events");
-            last.forEach(e -> prev.add(e.eventId()));
+            if (head.lastEventId() != null) {
+                prev.add(head.lastEventId());
+            }
             ArrayNode auth = pdu.putArray("auth_events");
             authEvents(draft, sender, state).forEach(auth::add);
             draft.stateKey().ifPresent(k -> {
@@ -121,6 +128,27 @@ public final class RoomService {
             rules.authorize(pdu, state, room.roomVersion());
             String eventId = rules.seal(pdu, room.roomVersion());
             long pos = stream.next();
+            try {
+                persist(roomId, room, draft, sender, deviceId, txnId, pdu, eventId, pos, state);
+            } finally {
+                stream.done(pos);
+            }
+            List<String> audience = new ArrayList<>(storage.membersOfRoom(roomId).stream()
+                    .filter(m -> m.membership().equals("join") || m.membership().equals("invite") || m.membership().equals("knock"))
+                    .map(Membership::userId).toList());
+            if (draft.type().equals("m.room.member")) {
+                draft.stateKey().ifPresent(audience::add);
+            }
+            notifier.wake(audience);
+            return eventId;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void persist(String roomId, Room room, Draft draft, String sender, Optional<String> deviceId, Optional<String> txnId,
+            ObjectNode pdu, String eventId, long pos, Map<List<String>, ObjectNode> state) {
+        {
             StoredEvent stored = new StoredEvent(pos, eventId, roomId, draft.type(), draft.stateKey(), sender,
                     pdu.get("origin_server_ts").asLong(), pdu.get("depth").asLong(), MatrixJson.write(pdu), Optional.empty(),
                     txnId.flatMap(t -> deviceId.map(d -> new Txn(d, t))));
@@ -128,18 +156,24 @@ public final class RoomService {
                     ? Optional.of(new Membership(roomId, draft.stateKey().get(), draft.content().path("membership").asText(), eventId, pos))
                     : Optional.empty();
             storage.persistEvent(stored, membership);
+            Map<List<String>, ObjectNode> newState = state;
+            if (draft.stateKey().isPresent()) {
+                newState = new LinkedHashMap<>(state);
+                ObjectNode withId = pdu.deepCopy();
+                withId.put("event_id", eventId);
+                newState.put(List.of(draft.type(), draft.stateKey().get()), withId);
+            }
+            heads.put(roomId, new Head(newState, eventId, pdu.get("depth").asLong()));
             if (draft.redacts().isPresent()) {
                 applyRedaction(draft.redacts().get(), eventId, pdu, room.roomVersion());
+                heads.remove(roomId); // the redacted event may be part of the current state
             }
-            List<String> audience = new ArrayList<>(storage.membersOfRoom(roomId).stream()
-                    .filter(m -> m.membership().equals("join") || m.membership().equals("invite") || m.membership().equals("knock"))
-                    .map(Membership::userId).toList());
-            membership.ifPresent(m -> audience.add(m.userId()));
-            notifier.wake(audience);
-            return eventId;
-        } finally {
-            lock.unlock();
         }
+    }
+
+    private Head loadHead(String roomId) {
+        List<StoredEvent> last = storage.roomEvents(roomId, 0, Long.MAX_VALUE, 1, true);
+        return new Head(stateJson(roomId), last.isEmpty() ? null : last.getFirst().eventId(), last.isEmpty() ? 0 : last.getFirst().depth());
     }
 
     private void applyRedaction(String targetId, String redactionId, ObjectNode redaction, String version) {

@@ -45,7 +45,12 @@ public final class UserStreams {
     // --- account data ("" is the global room ID)
 
     public void setAccountData(String userId, String roomId, String type, JsonNode content) {
-        storage.saveAccountData(new AccountData(userId, roomId, type, MatrixJson.write(content), stream.next()));
+        long pos = stream.next();
+        try {
+            storage.saveAccountData(new AccountData(userId, roomId, type, MatrixJson.write(content), pos));
+        } finally {
+            stream.done(pos);
+        }
         notifier.wake(List.of(userId));
     }
 
@@ -60,7 +65,12 @@ public final class UserStreams {
     // --- receipts
 
     public void receipt(String roomId, String userId, String type, String eventId, Optional<String> threadId) {
-        storage.saveReceipt(new Receipt(roomId, userId, type, threadId.orElse(""), eventId, clock.getAsLong(), stream.next()));
+        long pos = stream.next();
+        try {
+            storage.saveReceipt(new Receipt(roomId, userId, type, threadId.orElse(""), eventId, clock.getAsLong(), pos));
+        } finally {
+            stream.done(pos);
+        }
         notifier.wake(members(roomId));
     }
 
@@ -95,6 +105,7 @@ public final class UserStreams {
             room.remove(userId);
             room.put("", new Typing(0, pos)); // marks the change, so that syncs since before it see the new list
         }
+        stream.done(pos);
         notifier.wake(members(roomId));
     }
 
@@ -119,7 +130,12 @@ public final class UserStreams {
     // --- presence
 
     public void setPresence(String userId, String presence, Optional<String> statusMsg) {
-        storage.savePresence(new Presence(userId, presence, statusMsg, clock.getAsLong(), stream.next()));
+        long pos = stream.next();
+        try {
+            storage.savePresence(new Presence(userId, presence, statusMsg, clock.getAsLong(), pos));
+        } finally {
+            stream.done(pos);
+        }
         Set<String> audience = new HashSet<>(List.of(userId));
         for (Membership m : storage.membershipsOfUser(userId)) {
             if (m.membership().equals("join")) {
@@ -144,7 +160,12 @@ public final class UserStreams {
                 ? storage.devices(userId).stream().map(d -> d.deviceId()).toList()
                 : List.of(deviceId);
         for (String d : devices) {
-            storage.saveToDevice(new ToDevice(stream.next(), userId, d, sender, type, MatrixJson.write(content)));
+            long pos = stream.next();
+            try {
+                storage.saveToDevice(new ToDevice(pos, userId, d, sender, type, MatrixJson.write(content)));
+            } finally {
+                stream.done(pos);
+            }
         }
         notifier.wake(List.of(userId));
     }

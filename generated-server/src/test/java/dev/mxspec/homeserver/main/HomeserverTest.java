@@ -55,7 +55,7 @@ class HomeserverTest {
 
     private Homeserver start(String backend) throws Exception {
         Optional<String> pg = backend.equals("postgresql") ? Optional.of(Backends.postgresSchemaUrl()) : Optional.empty();
-        return Homeserver.start(new ServerConfig("localhost", "127.0.0.1", -1, dir.resolve("data").toString(), backend, pg, true, 0));
+        return Homeserver.start(new ServerConfig("localhost", "127.0.0.1", -1, dir.resolve("data").toString(), backend, pg, true, 0, 0));
     }
 
     private static ClientServerClient client(Homeserver server) {
@@ -147,7 +147,7 @@ class HomeserverTest {
     @ValueSource(strings = {"sqlite", "postgresql"})
     void everythingAcknowledgedSurvivesARestart(String backend) throws Exception {
         Optional<String> pg = backend.equals("postgresql") ? Optional.of(Backends.postgresSchemaUrl()) : Optional.empty();
-        ServerConfig config = new ServerConfig("localhost", "127.0.0.1", -1, dir.resolve("data").toString(), backend, pg, true, 0);
+        ServerConfig config = new ServerConfig("localhost", "127.0.0.1", -1, dir.resolve("data").toString(), backend, pg, true, 0, 0);
         String roomId;
         String token;
         try (Homeserver server = Homeserver.start(config)) {

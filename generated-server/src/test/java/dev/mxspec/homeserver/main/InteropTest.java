@@ -36,7 +36,7 @@ class InteropTest {
 
     private Homeserver start() throws Exception {
         return Homeserver.start(new ServerConfig("localhost", "127.0.0.1", -1, dir.resolve("data").toString(), "sqlite",
-                Optional.empty(), true, 0));
+                Optional.empty(), true, 0, 0));
     }
 
     private static List<String> run(Path workDir, String... command) throws IOException, InterruptedException {
