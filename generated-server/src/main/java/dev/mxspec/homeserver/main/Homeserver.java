@@ -1,6 +1,7 @@
 package dev.mxspec.homeserver.main;
 
 import dev.mxspec.homeserver.api.AccountHandlers;
+import dev.mxspec.homeserver.api.DirectoryHandlers;
 import dev.mxspec.homeserver.api.FilterHandlers;
 import dev.mxspec.homeserver.api.PushRuleHandlers;
 import dev.mxspec.runtime.server.ServerRequest;
@@ -66,6 +67,7 @@ public final class Homeserver implements AutoCloseable {
                     : new RateLimiter(config.sendRatePerSecond(), config.sendRatePerSecond() * 5, clock);
             RoomHandlers roomHandlers = new RoomHandlers(rooms, sends, clock);
             FilterHandlers filters = new FilterHandlers(storage);
+            DirectoryHandlers directory = new DirectoryHandlers(rooms, config.serverName(), clock);
             UserStreams streams = new UserStreams(storage, stream, notifier, clock);
             UserStreamHandlers streamHandlers = new UserStreamHandlers(streams, rooms, clock);
             SyncHandlers sync = new SyncHandlers(new SyncService(rooms, streams, notifier, clock), filters);
@@ -103,6 +105,10 @@ public final class Homeserver implements AutoCloseable {
                     .presence(streamHandlers)
                     .toDevice(streamHandlers)
                     .pushrules(new PushRuleHandlers())
+                    .directory(directory)
+                    .listPublicRooms(directory)
+                    .eventContext(directory)
+                    .knocking(directory)
                     .sync(sync)
                     .build();
             HttpServer http = HttpServer.start(config.host(), Math.max(0, config.port()), request -> router.handle(legacyPrefix(request)),

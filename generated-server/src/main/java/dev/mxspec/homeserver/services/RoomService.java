@@ -282,6 +282,51 @@ public final class RoomService {
         return send(caller.userId(), Optional.of(caller.deviceId()), roomId, Draft.state("m.room.member", target, content), Optional.empty());
     }
 
+    public void deleteAlias(String alias, String userId) {
+        storage.alias(alias).orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "unknown room alias " + alias));
+        storage.deleteAlias(alias);
+    }
+
+    public List<String> aliases(String roomId) {
+        return storage.aliasesOf(roomId);
+    }
+
+    public List<Room> publishedRooms() {
+        return storage.publishedRooms();
+    }
+
+    public void publish(String roomId, boolean published) {
+        room(roomId);
+        storage.setPublished(roomId, published);
+    }
+
+    /** A room as the public room directory lists it. */
+    public ObjectNode publicRoomChunk(Room room) {
+        Map<List<String>, ObjectNode> state = stateJson(room.roomId());
+        ObjectNode chunk = MatrixJson.mapper().createObjectNode();
+        chunk.put("room_id", room.roomId());
+        java.util.function.BiConsumer<String, List<String>> copy = (field, key) -> {
+            ObjectNode e = state.get(List.of(key.get(0), ""));
+            if (e != null && e.path("content").path(key.get(1)).isTextual()) {
+                chunk.put(field, e.path("content").path(key.get(1)).asText());
+            }
+        };
+        copy.accept("name", List.of("m.room.name", "name"));
+        copy.accept("topic", List.of("m.room.topic", "topic"));
+        copy.accept("avatar_url", List.of("m.room.avatar", "url"));
+        copy.accept("canonical_alias", List.of("m.room.canonical_alias", "alias"));
+        copy.accept("join_rule", List.of("m.room.join_rules", "join_rule"));
+        copy.accept("room_type", List.of("m.room.create", "type"));
+        long joined = state.entrySet().stream().filter(e -> e.getKey().getFirst().equals("m.room.member"))
+                .filter(e -> e.getValue().path("content").path("membership").asText().equals("join")).count();
+        chunk.put("num_joined_members", joined);
+        ObjectNode visibility = state.get(List.of("m.room.history_visibility", ""));
+        chunk.put("world_readable", visibility != null && visibility.path("content").path("history_visibility").asText().equals("world_readable"));
+        ObjectNode guests = state.get(List.of("m.room.guest_access", ""));
+        chunk.put("guest_can_join", guests != null && guests.path("content").path("guest_access").asText().equals("can_join"));
+        return chunk;
+    }
+
     public List<StoredEvent> history(String roomId, long after, long upTo, int limit, boolean backwards) {
         return storage.roomEvents(roomId, after, upTo, limit, backwards);
     }

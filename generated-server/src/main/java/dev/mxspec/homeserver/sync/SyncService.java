@@ -51,7 +51,7 @@ public final class SyncService {
             long upTo = rooms.streamPosition();
             ObjectNode response = build(caller, request, upTo);
             boolean empty = response.path("rooms").path("join").isEmpty() && response.path("rooms").path("invite").isEmpty()
-                    && response.path("rooms").path("leave").isEmpty() && response.path("account_data").path("events").isEmpty()
+                    && response.path("rooms").path("leave").isEmpty() && response.path("rooms").path("knock").isEmpty() && response.path("account_data").path("events").isEmpty()
                     && response.path("presence").path("events").isEmpty() && response.path("to_device").path("events").isEmpty();
             long left = deadline - clock.getAsLong();
             if (!empty || request.since().isEmpty() || left <= 0 || !Notifier.await(signal, left)) {
@@ -69,6 +69,7 @@ public final class SyncService {
         ObjectNode join = MatrixJson.mapper().createObjectNode();
         ObjectNode invite = MatrixJson.mapper().createObjectNode();
         ObjectNode leave = MatrixJson.mapper().createObjectNode();
+        ObjectNode knock = MatrixJson.mapper().createObjectNode();
         long since = request.since().orElse(0L);
         Set<String> sharing = new java.util.TreeSet<>(List.of(caller.userId()));
         for (Membership m : rooms.membershipsOf(caller.userId())) {
@@ -92,7 +93,12 @@ public final class SyncService {
                 }
                 case "invite" -> {
                     if (request.since().isEmpty() || changed) {
-                        invite.set(m.roomId(), invited(m));
+                        invite.set(m.roomId(), invited(m, "invite_state"));
+                    }
+                }
+                case "knock" -> {
+                    if (request.since().isEmpty() || changed) {
+                        knock.set(m.roomId(), invited(m, "knock_state"));
                     }
                 }
                 case "leave", "ban" -> {
@@ -107,6 +113,7 @@ public final class SyncService {
         roomsNode.set("join", join);
         roomsNode.set("invite", invite);
         roomsNode.set("leave", leave);
+        roomsNode.set("knock", knock);
         ArrayNode accountData = response.putObject("account_data").putArray("events");
         streams.accountDataSince(caller.userId(), since, upTo).stream().filter(d -> d.roomId().isEmpty())
                 .forEach(d -> accountData.addObject().put("type", d.type()).set("content", ClientEventsJson.parse(d.content())));
@@ -160,9 +167,9 @@ public final class SyncService {
         return room;
     }
 
-    private ObjectNode invited(Membership m) {
+    private ObjectNode invited(Membership m, String section) {
         ObjectNode room = MatrixJson.mapper().createObjectNode();
-        ArrayNode events = room.putObject("invite_state").putArray("events");
+        ArrayNode events = room.putObject(section).putArray("events");
         for (StoredEvent e : rooms.stateEvents(m.roomId())) {
             if (INVITE_STATE.contains(e.type()) || e.eventId().equals(m.eventId())) {
                 events.add(ClientEvents.stripped(e));

@@ -188,4 +188,54 @@ class HomeserverTest {
                     .isInstanceOfSatisfying(MatrixException.class, e -> assertThat(e.errcode()).isEqualTo("M_FORBIDDEN"));
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void roomsAreFoundByAliasAndInTheDirectoryAndCanBeKnockedOn() throws Exception {
+        try (Homeserver server = start("sqlite")) {
+            ClientServerClient alice = client(server);
+            ClientServerClient carol = client(server);
+            register(alice, "alice");
+            String carolId = register(carol, "carol");
+            String publicRoom = alice.createRoom(new CreateRoom.Request(new CreateRoomRequest(
+                    Optional.of(dev.mxspec.spec.v1_7.clientserver.CreateRoomRequestVisibility.PUBLIC), Optional.of("lobby"),
+                    Optional.of("Lobby"), Optional.of("Say hello"), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.empty(), Optional.of(CreateRoomRequestPreset.PUBLIC_CHAT), Optional.empty(), Optional.empty(), Map.of()))).roomId();
+
+            assertThat(carol.getRoomIdByAlias(new dev.mxspec.spec.v1_7.clientserver.endpoints.GetRoomIdByAlias.Request("#lobby:localhost"))
+                    .roomId()).contains(publicRoom);
+            var directory = carol.queryPublicRooms(new dev.mxspec.spec.v1_7.clientserver.endpoints.QueryPublicRooms.Request(Optional.empty(),
+                    new dev.mxspec.spec.v1_7.clientserver.QueryPublicRoomsRequest(Optional.empty(), Optional.empty(),
+                            Optional.of(new dev.mxspec.spec.v1_7.clientserver.QueryPublicRoomsRequestFilter(Optional.of("hello"),
+                                    Optional.empty(), Map.of())), Optional.empty(), Optional.empty(), Map.of())));
+            assertThat(MatrixJson.tree(directory).path("chunk").toString())
+                    .contains("\"room_id\":\"" + publicRoom + "\"").contains("\"name\":\"Lobby\"")
+                    .contains("\"canonical_alias\":\"#lobby:localhost\"").contains("\"num_joined_members\":1");
+
+            carol.joinRoom(new dev.mxspec.spec.v1_7.clientserver.endpoints.JoinRoom.Request("#lobby:localhost", List.of(),
+                    new dev.mxspec.spec.v1_7.clientserver.JoinRoomRequest(Optional.empty(), Optional.empty(), Map.of())));
+            String hello = carol.sendMessage(new SendMessage.Request(publicRoom, "m.room.message", "c1", text("hello"))).eventId();
+            var context = alice.getEventContext(new dev.mxspec.spec.v1_7.clientserver.endpoints.GetEventContext.Request(publicRoom, hello,
+                    Optional.of(4L), Optional.empty()));
+            assertThat(context.event().map(e -> e.content().path("body").asText())).contains("hello");
+            assertThat(context.eventsBefore().orElseThrow()).hasSize(2);
+
+            // A room with the knock join rule: carol knocks, alice sees it.
+            var knockRule = new dev.mxspec.spec.v1_7.clientserver.CreateRoomRequestInitialState("m.room.join_rules", Optional.of(""),
+                    MatrixJson.mapper().createObjectNode().put("join_rule", "knock"), Map.of());
+            String club = alice.createRoom(new CreateRoom.Request(new CreateRoomRequest(Optional.empty(), Optional.empty(), Optional.of("Club"),
+                    Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(List.of(knockRule)),
+                    Optional.of(CreateRoomRequestPreset.PRIVATE_CHAT), Optional.empty(), Optional.empty(), Map.of()))).roomId();
+            carol.knockRoom(new dev.mxspec.spec.v1_7.clientserver.endpoints.KnockRoom.Request(club, List.of(),
+                    new dev.mxspec.spec.v1_7.clientserver.KnockRoomRequest(Optional.of("let me in"), Map.of())));
+            SyncResponse carolSync = carol.sync(new Sync.Request(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.empty()));
+            assertThat(MatrixJson.tree(carolSync).path("rooms").path("knock").has(club)).isTrue();
+            var members = alice.getMembersByRoom(new dev.mxspec.spec.v1_7.clientserver.endpoints.GetMembersByRoom.Request(club,
+                    Optional.empty(), Optional.empty(), Optional.empty()));
+            assertThat(members.chunk().orElseThrow()).anySatisfy(e -> {
+                assertThat(e.stateKey()).contains(carolId);
+                assertThat(e.content().path("membership").asText()).isEqualTo("knock");
+            });
+        }
+    }
 }

@@ -1,0 +1,174 @@
+package dev.mxspec.homeserver.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mxspec.homeserver.core.Caller;
+import dev.mxspec.homeserver.services.ClientEvents;
+import dev.mxspec.homeserver.services.RoomService;
+import dev.mxspec.homeserver.storage.Records.StoredEvent;
+import dev.mxspec.runtime.api.ErrorCodes;
+import dev.mxspec.runtime.api.MatrixException;
+import dev.mxspec.runtime.json.MatrixJson;
+import dev.mxspec.runtime.server.RequestContext;
+import dev.mxspec.spec.v1_7.clientserver.ClientEvent;
+import dev.mxspec.spec.v1_7.clientserver.GetEventContextResponse;
+import dev.mxspec.spec.v1_7.clientserver.GetLocalAliasesResponse;
+import dev.mxspec.spec.v1_7.clientserver.GetRoomIdByAliasResponse;
+import dev.mxspec.spec.v1_7.clientserver.GetRoomVisibilityOnDirectoryResponse;
+import dev.mxspec.spec.v1_7.clientserver.GetRoomVisibilityOnDirectoryResponseVisibility;
+import dev.mxspec.spec.v1_7.clientserver.KnockRoomResponse;
+import dev.mxspec.spec.v1_7.clientserver.PublicRoomsResponse;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.DeleteRoomAlias;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.GetEventContext;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.GetLocalAliases;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.GetPublicRooms;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.GetRoomIdByAlias;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.GetRoomVisibilityOnDirectory;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.KnockRoom;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.QueryPublicRooms;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.SetRoomAlias;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.SetRoomVisibilityOnDirectory;
+import dev.mxspec.spec.v1_7.clientserver.server.DirectoryHandler;
+import dev.mxspec.spec.v1_7.clientserver.server.EventContextHandler;
+import dev.mxspec.spec.v1_7.clientserver.server.KnockingHandler;
+import dev.mxspec.spec.v1_7.clientserver.server.ListPublicRoomsHandler;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+/** Room aliases, the public room directory, event context and knocking. */
+public final class DirectoryHandlers implements DirectoryHandler, ListPublicRoomsHandler, EventContextHandler, KnockingHandler {
+
+    private final RoomService rooms;
+    private final String serverName;
+    private final LongSupplier clock;
+
+    public DirectoryHandlers(RoomService rooms, String serverName, LongSupplier clock) {
+        this.rooms = rooms;
+        this.serverName = serverName;
+        this.clock = clock;
+    }
+
+    private static Caller caller(RequestContext context) {
+        return context.principal(Caller.class);
+    }
+
+    private static JsonNode empty() {
+        return MatrixJson.mapper().createObjectNode();
+    }
+
+    @Override
+    public GetRoomIdByAliasResponse getRoomIdByAlias(RequestContext context, GetRoomIdByAlias.Request request) {
+        return new GetRoomIdByAliasResponse(Optional.of(rooms.resolveAlias(request.roomAlias())), Optional.of(List.of(serverName)), Map.of());
+    }
+
+    @Override
+    public JsonNode setRoomAlias(RequestContext context, SetRoomAlias.Request request) {
+        rooms.requireMember(request.body().roomId(), caller(context).userId());
+        rooms.createAlias(request.roomAlias(), request.body().roomId(), caller(context).userId());
+        return empty();
+    }
+
+    @Override
+    public JsonNode deleteRoomAlias(RequestContext context, DeleteRoomAlias.Request request) {
+        rooms.deleteAlias(request.roomAlias(), caller(context).userId());
+        return empty();
+    }
+
+    @Override
+    public GetLocalAliasesResponse getLocalAliases(RequestContext context, GetLocalAliases.Request request) {
+        rooms.requireMember(request.roomId(), caller(context).userId());
+        return new GetLocalAliasesResponse(rooms.aliases(request.roomId()), Map.of());
+    }
+
+    @Override
+    public GetRoomVisibilityOnDirectoryResponse getRoomVisibilityOnDirectory(RequestContext context, GetRoomVisibilityOnDirectory.Request request) {
+        return new GetRoomVisibilityOnDirectoryResponse(Optional.of(rooms.room(request.roomId()).published()
+                ? GetRoomVisibilityOnDirectoryResponseVisibility.PUBLIC : GetRoomVisibilityOnDirectoryResponseVisibility.PRIVATE), Map.of());
+    }
+
+    @Override
+    public JsonNode setRoomVisibilityOnDirectory(RequestContext context, SetRoomVisibilityOnDirectory.Request request) {
+        rooms.requireMember(request.roomId(), caller(context).userId());
+        rooms.publish(request.roomId(), request.body().visibility().map(v -> v.value().equals("public")).orElse(false));
+        return empty();
+    }
+
+    @Override
+    public PublicRoomsResponse getPublicRooms(RequestContext context, GetPublicRooms.Request request) {
+        return publicRooms(request.limit(), request.since(), Optional.empty());
+    }
+
+    @Override
+    public PublicRoomsResponse queryPublicRooms(RequestContext context, QueryPublicRooms.Request request) {
+        return publicRooms(request.body().limit(), request.body().since(),
+                request.body().filter().flatMap(f -> f.genericSearchTerm()));
+    }
+
+    private PublicRoomsResponse publicRooms(Optional<Long> limit, Optional<String> since, Optional<String> search) {
+        int offset = since.map(s -> s.startsWith("p") ? s.substring(1) : s).map(s -> {
+            try {
+                return Integer.parseInt(s);
+            } catch (NumberFormatException e) {
+                throw MatrixException.invalidParam("since", "not a token of this server");
+            }
+        }).orElse(0);
+        List<ObjectNode> all = rooms.publishedRooms().stream().map(rooms::publicRoomChunk)
+                .filter(c -> search.map(term -> (c.path("name").asText() + " " + c.path("topic").asText() + " "
+                        + c.path("canonical_alias").asText()).toLowerCase(Locale.ROOT).contains(term.toLowerCase(Locale.ROOT))).orElse(true))
+                .toList();
+        int size = (int) Math.max(1, Math.min(500, limit.orElse(100L)));
+        List<ObjectNode> page = all.subList(Math.min(offset, all.size()), Math.min(offset + size, all.size()));
+        ObjectNode response = MatrixJson.mapper().createObjectNode();
+        page.forEach(response.putArray("chunk")::add);
+        if (offset + size < all.size()) {
+            response.put("next_batch", "p" + (offset + size));
+        }
+        if (offset > 0) {
+            response.put("prev_batch", "p" + Math.max(0, offset - size));
+        }
+        response.put("total_room_count_estimate", all.size());
+        try {
+            return MatrixJson.convert(response, PublicRoomsResponse.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public GetEventContextResponse getEventContext(RequestContext context, GetEventContext.Request request) {
+        Caller caller = caller(context);
+        rooms.requireMember(request.roomId(), caller.userId());
+        StoredEvent event = rooms.event(request.eventId()).filter(e -> e.roomId().equals(request.roomId()))
+                .orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "no such event"));
+        int limit = (int) Math.max(0, Math.min(100, request.limit().orElse(10L)));
+        int before = limit / 2;
+        List<StoredEvent> earlier = rooms.history(request.roomId(), 0, event.streamPos() - 1, before, true);
+        List<StoredEvent> later = rooms.history(request.roomId(), event.streamPos(), Long.MAX_VALUE, limit - before, false);
+        return new GetEventContextResponse(
+                Optional.of(Tokens.token(earlier.isEmpty() ? event.streamPos() - 1 : earlier.getLast().streamPos() - 1)),
+                Optional.of(Tokens.token(later.isEmpty() ? event.streamPos() : later.getLast().streamPos())),
+                Optional.of(earlier.stream().map(e -> client(e, caller)).toList()), Optional.of(client(event, caller)),
+                Optional.of(later.stream().map(e -> client(e, caller)).toList()),
+                Optional.of(rooms.stateEvents(request.roomId()).stream().map(e -> client(e, caller)).toList()), Map.of());
+    }
+
+    private ClientEvent client(StoredEvent e, Caller caller) {
+        try {
+            return MatrixJson.convert(ClientEvents.of(e, caller.userId(), caller.deviceId(), clock.getAsLong(), true), ClientEvent.class);
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    @Override
+    public KnockRoomResponse knockRoom(RequestContext context, KnockRoom.Request request) {
+        String target = request.roomIdOrAlias();
+        String roomId = target.startsWith("#") ? rooms.resolveAlias(target) : target;
+        rooms.setMembership(caller(context), roomId, caller(context).userId(), "knock", request.body().reason());
+        return new KnockRoomResponse(roomId, Map.of());
+    }
+}
