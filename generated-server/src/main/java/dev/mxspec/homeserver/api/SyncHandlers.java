@@ -26,16 +26,24 @@ public final class SyncHandlers implements SyncHandler {
     @Override
     public SyncResponse sync(RequestContext context, Sync.Request request) {
         Caller caller = context.principal(Caller.class);
-        int limit = request.filter().map(f -> filters.resolve(caller.userId(), f))
-                .map(f -> f.path("room").path("timeline").path("limit")).filter(JsonNode::canConvertToInt)
-                .map(JsonNode::asInt).orElse(20);
+        JsonNode filter = request.filter().map(f -> filters.resolve(caller.userId(), f)).orElse(MatrixJson.mapper().createObjectNode());
+        JsonNode timeline = filter.path("room").path("timeline");
+        int limit = timeline.path("limit").canConvertToInt() ? timeline.path("limit").asInt() : 20;
         SyncService.Request r = new SyncService.Request(request.since().map(Tokens::position), request.timeout().orElse(0L),
-                request.fullState().orElse(false), Math.max(1, Math.min(limit, 500)));
+                request.fullState().orElse(false), Math.max(1, Math.min(limit, 500)),
+                filter.path("room").path("state").path("lazy_load_members").asBoolean(false), strings(timeline.path("types")),
+                strings(timeline.path("not_types")));
         try {
             return MatrixJson.convert(sync.sync(caller, r), SyncResponse.class);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("sync response does not fit its schema: " + e.getOriginalMessage(), e);
         }
+    }
+
+    private static java.util.List<String> strings(JsonNode array) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
     }
 
     /** Stored and inline filters. */

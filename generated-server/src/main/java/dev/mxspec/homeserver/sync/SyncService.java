@@ -26,8 +26,30 @@ import java.util.function.LongSupplier;
  */
 public final class SyncService {
 
-    /** What one sync asks for. */
-    public record Request(Optional<Long> since, long timeoutMs, boolean fullState, int timelineLimit) {}
+    /**
+     * What one sync asks for.
+     *
+     * @param lazyLoadMembers only the member events of the timeline's senders in {@code state} (filter
+     *     {@code room.state.lazy_load_members})
+     * @param types event types the timeline keeps, empty for all ({@code room.timeline.types})
+     * @param notTypes event types the timeline leaves out ({@code room.timeline.not_types})
+     */
+    public record Request(Optional<Long> since, long timeoutMs, boolean fullState, int timelineLimit, boolean lazyLoadMembers,
+            List<String> types, List<String> notTypes) {
+
+        public Request(Optional<Long> since, long timeoutMs, boolean fullState, int timelineLimit) {
+            this(since, timeoutMs, fullState, timelineLimit, false, List.of(), List.of());
+        }
+
+        boolean keeps(String type) {
+            return (types.isEmpty() || types.stream().anyMatch(t -> matches(t, type))) && notTypes.stream().noneMatch(t -> matches(t, type));
+        }
+
+        /** Filter type patterns may end with {@code *}. */
+        private static boolean matches(String pattern, String type) {
+            return pattern.endsWith("*") ? type.startsWith(pattern.substring(0, pattern.length() - 1)) : pattern.equals(type);
+        }
+    }
 
     private static final Set<String> INVITE_STATE = Set.of("m.room.create", "m.room.join_rules", "m.room.name", "m.room.avatar",
             "m.room.canonical_alias", "m.room.encryption", "m.room.topic");
@@ -80,7 +102,7 @@ public final class SyncService {
             switch (m.membership()) {
                 case "join" -> {
                     boolean initial = request.since().isEmpty() || changed || request.fullState();
-                    ObjectNode room = joined(caller, m.roomId(), initial ? 0 : since, upTo, request.timelineLimit(), initial);
+                    ObjectNode room = joined(caller, m.roomId(), initial ? 0 : since, upTo, request, initial);
                     perRoomStreams(caller, m.roomId(), initial ? 0 : since, upTo, room);
                     if (initial || !room.path("timeline").path("events").isEmpty() || !room.path("ephemeral").path("events").isEmpty()
                             || !room.path("account_data").path("events").isEmpty()) {
@@ -141,24 +163,29 @@ public final class SyncService {
                 .forEach(d -> accountData.addObject().put("type", d.type()).set("content", ClientEventsJson.parse(d.content())));
     }
 
-    private ObjectNode joined(Caller caller, String roomId, long since, long upTo, int limit, boolean withState) {
+    private ObjectNode joined(Caller caller, String roomId, long since, long upTo, Request request, boolean withState) {
+        int limit = request.timelineLimit();
         ObjectNode room = MatrixJson.mapper().createObjectNode();
         List<StoredEvent> recent = rooms.history(roomId, since, upTo, limit + 1, true);
         boolean limited = recent.size() > limit;
-        List<StoredEvent> timeline = (limited ? recent.subList(0, limit) : recent).reversed();
+        List<StoredEvent> timeline = (limited ? recent.subList(0, limit) : recent).reversed().stream()
+                .filter(e -> request.keeps(e.type())).toList();
+        Set<String> senders = new java.util.HashSet<>(List.of(caller.userId()));
+        timeline.forEach(e -> senders.add(e.sender()));
         ObjectNode t = room.putObject("timeline");
         ArrayNode events = t.putArray("events");
         long now = clock.getAsLong();
         timeline.forEach(e -> events.add(ClientEvents.of(e, caller.userId(), caller.deviceId(), now, false)));
         t.put("limited", limited);
-        long first = timeline.isEmpty() ? upTo : timeline.getFirst().streamPos();
+        long first = recent.isEmpty() ? upTo : (limited ? recent.subList(0, limit) : recent).getLast().streamPos();
         t.put("prev_batch", "s" + (first - 1));
         ArrayNode state = room.putObject("state").putArray("events");
         if (withState) {
             Set<String> inTimeline = new java.util.HashSet<>();
             timeline.forEach(e -> inTimeline.add(e.eventId()));
             for (StoredEvent e : rooms.stateEvents(roomId)) {
-                if (!inTimeline.contains(e.eventId()) && e.streamPos() <= upTo) {
+                boolean wanted = !request.lazyLoadMembers() || !e.type().equals("m.room.member") || senders.contains(e.stateKey().orElse(""));
+                if (wanted && !inTimeline.contains(e.eventId()) && e.streamPos() <= upTo) {
                     state.add(ClientEvents.of(e, caller.userId(), caller.deviceId(), now, false));
                 }
             }

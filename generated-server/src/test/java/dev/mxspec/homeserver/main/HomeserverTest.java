@@ -238,4 +238,35 @@ class HomeserverTest {
             });
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void lazyLoadedMembersAndTimelineFiltersShapeTheSync() throws Exception {
+        try (Homeserver server = start("sqlite")) {
+            ClientServerClient alice = client(server);
+            ClientServerClient bob = client(server);
+            ClientServerClient dan = client(server);
+            register(alice, "alice");
+            register(bob, "bob");
+            String danId = register(dan, "dan");
+            String roomId = alice.createRoom(new CreateRoom.Request(new CreateRoomRequest(Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.of(CreateRoomRequestPreset.PUBLIC_CHAT), Optional.empty(), Optional.empty(), Map.of()))).roomId();
+            bob.joinRoomById(new JoinRoomById.Request(roomId, new JoinRoomByIdRequest(Optional.empty(), Optional.empty(), Map.of())));
+            dan.joinRoomById(new JoinRoomById.Request(roomId, new JoinRoomByIdRequest(Optional.empty(), Optional.empty(), Map.of())));
+            bob.sendMessage(new SendMessage.Request(roomId, "m.room.message", "b1", text("from bob")));
+
+            String filter = "{\"room\":{\"state\":{\"lazy_load_members\":true},\"timeline\":{\"limit\":1,\"types\":[\"m.room.*\"]}}}";
+            SyncResponse sync = dan.sync(new Sync.Request(Optional.of(filter), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()));
+            JsonNode room = MatrixJson.tree(sync).path("rooms").path("join").path(roomId);
+            List<String> memberKeys = new java.util.ArrayList<>();
+            room.path("state").path("events").forEach(e -> {
+                if (e.path("type").asText().equals("m.room.member")) {
+                    memberKeys.add(e.path("state_key").asText());
+                }
+            });
+            assertThat(memberKeys).containsExactlyInAnyOrder("@bob:localhost", danId);
+            assertThat(room.path("timeline").path("events")).hasSize(1);
+            assertThat(room.path("timeline").path("limited").asBoolean()).isTrue();
+        }
+    }
 }
