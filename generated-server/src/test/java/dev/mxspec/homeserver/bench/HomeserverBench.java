@@ -55,6 +55,9 @@ public final class HomeserverBench {
             if (what.equals("all") || what.equals("latency")) {
                 latency(backend, 100, 300);
             }
+            if (what.equals("all") || what.equals("polls")) {
+                polls(backend, Integer.getInteger("bench.polls", 9_000)); // 2 sockets each in one JVM; 20,000 open files here
+            }
         }
     }
 
@@ -177,6 +180,44 @@ public final class HomeserverBench {
             System.out.printf("latency [%s]: send to delivery into %d waiting syncs, %d messages: p50 %.1f ms, p99 %.1f ms, max %.1f ms"
                     + " (%d deliveries; %d syncs answered before the send)%n",
                     backend, syncers, messages, pct(steady, 0.50), pct(steady, 0.99), steady.getLast() / 1e6, steady.size(), early.get());
+        }
+    }
+
+    /** Idle /sync long-polls held at once: heap while they wait, then one message wakes them all. */
+    static void polls(String backend, int count) throws Exception {
+        try (Homeserver server = server(backend)) {
+            HttpClient http = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+            ClientServerClient owner = client(server, http);
+            register(owner, "owner");
+            String roomId = room(owner);
+            ClientServerClient reader = client(server, http);
+            register(reader, "reader");
+            join(reader, roomId);
+            String since = reader.sync(new Sync.Request(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.empty())).nextBatch();
+            Runtime rt = Runtime.getRuntime();
+            System.gc();
+            long before = rt.totalMemory() - rt.freeMemory();
+            List<CompletableFuture<SyncResponse>> waiting = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                waiting.add(reader.syncAsync(new Sync.Request(Optional.empty(), Optional.of(since), Optional.empty(), Optional.empty(),
+                        Optional.of(120_000L))));
+                if (i % 500 == 499) {
+                    Thread.sleep(50);
+                }
+            }
+            Thread.sleep(5_000);
+            long done = waiting.stream().filter(CompletableFuture::isDone).count();
+            System.gc();
+            Thread.sleep(500);
+            long during = rt.totalMemory() - rt.freeMemory();
+            long t0 = System.nanoTime();
+            owner.sendMessage(new SendMessage.Request(roomId, "m.room.message", "wake", text("wake up")));
+            CompletableFuture.allOf(waiting.toArray(CompletableFuture[]::new)).join();
+            double wakeMs = (System.nanoTime() - t0) / 1e6;
+            System.out.printf("polls [%s]: %d idle /sync long-polls held (%d had answered early); heap in use %d MiB before, %d MiB while "
+                    + "waiting (server and client in one JVM); one message woke them all in %.0f ms%n", backend, count, done,
+                    before / (1024 * 1024), during / (1024 * 1024), wakeMs);
         }
     }
 
