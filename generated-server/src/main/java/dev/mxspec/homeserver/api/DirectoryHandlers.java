@@ -157,11 +157,7 @@ public final class DirectoryHandlers implements DirectoryHandler, ListPublicRoom
     }
 
     private ClientEvent client(StoredEvent e, Caller caller) {
-        try {
-            return MatrixJson.convert(ClientEvents.of(e, caller.userId(), caller.deviceId(), clock.getAsLong(), true), ClientEvent.class);
-        } catch (JsonProcessingException ex) {
-            throw new IllegalStateException(ex);
-        }
+        return ClientEvents.typed(e, caller.userId(), caller.deviceId(), clock.getAsLong());
     }
 
     @Override

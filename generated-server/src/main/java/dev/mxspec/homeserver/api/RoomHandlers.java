@@ -91,11 +91,7 @@ public final class RoomHandlers implements CreateRoomHandler, RoomSendHandler, R
     }
 
     private ClientEvent client(StoredEvent e, Caller caller) {
-        try {
-            return MatrixJson.convert(ClientEvents.of(e, caller.userId(), caller.deviceId(), clock.getAsLong(), true), ClientEvent.class);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
-            throw new IllegalStateException(ex);
-        }
+        return ClientEvents.typed(e, caller.userId(), caller.deviceId(), clock.getAsLong());
     }
 
     @Override

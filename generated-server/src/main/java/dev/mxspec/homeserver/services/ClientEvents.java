@@ -43,6 +43,15 @@ public final class ClientEvents {
         return out;
     }
 
+    /** {@link #of} as the generated {@code ClientEvent} record (with {@code room_id}). */
+    public static dev.mxspec.spec.v1_7.clientserver.ClientEvent typed(StoredEvent e, String viewerUserId, String viewerDevice, long now) {
+        try {
+            return MatrixJson.convert(of(e, viewerUserId, viewerDevice, now, true), dev.mxspec.spec.v1_7.clientserver.ClientEvent.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+            throw new IllegalStateException("stored event does not fit ClientEvent", ex);
+        }
+    }
+
     /** The stripped state form (for invites and knocks). */
     public static ObjectNode stripped(StoredEvent e) {
         JsonNode pdu = parse(e.json());
