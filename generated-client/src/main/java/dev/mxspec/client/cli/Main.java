@@ -1,0 +1,308 @@
+package dev.mxspec.client.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mxspec.client.sdk.Credentials;
+import dev.mxspec.client.sdk.MatrixSession;
+import dev.mxspec.runtime.api.MatrixException;
+import dev.mxspec.runtime.json.MatrixJson;
+import dev.mxspec.spec.v1_7.clientserver.ClientEvent;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code java -jar mxspec-client.jar <command>}: a Matrix client for the terminal, readable by people, JSON with --json. */
+@Command(name = "mxspec-client", mixinStandardHelpOptions = true, version = "mxspec-client 0.1.0",
+        description = "A Matrix client for the command line, on the client generated from Matrix spec v1.7.",
+        subcommands = {Main.Register.class, Main.Login.class, Main.Logout.class, Main.Whoami.class, Main.Rooms.class, Main.CreateRoom.class,
+            Main.Join.class, Main.Invite.class, Main.Leave.class, Main.Send.class, Main.Reply.class, Main.Edit.class, Main.React.class,
+            Main.Thread.class, Main.History.class, Main.Tail.class})
+public final class Main {
+
+    @Option(names = "--json", description = "Print JSON instead of text.", scope = CommandLine.ScopeType.INHERIT)
+    boolean json;
+
+    @Option(names = "--user", description = "Act as this stored user (default: the last one logged in).", scope = CommandLine.ScopeType.INHERIT)
+    String user;
+
+    public static void main(String[] args) {
+        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((e, line, parsed) -> {
+            if (e instanceof MatrixException m) {
+                line.getErr().println("error: " + m.errcode() + ": " + m.error());
+            } else {
+                line.getErr().println("error: " + e.getMessage());
+            }
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    /** A subcommand that acts with stored credentials. */
+    abstract static class Stored implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        Main main;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        MatrixSession session() {
+            return MatrixSession.resume(Credentials.load(Optional.ofNullable(main.user))
+                    .orElseThrow(() -> new IllegalStateException("not logged in: run login or register first")));
+        }
+
+        PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
+
+        void print(String text, Object json) {
+            out().println(main.json ? MatrixJson.write(json) : text);
+        }
+    }
+
+    @Command(name = "register", description = "Create an account and log in.")
+    static final class Register extends Stored {
+        @Option(names = "--homeserver", required = true) String homeserver;
+        @Parameters(index = "0", description = "user name") String name;
+        @Option(names = "--password", required = true, interactive = false) String password;
+
+        @Override
+        public Integer call() {
+            Credentials c = MatrixSession.connect(homeserver).register(name, password);
+            c.save();
+            print("registered and logged in as " + c.userId(), MatrixJson.mapper().createObjectNode().put("user_id", c.userId())
+                    .put("device_id", c.deviceId()));
+            return 0;
+        }
+    }
+
+    @Command(name = "login", description = "Log in and store the session.")
+    static final class Login extends Stored {
+        @Option(names = "--homeserver", required = true) String homeserver;
+        @Parameters(index = "0", description = "user name or ID") String name;
+        @Option(names = "--password", required = true) String password;
+
+        @Override
+        public Integer call() {
+            Credentials c = MatrixSession.connect(homeserver).login(name, password);
+            c.save();
+            print("logged in as " + c.userId() + " (device " + c.deviceId() + ")", MatrixJson.mapper().createObjectNode()
+                    .put("user_id", c.userId()).put("device_id", c.deviceId()));
+            return 0;
+        }
+    }
+
+    @Command(name = "logout", description = "Log out and forget the stored session.")
+    static final class Logout extends Stored {
+        @Override
+        public Integer call() {
+            MatrixSession s = session();
+            s.logout();
+            Credentials.load(Optional.ofNullable(main.user)).ifPresent(Credentials::delete);
+            print("logged out", MatrixJson.mapper().createObjectNode());
+            return 0;
+        }
+    }
+
+    @Command(name = "whoami", description = "Who the stored session is.")
+    static final class Whoami extends Stored {
+        @Override
+        public Integer call() {
+            String me = session().whoami();
+            print(me, MatrixJson.mapper().createObjectNode().put("user_id", me));
+            return 0;
+        }
+    }
+
+    @Command(name = "rooms", description = "The rooms you are in.")
+    static final class Rooms extends Stored {
+        @Override
+        public Integer call() {
+            List<String> rooms = session().rooms();
+            print(String.join("\n", rooms), MatrixJson.mapper().createObjectNode().set("joined_rooms", MatrixJson.tree(rooms)));
+            return 0;
+        }
+    }
+
+    @Command(name = "create-room", description = "Create a room.")
+    static final class CreateRoom extends Stored {
+        @Option(names = "--name") String name;
+        @Option(names = "--public") boolean isPublic;
+        @Option(names = "--invite", split = ",") List<String> invite = List.of();
+
+        @Override
+        public Integer call() {
+            String id = session().createRoom(Optional.ofNullable(name), isPublic, invite);
+            print(id, MatrixJson.mapper().createObjectNode().put("room_id", id));
+            return 0;
+        }
+    }
+
+    @Command(name = "join", description = "Join a room by ID or alias.")
+    static final class Join extends Stored {
+        @Parameters(index = "0") String room;
+
+        @Override
+        public Integer call() {
+            String id = session().join(room);
+            print("joined " + id, MatrixJson.mapper().createObjectNode().put("room_id", id));
+            return 0;
+        }
+    }
+
+    @Command(name = "invite", description = "Invite a user to a room.")
+    static final class Invite extends Stored {
+        @Parameters(index = "0") String room;
+        @Parameters(index = "1") String userId;
+
+        @Override
+        public Integer call() {
+            session().invite(room, userId);
+            print("invited " + userId, MatrixJson.mapper().createObjectNode());
+            return 0;
+        }
+    }
+
+    @Command(name = "leave", description = "Leave a room.")
+    static final class Leave extends Stored {
+        @Parameters(index = "0") String room;
+
+        @Override
+        public Integer call() {
+            session().leave(room);
+            print("left " + room, MatrixJson.mapper().createObjectNode());
+            return 0;
+        }
+    }
+
+    @Command(name = "send", description = "Send a text message.")
+    static final class Send extends Stored {
+        @Parameters(index = "0") String room;
+        @Parameters(index = "1") String text;
+
+        @Override
+        public Integer call() {
+            String id = session().sendText(room, text);
+            print(id, MatrixJson.mapper().createObjectNode().put("event_id", id));
+            return 0;
+        }
+    }
+
+    @Command(name = "reply", description = "Reply to a message.")
+    static final class Reply extends Stored {
+        @Parameters(index = "0") String room;
+        @Parameters(index = "1") String eventId;
+        @Parameters(index = "2") String text;
+
+        @Override
+        public Integer call() {
+            String id = session().reply(room, eventId, text);
+            print(id, MatrixJson.mapper().createObjectNode().put("event_id", id));
+            return 0;
+        }
+    }
+
+    @Command(name = "edit", description = "Edit one of your messages (m.replace).")
+    static final class Edit extends Stored {
+        @Parameters(index = "0") String room;
+        @Parameters(index = "1") String eventId;
+        @Parameters(index = "2") String text;
+
+        @Override
+        public Integer call() {
+            String id = session().edit(room, eventId, text);
+            print(id, MatrixJson.mapper().createObjectNode().put("event_id", id));
+            return 0;
+        }
+    }
+
+    @Command(name = "react", description = "React to a message (m.annotation).")
+    static final class React extends Stored {
+        @Parameters(index = "0") String room;
+        @Parameters(index = "1") String eventId;
+        @Parameters(index = "2") String key;
+
+        @Override
+        public Integer call() {
+            String id = session().react(room, eventId, key);
+            print(id, MatrixJson.mapper().createObjectNode().put("event_id", id));
+            return 0;
+        }
+    }
+
+    @Command(name = "thread", description = "Post in the thread of a message (m.thread).")
+    static final class Thread extends Stored {
+        @Parameters(index = "0") String room;
+        @Parameters(index = "1") String rootId;
+        @Parameters(index = "2") String text;
+
+        @Override
+        public Integer call() {
+            String id = session().thread(room, rootId, text);
+            print(id, MatrixJson.mapper().createObjectNode().put("event_id", id));
+            return 0;
+        }
+    }
+
+    @Command(name = "history", description = "The latest messages of a room.")
+    static final class History extends Stored {
+        @Parameters(index = "0") String room;
+        @Option(names = "--limit", defaultValue = "20") int limit;
+
+        @Override
+        public Integer call() {
+            List<ClientEvent> events = session().history(room, limit);
+            if (main.json) {
+                out().println(MatrixJson.write(events));
+            } else {
+                events.forEach(e -> out().println(Lines.of(e.sender(), e.type(), e.content())));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "tail", description = "Follow new messages as they arrive.")
+    static final class Tail extends Stored {
+        @Parameters(index = "0", arity = "0..1", description = "only this room") String room;
+        @Option(names = "--count", description = "stop after this many events") Integer count;
+
+        @Override
+        public Integer call() {
+            var loop = session().syncLoop().skipHistory();
+            AtomicInteger seen = new AtomicInteger();
+            loop.listen((roomId, e) -> {
+                if (room != null && !room.equals(roomId)) {
+                    return;
+                }
+                if (main.json) {
+                    ObjectNode line = MatrixJson.tree(e).deepCopy();
+                    line.put("room_id", roomId);
+                    out().println(MatrixJson.write(line));
+                } else {
+                    out().println(Lines.of(e.sender(), e.type(), e.content()));
+                }
+                out().flush();
+                if (count != null && seen.incrementAndGet() >= count) {
+                    loopStop(loop);
+                }
+            });
+            loop.run(30_000);
+            return 0;
+        }
+
+        private static void loopStop(dev.mxspec.client.sdk.SyncLoop loop) {
+            loop.stop();
+        }
+    }
+}

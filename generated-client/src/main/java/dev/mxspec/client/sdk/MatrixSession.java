@@ -1,0 +1,162 @@
+package dev.mxspec.client.sdk;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mxspec.runtime.client.MatrixHttpClient;
+import dev.mxspec.runtime.json.MatrixJson;
+import dev.mxspec.spec.v1_7.clientserver.AuthenticationData;
+import dev.mxspec.spec.v1_7.clientserver.ClientEvent;
+import dev.mxspec.spec.v1_7.clientserver.CreateRoomRequest;
+import dev.mxspec.spec.v1_7.clientserver.CreateRoomRequestPreset;
+import dev.mxspec.spec.v1_7.clientserver.GetRoomEventsDir;
+import dev.mxspec.spec.v1_7.clientserver.InviteUserRequest;
+import dev.mxspec.spec.v1_7.clientserver.JoinRoomRequest;
+import dev.mxspec.spec.v1_7.clientserver.LeaveRoomRequest;
+import dev.mxspec.spec.v1_7.clientserver.LoginRequest;
+import dev.mxspec.spec.v1_7.clientserver.LoginRequestType;
+import dev.mxspec.spec.v1_7.clientserver.RegisterRequest;
+import dev.mxspec.spec.v1_7.clientserver.client.ClientServerClient;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.CreateRoom;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.GetJoinedRooms;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.GetRoomEvents;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.GetTokenOwner;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.InviteUser;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.JoinRoom;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.LeaveRoom;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.Login;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.Logout;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.Register;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.SendMessage;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A client's session on a homeserver, on the generated v1.7 client: log in and out, rooms, sending
+ * (with transaction IDs, retried on rate limits by the HTTP core), history, and the relation
+ * helpers of v1.4 and v1.7 (replies, edits, reactions, threads, mentions).
+ */
+public final class MatrixSession {
+
+    private final ClientServerClient api;
+    private final String homeserver;
+    private Optional<Credentials> credentials = Optional.empty();
+
+    private MatrixSession(String homeserver) {
+        this.homeserver = homeserver;
+        this.api = new ClientServerClient(MatrixHttpClient.create(URI.create(homeserver)));
+    }
+
+    public static MatrixSession connect(String homeserver) {
+        return new MatrixSession(homeserver);
+    }
+
+    public static MatrixSession resume(Credentials c) {
+        MatrixSession s = new MatrixSession(c.homeserver());
+        s.use(c);
+        return s;
+    }
+
+    private Credentials use(Credentials c) {
+        credentials = Optional.of(c);
+        api.http().accessToken(c.accessToken());
+        return c;
+    }
+
+    public ClientServerClient api() {
+        return api;
+    }
+
+    public Credentials credentials() {
+        return credentials.orElseThrow(() -> new IllegalStateException("not logged in"));
+    }
+
+    public Credentials register(String user, String password) {
+        var r = api.register(new Register.Request(Optional.empty(), new RegisterRequest(
+                Optional.of(new AuthenticationData(Optional.of("m.login.dummy"), Optional.empty(), Map.of())), Optional.of(user),
+                Optional.of(password), Optional.empty(), Optional.of("mxspec-client"), Optional.empty(), Optional.empty(), Map.of())));
+        return use(new Credentials(homeserver, r.userId(), r.deviceId().orElse(""), r.accessToken().orElseThrow(), r.refreshToken()));
+    }
+
+    public Credentials login(String user, String password) {
+        var r = api.login(new Login.Request(new LoginRequest(LoginRequestType.M_LOGIN_PASSWORD, Optional.empty(), Optional.of(user),
+                Optional.empty(), Optional.empty(), Optional.of(password), Optional.empty(), Optional.empty(), Optional.of("mxspec-client"),
+                Optional.empty(), Map.of())));
+        return use(new Credentials(homeserver, r.userId(), r.deviceId(), r.accessToken(), r.refreshToken()));
+    }
+
+    public void logout() {
+        api.logout(new Logout.Request());
+        credentials = Optional.empty();
+    }
+
+    public String whoami() {
+        return api.getTokenOwner(new GetTokenOwner.Request()).userId();
+    }
+
+    public List<String> rooms() {
+        return api.getJoinedRooms(new GetJoinedRooms.Request()).joinedRooms();
+    }
+
+    public String createRoom(Optional<String> name, boolean publicRoom, List<String> invite) {
+        return api.createRoom(new CreateRoom.Request(new CreateRoomRequest(Optional.empty(), Optional.empty(), name, Optional.empty(),
+                Optional.of(invite), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of(publicRoom ? CreateRoomRequestPreset.PUBLIC_CHAT : CreateRoomRequestPreset.PRIVATE_CHAT), Optional.empty(),
+                Optional.empty(), Map.of()))).roomId();
+    }
+
+    public String join(String roomIdOrAlias) {
+        return api.joinRoom(new JoinRoom.Request(roomIdOrAlias, List.of(), new JoinRoomRequest(Optional.empty(), Optional.empty(), Map.of())))
+                .roomId();
+    }
+
+    public void invite(String roomId, String userId) {
+        api.inviteUser(new InviteUser.Request(roomId, new InviteUserRequest(userId, Optional.empty(), Map.of())));
+    }
+
+    public void leave(String roomId) {
+        api.leaveRoom(new LeaveRoom.Request(roomId, new LeaveRoomRequest(Optional.empty(), Map.of())));
+    }
+
+    /** Sends an event with a fresh transaction ID; returns its event ID. */
+    public String send(String roomId, String type, JsonNode content) {
+        return api.sendMessage(new SendMessage.Request(roomId, type, UUID.randomUUID().toString(), content)).eventId();
+    }
+
+    public String sendText(String roomId, String body) {
+        return send(roomId, "m.room.message", Content.text(body));
+    }
+
+    public String reply(String roomId, String inReplyTo, String body) {
+        return send(roomId, "m.room.message", Content.reply(body, inReplyTo));
+    }
+
+    public String edit(String roomId, String original, String newBody) {
+        return send(roomId, "m.room.message", Content.edit(newBody, original));
+    }
+
+    public String react(String roomId, String target, String key) {
+        return send(roomId, "m.reaction", Content.reaction(target, key));
+    }
+
+    public String thread(String roomId, String root, String body) {
+        return send(roomId, "m.room.message", Content.thread(body, root));
+    }
+
+    /** The latest events of a room, oldest first. */
+    public List<ClientEvent> history(String roomId, int limit) {
+        List<ClientEvent> chunk = api.getRoomEvents(new GetRoomEvents.Request(roomId, Optional.empty(), Optional.empty(), GetRoomEventsDir.B,
+                Optional.of((long) limit), Optional.empty())).chunk();
+        return chunk.reversed();
+    }
+
+    public SyncLoop syncLoop() {
+        return new SyncLoop(api);
+    }
+
+    static ObjectNode object() {
+        return MatrixJson.mapper().createObjectNode();
+    }
+}

@@ -1,0 +1,97 @@
+package dev.mxspec.homeserver.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mxspec.client.cli.Main;
+import dev.mxspec.homeserver.core.ServerConfig;
+import dev.mxspec.homeserver.main.Homeserver;
+import dev.mxspec.runtime.json.MatrixJson;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command-line client (generated-client) against the reference homeserver: two users chat, react, edit and thread. */
+class CommandLineClientTest {
+
+    @TempDir
+    Path dir;
+
+    private Homeserver server;
+    private String url;
+
+    record Result(int code, String out, String err) {}
+
+    @BeforeEach
+    void start() throws Exception {
+        server = Homeserver.start(new ServerConfig("localhost", "127.0.0.1", -1, dir.resolve("data").toString(), "sqlite", Optional.empty(),
+                true, 0, 0));
+        url = "http://127.0.0.1:" + server.port();
+        System.setProperty("mxspec.client.config", dir.resolve("config").toString());
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        System.clearProperty("mxspec.client.config");
+    }
+
+    private static Result cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Result(code, out.toString().strip(), err.toString().strip());
+    }
+
+    @Test
+    void twoUsersChatReactEditAndThreadWhileTheOtherTails() throws Exception {
+        assertThat(cli("register", "--homeserver", url, "alice", "--password", "alice-password").out())
+                .isEqualTo("registered and logged in as @alice:localhost");
+        assertThat(cli("register", "--homeserver", url, "bob", "--password", "bob-password").out())
+                .isEqualTo("registered and logged in as @bob:localhost");
+        assertThat(cli("whoami").out()).as("the last login is the current user").isEqualTo("@bob:localhost");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("config/@alice:localhost.json"))))
+                .isEqualTo("rw-------");
+
+        String room = cli("--user", "@alice:localhost", "create-room", "--name", "Tea", "--invite", "@bob:localhost").out();
+        assertThat(room).startsWith("!");
+        assertThat(cli("--user", "@bob:localhost", "join", room).out()).isEqualTo("joined " + room);
+
+        CompletableFuture<Result> tail = CompletableFuture.supplyAsync(() -> cli("--user", "@bob:localhost", "tail", room, "--count", "5"));
+        Thread.sleep(1500);
+        String hello = cli("--user", "@alice:localhost", "send", room, "hello bob").out();
+        String reaction = cli("--user", "@alice:localhost", "react", room, hello, "👍").out();
+        cli("--user", "@alice:localhost", "edit", room, hello, "hello, bob");
+        cli("--user", "@alice:localhost", "thread", room, hello, "about tea");
+        cli("--user", "@alice:localhost", "reply", room, hello, "are you there?");
+
+        Result tailed = tail.get();
+        assertThat(tailed.code()).isZero();
+        assertThat(tailed.out().lines()).containsExactly(
+                "@alice:localhost: hello bob",
+                "@alice:localhost reacted 👍 to " + hello,
+                "@alice:localhost: * hello, bob (edit of " + hello + ")",
+                "@alice:localhost: about tea (in thread " + hello + ")",
+                "@alice:localhost: are you there? (reply to " + hello + ")");
+        assertThat(reaction).startsWith("$");
+
+        Result history = cli("--user", "@bob:localhost", "--json", "history", room, "--limit", "2");
+        var events = MatrixJson.mapper().readTree(history.out());
+        assertThat(events).hasSize(2);
+        assertThat(events.get(1).path("content").path("body").asText()).isEqualTo("are you there?");
+
+        assertThat(cli("--user", "@alice:localhost", "logout").out()).isEqualTo("logged out");
+        Result afterLogout = cli("--user", "@alice:localhost", "whoami");
+        assertThat(afterLogout.code()).isEqualTo(1);
+        assertThat(afterLogout.err()).isEqualTo("error: not logged in: run login or register first");
+        assertThat(cli("login", "--homeserver", url, "alice", "--password", "wrong").err())
+                .isEqualTo("error: M_FORBIDDEN: invalid user name or password");
+    }
+}
