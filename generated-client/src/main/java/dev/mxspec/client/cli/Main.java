@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
         description = "A Matrix client for the command line, on the client generated from Matrix spec v1.7.",
         subcommands = {Main.Register.class, Main.Login.class, Main.Logout.class, Main.Whoami.class, Main.Rooms.class, Main.CreateRoom.class,
             Main.Join.class, Main.Invite.class, Main.Leave.class, Main.Send.class, Main.Reply.class, Main.Edit.class, Main.React.class,
-            Main.Thread.class, Main.History.class, Main.Tail.class})
+            Main.Thread.class, Main.History.class, Main.Tail.class, Main.Upload.class, Main.Download.class, Main.Devices.class})
 public final class Main {
 
     @Option(names = "--json", description = "Print JSON instead of text.", scope = CommandLine.ScopeType.INHERIT)
@@ -303,6 +303,80 @@ public final class Main {
 
         private static void loopStop(dev.mxspec.client.sdk.SyncLoop loop) {
             loop.stop();
+        }
+    }
+
+    private static me.tongfei.progressbar.ProgressBar bar(PrintWriter err, String task, long total) {
+        return new me.tongfei.progressbar.ProgressBarBuilder().setTaskName(task).setInitialMax(total).setUnit(" KiB", 1024)
+                .setConsumer(new me.tongfei.progressbar.DelegatingProgressBarConsumer(line -> {
+                    err.print("\r" + line);
+                    err.flush();
+                })).build();
+    }
+
+    @Command(name = "upload", description = "Upload a file (with a progress bar) and, with a room, send it there.")
+    static final class Upload extends Stored {
+        @Parameters(index = "0") java.nio.file.Path file;
+        @Parameters(index = "1", arity = "0..1", description = "room to send it to") String room;
+        @Option(names = "--content-type") String contentType;
+
+        @Override
+        public Integer call() throws Exception {
+            MatrixSession s = session();
+            long size = java.nio.file.Files.size(file);
+            String type = contentType != null ? contentType
+                    : Optional.ofNullable(java.nio.file.Files.probeContentType(file)).orElse("application/octet-stream");
+            String mxc;
+            try (var progress = bar(spec.commandLine().getErr(), "upload", size)) {
+                mxc = s.upload(file, type, progress::stepTo);
+            }
+            spec.commandLine().getErr().println();
+            ObjectNode json = MatrixJson.mapper().createObjectNode().put("content_uri", mxc);
+            if (room != null) {
+                json.put("event_id", s.sendFile(room, mxc, file.getFileName().toString(), size, type));
+            }
+            print(mxc, json);
+            return 0;
+        }
+    }
+
+    @Command(name = "download", description = "Download an mxc:// URI into a file, with a progress bar.")
+    static final class Download extends Stored {
+        @Parameters(index = "0") String mxc;
+        @Parameters(index = "1") java.nio.file.Path target;
+
+        @Override
+        public Integer call() {
+            MatrixSession s = session();
+            long[] total = {-1};
+            me.tongfei.progressbar.ProgressBar[] progress = new me.tongfei.progressbar.ProgressBar[1];
+            long bytes;
+            try {
+                bytes = s.download(mxc, target, t -> {
+                    total[0] = t;
+                    progress[0] = bar(spec.commandLine().getErr(), "download", t);
+                }, n -> progress[0].stepTo(n));
+            } finally {
+                if (progress[0] != null) {
+                    progress[0].close();
+                }
+            }
+            spec.commandLine().getErr().println();
+            print("saved " + bytes + " bytes to " + target, MatrixJson.mapper().createObjectNode().put("bytes", bytes)
+                    .put("file", target.toString()));
+            return 0;
+        }
+    }
+
+    @Command(name = "devices", description = "Your devices.")
+    static final class Devices extends Stored {
+        @Override
+        public Integer call() {
+            var devices = session().api().getDevices(new dev.mxspec.spec.v1_7.clientserver.endpoints.GetDevices.Request()).devices()
+                    .orElse(List.of());
+            print(String.join("\n", devices.stream().map(d -> d.deviceId() + d.displayName().map(n -> "  " + n).orElse("")).toList()),
+                    MatrixJson.tree(devices));
+            return 0;
         }
     }
 }

@@ -152,6 +152,24 @@ public final class MatrixSession {
         return chunk.reversed();
     }
 
+    /** Uploads a file; returns its {@code mxc://} URI. {@code progress} gets the bytes sent so far. */
+    public String upload(java.nio.file.Path file, String contentType, java.util.function.LongConsumer progress) {
+        return Transfers.upload(credentials(), file, contentType, progress);
+    }
+
+    /** Downloads an {@code mxc://} URI into a file; {@code total} gets the size when known (else -1). */
+    public long download(String mxc, java.nio.file.Path target, java.util.function.LongConsumer total,
+            java.util.function.LongConsumer progress) {
+        return Transfers.download(credentials(), mxc, target, total, progress);
+    }
+
+    /** Sends a file message ({@code m.file}) pointing at uploaded media. */
+    public String sendFile(String roomId, String mxc, String name, long size, String contentType) {
+        ObjectNode content = MatrixJson.mapper().createObjectNode().put("msgtype", "m.file").put("body", name).put("url", mxc);
+        content.putObject("info").put("size", size).put("mimetype", contentType);
+        return send(roomId, "m.room.message", content);
+    }
+
     public SyncLoop syncLoop() {
         return new SyncLoop(api);
     }

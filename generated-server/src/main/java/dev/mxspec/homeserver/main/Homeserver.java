@@ -3,6 +3,7 @@ package dev.mxspec.homeserver.main;
 import dev.mxspec.homeserver.api.AccountHandlers;
 import dev.mxspec.homeserver.api.DirectoryHandlers;
 import dev.mxspec.homeserver.api.FilterHandlers;
+import dev.mxspec.homeserver.api.MediaHandlers;
 import dev.mxspec.homeserver.api.PushRuleHandlers;
 import dev.mxspec.runtime.server.ServerRequest;
 import dev.mxspec.homeserver.api.RoomHandlers;
@@ -109,6 +110,7 @@ public final class Homeserver implements AutoCloseable {
                     .listPublicRooms(directory)
                     .eventContext(directory)
                     .knocking(directory)
+                    .contentRepo(new MediaHandlers(Path.of(config.dataDir()).resolve("media"), config.serverName(), config.maxBodyBytes()))
                     .sync(sync)
                     .build();
             HttpServer http = HttpServer.start(config.host(), Math.max(0, config.port()), request -> router.handle(legacyPrefix(request)),

@@ -87,6 +87,24 @@ class CommandLineClientTest {
         assertThat(events).hasSize(2);
         assertThat(events.get(1).path("content").path("body").asText()).isEqualTo("are you there?");
 
+        // A file goes up with a progress bar, into the room, and comes down equal.
+        Path file = dir.resolve("notes.txt");
+        byte[] content = "tea at five\n".repeat(5000).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Files.write(file, content);
+        Result upload = cli("--user", "@alice:localhost", "--json", "upload", file.toString(), room, "--content-type", "text/plain");
+        assertThat(upload.code()).as(upload.err()).isZero();
+        assertThat(upload.err()).contains("upload");
+        var uploaded = MatrixJson.mapper().readTree(upload.out());
+        String mxc = uploaded.path("content_uri").asText();
+        assertThat(mxc).startsWith("mxc://localhost/");
+        Path copy = dir.resolve("copy.txt");
+        Result download = cli("--user", "@bob:localhost", "download", mxc, copy.toString());
+        assertThat(download.out()).isEqualTo("saved " + content.length + " bytes to " + copy);
+        assertThat(Files.readAllBytes(copy)).isEqualTo(content);
+        assertThat(cli("--user", "@bob:localhost", "history", room, "--limit", "1").out())
+                .isEqualTo("@alice:localhost: notes.txt");
+        assertThat(cli("--user", "@alice:localhost", "devices").out()).matches("[A-Z0-9]{10}  mxspec-client");
+
         assertThat(cli("--user", "@alice:localhost", "logout").out()).isEqualTo("logged out");
         Result afterLogout = cli("--user", "@alice:localhost", "whoami");
         assertThat(afterLogout.code()).isEqualTo(1);

@@ -59,9 +59,18 @@ public record Operation(
         return method + " " + path;
     }
 
-    /** Whether the request body is raw bytes rather than JSON (a media upload). */
+    /**
+     * Whether the request body is raw bytes rather than JSON (a media upload): the operation
+     * consumes something other than JSON, or its body is a string of format {@code byte} or
+     * {@code binary}.
+     */
     public boolean binaryBody() {
-        return body.isPresent() && !consumes.isEmpty() && !consumes.contains("application/json");
+        if (body.isEmpty()) {
+            return false;
+        }
+        boolean bytes = body.get().type() instanceof TypeRef.Primitive p && p.kind() == TypeRef.PrimitiveKind.STRING
+                && p.format().map(f -> f.equals("byte") || f.equals("binary")).orElse(false);
+        return bytes || (!consumes.isEmpty() && !consumes.contains("application/json"));
     }
 
     public Optional<Response> response(int status) {
