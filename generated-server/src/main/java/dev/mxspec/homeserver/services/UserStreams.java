@@ -172,8 +172,14 @@ public final class UserStreams {
 
     /** Messages for a device since a position; those up to {@code after} were delivered and are deleted. */
     public List<ToDevice> toDevice(String userId, String deviceId, long after, long upTo) {
-        storage.deleteToDeviceUpTo(userId, deviceId, after);
-        return storage.toDeviceSince(userId, deviceId, after, 100).stream().filter(t -> t.streamPos() <= upTo).toList();
+        List<ToDevice> pending = storage.toDeviceSince(userId, deviceId, 0, 100);
+        if (pending.isEmpty()) {
+            return List.of(); // the common case: a read, no write
+        }
+        if (pending.getFirst().streamPos() <= after) {
+            storage.deleteToDeviceUpTo(userId, deviceId, after);
+        }
+        return pending.stream().filter(t -> t.streamPos() > after && t.streamPos() <= upTo).toList();
     }
 
     private List<String> members(String roomId) {

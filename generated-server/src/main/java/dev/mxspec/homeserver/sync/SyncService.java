@@ -93,6 +93,7 @@ public final class SyncService {
         ObjectNode leave = MatrixJson.mapper().createObjectNode();
         ObjectNode knock = MatrixJson.mapper().createObjectNode();
         long since = request.since().orElse(0L);
+        List<dev.mxspec.homeserver.storage.Records.AccountData> accountDataChanges = streams.accountDataSince(caller.userId(), 0, upTo);
         Set<String> sharing = new java.util.TreeSet<>(List.of(caller.userId()));
         for (Membership m : rooms.membershipsOf(caller.userId())) {
             if (m.streamPos() > upTo) {
@@ -103,7 +104,7 @@ public final class SyncService {
                 case "join" -> {
                     boolean initial = request.since().isEmpty() || changed || request.fullState();
                     ObjectNode room = joined(caller, m.roomId(), initial ? 0 : since, upTo, request, initial);
-                    perRoomStreams(caller, m.roomId(), initial ? 0 : since, upTo, room);
+                    perRoomStreams(caller, m.roomId(), initial ? 0 : since, upTo, room, accountDataChanges);
                     if (initial || !room.path("timeline").path("events").isEmpty() || !room.path("ephemeral").path("events").isEmpty()
                             || !room.path("account_data").path("events").isEmpty()) {
                         join.set(m.roomId(), room);
@@ -137,7 +138,7 @@ public final class SyncService {
         roomsNode.set("leave", leave);
         roomsNode.set("knock", knock);
         ArrayNode accountData = response.putObject("account_data").putArray("events");
-        streams.accountDataSince(caller.userId(), since, upTo).stream().filter(d -> d.roomId().isEmpty())
+        accountDataChanges.stream().filter(d -> d.roomId().isEmpty() && d.streamPos() > since)
                 .forEach(d -> accountData.addObject().put("type", d.type()).set("content", ClientEventsJson.parse(d.content())));
         ArrayNode presence = response.putObject("presence").putArray("events");
         for (Presence p : streams.presenceSince(List.copyOf(sharing), since, upTo)) {
@@ -154,12 +155,13 @@ public final class SyncService {
         return response;
     }
 
-    private void perRoomStreams(Caller caller, String roomId, long since, long upTo, ObjectNode room) {
+    private void perRoomStreams(Caller caller, String roomId, long since, long upTo, ObjectNode room,
+            List<dev.mxspec.homeserver.storage.Records.AccountData> accountDataChanges) {
         ArrayNode ephemeral = room.withObjectProperty("ephemeral").putArray("events");
         streams.typingEvent(roomId, since).ifPresent(ephemeral::add);
         streams.receiptEvent(roomId, caller.userId(), since, upTo).ifPresent(ephemeral::add);
         ArrayNode accountData = room.withObjectProperty("account_data").putArray("events");
-        streams.accountDataSince(caller.userId(), since, upTo).stream().filter(d -> d.roomId().equals(roomId))
+        accountDataChanges.stream().filter(d -> d.roomId().equals(roomId) && d.streamPos() > since)
                 .forEach(d -> accountData.addObject().put("type", d.type()).set("content", ClientEventsJson.parse(d.content())));
     }
 
