@@ -24,8 +24,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Sends the requests of generated clients over the JDK's HttpClient: builds the URL from the
  * endpoint metadata, adds the access token where the endpoint requires one, turns error
- * responses into {@link MatrixException}s and retries {@code M_LIMIT_EXCEEDED} after
- * {@code retry_after_ms}.
+ * responses into {@link MatrixException}s, retries {@code M_LIMIT_EXCEEDED} after
+ * {@code retry_after_ms}, retries requests that are safe to repeat (GET, PUT with a transaction
+ * ID, DELETE) after network errors with a growing pause, and refreshes an expired access token
+ * when given a {@link TokenRefresher}.
  */
 public final class MatrixHttpClient {
 
@@ -37,6 +39,15 @@ public final class MatrixHttpClient {
     private final HttpClient http;
     private final RetryPolicy retry;
     private volatile String accessToken;
+    private volatile TokenRefresher refresher;
+    private final Object refreshLock = new Object();
+
+    /** Trades an expired access token for a new one (the SDK calls {@code POST /refresh}). */
+    @FunctionalInterface
+    public interface TokenRefresher {
+        /** Returns the new access token; throws when the session cannot be refreshed. */
+        String refresh(String expiredToken);
+    }
 
     public MatrixHttpClient(URI baseUrl, HttpClient http, RetryPolicy retry) {
         String base = baseUrl.toString();
@@ -61,6 +72,15 @@ public final class MatrixHttpClient {
 
     public String accessToken() {
         return accessToken;
+    }
+
+    /**
+     * What to do when the server reports the access token expired ({@code M_UNKNOWN_TOKEN} with
+     * {@code soft_logout: true}): the refresher gets a new token once, then the request is sent
+     * again. Concurrent requests that fail on the same token share one refresh.
+     */
+    public void tokenRefresher(TokenRefresher refresher) {
+        this.refresher = refresher;
     }
 
     /** Sends and waits; the JSON response body is read as {@code responseType}. */
@@ -90,22 +110,66 @@ public final class MatrixHttpClient {
     }
 
     private CompletableFuture<HttpResponse<byte[]>> attempt(Call call, int attempt) {
-        HttpRequest request = build(call);
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenCompose(response -> {
+        return attempt(call, attempt, false);
+    }
+
+    private CompletableFuture<HttpResponse<byte[]>> attempt(Call call, int attempt, boolean refreshed) {
+        String token = accessToken;
+        HttpRequest request = build(call, token);
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).handle((response, failure) -> {
+            if (failure != null) {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                if (cause instanceof IOException && idempotent(call) && attempt < retry.maxRetries()) {
+                    // the request may or may not have arrived: only requests that are safe to repeat are sent again
+                    long wait = Math.min(retry.maxWaitMs(), retry.defaultWaitMs() << attempt);
+                    return later(wait, () -> attempt(call, attempt + 1, refreshed));
+                }
+                return CompletableFuture.<HttpResponse<byte[]>>failedFuture(cause);
+            }
             if (response.statusCode() >= 200 && response.statusCode() < 300) {
                 return CompletableFuture.completedFuture(response);
             }
             MatrixException error = error(response);
             if (error.errcode().equals(ErrorCodes.M_LIMIT_EXCEEDED) && attempt < retry.maxRetries()) {
                 long wait = Math.min(retry.maxWaitMs(), error.retryAfterMs().orElse(retry.defaultWaitMs()));
-                return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(wait, TimeUnit.MILLISECONDS))
-                        .thenCompose(ignored -> attempt(call, attempt + 1));
+                return later(wait, () -> attempt(call, attempt + 1, refreshed));
             }
-            return CompletableFuture.failedFuture(error);
-        });
+            TokenRefresher refresh = refresher;
+            if (softLogout(error) && refresh != null && !refreshed && call.endpoint().authenticated() && token != null) {
+                return CompletableFuture.supplyAsync(() -> refreshOnce(refresh, token), task -> Thread.ofVirtual().start(task))
+                        .thenCompose(ignored -> attempt(call, attempt, true));
+            }
+            return CompletableFuture.<HttpResponse<byte[]>>failedFuture(error);
+        }).thenCompose(next -> next);
     }
 
-    private HttpRequest build(Call call) {
+    private String refreshOnce(TokenRefresher refresh, String expired) {
+        synchronized (refreshLock) {
+            if (expired.equals(accessToken)) {
+                accessToken = refresh.refresh(expired);
+            }
+            return accessToken;
+        }
+    }
+
+    private static boolean softLogout(MatrixException error) {
+        return error.status() == 401 && error.errcode().equals(ErrorCodes.M_UNKNOWN_TOKEN)
+                && error.body().path("soft_logout").asBoolean(false);
+    }
+
+    private static boolean idempotent(Call call) {
+        return switch (call.endpoint().method()) {
+            case "GET", "HEAD", "PUT", "DELETE", "OPTIONS" -> true;
+            default -> false;
+        };
+    }
+
+    private static <T> CompletableFuture<T> later(long waitMs, java.util.function.Supplier<CompletableFuture<T>> next) {
+        return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(waitMs, TimeUnit.MILLISECONDS))
+                .thenCompose(ignored -> next.get());
+    }
+
+    private HttpRequest build(Call call, String token) {
         StringBuilder url = new StringBuilder(baseUrl.toString()).append(call.endpoint().expand(call.path()));
         char sep = '?';
         for (Map.Entry<String, List<String>> q : call.query().entrySet()) {
@@ -116,7 +180,6 @@ public final class MatrixHttpClient {
         }
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url.toString()));
         call.headers().forEach(builder::header);
-        String token = accessToken;
         if (call.endpoint().authenticated() && token != null) {
             builder.header("Authorization", "Bearer " + token);
         }

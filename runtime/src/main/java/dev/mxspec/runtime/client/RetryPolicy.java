@@ -1,10 +1,12 @@
 package dev.mxspec.runtime.client;
 
 /**
- * How the client retries rate-limited requests ({@code M_LIMIT_EXCEEDED}).
+ * How the client retries rate-limited requests ({@code M_LIMIT_EXCEEDED}) and requests that are
+ * safe to repeat (GET, PUT, DELETE) after a network error.
  *
  * @param maxRetries how many times to retry one request
- * @param defaultWaitMs the wait when the server gives no {@code retry_after_ms}
+ * @param defaultWaitMs the wait when the server gives no {@code retry_after_ms}; after network
+ *     errors the first pause, doubled on each further attempt
  * @param maxWaitMs the longest wait the client accepts
  */
 public record RetryPolicy(int maxRetries, long defaultWaitMs, long maxWaitMs) {
