@@ -50,6 +50,21 @@ class RuntimeTest {
     }
 
     @Test
+    void anEmptyStateKeyMayEndThePathWithOrWithoutItsSlash() {
+        Endpoint state = new Endpoint("setRoomStateWithKey", "PUT", "/_matrix/client/v3/rooms/{roomId}/state/{eventType}/{stateKey}",
+                List.of("roomId", "eventType", "stateKey"), List.of(), List.of(), true, Optional.empty(), false, Optional.empty(), Map.of(),
+                false);
+        RouteTable table = new RouteTable((endpoint, request) -> "anyone");
+        table.add(state, (context, path) -> ServerResponse.json(200, path));
+
+        assertThat(body(table.handle(request("PUT", "/_matrix/client/v3/rooms/r/state/m.room.topic/", null))))
+                .isEqualTo("{\"roomId\":\"r\",\"eventType\":\"m.room.topic\",\"stateKey\":\"\"}");
+        assertThat(body(table.handle(request("PUT", "/_matrix/client/v3/rooms/r/state/m.room.topic", null))))
+                .isEqualTo("{\"roomId\":\"r\",\"eventType\":\"m.room.topic\",\"stateKey\":\"\"}");
+        assertThat(body(table.handle(request("PUT", "/_matrix/client/v3/rooms/r/state//", null)))).contains("M_UNRECOGNIZED");
+    }
+
+    @Test
     void rateLimitErrorsCarryRetryAfter() {
         ServerResponse r = ServerResponse.error(MatrixException.limitExceeded(1500));
 

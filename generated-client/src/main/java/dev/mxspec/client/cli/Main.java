@@ -59,7 +59,8 @@ public final class Main {
 
         MatrixSession session() {
             return MatrixSession.resume(Credentials.load(Optional.ofNullable(main.user))
-                    .orElseThrow(() -> new IllegalStateException("not logged in: run login or register first")));
+                    .orElseThrow(() -> new IllegalStateException("not logged in: run login or register first")))
+                    .onRefresh(Credentials::store);
         }
 
         PrintWriter out() {

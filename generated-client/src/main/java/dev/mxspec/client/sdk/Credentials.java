@@ -42,7 +42,18 @@ public record Credentials(
         return folder().resolve(userId.replaceAll("[^A-Za-z0-9._=@:-]", "_") + ".json");
     }
 
+    /** Stores the session and makes its user the current one. */
     public void save() {
+        store();
+        try {
+            Files.writeString(folder().resolve("current"), userId);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Stores the session (after a token refresh) without changing the current user. */
+    public void store() {
         try {
             Path dir = Files.createDirectories(folder());
             Path target = file(userId);
@@ -54,7 +65,6 @@ public record Credentials(
             }
             Files.writeString(tmp, MatrixJson.write(this));
             Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            Files.writeString(folder().resolve("current"), userId);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

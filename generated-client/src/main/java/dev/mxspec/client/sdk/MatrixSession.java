@@ -2,6 +2,8 @@ package dev.mxspec.client.sdk;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mxspec.runtime.api.ErrorCodes;
+import dev.mxspec.runtime.api.MatrixException;
 import dev.mxspec.runtime.client.MatrixHttpClient;
 import dev.mxspec.runtime.json.MatrixJson;
 import dev.mxspec.spec.v1_7.clientserver.AuthenticationData;
@@ -14,6 +16,7 @@ import dev.mxspec.spec.v1_7.clientserver.JoinRoomRequest;
 import dev.mxspec.spec.v1_7.clientserver.LeaveRoomRequest;
 import dev.mxspec.spec.v1_7.clientserver.LoginRequest;
 import dev.mxspec.spec.v1_7.clientserver.LoginRequestType;
+import dev.mxspec.spec.v1_7.clientserver.RefreshRequest;
 import dev.mxspec.spec.v1_7.clientserver.RegisterRequest;
 import dev.mxspec.spec.v1_7.clientserver.client.ClientServerClient;
 import dev.mxspec.spec.v1_7.clientserver.endpoints.CreateRoom;
@@ -25,28 +28,34 @@ import dev.mxspec.spec.v1_7.clientserver.endpoints.JoinRoom;
 import dev.mxspec.spec.v1_7.clientserver.endpoints.LeaveRoom;
 import dev.mxspec.spec.v1_7.clientserver.endpoints.Login;
 import dev.mxspec.spec.v1_7.clientserver.endpoints.Logout;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.Refresh;
 import dev.mxspec.spec.v1_7.clientserver.endpoints.Register;
 import dev.mxspec.spec.v1_7.clientserver.endpoints.SendMessage;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.SetRoomStateWithKey;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
- * A client's session on a homeserver, on the generated v1.7 client: log in and out, rooms, sending
- * (with transaction IDs, retried on rate limits by the HTTP core), history, and the relation
- * helpers of v1.4 and v1.7 (replies, edits, reactions, threads, mentions).
+ * A client's session on a homeserver, on the generated v1.7 client: log in and out (asking for a
+ * refresh token, and refreshing the access token when it expires), rooms, sending (with
+ * transaction IDs, retried by the HTTP core on rate limits and network errors), history, and the
+ * relation helpers of v1.4 and v1.7 (replies, edits, reactions, threads, mentions).
  */
 public final class MatrixSession {
 
     private final ClientServerClient api;
     private final String homeserver;
-    private Optional<Credentials> credentials = Optional.empty();
+    private volatile Optional<Credentials> credentials = Optional.empty();
+    private volatile Consumer<Credentials> onRefresh = c -> {};
 
     private MatrixSession(String homeserver) {
         this.homeserver = homeserver;
         this.api = new ClientServerClient(MatrixHttpClient.create(URI.create(homeserver)));
+        api.http().tokenRefresher(this::refresh);
     }
 
     public static MatrixSession connect(String homeserver) {
@@ -65,6 +74,34 @@ public final class MatrixSession {
         return c;
     }
 
+    /**
+     * Called with the new credentials whenever an expired access token was refreshed (the command
+     * line stores them, since the old refresh token is spent).
+     */
+    public MatrixSession onRefresh(Consumer<Credentials> listener) {
+        this.onRefresh = listener;
+        return this;
+    }
+
+    /**
+     * Trades the refresh token for a new access token; the HTTP core calls this when the server
+     * reports the access token expired ({@code soft_logout}).
+     */
+    private synchronized String refresh(String expired) {
+        Credentials c = credentials();
+        if (!c.accessToken().equals(expired)) {
+            return c.accessToken();
+        }
+        String refreshToken = c.refreshToken().orElseThrow(() -> new MatrixException(401, ErrorCodes.M_UNKNOWN_TOKEN,
+                "the access token expired and this session has no refresh token: log in again"));
+        var r = api.refresh(new Refresh.Request(new RefreshRequest(refreshToken, Map.of())));
+        Credentials renewed = new Credentials(c.homeserver(), c.userId(), c.deviceId(), r.accessToken(),
+                r.refreshToken().or(c::refreshToken));
+        credentials = Optional.of(renewed);
+        onRefresh.accept(renewed);
+        return renewed.accessToken();
+    }
+
     public ClientServerClient api() {
         return api;
     }
@@ -76,14 +113,14 @@ public final class MatrixSession {
     public Credentials register(String user, String password) {
         var r = api.register(new Register.Request(Optional.empty(), new RegisterRequest(
                 Optional.of(new AuthenticationData(Optional.of("m.login.dummy"), Optional.empty(), Map.of())), Optional.of(user),
-                Optional.of(password), Optional.empty(), Optional.of("mxspec-client"), Optional.empty(), Optional.empty(), Map.of())));
+                Optional.of(password), Optional.empty(), Optional.of("mxspec-client"), Optional.empty(), Optional.of(true), Map.of())));
         return use(new Credentials(homeserver, r.userId(), r.deviceId().orElse(""), r.accessToken().orElseThrow(), r.refreshToken()));
     }
 
     public Credentials login(String user, String password) {
         var r = api.login(new Login.Request(new LoginRequest(LoginRequestType.M_LOGIN_PASSWORD, Optional.empty(), Optional.of(user),
                 Optional.empty(), Optional.empty(), Optional.of(password), Optional.empty(), Optional.empty(), Optional.of("mxspec-client"),
-                Optional.empty(), Map.of())));
+                Optional.of(true), Map.of())));
         return use(new Credentials(homeserver, r.userId(), r.deviceId(), r.accessToken(), r.refreshToken()));
     }
 
@@ -123,6 +160,11 @@ public final class MatrixSession {
     /** Sends an event with a fresh transaction ID; returns its event ID. */
     public String send(String roomId, String type, JsonNode content) {
         return api.sendMessage(new SendMessage.Request(roomId, type, UUID.randomUUID().toString(), content)).eventId();
+    }
+
+    /** Sets a piece of room state (a topic, a name, power levels); returns the event ID. */
+    public String setState(String roomId, String type, String stateKey, JsonNode content) {
+        return api.setRoomStateWithKey(new SetRoomStateWithKey.Request(roomId, type, stateKey, content)).eventId();
     }
 
     public String sendText(String roomId, String body) {

@@ -106,7 +106,7 @@ public final class RoomHandlers implements CreateRoomHandler, RoomSendHandler, R
         create.put("creator", caller.userId());
         create.put("room_version", version);
         events.add(Draft.state("m.room.create", "", create));
-        events.add(Draft.state("m.room.member", caller.userId(), MatrixJson.mapper().createObjectNode().put("membership", "join")));
+        events.add(Draft.state("m.room.member", caller.userId(), rooms.memberContent(caller.userId(), "join")));
         ObjectNode power = MatrixJson.mapper().createObjectNode();
         power.putObject("users").put(caller.userId(), 100);
         if (preset.equals("trusted_private_chat")) {
@@ -134,7 +134,7 @@ public final class RoomHandlers implements CreateRoomHandler, RoomSendHandler, R
         body.name().ifPresent(n -> events.add(Draft.state("m.room.name", "", MatrixJson.mapper().createObjectNode().put("name", n))));
         body.topic().ifPresent(t -> events.add(Draft.state("m.room.topic", "", MatrixJson.mapper().createObjectNode().put("topic", t))));
         for (String invitee : body.invite().orElse(List.of())) {
-            ObjectNode content = MatrixJson.mapper().createObjectNode().put("membership", "invite");
+            ObjectNode content = rooms.memberContent(invitee, "invite");
             if (body.isDirect().orElse(false)) {
                 content.put("is_direct", true);
             }

@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param registration whether anyone may register an account
  * @param maxBodyBytes the largest request body accepted
  * @param sendRatePerSecond events each user may send per second (bursts of five times that); negative for no limit
+ * @param accessTokenLifetimeMs how long an access token issued with a refresh token lives (15 minutes)
  */
 public record ServerConfig(
         @JsonProperty("server_name") String serverName,
@@ -31,7 +32,8 @@ public record ServerConfig(
         @JsonProperty("postgres_url") Optional<String> postgresUrl,
         @JsonProperty("registration") boolean registration,
         @JsonProperty("max_body_bytes") int maxBodyBytes,
-        @JsonProperty("send_rate_per_second") double sendRatePerSecond) {
+        @JsonProperty("send_rate_per_second") double sendRatePerSecond,
+        @JsonProperty("access_token_lifetime_ms") long accessTokenLifetimeMs) {
 
     public ServerConfig {
         serverName = serverName == null ? "localhost" : serverName;
@@ -42,12 +44,22 @@ public record ServerConfig(
         postgresUrl = postgresUrl == null ? Optional.empty() : postgresUrl;
         maxBodyBytes = maxBodyBytes == 0 ? 1 << 20 : maxBodyBytes;
         sendRatePerSecond = sendRatePerSecond == 0 ? 20 : sendRatePerSecond;
+        accessTokenLifetimeMs = accessTokenLifetimeMs == 0 ? 15 * 60 * 1000 : accessTokenLifetimeMs;
+        if (accessTokenLifetimeMs < 0) {
+            throw new IllegalArgumentException("access_token_lifetime_ms must be positive, not " + accessTokenLifetimeMs);
+        }
         if (!database.equals("sqlite") && !database.equals("postgresql")) {
             throw new IllegalArgumentException("database must be sqlite or postgresql, not '" + database + "'");
         }
         if (database.equals("postgresql") && postgresUrl.isEmpty()) {
             throw new IllegalArgumentException("database postgresql needs postgres_url (a JDBC URL)");
         }
+    }
+
+    /** A configuration with the default access token lifetime. */
+    public ServerConfig(String serverName, String host, int port, String dataDir, String database, Optional<String> postgresUrl,
+            boolean registration, int maxBodyBytes, double sendRatePerSecond) {
+        this(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond, 0);
     }
 
     public static ServerConfig defaults() {
@@ -85,7 +97,9 @@ public record ServerConfig(
                 max_body_bytes: %7$d
                 # Events each user may send per second (bursts of five times that); -1 for no limit.
                 send_rate_per_second: %8$s
-                """.formatted(serverName, host, port, dataDir, database, registration, maxBodyBytes, sendRatePerSecond)
+                # How long an access token lives when the client asked for a refresh token, in ms.
+                access_token_lifetime_ms: %9$d
+                """.formatted(serverName, host, port, dataDir, database, registration, maxBodyBytes, sendRatePerSecond, accessTokenLifetimeMs)
                 + postgresUrl.map(u -> "postgres_url: " + u + "\n").orElse("");
     }
 }

@@ -56,7 +56,7 @@ public final class Homeserver implements AutoCloseable {
         Storage storage = openStorage(config);
         try {
             LongSupplier clock = System::currentTimeMillis;
-            AccountService accounts = new AccountService(storage, config.serverName(), clock);
+            AccountService accounts = new AccountService(storage, config.serverName(), clock, config.accessTokenLifetimeMs());
             RateLimiter limiter = new RateLimiter(2, 10, clock);
             AccountHandlers accountHandlers = new AccountHandlers(accounts, config.registration(), limiter);
             String baseUrl = "http://" + (config.host().equals("0.0.0.0") ? "localhost" : config.host()) + ":" + config.port();

@@ -33,11 +33,18 @@ public final class AccountService {
     private final Storage storage;
     private final String serverName;
     private final LongSupplier clock;
+    private final long refreshableTokenMs;
 
     public AccountService(Storage storage, String serverName, LongSupplier clock) {
+        this(storage, serverName, clock, REFRESHABLE_TOKEN_MS);
+    }
+
+    /** @param refreshableTokenMs the lifetime of access tokens issued together with a refresh token */
+    public AccountService(Storage storage, String serverName, LongSupplier clock, long refreshableTokenMs) {
         this.storage = storage;
         this.serverName = serverName;
         this.clock = clock;
+        this.refreshableTokenMs = refreshableTokenMs;
     }
 
     public String serverName() {
@@ -123,10 +130,10 @@ public final class AccountService {
     private Session tokens(String userId, String deviceId, boolean refreshable) {
         String access = Ids.token("mxa");
         Optional<String> refresh = refreshable ? Optional.of(Ids.token("mxr")) : Optional.empty();
-        Optional<Long> expires = refreshable ? Optional.of(clock.getAsLong() + REFRESHABLE_TOKEN_MS) : Optional.empty();
+        Optional<Long> expires = refreshable ? Optional.of(clock.getAsLong() + refreshableTokenMs) : Optional.empty();
         storage.saveAccessToken(new AccessToken(Secrets.tokenHash(access), userId, deviceId, expires, refresh.map(Secrets::tokenHash)));
         refresh.ifPresent(r -> storage.saveRefreshToken(Secrets.tokenHash(r), userId, deviceId));
-        return new Session(userId, deviceId, access, refresh, refreshable ? Optional.of(REFRESHABLE_TOKEN_MS) : Optional.empty());
+        return new Session(userId, deviceId, access, refresh, refreshable ? Optional.of(refreshableTokenMs) : Optional.empty());
     }
 
     /** The caller of an access token: M_MISSING_TOKEN, M_UNKNOWN_TOKEN (soft logout when expired) otherwise. */

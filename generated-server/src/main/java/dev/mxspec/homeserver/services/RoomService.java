@@ -271,15 +271,21 @@ public final class RoomService {
 
     /** Changes a user's membership: join, invite, leave (also kick), ban, knock. */
     public String setMembership(Caller caller, String roomId, String target, String membership, Optional<String> reason) {
-        ObjectNode content = MatrixJson.mapper().createObjectNode().put("membership", membership);
+        ObjectNode content = memberContent(target, membership);
         reason.ifPresent(r -> content.put("reason", r));
+        return send(caller.userId(), Optional.of(caller.deviceId()), roomId, Draft.state("m.room.member", target, content), Optional.empty());
+    }
+
+    /** The content of a membership event; joins, invites and knocks carry the target's profile, as clients show it. */
+    public ObjectNode memberContent(String target, String membership) {
+        ObjectNode content = MatrixJson.mapper().createObjectNode().put("membership", membership);
         if (membership.equals("join") || membership.equals("invite") || membership.equals("knock")) {
             storage.user(target).ifPresent(u -> {
                 u.displayname().ifPresent(n -> content.put("displayname", n));
                 u.avatarUrl().ifPresent(a -> content.put("avatar_url", a));
             });
         }
-        return send(caller.userId(), Optional.of(caller.deviceId()), roomId, Draft.state("m.room.member", target, content), Optional.empty());
+        return content;
     }
 
     public void deleteAlias(String alias, String userId) {

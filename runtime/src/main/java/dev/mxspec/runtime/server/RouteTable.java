@@ -37,6 +37,12 @@ public final class RouteTable {
 
     private static final System.Logger LOG = System.getLogger(RouteTable.class.getName());
 
+    /**
+     * The one path parameter that may be empty: the spec says of {@code stateKey} "Defaults to
+     * empty string. When an empty string, the trailing slash on this endpoint is optional."
+     */
+    private static final String EMPTY_TRAILING_PARAMETER = "{stateKey}";
+
     private final Map<Integer, List<Entry>> bySegmentCount = new HashMap<>();
     private final Authenticator authenticator;
 
@@ -82,6 +88,17 @@ public final class RouteTable {
 
     private Optional<Match> find(ServerRequest request) {
         List<String> parts = split(request.path());
+        Optional<Match> found = find(request, parts);
+        if (found.isEmpty()) {
+            // "/state/m.room.topic" stands for "/state/m.room.topic/" (an empty state key)
+            List<String> withEmptyLast = new ArrayList<>(parts);
+            withEmptyLast.add("");
+            found = find(request, withEmptyLast);
+        }
+        return found;
+    }
+
+    private Optional<Match> find(ServerRequest request, List<String> parts) {
         Match best = null;
         int bestScore = Integer.MIN_VALUE;
         for (Entry entry : bySegmentCount.getOrDefault(parts.size(), List.of())) {
@@ -115,7 +132,7 @@ public final class RouteTable {
             String t = template.get(i);
             String p = parts.get(i);
             if (t.startsWith("{") && t.endsWith("}")) {
-                if (p.isEmpty()) {
+                if (p.isEmpty() && !(i == template.size() - 1 && t.equals(EMPTY_TRAILING_PARAMETER))) {
                     return null;
                 }
                 params.put(t.substring(1, t.length() - 1), PathCodec.decode(p, false));

@@ -1,0 +1,115 @@
+package dev.mxspec.client.sdk;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mxspec.spec.v1_7.clientserver.ClientEventWithoutRoomID;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * What the sync loop knows of one room: the user's own membership, the current state (latest
+ * event per type and state key), members with their membership and display name, and the most
+ * recent timeline events. Updated only by the sync loop; readers get copies.
+ */
+public final class Room {
+
+    /** The number of timeline events kept per room. */
+    public static final int TIMELINE_KEPT = 200;
+
+    /** The user's membership of a room, as sync groups rooms. */
+    public enum Membership { JOIN, INVITE, KNOCK, LEAVE }
+
+    /** A member as the room state has it. */
+    public record Member(String userId, String membership, Optional<String> displayName) {}
+
+    private final String roomId;
+    private Membership membership;
+    private final Map<String, Map<String, JsonNode>> state = new TreeMap<>();
+    private final Deque<ClientEventWithoutRoomID> timeline = new ArrayDeque<>();
+    private Optional<String> prevBatch = Optional.empty();
+
+    Room(String roomId, Membership membership) {
+        this.roomId = roomId;
+        this.membership = membership;
+    }
+
+    public String roomId() {
+        return roomId;
+    }
+
+    public synchronized Membership membership() {
+        return membership;
+    }
+
+    /** The content of the current state event of this type and state key. */
+    public synchronized Optional<JsonNode> state(String type, String stateKey) {
+        return Optional.ofNullable(state.getOrDefault(type, Map.of()).get(stateKey)).map(JsonNode::deepCopy);
+    }
+
+    /** The room's name ({@code m.room.name}), if it has one. */
+    public Optional<String> name() {
+        return state("m.room.name", "").map(c -> c.path("name").asText("")).filter(n -> !n.isEmpty());
+    }
+
+    public Optional<String> topic() {
+        return state("m.room.topic", "").map(c -> c.path("topic").asText("")).filter(n -> !n.isEmpty());
+    }
+
+    /** Everyone with a membership event, by user ID. */
+    public synchronized List<Member> members() {
+        return state.getOrDefault("m.room.member", Map.of()).entrySet().stream()
+                .map(e -> new Member(e.getKey(), e.getValue().path("membership").asText(),
+                        Optional.of(e.getValue().path("displayname").asText("")).filter(n -> !n.isEmpty())))
+                .toList();
+    }
+
+    /** The user IDs of the joined members. */
+    public List<String> joinedMembers() {
+        return members().stream().filter(m -> m.membership().equals("join")).map(Member::userId).toList();
+    }
+
+    /** The name to show for a user: the display name in this room, else the user ID. */
+    public String displayName(String userId) {
+        return members().stream().filter(m -> m.userId().equals(userId)).findFirst().flatMap(Member::displayName).orElse(userId);
+    }
+
+    /** The latest timeline events seen, oldest first (at most {@value #TIMELINE_KEPT}). */
+    public synchronized List<ClientEventWithoutRoomID> timeline() {
+        return List.copyOf(timeline);
+    }
+
+    /** The token to paginate back from the oldest event kept ({@code /messages?from=}). */
+    public synchronized Optional<String> prevBatch() {
+        return prevBatch;
+    }
+
+    synchronized void membership(Membership m) {
+        membership = m;
+    }
+
+    synchronized void applyState(String type, String stateKey, String sender, JsonNode content) {
+        state.computeIfAbsent(type, t -> new TreeMap<>()).put(stateKey, content);
+    }
+
+    synchronized void appendTimeline(List<ClientEventWithoutRoomID> events, boolean limited, Optional<String> prev) {
+        if (limited || timeline.isEmpty()) {
+            timeline.clear();
+            prevBatch = prev;
+        }
+        for (ClientEventWithoutRoomID e : events) {
+            e.stateKey().ifPresent(key -> applyState(e.type(), key, e.sender(), e.content()));
+            timeline.addLast(e);
+            if (timeline.size() > TIMELINE_KEPT) {
+                timeline.removeFirst();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Room[" + roomId + ", " + membership() + name().map(n -> ", " + n).orElse("") + "]";
+    }
+}
