@@ -16,6 +16,8 @@ import dev.mxspec.spec.v1_7.clientserver.JoinRoomRequest;
 import dev.mxspec.spec.v1_7.clientserver.LeaveRoomRequest;
 import dev.mxspec.spec.v1_7.clientserver.LoginRequest;
 import dev.mxspec.spec.v1_7.clientserver.LoginRequestType;
+import dev.mxspec.spec.v1_7.clientserver.PostReceiptReceiptType;
+import dev.mxspec.spec.v1_7.clientserver.PostReceiptRequest;
 import dev.mxspec.spec.v1_7.clientserver.RefreshRequest;
 import dev.mxspec.spec.v1_7.clientserver.RegisterRequest;
 import dev.mxspec.spec.v1_7.clientserver.client.ClientServerClient;
@@ -28,6 +30,7 @@ import dev.mxspec.spec.v1_7.clientserver.endpoints.JoinRoom;
 import dev.mxspec.spec.v1_7.clientserver.endpoints.LeaveRoom;
 import dev.mxspec.spec.v1_7.clientserver.endpoints.Login;
 import dev.mxspec.spec.v1_7.clientserver.endpoints.Logout;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.PostReceipt;
 import dev.mxspec.spec.v1_7.clientserver.endpoints.Refresh;
 import dev.mxspec.spec.v1_7.clientserver.endpoints.Register;
 import dev.mxspec.spec.v1_7.clientserver.endpoints.SendMessage;
@@ -189,9 +192,35 @@ public final class MatrixSession {
 
     /** The latest events of a room, oldest first. */
     public List<ClientEvent> history(String roomId, int limit) {
-        List<ClientEvent> chunk = api.getRoomEvents(new GetRoomEvents.Request(roomId, Optional.empty(), Optional.empty(), GetRoomEventsDir.B,
-                Optional.of((long) limit), Optional.empty())).chunk();
-        return chunk.reversed();
+        return historyPage(roomId, Optional.empty(), limit).events();
+    }
+
+    /**
+     * One page of history going back, oldest first.
+     *
+     * @param events the page, oldest first
+     * @param earlier the token for the page before it ({@code from} of the next call); empty at the room's start
+     */
+    public record Page(List<ClientEvent> events, Optional<String> earlier) {}
+
+    /**
+     * A page of history before {@code from} (a {@link Page#earlier} token or a sync's
+     * {@code prev_batch}); without {@code from}, the latest page.
+     */
+    public Page historyPage(String roomId, Optional<String> from, int limit) {
+        var r = api.getRoomEvents(new GetRoomEvents.Request(roomId, from, Optional.empty(), GetRoomEventsDir.B,
+                Optional.of((long) limit), Optional.empty()));
+        return new Page(r.chunk().reversed(), r.chunk().isEmpty() ? Optional.empty() : r.end());
+    }
+
+    /**
+     * Marks an event read: a public receipt ({@code m.read}) or, when {@code hidden}, a private one
+     * ({@code m.read.private}, v1.4) that only the user's own devices see; {@code threadId} for a
+     * threaded receipt (v1.4: a thread root, or {@code main}).
+     */
+    public void markRead(String roomId, String eventId, boolean hidden, Optional<String> threadId) {
+        api.postReceipt(new PostReceipt.Request(roomId, hidden ? PostReceiptReceiptType.M_READ_PRIVATE : PostReceiptReceiptType.M_READ,
+                eventId, new PostReceiptRequest(threadId, Map.of())));
     }
 
     /** Uploads a file; returns its {@code mxc://} URI. {@code progress} gets the bytes sent so far. */

@@ -88,6 +88,50 @@ class SdkTest {
     }
 
     @Test
+    void historyPagesBackToTheStartAndPrivateReceiptsStayPrivate() {
+        MatrixSession alice = MatrixSession.connect(url);
+        alice.register("alice", "alice-password");
+        MatrixSession bob = MatrixSession.connect(url);
+        bob.register("bob", "bob-password");
+        String roomId = alice.createRoom(Optional.empty(), true, List.of());
+        bob.join(roomId);
+        List<String> sent = new java.util.ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            alice.sendText(roomId, "line " + i);
+            sent.add("line " + i);
+        }
+
+        List<String> read = new java.util.ArrayList<>();
+        Optional<String> from = Optional.empty();
+        int pages = 0;
+        do {
+            MatrixSession.Page page = bob.historyPage(roomId, from, 10);
+            List<String> bodies = page.events().stream().filter(e -> e.type().equals("m.room.message"))
+                    .map(e -> e.content().path("body").asText()).toList();
+            read.addAll(0, bodies);
+            from = page.earlier();
+            pages++;
+        } while (from.isPresent() && pages < 20);
+        assertThat(read).isEqualTo(sent);
+        assertThat(pages).as("25 messages and the room's state events, 10 at a time").isBetween(4, 6);
+
+        String last = bob.history(roomId, 1).getFirst().eventId();
+        bob.markRead(roomId, last, true, Optional.empty());
+        String alicesView = MatrixJson.write(alice.api().sync(syncNow()));
+        String bobsView = MatrixJson.write(bob.api().sync(syncNow()));
+        assertThat(bobsView).contains("m.read.private").contains(last);
+        assertThat(alicesView).doesNotContain("m.read.private");
+
+        bob.markRead(roomId, last, false, Optional.of("main"));
+        assertThat(MatrixJson.write(alice.api().sync(syncNow()))).contains("\"m.read\"").contains("\"thread_id\":\"main\"");
+    }
+
+    private static dev.mxspec.spec.v1_7.clientserver.endpoints.Sync.Request syncNow() {
+        return new dev.mxspec.spec.v1_7.clientserver.endpoints.Sync.Request(Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty());
+    }
+
+    @Test
     void anExpiredAccessTokenIsRefreshedAndTheNewCredentialsAreHandedOver() throws Exception {
         MatrixSession alice = MatrixSession.connect(url);
         Credentials first = alice.login(alice.register("alice", "alice-password").userId().substring(1, 6), "alice-password");
