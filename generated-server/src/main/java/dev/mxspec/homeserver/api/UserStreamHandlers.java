@@ -203,8 +203,7 @@ public final class UserStreamHandlers implements TypingHandler, ReceiptsHandler,
     public JsonNode sendToDevice(RequestContext context, SendToDevice.Request request) {
         Caller caller = caller(context);
         JsonNode messages = MatrixJson.tree(request.body()).path("messages");
-        messages.properties().forEach(user -> user.getValue().properties().forEach(device ->
-                streams.sendToDevice(caller.userId(), user.getKey(), device.getKey(), request.eventType(), device.getValue())));
+        streams.sendToDeviceOnce(caller.userId(), caller.deviceId(), request.txnId(), request.eventType(), messages);
         return empty();
     }
 }

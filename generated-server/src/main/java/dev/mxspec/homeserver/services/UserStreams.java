@@ -155,6 +155,25 @@ public final class UserStreams {
 
     // --- to-device
 
+    private final Object[] toDeviceLocks = java.util.stream.IntStream.range(0, 64).mapToObj(i -> new Object()).toArray();
+
+    /**
+     * Delivers one {@code PUT /sendToDevice/{eventType}/{txnId}} request ({@code messages}: user ID
+     * to device ID or {@code *} to content) once: the same transaction ID from the same device is
+     * acknowledged again without sending again, as for room events.
+     */
+    public void sendToDeviceOnce(String sender, String senderDevice, String txnId, String type, JsonNode messages) {
+        String key = "m.to_device " + type + " " + txnId;
+        synchronized (toDeviceLocks[Math.floorMod((sender + senderDevice + key).hashCode(), toDeviceLocks.length)]) {
+            if (storage.txnEvent(sender, senderDevice, key).isPresent()) {
+                return;
+            }
+            messages.properties().forEach(user -> user.getValue().properties().forEach(device ->
+                    sendToDevice(sender, user.getKey(), device.getKey(), type, device.getValue())));
+            storage.saveTxn(sender, senderDevice, key, "");
+        }
+    }
+
     public void sendToDevice(String sender, String userId, String deviceId, String type, JsonNode content) {
         List<String> devices = deviceId.equals("*")
                 ? storage.devices(userId).stream().map(d -> d.deviceId()).toList()

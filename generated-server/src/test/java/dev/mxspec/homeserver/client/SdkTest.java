@@ -126,6 +126,26 @@ class SdkTest {
         assertThat(MatrixJson.write(alice.api().sync(syncNow()))).contains("\"m.read\"").contains("\"thread_id\":\"main\"");
     }
 
+    @Test
+    void aToDeviceMessageSentTwiceWithOneTransactionIdArrivesOnce() {
+        MatrixSession alice = MatrixSession.connect(url);
+        Credentials a = alice.register("alice", "alice-password");
+        MatrixSession bob = MatrixSession.connect(url);
+        bob.register("bob", "bob-password");
+        var content = MatrixJson.mapper().createObjectNode().put("hello", "alice");
+        var body = new dev.mxspec.spec.v1_7.clientserver.Body(java.util.Map.of(a.userId(), java.util.Map.of(a.deviceId(), content)),
+                java.util.Map.of());
+
+        for (String txn : List.of("t1", "t1", "t2")) {
+            bob.api().sendToDevice(new dev.mxspec.spec.v1_7.clientserver.endpoints.SendToDevice.Request("org.example.ping", txn, body));
+        }
+
+        List<com.fasterxml.jackson.databind.JsonNode> toDevice = new java.util.ArrayList<>();
+        alice.api().sync(syncNow()).toDevice().ifPresent(t -> t.path("events").forEach(toDevice::add));
+        assertThat(toDevice).as("t1 retried is delivered once, t2 is a new message").hasSize(2)
+                .allSatisfy(e -> assertThat(MatrixJson.write(e)).contains("\"sender\":\"@bob:localhost\"").contains("\"hello\":\"alice\""));
+    }
+
     private static dev.mxspec.spec.v1_7.clientserver.endpoints.Sync.Request syncNow() {
         return new dev.mxspec.spec.v1_7.clientserver.endpoints.Sync.Request(Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty());
