@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.core.Caller;
 import dev.mxspec.homeserver.core.Ids;
 import dev.mxspec.homeserver.core.StreamCounter;
+import dev.mxspec.homeserver.rooms.PowerLevels;
 import dev.mxspec.homeserver.storage.Records.Membership;
 import dev.mxspec.homeserver.storage.Records.Room;
 import dev.mxspec.homeserver.storage.Records.StoredEvent;
@@ -15,6 +16,7 @@ import dev.mxspec.runtime.api.ErrorCodes;
 import dev.mxspec.runtime.api.MatrixException;
 import dev.mxspec.runtime.json.MatrixJson;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -125,8 +127,9 @@ public final class RoomService {
                     pdu.withObjectProperty("unsigned").put("replaces_state", old.path("event_id").asText());
                 }
             });
-            rules.authorize(pdu, state, room.roomVersion());
+            // sealed first: the rules of versions 8+ check the signature of a restricted join's authorising server
             String eventId = rules.seal(pdu, room.roomVersion());
+            rules.authorize(pdu, state, room.roomVersion());
             long pos = stream.next();
             try {
                 persist(roomId, room, draft, sender, deviceId, txnId, pdu, eventId, pos, state);
@@ -273,7 +276,59 @@ public final class RoomService {
     public String setMembership(Caller caller, String roomId, String target, String membership, Optional<String> reason) {
         ObjectNode content = memberContent(target, membership);
         reason.ifPresent(r -> content.put("reason", r));
+        if (membership.equals("join") && target.equals(caller.userId())) {
+            restrictedJoinAuthoriser(roomId, target).ifPresent(a -> content.put("join_authorised_via_users_server", a));
+        }
         return send(caller.userId(), Optional.of(caller.deviceId()), roomId, Draft.state("m.room.member", target, content), Optional.empty());
+    }
+
+    /**
+     * For a join to a room whose join rule is {@code restricted} or {@code knock_restricted}, by a
+     * user who is not invited or joined already: a local member who may invite, to vouch for the
+     * join as {@code join_authorised_via_users_server}, when the user is joined to one of the rooms
+     * of the rule's {@code allow} list. Refused with {@code M_FORBIDDEN} when the user is in none.
+     */
+    private Optional<String> restrictedJoinAuthoriser(String roomId, String userId) {
+        Map<List<String>, ObjectNode> state = stateJson(roomId);
+        JsonNode rules = Optional.ofNullable(state.get(List.of("m.room.join_rules", ""))).map(e -> e.path("content"))
+                .orElse(MatrixJson.mapper().createObjectNode());
+        String rule = rules.path("join_rule").asText();
+        if (!rule.equals("restricted") && !rule.equals("knock_restricted")) {
+            return Optional.empty();
+        }
+        String current = Optional.ofNullable(state.get(List.of("m.room.member", userId)))
+                .map(e -> e.path("content").path("membership").asText()).orElse("leave");
+        if (current.equals("invite") || current.equals("join")) {
+            return Optional.empty();
+        }
+        boolean allowed = false;
+        for (JsonNode condition : rules.path("allow")) {
+            if (condition.path("type").asText().equals("m.room_membership") && condition.path("room_id").isTextual()
+                    && storage.membership(condition.path("room_id").asText(), userId).map(Membership::membership)
+                            .filter("join"::equals).isPresent()) {
+                allowed = true;
+                break;
+            }
+        }
+        if (!allowed) {
+            throw new MatrixException(403, ErrorCodes.M_FORBIDDEN, rule.equals("knock_restricted")
+                    ? "you are not in any room that gives access to this room: knock to ask for an invite"
+                    : "you are not in any room that gives access to this room");
+        }
+        ObjectNode levelsEvent = state.get(List.of("m.room.power_levels", ""));
+        PowerLevels levels = levelsEvent != null
+                ? PowerLevels.fromContent(levelsEvent.path("content"))
+                : PowerLevels.withoutEvent(
+                        state.get(List.of("m.room.create", "")).path("sender").asText());
+        return state.entrySet().stream()
+                .filter(e -> e.getKey().getFirst().equals("m.room.member"))
+                .filter(e -> e.getValue().path("content").path("membership").asText().equals("join"))
+                .map(e -> e.getKey().get(1))
+                .filter(u -> u.endsWith(":" + serverName) && levels.userLevel(u) >= levels.invite())
+                .max(Comparator.comparingLong(levels::userLevel).thenComparing(Comparator.reverseOrder()))
+                .map(Optional::of)
+                .orElseThrow(() -> new MatrixException(403, ErrorCodes.M_FORBIDDEN,
+                        "no member of this room who may invite can vouch for the join"));
     }
 
     /** The content of a membership event; joins, invites and knocks carry the target's profile, as clients show it. */

@@ -146,6 +146,33 @@ class SdkTest {
                 .allSatisfy(e -> assertThat(MatrixJson.write(e)).contains("\"sender\":\"@bob:localhost\"").contains("\"hello\":\"alice\""));
     }
 
+    @Test
+    void aRestrictedRoomLetsInMembersOfTheAllowedRoomVouchedForByAModerator() {
+        MatrixSession alice = MatrixSession.connect(url);
+        alice.register("alice", "alice-password");
+        MatrixSession carol = MatrixSession.connect(url);
+        carol.register("carol", "carol-password");
+        String space = alice.createRoom(Optional.of("Space"), true, List.of());
+        String inner = alice.createRoom(Optional.of("Inner"), false, List.of());
+        var rules = MatrixJson.mapper().createObjectNode().put("join_rule", "restricted");
+        rules.putArray("allow").addObject().put("type", "m.room_membership").put("room_id", space);
+        alice.setState(inner, "m.room.join_rules", "", rules);
+
+        assertThatThrownBy(() -> carol.join(inner)).as("not in the allowed room yet")
+                .isInstanceOfSatisfying(MatrixException.class, e -> {
+                    assertThat(e.status()).isEqualTo(403);
+                    assertThat(e.errcode()).isEqualTo("M_FORBIDDEN");
+                });
+
+        carol.join(space);
+        assertThat(carol.join(inner)).isEqualTo(inner);
+        var member = alice.api().getRoomStateWithKey(new dev.mxspec.spec.v1_7.clientserver.endpoints.GetRoomStateWithKey.Request(
+                inner, "m.room.member", "@carol:localhost"));
+        assertThat(MatrixJson.tree(member).path("membership").asText()).isEqualTo("join");
+        assertThat(MatrixJson.tree(member).path("join_authorised_via_users_server").asText()).isEqualTo("@alice:localhost");
+        assertThat(carol.rooms()).contains(space, inner);
+    }
+
     private static dev.mxspec.spec.v1_7.clientserver.endpoints.Sync.Request syncNow() {
         return new dev.mxspec.spec.v1_7.clientserver.endpoints.Sync.Request(Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty());
