@@ -1,14 +1,14 @@
 package dev.mxspec.homeserver.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mxspec.runtime.api.ErrorCodes;
-import dev.mxspec.runtime.api.MatrixException;
+import dev.mxspec.homeserver.core.Caller;
+import dev.mxspec.homeserver.services.PushRules;
+import dev.mxspec.runtime.json.MatrixJson;
 import dev.mxspec.runtime.server.RequestContext;
 import dev.mxspec.spec.v1_7.clientserver.GetPushRuleActionsResponse;
 import dev.mxspec.spec.v1_7.clientserver.GetPushRulesResponse;
 import dev.mxspec.spec.v1_7.clientserver.IsPushRuleEnabledResponse;
 import dev.mxspec.spec.v1_7.clientserver.PushRule;
-import dev.mxspec.spec.v1_7.clientserver.Ruleset;
 import dev.mxspec.spec.v1_7.clientserver.endpoints.DeletePushRule;
 import dev.mxspec.spec.v1_7.clientserver.endpoints.GetPushRule;
 import dev.mxspec.spec.v1_7.clientserver.endpoints.GetPushRuleActions;
@@ -18,62 +18,70 @@ import dev.mxspec.spec.v1_7.clientserver.endpoints.SetPushRule;
 import dev.mxspec.spec.v1_7.clientserver.endpoints.SetPushRuleActions;
 import dev.mxspec.spec.v1_7.clientserver.endpoints.SetPushRuleEnabled;
 import dev.mxspec.spec.v1_7.clientserver.server.PushrulesHandler;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
-/**
- * Push rules, read-only for now: every user has the empty rule set (clients read it at start-up);
- * changing rules answers {@code M_UNRECOGNIZED}.
- */
+/** Push rules: the user's own rules, added, ordered, enabled and changed through the API, delivered in sync as {@code m.push_rules}. */
 public final class PushRuleHandlers implements PushrulesHandler {
 
-    private static MatrixException unsupported() {
-        return new MatrixException(404, ErrorCodes.M_UNRECOGNIZED, "push rules cannot be changed on this server yet");
+    private final PushRules rules;
+
+    public PushRuleHandlers(PushRules rules) {
+        this.rules = rules;
     }
 
-    private static MatrixException notFound() {
-        return new MatrixException(404, ErrorCodes.M_NOT_FOUND, "no such push rule");
+    private static String user(RequestContext context) {
+        return context.principal(Caller.class).userId();
+    }
+
+    private static <T> T typed(JsonNode json, Class<T> type) {
+        return MatrixJson.mapper().convertValue(json, type);
     }
 
     @Override
     public GetPushRulesResponse getPushRules(RequestContext context, GetPushRules.Request request) {
-        return new GetPushRulesResponse(new Ruleset(Optional.of(List.of()), Optional.of(List.of()), Optional.of(List.of()),
-                Optional.of(List.of()), Optional.of(List.of()), Map.of()), Map.of());
+        return typed(rules.ruleset(user(context)), GetPushRulesResponse.class);
     }
 
     @Override
     public PushRule getPushRule(RequestContext context, GetPushRule.Request request) {
-        throw notFound();
+        return typed(rules.rule(user(context), request.scope(), request.kind().value(), request.ruleId()), PushRule.class);
     }
 
     @Override
     public JsonNode setPushRule(RequestContext context, SetPushRule.Request request) {
-        throw unsupported();
+        var body = request.body();
+        rules.put(user(context), request.scope(), request.kind().value(), request.ruleId(), request.before(), request.after(),
+                MatrixJson.tree(body.actions()), body.conditions().map(MatrixJson::tree), body.pattern());
+        return MatrixJson.tree(Map.of());
     }
 
     @Override
     public JsonNode deletePushRule(RequestContext context, DeletePushRule.Request request) {
-        throw notFound();
+        rules.delete(user(context), request.scope(), request.kind().value(), request.ruleId());
+        return MatrixJson.tree(Map.of());
     }
 
     @Override
     public GetPushRuleActionsResponse getPushRuleActions(RequestContext context, GetPushRuleActions.Request request) {
-        throw notFound();
+        JsonNode rule = rules.rule(user(context), request.scope(), request.kind().value(), request.ruleId());
+        return typed(MatrixJson.mapper().createObjectNode().set("actions", rule.path("actions")), GetPushRuleActionsResponse.class);
     }
 
     @Override
     public JsonNode setPushRuleActions(RequestContext context, SetPushRuleActions.Request request) {
-        throw unsupported();
+        rules.setActions(user(context), request.scope(), request.kind().value(), request.ruleId(), MatrixJson.tree(request.body().actions()));
+        return MatrixJson.tree(Map.of());
     }
 
     @Override
     public IsPushRuleEnabledResponse isPushRuleEnabled(RequestContext context, IsPushRuleEnabled.Request request) {
-        throw notFound();
+        JsonNode rule = rules.rule(user(context), request.scope(), request.kind().value(), request.ruleId());
+        return new IsPushRuleEnabledResponse(rule.path("enabled").asBoolean(true), Map.of());
     }
 
     @Override
     public JsonNode setPushRuleEnabled(RequestContext context, SetPushRuleEnabled.Request request) {
-        throw unsupported();
+        rules.setEnabled(user(context), request.scope(), request.kind().value(), request.ruleId(), request.body().enabled());
+        return MatrixJson.tree(Map.of());
     }
 }

@@ -114,6 +114,13 @@ public final class UserStreamHandlers implements TypingHandler, ReceiptsHandler,
         return empty();
     }
 
+    /** {@code m.fully_read} and {@code m.push_rules} are set through their own endpoints (405 as the spec says). */
+    private static void clientControlled(String type) {
+        if (type.equals("m.fully_read") || type.equals("m.push_rules")) {
+            throw new MatrixException(405, ErrorCodes.M_BAD_JSON, "cannot set " + type + " through this API");
+        }
+    }
+
     @Override
     public JsonNode getAccountData(RequestContext context, GetAccountData.Request request) {
         own(context, request.userId());
@@ -124,6 +131,7 @@ public final class UserStreamHandlers implements TypingHandler, ReceiptsHandler,
     @Override
     public JsonNode setAccountData(RequestContext context, SetAccountData.Request request) {
         own(context, request.userId());
+        clientControlled(request.type());
         streams.setAccountData(request.userId(), "", request.type(), object(request.body()));
         return empty();
     }
@@ -138,6 +146,7 @@ public final class UserStreamHandlers implements TypingHandler, ReceiptsHandler,
     @Override
     public JsonNode setAccountDataPerRoom(RequestContext context, SetAccountDataPerRoom.Request request) {
         own(context, request.userId());
+        clientControlled(request.type());
         rooms.room(request.roomId());
         streams.setAccountData(request.userId(), request.roomId(), request.type(), object(request.body()));
         return empty();

@@ -105,7 +105,7 @@ public final class Homeserver implements AutoCloseable {
                     .tags(streamHandlers)
                     .presence(streamHandlers)
                     .toDevice(streamHandlers)
-                    .pushrules(new PushRuleHandlers())
+                    .pushrules(new PushRuleHandlers(new dev.mxspec.homeserver.services.PushRules(streams)))
                     .directory(directory)
                     .listPublicRooms(directory)
                     .eventContext(directory)

@@ -1,0 +1,146 @@
+package dev.mxspec.homeserver.services;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mxspec.runtime.api.ErrorCodes;
+import dev.mxspec.runtime.api.MatrixException;
+import dev.mxspec.runtime.json.MatrixJson;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A user's push rules, kept as the global account data event {@code m.push_rules} (which is how
+ * clients also receive them through {@code /sync}): {@code {"global": {"override": [...], ...}}}.
+ * Rules the user adds, reorders, enables, disables and deletes; a rule ID starting with a dot
+ * belongs to the server and cannot be added.
+ */
+public final class PushRules {
+
+    /** The rule kinds in the order the server evaluates them. */
+    public static final List<String> KINDS = List.of("override", "content", "room", "sender", "underride");
+
+    private static final String TYPE = "m.push_rules";
+
+    private final UserStreams streams;
+    private final Object[] locks = java.util.stream.IntStream.range(0, 32).mapToObj(i -> new Object()).toArray();
+
+    public PushRules(UserStreams streams) {
+        this.streams = streams;
+    }
+
+    /** The whole rule set: {@code {"global": {kind: [rules]}}}, every kind present. */
+    public ObjectNode ruleset(String userId) {
+        ObjectNode stored = streams.accountData(userId, "", TYPE).filter(JsonNode::isObject).map(n -> (ObjectNode) n)
+                .orElseGet(MatrixJson.mapper()::createObjectNode);
+        ObjectNode global = stored.withObjectProperty("global");
+        for (String kind : KINDS) {
+            if (!global.path(kind).isArray()) {
+                global.putArray(kind);
+            }
+        }
+        return stored;
+    }
+
+    public ObjectNode rule(String userId, String scope, String kind, String ruleId) {
+        return find(ruleset(userId), scope, kind, ruleId);
+    }
+
+    /** Adds or replaces a rule, placed before or after another rule of its kind when asked. */
+    public void put(String userId, String scope, String kind, String ruleId, Optional<String> before, Optional<String> after,
+            JsonNode actions, Optional<JsonNode> conditions, Optional<String> pattern) {
+        requireScope(scope);
+        if (ruleId.startsWith(".")) {
+            throw new MatrixException(400, ErrorCodes.M_INVALID_PARAM, "rule IDs starting with '.' belong to the server");
+        }
+        if (ruleId.contains("/") || ruleId.contains("\\")) {
+            throw new MatrixException(400, ErrorCodes.M_INVALID_PARAM, "a rule ID cannot contain '/' or '\\'");
+        }
+        if (kind.equals("content") && pattern.isEmpty()) {
+            throw new MatrixException(400, ErrorCodes.M_MISSING_PARAM, "content rules need a pattern");
+        }
+        ObjectNode rule = MatrixJson.mapper().createObjectNode();
+        rule.put("rule_id", ruleId).put("default", false).put("enabled", true);
+        rule.set("actions", actions);
+        if (kind.equals("override") || kind.equals("underride")) {
+            rule.set("conditions", conditions.orElseGet(MatrixJson.mapper()::createArrayNode));
+        }
+        pattern.filter(p -> kind.equals("content")).ifPresent(p -> rule.put("pattern", p));
+        update(userId, set -> {
+            ArrayNode rules = (ArrayNode) set.path("global").path(kind);
+            int existing = indexOf(rules, ruleId);
+            if (existing >= 0) {
+                rule.put("enabled", rules.get(existing).path("enabled").asBoolean(true));
+            }
+            int at = before.map(b -> position(rules, b, 0)).or(() -> after.map(a -> position(rules, a, 1))).orElse(-1);
+            if (existing >= 0) {
+                rules.remove(existing);
+                if (at > existing) {
+                    at--;
+                }
+            }
+            if (at < 0) {
+                rules.add(rule);
+            } else {
+                rules.insert(at, rule);
+            }
+        });
+    }
+
+    public void delete(String userId, String scope, String kind, String ruleId) {
+        update(userId, set -> {
+            find(set, scope, kind, ruleId);
+            ArrayNode rules = (ArrayNode) set.path("global").path(kind);
+            rules.remove(indexOf(rules, ruleId));
+        });
+    }
+
+    public void setEnabled(String userId, String scope, String kind, String ruleId, boolean enabled) {
+        update(userId, set -> find(set, scope, kind, ruleId).put("enabled", enabled));
+    }
+
+    public void setActions(String userId, String scope, String kind, String ruleId, JsonNode actions) {
+        update(userId, set -> find(set, scope, kind, ruleId).set("actions", actions));
+    }
+
+    private void update(String userId, java.util.function.Consumer<ObjectNode> change) {
+        synchronized (locks[Math.floorMod(userId.hashCode(), locks.length)]) {
+            ObjectNode set = ruleset(userId);
+            change.accept(set);
+            streams.setAccountData(userId, "", TYPE, set);
+        }
+    }
+
+    private static ObjectNode find(ObjectNode set, String scope, String kind, String ruleId) {
+        requireScope(scope);
+        ArrayNode rules = (ArrayNode) set.path("global").path(kind);
+        int i = indexOf(rules, ruleId);
+        if (i < 0) {
+            throw new MatrixException(404, ErrorCodes.M_NOT_FOUND, "no " + kind + " push rule " + ruleId);
+        }
+        return (ObjectNode) rules.get(i);
+    }
+
+    private static int position(ArrayNode rules, String ruleId, int offset) {
+        int i = indexOf(rules, ruleId);
+        if (i < 0) {
+            throw new MatrixException(404, ErrorCodes.M_NOT_FOUND, "no push rule " + ruleId + " to place this rule next to");
+        }
+        return i + offset;
+    }
+
+    private static int indexOf(ArrayNode rules, String ruleId) {
+        for (int i = 0; i < rules.size(); i++) {
+            if (rules.get(i).path("rule_id").asText().equals(ruleId)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static void requireScope(String scope) {
+        if (!scope.equals("global")) {
+            throw new MatrixException(400, ErrorCodes.M_INVALID_PARAM, "the only push rule scope is 'global', not '" + scope + "'");
+        }
+    }
+}
