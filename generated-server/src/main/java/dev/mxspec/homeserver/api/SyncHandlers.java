@@ -32,12 +32,18 @@ public final class SyncHandlers implements SyncHandler {
         SyncService.Request r = new SyncService.Request(request.since().map(Tokens::position), request.timeout().orElse(0L),
                 request.fullState().orElse(false), Math.max(1, Math.min(limit, 500)),
                 filter.path("room").path("state").path("lazy_load_members").asBoolean(false), strings(timeline.path("types")),
-                strings(timeline.path("not_types")));
+                strings(timeline.path("not_types")), optionalStrings(filter.path("room").path("rooms")),
+                strings(filter.path("room").path("not_rooms")), optionalStrings(timeline.path("senders")), strings(timeline.path("not_senders")));
         try {
             return MatrixJson.convert(sync.sync(caller, r), SyncResponse.class);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("sync response does not fit its schema: " + e.getOriginalMessage(), e);
         }
+    }
+
+    /** A list the filter gives, or empty when the filter leaves it out (which means "no restriction"). */
+    private static java.util.Optional<java.util.List<String>> optionalStrings(JsonNode array) {
+        return array.isArray() ? java.util.Optional.of(strings(array)) : java.util.Optional.empty();
     }
 
     private static java.util.List<String> strings(JsonNode array) {

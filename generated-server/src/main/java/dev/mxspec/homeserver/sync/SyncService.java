@@ -33,16 +33,28 @@ public final class SyncService {
      *     {@code room.state.lazy_load_members})
      * @param types event types the timeline keeps, empty for all ({@code room.timeline.types})
      * @param notTypes event types the timeline leaves out ({@code room.timeline.not_types})
+     * @param rooms the only rooms to include, when given ({@code room.rooms})
+     * @param notRooms rooms to leave out, whatever {@code rooms} says ({@code room.not_rooms})
+     * @param senders the only senders whose events the timeline keeps, when given ({@code room.timeline.senders})
+     * @param notSenders senders whose events the timeline leaves out ({@code room.timeline.not_senders})
      */
     public record Request(Optional<Long> since, long timeoutMs, boolean fullState, int timelineLimit, boolean lazyLoadMembers,
-            List<String> types, List<String> notTypes) {
+            List<String> types, List<String> notTypes, Optional<List<String>> rooms, List<String> notRooms,
+            Optional<List<String>> senders, List<String> notSenders) {
 
         public Request(Optional<Long> since, long timeoutMs, boolean fullState, int timelineLimit) {
-            this(since, timeoutMs, fullState, timelineLimit, false, List.of(), List.of());
+            this(since, timeoutMs, fullState, timelineLimit, false, List.of(), List.of(), Optional.empty(), List.of(), Optional.empty(),
+                    List.of());
         }
 
-        boolean keeps(String type) {
-            return (types.isEmpty() || types.stream().anyMatch(t -> matches(t, type))) && notTypes.stream().noneMatch(t -> matches(t, type));
+        boolean keeps(StoredEvent event) {
+            String type = event.type();
+            return (types.isEmpty() || types.stream().anyMatch(t -> matches(t, type))) && notTypes.stream().noneMatch(t -> matches(t, type))
+                    && senders.map(s -> s.contains(event.sender())).orElse(true) && !notSenders.contains(event.sender());
+        }
+
+        boolean includesRoom(String roomId) {
+            return rooms.map(r -> r.contains(roomId)).orElse(true) && !notRooms.contains(roomId);
         }
 
         /** Filter type patterns may end with {@code *}. */
@@ -96,7 +108,7 @@ public final class SyncService {
         List<dev.mxspec.homeserver.storage.Records.AccountData> accountDataChanges = streams.accountDataSince(caller.userId(), 0, upTo);
         Set<String> sharing = new java.util.TreeSet<>(List.of(caller.userId()));
         for (Membership m : rooms.membershipsOf(caller.userId())) {
-            if (m.streamPos() > upTo) {
+            if (m.streamPos() > upTo || !request.includesRoom(m.roomId())) {
                 continue;
             }
             boolean changed = m.streamPos() > since;
@@ -171,7 +183,7 @@ public final class SyncService {
         List<StoredEvent> recent = rooms.history(roomId, since, upTo, limit + 1, true);
         boolean limited = recent.size() > limit;
         List<StoredEvent> timeline = (limited ? recent.subList(0, limit) : recent).reversed().stream()
-                .filter(e -> request.keeps(e.type())).toList();
+                .filter(request::keeps).toList();
         Set<String> senders = new java.util.HashSet<>(List.of(caller.userId()));
         timeline.forEach(e -> senders.add(e.sender()));
         ObjectNode t = room.putObject("timeline");

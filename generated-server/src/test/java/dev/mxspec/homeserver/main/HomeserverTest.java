@@ -267,6 +267,28 @@ class HomeserverTest {
             assertThat(memberKeys).containsExactlyInAnyOrder("@bob:localhost", danId);
             assertThat(room.path("timeline").path("events")).hasSize(1);
             assertThat(room.path("timeline").path("limited").asBoolean()).isTrue();
+
+            // room and sender filters
+            String other = alice.createRoom(new CreateRoom.Request(new CreateRoomRequest(Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.empty(), Optional.of(List.of(danId)), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.of(CreateRoomRequestPreset.PUBLIC_CHAT), Optional.empty(), Optional.empty(), Map.of()))).roomId();
+            dan.joinRoomById(new JoinRoomById.Request(other, new JoinRoomByIdRequest(Optional.empty(), Optional.empty(), Map.of())));
+            alice.sendMessage(new SendMessage.Request(roomId, "m.room.message", "a1", text("from alice")));
+            JsonNode onlyOther = MatrixJson.tree(dan.sync(new Sync.Request(Optional.of("{\"room\":{\"rooms\":[\"" + other + "\"]}}"),
+                    Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()))).path("rooms").path("join");
+            assertThat(onlyOther.properties()).extracting(Map.Entry::getKey).containsExactly(other);
+            JsonNode notOther = MatrixJson.tree(dan.sync(new Sync.Request(Optional.of("{\"room\":{\"not_rooms\":[\"" + other + "\"]}}"),
+                    Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()))).path("rooms").path("join");
+            assertThat(notOther.properties()).extracting(Map.Entry::getKey).containsExactly(roomId);
+            JsonNode fromBob = MatrixJson.tree(dan.sync(new Sync.Request(Optional.of(
+                    "{\"room\":{\"rooms\":[\"" + roomId + "\"],\"timeline\":{\"senders\":[\"@bob:localhost\"]}}}"),
+                    Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()))).path("rooms").path("join").path(roomId);
+            assertThat(fromBob.path("timeline").path("events").findValuesAsText("sender")).isNotEmpty().containsOnly("@bob:localhost");
+            JsonNode notBob = MatrixJson.tree(dan.sync(new Sync.Request(Optional.of(
+                    "{\"room\":{\"timeline\":{\"not_senders\":[\"@bob:localhost\"]}}}"),
+                    Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()))).path("rooms").path("join").path(roomId);
+            assertThat(notBob.path("timeline").path("events").findValuesAsText("sender")).contains("@alice:localhost")
+                    .doesNotContain("@bob:localhost");
         }
     }
 }
