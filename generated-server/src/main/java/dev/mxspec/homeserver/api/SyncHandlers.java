@@ -33,7 +33,8 @@ public final class SyncHandlers implements SyncHandler {
                 request.fullState().orElse(false), Math.max(1, Math.min(limit, 500)),
                 filter.path("room").path("state").path("lazy_load_members").asBoolean(false), strings(timeline.path("types")),
                 strings(timeline.path("not_types")), optionalStrings(filter.path("room").path("rooms")),
-                strings(filter.path("room").path("not_rooms")), optionalStrings(timeline.path("senders")), strings(timeline.path("not_senders")));
+                strings(filter.path("room").path("not_rooms")), optionalStrings(timeline.path("senders")), strings(timeline.path("not_senders")),
+                filter.path("room").path("include_leave").asBoolean(false));
         try {
             return MatrixJson.convert(sync.sync(caller, r), SyncResponse.class);
         } catch (JsonProcessingException e) {

@@ -37,14 +37,15 @@ public final class SyncService {
      * @param notRooms rooms to leave out, whatever {@code rooms} says ({@code room.not_rooms})
      * @param senders the only senders whose events the timeline keeps, when given ({@code room.timeline.senders})
      * @param notSenders senders whose events the timeline leaves out ({@code room.timeline.not_senders})
+     * @param includeLeave whether an initial sync lists the rooms the user left or was banned from ({@code room.include_leave})
      */
     public record Request(Optional<Long> since, long timeoutMs, boolean fullState, int timelineLimit, boolean lazyLoadMembers,
             List<String> types, List<String> notTypes, Optional<List<String>> rooms, List<String> notRooms,
-            Optional<List<String>> senders, List<String> notSenders) {
+            Optional<List<String>> senders, List<String> notSenders, boolean includeLeave) {
 
         public Request(Optional<Long> since, long timeoutMs, boolean fullState, int timelineLimit) {
             this(since, timeoutMs, fullState, timelineLimit, false, List.of(), List.of(), Optional.empty(), List.of(), Optional.empty(),
-                    List.of());
+                    List.of(), false);
         }
 
         boolean keeps(StoredEvent event) {
@@ -137,7 +138,7 @@ public final class SyncService {
                     }
                 }
                 case "leave", "ban" -> {
-                    if (request.since().isPresent() && changed) {
+                    if ((request.since().isPresent() && changed) || (request.since().isEmpty() && request.includeLeave())) {
                         leave.set(m.roomId(), left(caller, m, since, request.timelineLimit()));
                     }
                 }

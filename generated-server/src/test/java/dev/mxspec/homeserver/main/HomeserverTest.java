@@ -289,6 +289,16 @@ class HomeserverTest {
                     Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()))).path("rooms").path("join").path(roomId);
             assertThat(notBob.path("timeline").path("events").findValuesAsText("sender")).contains("@alice:localhost")
                     .doesNotContain("@bob:localhost");
+
+            // include_leave: an initial sync lists left rooms only when asked
+            dan.leaveRoom(new LeaveRoom.Request(other, new LeaveRoomRequest(Optional.empty(), Map.of())));
+            JsonNode without = MatrixJson.tree(dan.sync(new Sync.Request(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.empty()))).path("rooms");
+            JsonNode with = MatrixJson.tree(dan.sync(new Sync.Request(Optional.of("{\"room\":{\"include_leave\":true}}"), Optional.empty(),
+                    Optional.empty(), Optional.empty(), Optional.empty()))).path("rooms");
+            assertThat(without.path("leave").has(other)).isFalse();
+            assertThat(with.path("leave").path(other).path("timeline").path("events").findValuesAsText("type")).contains("m.room.member");
+            assertThat(with.path("join").has(other)).isFalse();
         }
     }
 }
