@@ -112,4 +112,30 @@ class CommandLineClientTest {
         assertThat(cli("login", "--homeserver", url, "alice", "--password", "wrong").err())
                 .isEqualTo("error: M_FORBIDDEN: invalid user name or password");
     }
+
+    @Test
+    void anExpiredSessionIsRefreshedAndStoredAgain() throws Exception {
+        try (Homeserver shortLived = Homeserver.start(new ServerConfig("localhost", "127.0.0.1", -1, dir.resolve("data2").toString(), "sqlite",
+                Optional.empty(), true, 0, 0, 1_000))) {
+            String shortUrl = "http://127.0.0.1:" + shortLived.port();
+            assertThat(cli("register", "--homeserver", shortUrl, "erin", "--password", "erin-password").code()).isZero();
+            assertThat(cli("register", "--homeserver", shortUrl, "fred", "--password", "fred-password").code()).isZero();
+            Path stored = dir.resolve("config/@erin:localhost.json");
+            var before = MatrixJson.mapper().readTree(Files.readString(stored));
+
+            Thread.sleep(1_500);
+            Result whoami = cli("--user", "@erin:localhost", "whoami");
+
+            assertThat(whoami.out()).as(whoami.err()).isEqualTo("@erin:localhost");
+            var after = MatrixJson.mapper().readTree(Files.readString(stored));
+            assertThat(after.path("access_token").asText()).isNotEqualTo(before.path("access_token").asText());
+            assertThat(after.path("refresh_token").asText()).isNotEqualTo(before.path("refresh_token").asText()).isNotEmpty();
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(stored))).isEqualTo("rw-------");
+            assertThat(Files.readString(dir.resolve("config/current")).strip()).as("a refresh does not change the current user")
+                    .isEqualTo("@fred:localhost");
+            Thread.sleep(1_500);
+            assertThat(cli("--user", "@erin:localhost", "whoami").out()).as("the stored new refresh token works too")
+                    .isEqualTo("@erin:localhost");
+        }
+    }
 }
