@@ -88,13 +88,10 @@ public final class MatrixSession {
 
     /**
      * Trades the refresh token for a new access token; the HTTP core calls this when the server
-     * reports the access token expired ({@code soft_logout}).
+     * reports the access token expired ({@code soft_logout}), once per expired token.
      */
-    private synchronized String refresh(String expired) {
+    private String refresh(String expired) {
         Credentials c = credentials();
-        if (!c.accessToken().equals(expired)) {
-            return c.accessToken();
-        }
         String refreshToken = c.refreshToken().orElseThrow(() -> new MatrixException(401, ErrorCodes.M_UNKNOWN_TOKEN,
                 "the access token expired and this session has no refresh token: log in again"));
         var r = api.refresh(new Refresh.Request(new RefreshRequest(refreshToken, Map.of())));

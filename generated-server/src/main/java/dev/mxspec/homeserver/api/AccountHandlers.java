@@ -1,7 +1,9 @@
 package dev.mxspec.homeserver.api;
 
+import static dev.mxspec.homeserver.api.Handlers.caller;
+import static dev.mxspec.homeserver.api.Handlers.empty;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.mxspec.homeserver.core.Caller;
 import dev.mxspec.homeserver.services.AccountService;
 import dev.mxspec.homeserver.services.AccountService.Session;
@@ -70,13 +72,7 @@ public final class AccountHandlers implements RegistrationHandler, LoginHandler,
         this.limiter = limiter;
     }
 
-    static Caller caller(RequestContext context) {
-        return context.principal(Caller.class);
-    }
 
-    private static JsonNode empty() {
-        return JsonNodeFactory.instance.objectNode();
-    }
 
     @Override
     public RegisterResponse register(RequestContext context, Register.Request request) {

@@ -1,5 +1,8 @@
 package dev.mxspec.homeserver.api;
 
+import static dev.mxspec.homeserver.api.Handlers.caller;
+import static dev.mxspec.homeserver.api.Handlers.empty;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -52,13 +55,7 @@ public final class DirectoryHandlers implements DirectoryHandler, ListPublicRoom
         this.clock = clock;
     }
 
-    private static Caller caller(RequestContext context) {
-        return context.principal(Caller.class);
-    }
 
-    private static JsonNode empty() {
-        return MatrixJson.mapper().createObjectNode();
-    }
 
     @Override
     public GetRoomIdByAliasResponse getRoomIdByAlias(RequestContext context, GetRoomIdByAlias.Request request) {

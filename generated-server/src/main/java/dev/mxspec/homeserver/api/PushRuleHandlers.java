@@ -1,7 +1,9 @@
 package dev.mxspec.homeserver.api;
 
+import static dev.mxspec.homeserver.api.Handlers.caller;
+import static dev.mxspec.homeserver.api.Handlers.empty;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mxspec.homeserver.core.Caller;
 import dev.mxspec.homeserver.services.PushRules;
 import dev.mxspec.runtime.json.MatrixJson;
 import dev.mxspec.runtime.server.RequestContext;
@@ -30,7 +32,7 @@ public final class PushRuleHandlers implements PushrulesHandler {
     }
 
     private static String user(RequestContext context) {
-        return context.principal(Caller.class).userId();
+        return caller(context).userId();
     }
 
     private static <T> T typed(JsonNode json, Class<T> type) {
@@ -52,13 +54,13 @@ public final class PushRuleHandlers implements PushrulesHandler {
         var body = request.body();
         rules.put(user(context), request.scope(), request.kind().value(), request.ruleId(), request.before(), request.after(),
                 MatrixJson.tree(body.actions()), body.conditions().map(MatrixJson::tree), body.pattern());
-        return MatrixJson.tree(Map.of());
+        return empty();
     }
 
     @Override
     public JsonNode deletePushRule(RequestContext context, DeletePushRule.Request request) {
         rules.delete(user(context), request.scope(), request.kind().value(), request.ruleId());
-        return MatrixJson.tree(Map.of());
+        return empty();
     }
 
     @Override
@@ -70,7 +72,7 @@ public final class PushRuleHandlers implements PushrulesHandler {
     @Override
     public JsonNode setPushRuleActions(RequestContext context, SetPushRuleActions.Request request) {
         rules.setActions(user(context), request.scope(), request.kind().value(), request.ruleId(), MatrixJson.tree(request.body().actions()));
-        return MatrixJson.tree(Map.of());
+        return empty();
     }
 
     @Override
@@ -82,6 +84,6 @@ public final class PushRuleHandlers implements PushrulesHandler {
     @Override
     public JsonNode setPushRuleEnabled(RequestContext context, SetPushRuleEnabled.Request request) {
         rules.setEnabled(user(context), request.scope(), request.kind().value(), request.ruleId(), request.body().enabled());
-        return MatrixJson.tree(Map.of());
+        return empty();
     }
 }

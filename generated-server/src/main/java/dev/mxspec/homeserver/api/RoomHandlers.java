@@ -1,5 +1,8 @@
 package dev.mxspec.homeserver.api;
 
+import static dev.mxspec.homeserver.api.Handlers.caller;
+import static dev.mxspec.homeserver.api.Handlers.empty;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.core.Caller;
@@ -79,9 +82,6 @@ public final class RoomHandlers implements CreateRoomHandler, RoomSendHandler, R
         this.clock = clock;
     }
 
-    private static Caller caller(RequestContext context) {
-        return context.principal(Caller.class);
-    }
 
     private static ObjectNode object(JsonNode node, String what) {
         if (!(node instanceof ObjectNode o)) {

@@ -1,5 +1,8 @@
 package dev.mxspec.homeserver.api;
 
+import static dev.mxspec.homeserver.api.Handlers.caller;
+import static dev.mxspec.homeserver.api.Handlers.empty;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.core.Caller;
@@ -53,9 +56,6 @@ public final class UserStreamHandlers implements TypingHandler, ReceiptsHandler,
         this.clock = clock;
     }
 
-    private static Caller caller(RequestContext context) {
-        return context.principal(Caller.class);
-    }
 
     private static Caller own(RequestContext context, String userId) {
         Caller caller = caller(context);
@@ -65,9 +65,6 @@ public final class UserStreamHandlers implements TypingHandler, ReceiptsHandler,
         return caller;
     }
 
-    private static JsonNode empty() {
-        return MatrixJson.mapper().createObjectNode();
-    }
 
     private static ObjectNode object(JsonNode node) {
         if (!(node instanceof ObjectNode o)) {

@@ -3,6 +3,7 @@ package dev.mxspec.homeserver.services;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mxspec.homeserver.core.KeyLocks;
 import dev.mxspec.runtime.api.ErrorCodes;
 import dev.mxspec.runtime.api.MatrixException;
 import dev.mxspec.runtime.json.MatrixJson;
@@ -23,7 +24,7 @@ public final class PushRules {
     private static final String TYPE = "m.push_rules";
 
     private final UserStreams streams;
-    private final Object[] locks = java.util.stream.IntStream.range(0, 32).mapToObj(i -> new Object()).toArray();
+    private final KeyLocks locks = new KeyLocks(32);
 
     public PushRules(UserStreams streams) {
         this.streams = streams;
@@ -104,7 +105,7 @@ public final class PushRules {
     }
 
     private void update(String userId, java.util.function.Consumer<ObjectNode> change) {
-        synchronized (locks[Math.floorMod(userId.hashCode(), locks.length)]) {
+        synchronized (locks.of(userId)) {
             ObjectNode set = ruleset(userId);
             change.accept(set);
             streams.setAccountData(userId, "", TYPE, set);

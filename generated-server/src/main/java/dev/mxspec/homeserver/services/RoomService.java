@@ -289,13 +289,15 @@ public final class RoomService {
      * of the rule's {@code allow} list. Refused with {@code M_FORBIDDEN} when the user is in none.
      */
     private Optional<String> restrictedJoinAuthoriser(String roomId, String userId) {
-        Map<List<String>, ObjectNode> state = stateJson(roomId);
-        JsonNode rules = Optional.ofNullable(state.get(List.of("m.room.join_rules", ""))).map(e -> e.path("content"))
-                .orElse(MatrixJson.mapper().createObjectNode());
+        // the join rule alone first: most joins are to rooms that are not restricted
+        Map<List<String>, String> ids = storage.currentState(roomId);
+        JsonNode rules = Optional.ofNullable(ids.get(List.of("m.room.join_rules", ""))).flatMap(storage::event)
+                .map(e -> ClientEvents.parse(e.json()).path("content")).orElse(MatrixJson.mapper().createObjectNode());
         String rule = rules.path("join_rule").asText();
         if (!rule.equals("restricted") && !rule.equals("knock_restricted")) {
             return Optional.empty();
         }
+        Map<List<String>, ObjectNode> state = stateJson(roomId);
         String current = Optional.ofNullable(state.get(List.of("m.room.member", userId)))
                 .map(e -> e.path("content").path("membership").asText()).orElse("leave");
         if (current.equals("invite") || current.equals("join")) {

@@ -1,5 +1,7 @@
 package dev.mxspec.homeserver.services;
 
+import dev.mxspec.homeserver.core.KeyLocks;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.core.StreamCounter;
@@ -155,7 +157,7 @@ public final class UserStreams {
 
     // --- to-device
 
-    private final Object[] toDeviceLocks = java.util.stream.IntStream.range(0, 64).mapToObj(i -> new Object()).toArray();
+    private final KeyLocks toDeviceLocks = new KeyLocks(64);
 
     /**
      * Delivers one {@code PUT /sendToDevice/{eventType}/{txnId}} request ({@code messages}: user ID
@@ -164,7 +166,7 @@ public final class UserStreams {
      */
     public void sendToDeviceOnce(String sender, String senderDevice, String txnId, String type, JsonNode messages) {
         String key = "m.to_device " + type + " " + txnId;
-        synchronized (toDeviceLocks[Math.floorMod((sender + senderDevice + key).hashCode(), toDeviceLocks.length)]) {
+        synchronized (toDeviceLocks.of(sender + " " + senderDevice + " " + key)) {
             if (storage.txnEvent(sender, senderDevice, key).isPresent()) {
                 return;
             }
