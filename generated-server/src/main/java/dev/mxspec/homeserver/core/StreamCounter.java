@@ -1,27 +1,42 @@
 package dev.mxspec.homeserver.core;
 
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Positions in the server's streams (events, account data, receipts, ...): one increasing counter.
- * Writers take a position with {@link #next()} and report it {@link #done(long)} once persisted;
+ * Writers take a position with {@link #next} and report it {@link #done(long)} once persisted;
  * readers read up to {@link #current()}, below every position still being written, so that a
  * sync token never passes over an event that is not yet visible.
+ *
+ * <p>Writers name what their write changes ({@link Changes}); {@link #changedSince} tells a reader
+ * whether a key changed after a position, so that a sync skips reading what did not. The record
+ * is made when the position is taken, before the write is visible, so it never lags behind what
+ * a reader can see. Keys not changed since start count as changed at the start position.
  */
 public final class StreamCounter {
 
+    private final long start;
     private final AtomicLong last;
     private final ConcurrentSkipListSet<Long> inFlight = new ConcurrentSkipListSet<>();
+    private final ConcurrentHashMap<String, Long> changes = new ConcurrentHashMap<>();
 
     public StreamCounter(long start) {
+        this.start = start;
         this.last = new AtomicLong(start);
     }
 
-    /** A new position; call {@link #done} with it when the write is persisted (or failed). */
-    public synchronized long next() {
+    /**
+     * A new position for a write that changes what {@code keys} name; call {@link #done} with it
+     * when the write is persisted (or failed).
+     */
+    public synchronized long next(String... keys) {
         long pos = last.incrementAndGet();
         inFlight.add(pos);
+        for (String key : keys) {
+            changes.merge(key, pos, Math::max);
+        }
         return pos;
     }
 
@@ -33,5 +48,10 @@ public final class StreamCounter {
     public synchronized long current() {
         Long first = inFlight.isEmpty() ? null : inFlight.first();
         return first == null ? last.get() : first - 1;
+    }
+
+    /** Whether a write naming {@code key} took a position after {@code position} (or may have, before start). */
+    public boolean changedSince(String key, long position) {
+        return changes.getOrDefault(key, start) > position;
     }
 }

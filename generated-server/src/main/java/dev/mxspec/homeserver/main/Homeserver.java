@@ -12,6 +12,7 @@ import dev.mxspec.homeserver.api.UserStreamHandlers;
 import dev.mxspec.homeserver.services.UserStreams;
 import dev.mxspec.homeserver.core.StreamCounter;
 import dev.mxspec.homeserver.crypto.SigningKey;
+import dev.mxspec.homeserver.services.Memberships;
 import dev.mxspec.homeserver.services.Notifier;
 import dev.mxspec.homeserver.services.RoomRules;
 import dev.mxspec.homeserver.services.RoomService;
@@ -63,13 +64,14 @@ public final class Homeserver implements AutoCloseable {
             RoomRules rules = new SpecRoomRules(config.serverName(), signingKey(storage, clock));
             Notifier notifier = new Notifier();
             StreamCounter stream = new StreamCounter(storage.maxStreamPos());
-            RoomService rooms = new RoomService(storage, rules, stream, notifier, config.serverName(), clock);
+            Memberships memberships = new Memberships(storage, stream);
+            RoomService rooms = new RoomService(storage, rules, stream, memberships, notifier, config.serverName(), clock);
             RateLimiter sends = config.sendRatePerSecond() < 0 ? RateLimiter.unlimited()
                     : new RateLimiter(config.sendRatePerSecond(), config.sendRatePerSecond() * 5, clock);
             RoomHandlers roomHandlers = new RoomHandlers(rooms, sends, clock);
             FilterHandlers filters = new FilterHandlers(storage);
             DirectoryHandlers directory = new DirectoryHandlers(rooms, config.serverName(), clock);
-            UserStreams streams = new UserStreams(storage, stream, notifier, clock);
+            UserStreams streams = new UserStreams(storage, stream, memberships, notifier, clock);
             UserStreamHandlers streamHandlers = new UserStreamHandlers(streams, rooms, clock);
             SyncHandlers sync = new SyncHandlers(new SyncService(rooms, streams, notifier, clock), filters);
             ServerInfoHandlers info = new ServerInfoHandlers(accounts, baseUrl, rules.supportedVersions(), rules.defaultVersion());

@@ -31,6 +31,7 @@ public final class AccountService {
     public record Session(String userId, String deviceId, String accessToken, Optional<String> refreshToken, Optional<Long> expiresInMs) {}
 
     private final Storage storage;
+    private final TokenCache tokenCache = new TokenCache();
     private final String serverName;
     private final LongSupplier clock;
     private final long refreshableTokenMs;
@@ -113,6 +114,7 @@ public final class AccountService {
         String[] owner = storage.takeRefreshToken(Secrets.tokenHash(refreshToken))
                 .orElseThrow(() -> new MatrixException(401, ErrorCodes.M_UNKNOWN_TOKEN, "unknown refresh token"));
         storage.deleteTokensOfDevice(owner[0], owner[1]);
+        tokenCache.forgetUser(owner[0]);
         return tokens(owner[0], owner[1], true);
     }
 
@@ -123,6 +125,7 @@ public final class AccountService {
                 Optional.of(clock.getAsLong()), Optional.empty()));
         if (existing.isPresent()) {
             storage.deleteTokensOfDevice(userId, device); // logging in again on a device replaces its token
+            tokenCache.forgetUser(userId);
         }
         return tokens(userId, device, refreshable);
     }
@@ -140,7 +143,7 @@ public final class AccountService {
     public Caller authenticate(Optional<String> token) {
         String given = token.orElseThrow(() -> new MatrixException(401, ErrorCodes.M_MISSING_TOKEN, "missing access token"));
         String hash = Secrets.tokenHash(given);
-        AccessToken stored = storage.accessToken(hash)
+        AccessToken stored = tokenCache.get(hash, storage::accessToken)
                 .orElseThrow(() -> new MatrixException(401, ErrorCodes.M_UNKNOWN_TOKEN, "unknown access token"));
         if (stored.expiresTs().isPresent() && stored.expiresTs().get() < clock.getAsLong()) {
             ObjectNode soft = JsonNodeFactory.instance.objectNode().put("soft_logout", true);
@@ -151,6 +154,7 @@ public final class AccountService {
 
     public void logout(Caller caller) {
         storage.deleteDevice(caller.userId(), caller.deviceId());
+        tokenCache.forgetUser(caller.userId());
     }
 
     public void logoutAll(Caller caller) {
@@ -158,6 +162,7 @@ public final class AccountService {
             storage.deleteDevice(d.userId(), d.deviceId());
         }
         storage.deleteTokensOfUser(caller.userId());
+        tokenCache.forgetUser(caller.userId());
     }
 
     public void checkPassword(String userId, String password) {
@@ -178,11 +183,13 @@ public final class AccountService {
                     storage.deleteDevice(d.userId(), d.deviceId());
                 }
             }
+            tokenCache.forgetUser(caller.userId());
         }
     }
 
     public void deactivate(String userId) {
         storage.deactivate(userId);
+        tokenCache.forgetUser(userId);
     }
 
     public List<Device> devices(String userId) {
@@ -200,6 +207,7 @@ public final class AccountService {
 
     public void deleteDevice(String userId, String deviceId) {
         storage.deleteDevice(userId, deviceId);
+        tokenCache.forgetUser(userId);
     }
 
     public Optional<User> user(String userId) {

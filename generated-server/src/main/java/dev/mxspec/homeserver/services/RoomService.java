@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.core.Caller;
 import dev.mxspec.homeserver.core.Ids;
+import dev.mxspec.homeserver.core.Changes;
 import dev.mxspec.homeserver.core.StreamCounter;
 import dev.mxspec.homeserver.rooms.PowerLevels;
 import dev.mxspec.homeserver.storage.Records.Membership;
@@ -47,18 +48,22 @@ public final class RoomService {
     private final Storage storage;
     private final RoomRules rules;
     private final StreamCounter stream;
+    private final Memberships memberships;
+    private final RecentEvents recent = new RecentEvents(64, 512);
     private final Notifier notifier;
     private final String serverName;
     private final LongSupplier clock;
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
     /** Per room, kept under the room's lock: the current state and the latest event, so that a send reads neither. */
-    private record Head(Map<List<String>, ObjectNode> state, String lastEventId, long lastDepth) {}
+    private record Head(Map<List<String>, ObjectNode> state, String lastEventId, long lastDepth, long lastPos) {}
 
     private final ConcurrentHashMap<String, Head> heads = new ConcurrentHashMap<>();
 
-    public RoomService(Storage storage, RoomRules rules, StreamCounter stream, Notifier notifier, String serverName, LongSupplier clock) {
+    public RoomService(Storage storage, RoomRules rules, StreamCounter stream, Memberships memberships, Notifier notifier,
+            String serverName, LongSupplier clock) {
         this.storage = storage;
+        this.memberships = memberships;
         this.rules = rules;
         this.stream = stream;
         this.notifier = notifier;
@@ -130,13 +135,15 @@ public final class RoomService {
             // sealed first: the rules of versions 8+ check the signature of a restricted join's authorising server
             String eventId = rules.seal(pdu, room.roomVersion());
             rules.authorize(pdu, state, room.roomVersion());
-            long pos = stream.next();
+            long pos = draft.type().equals("m.room.member") && draft.stateKey().isPresent()
+                    ? stream.next(Changes.room(roomId), Changes.members(roomId), Changes.memberships(draft.stateKey().get()))
+                    : stream.next(Changes.room(roomId));
             try {
-                persist(roomId, room, draft, sender, deviceId, txnId, pdu, eventId, pos, state);
+                persist(roomId, room, draft, sender, deviceId, txnId, pdu, eventId, pos, head);
             } finally {
                 stream.done(pos);
             }
-            List<String> audience = new ArrayList<>(storage.membersOfRoom(roomId).stream()
+            List<String> audience = new ArrayList<>(memberships.ofRoom(roomId).stream()
                     .filter(m -> m.membership().equals("join") || m.membership().equals("invite") || m.membership().equals("knock"))
                     .map(Membership::userId).toList());
             if (draft.type().equals("m.room.member")) {
@@ -150,8 +157,10 @@ public final class RoomService {
     }
 
     private void persist(String roomId, Room room, Draft draft, String sender, Optional<String> deviceId, Optional<String> txnId,
-            ObjectNode pdu, String eventId, long pos, Map<List<String>, ObjectNode> state) {
+            ObjectNode pdu, String eventId, long pos, Head head) {
         {
+            Map<List<String>, ObjectNode> state = head.state();
+            long previousPos = head.lastPos();
             StoredEvent stored = new StoredEvent(pos, eventId, roomId, draft.type(), draft.stateKey(), sender,
                     pdu.get("origin_server_ts").asLong(), pdu.get("depth").asLong(), MatrixJson.write(pdu), Optional.empty(),
                     txnId.flatMap(t -> deviceId.map(d -> new Txn(d, t))));
@@ -166,17 +175,20 @@ public final class RoomService {
                 withId.put("event_id", eventId);
                 newState.put(List.of(draft.type(), draft.stateKey().get()), withId);
             }
-            heads.put(roomId, new Head(newState, eventId, pdu.get("depth").asLong()));
+            heads.put(roomId, new Head(newState, eventId, pdu.get("depth").asLong(), pos));
+            recent.added(stored, previousPos);
             if (draft.redacts().isPresent()) {
                 applyRedaction(draft.redacts().get(), eventId, pdu, room.roomVersion());
                 heads.remove(roomId); // the redacted event may be part of the current state
+                recent.forget(roomId); // and of the recent events
             }
         }
     }
 
     private Head loadHead(String roomId) {
         List<StoredEvent> last = storage.roomEvents(roomId, 0, Long.MAX_VALUE, 1, true);
-        return new Head(stateJson(roomId), last.isEmpty() ? null : last.getFirst().eventId(), last.isEmpty() ? 0 : last.getFirst().depth());
+        return new Head(stateJson(roomId), last.isEmpty() ? null : last.getFirst().eventId(), last.isEmpty() ? 0 : last.getFirst().depth(),
+                last.isEmpty() ? 0 : last.getFirst().streamPos());
     }
 
     private void applyRedaction(String targetId, String redactionId, ObjectNode redaction, String version) {
@@ -241,13 +253,13 @@ public final class RoomService {
     }
 
     public Optional<String> membership(String roomId, String userId) {
-        return storage.membership(roomId, userId).map(Membership::membership);
+        return memberships.of(roomId, userId).map(Membership::membership);
     }
 
     /** Requires the caller to be in the room (or, for {@code allowLeft}, to have been). */
     public Membership requireMember(String roomId, String userId) {
         room(roomId);
-        return storage.membership(roomId, userId).filter(m -> m.membership().equals("join"))
+        return memberships.of(roomId, userId).filter(m -> m.membership().equals("join"))
                 .orElseThrow(() -> MatrixException.forbidden(userId + " is not in the room"));
     }
 
@@ -306,7 +318,7 @@ public final class RoomService {
         boolean allowed = false;
         for (JsonNode condition : rules.path("allow")) {
             if (condition.path("type").asText().equals("m.room_membership") && condition.path("room_id").isTextual()
-                    && storage.membership(condition.path("room_id").asText(), userId).map(Membership::membership)
+                    && memberships.of(condition.path("room_id").asText(), userId).map(Membership::membership)
                             .filter("join"::equals).isPresent()) {
                 allowed = true;
                 break;
@@ -391,6 +403,12 @@ public final class RoomService {
     }
 
     public List<StoredEvent> history(String roomId, long after, long upTo, int limit, boolean backwards) {
+        if (backwards) {
+            Optional<List<StoredEvent>> cached = recent.newestFirst(roomId, after, upTo, limit);
+            if (cached.isPresent()) {
+                return cached.get();
+            }
+        }
         return storage.roomEvents(roomId, after, upTo, limit, backwards);
     }
 
@@ -399,11 +417,16 @@ public final class RoomService {
     }
 
     public List<Membership> membershipsOf(String userId) {
-        return storage.membershipsOfUser(userId);
+        return memberships.ofUser(userId);
     }
 
     public List<Membership> members(String roomId) {
-        return storage.membersOfRoom(roomId);
+        return memberships.ofRoom(roomId);
+    }
+
+    /** Whether a room has a new event after a position. */
+    public boolean changedSince(String roomId, long position) {
+        return stream.changedSince(Changes.room(roomId), position);
     }
 
     public long streamPosition() {

@@ -4,6 +4,7 @@ import dev.mxspec.homeserver.core.KeyLocks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mxspec.homeserver.core.Changes;
 import dev.mxspec.homeserver.core.StreamCounter;
 import dev.mxspec.homeserver.storage.Records.AccountData;
 import dev.mxspec.homeserver.storage.Records.Membership;
@@ -32,13 +33,15 @@ public final class UserStreams {
 
     private final Storage storage;
     private final StreamCounter stream;
+    private final Memberships memberships;
     private final Notifier notifier;
     private final LongSupplier clock;
     /** room ID to typing user to until when. */
     private final Map<String, Map<String, Typing>> typing = new ConcurrentHashMap<>();
 
-    public UserStreams(Storage storage, StreamCounter stream, Notifier notifier, LongSupplier clock) {
+    public UserStreams(Storage storage, StreamCounter stream, Memberships memberships, Notifier notifier, LongSupplier clock) {
         this.storage = storage;
+        this.memberships = memberships;
         this.stream = stream;
         this.notifier = notifier;
         this.clock = clock;
@@ -47,7 +50,7 @@ public final class UserStreams {
     // --- account data ("" is the global room ID)
 
     public void setAccountData(String userId, String roomId, String type, JsonNode content) {
-        long pos = stream.next();
+        long pos = stream.next(Changes.accountData(userId));
         try {
             storage.saveAccountData(new AccountData(userId, roomId, type, MatrixJson.write(content), pos));
         } finally {
@@ -60,14 +63,22 @@ public final class UserStreams {
         return storage.accountData(userId, roomId, type).map(d -> ClientEvents.parse(d.content()));
     }
 
+    /** Whether a user's account data (global or per room) changed after a position. */
+    public boolean accountDataChangedSince(String userId, long after) {
+        return stream.changedSince(Changes.accountData(userId), after);
+    }
+
     public List<AccountData> accountDataSince(String userId, long after, long upTo) {
+        if (!accountDataChangedSince(userId, after)) {
+            return List.of();
+        }
         return storage.accountDataSince(userId, after).stream().filter(d -> d.streamPos() <= upTo).toList();
     }
 
     // --- receipts
 
     public void receipt(String roomId, String userId, String type, String eventId, Optional<String> threadId) {
-        long pos = stream.next();
+        long pos = stream.next(Changes.receipts(roomId));
         try {
             storage.saveReceipt(new Receipt(roomId, userId, type, threadId.orElse(""), eventId, clock.getAsLong(), pos));
         } finally {
@@ -78,6 +89,9 @@ public final class UserStreams {
 
     /** The {@code m.receipt} event of a room since a position; private receipts only for their own user. */
     public Optional<ObjectNode> receiptEvent(String roomId, String viewer, long after, long upTo) {
+        if (!stream.changedSince(Changes.receipts(roomId), after)) {
+            return Optional.empty();
+        }
         List<Receipt> receipts = storage.receiptsSince(List.of(roomId), after).stream().filter(r -> r.streamPos() <= upTo)
                 .filter(r -> !r.receiptType().equals("m.read.private") || r.userId().equals(viewer)).toList();
         if (receipts.isEmpty()) {
@@ -132,14 +146,14 @@ public final class UserStreams {
     // --- presence
 
     public void setPresence(String userId, String presence, Optional<String> statusMsg) {
-        long pos = stream.next();
+        long pos = stream.next(Changes.PRESENCE);
         try {
             storage.savePresence(new Presence(userId, presence, statusMsg, clock.getAsLong(), pos));
         } finally {
             stream.done(pos);
         }
         Set<String> audience = new HashSet<>(List.of(userId));
-        for (Membership m : storage.membershipsOfUser(userId)) {
+        for (Membership m : memberships.ofUser(userId)) {
             if (m.membership().equals("join")) {
                 audience.addAll(members(m.roomId()));
             }
@@ -151,7 +165,15 @@ public final class UserStreams {
         return storage.presence(userId);
     }
 
+    /** Whether anyone's presence changed after a position. */
+    public boolean presenceChangedSince(long after) {
+        return stream.changedSince(Changes.PRESENCE, after);
+    }
+
     public List<Presence> presenceSince(List<String> userIds, long after, long upTo) {
+        if (!presenceChangedSince(after)) {
+            return List.of();
+        }
         return storage.presenceSince(userIds, after).stream().filter(p -> p.streamPos() <= upTo).toList();
     }
 
@@ -181,7 +203,7 @@ public final class UserStreams {
                 ? storage.devices(userId).stream().map(d -> d.deviceId()).toList()
                 : List.of(deviceId);
         for (String d : devices) {
-            long pos = stream.next();
+            long pos = stream.next(Changes.toDevice(userId, d));
             try {
                 storage.saveToDevice(new ToDevice(pos, userId, d, sender, type, MatrixJson.write(content)));
             } finally {
@@ -191,8 +213,14 @@ public final class UserStreams {
         notifier.wake(List.of(userId));
     }
 
-    /** Messages for a device since a position; those up to {@code after} were delivered and are deleted. */
+    /**
+     * Messages for a device since a position; those up to {@code after} were delivered and are
+     * deleted (with the next read that finds new messages for the device).
+     */
     public List<ToDevice> toDevice(String userId, String deviceId, long after, long upTo) {
+        if (!stream.changedSince(Changes.toDevice(userId, deviceId), after)) {
+            return List.of();
+        }
         List<ToDevice> pending = storage.toDeviceSince(userId, deviceId, 0, 100);
         if (pending.isEmpty()) {
             return List.of(); // the common case: a read, no write
@@ -204,6 +232,6 @@ public final class UserStreams {
     }
 
     private List<String> members(String roomId) {
-        return storage.membersOfRoom(roomId).stream().filter(m -> m.membership().equals("join")).map(Membership::userId).toList();
+        return memberships.joined(roomId);
     }
 }

@@ -7,6 +7,7 @@ import dev.mxspec.homeserver.services.ClientEvents;
 import dev.mxspec.homeserver.services.Notifier;
 import dev.mxspec.homeserver.services.RoomService;
 import dev.mxspec.homeserver.services.UserStreams;
+import dev.mxspec.homeserver.storage.Records.AccountData;
 import dev.mxspec.homeserver.storage.Records.Presence;
 import dev.mxspec.homeserver.storage.Records.ToDevice;
 import dev.mxspec.homeserver.storage.Records.Membership;
@@ -17,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * {@code /sync}: the rooms a user is in, invited to or left, with their state and timelines since a
@@ -106,7 +108,9 @@ public final class SyncService {
         ObjectNode leave = MatrixJson.mapper().createObjectNode();
         ObjectNode knock = MatrixJson.mapper().createObjectNode();
         long since = request.since().orElse(0L);
-        List<dev.mxspec.homeserver.storage.Records.AccountData> accountDataChanges = streams.accountDataSince(caller.userId(), 0, upTo);
+        // all of the user's account data when it changed, or when a room is new to this sync (it gets its room's data)
+        Supplier<List<AccountData>> accountDataChanges = memoized(() -> streams.accountDataSince(caller.userId(), 0, upTo));
+        boolean presenceChanged = streams.presenceChangedSince(since);
         Set<String> sharing = new java.util.TreeSet<>(List.of(caller.userId()));
         for (Membership m : rooms.membershipsOf(caller.userId())) {
             if (m.streamPos() > upTo || !request.includesRoom(m.roomId())) {
@@ -122,7 +126,7 @@ public final class SyncService {
                             || !room.path("account_data").path("events").isEmpty()) {
                         join.set(m.roomId(), room);
                     }
-                    if (m.membership().equals("join")) {
+                    if (presenceChanged) {
                         sharing.addAll(rooms.members(m.roomId()).stream().filter(x -> x.membership().equals("join"))
                                 .map(Membership::userId).toList());
                     }
@@ -151,10 +155,10 @@ public final class SyncService {
         roomsNode.set("leave", leave);
         roomsNode.set("knock", knock);
         ArrayNode accountData = response.putObject("account_data").putArray("events");
-        accountDataChanges.stream().filter(d -> d.roomId().isEmpty() && d.streamPos() > since)
+        globalChanges(caller, since, accountDataChanges).stream().filter(d -> d.roomId().isEmpty() && d.streamPos() > since)
                 .forEach(d -> accountData.addObject().put("type", d.type()).set("content", ClientEventsJson.parse(d.content())));
         ArrayNode presence = response.putObject("presence").putArray("events");
-        for (Presence p : streams.presenceSince(List.copyOf(sharing), since, upTo)) {
+        for (Presence p : presenceChanged ? streams.presenceSince(List.copyOf(sharing), since, upTo) : List.<Presence>of()) {
             ObjectNode event = presence.addObject().put("type", "m.presence").put("sender", p.userId());
             ObjectNode content = event.putObject("content").put("presence", p.presence())
                     .put("last_active_ago", Math.max(0, clock.getAsLong() - p.lastActiveTs()))
@@ -168,20 +172,40 @@ public final class SyncService {
         return response;
     }
 
+    private List<AccountData> globalChanges(Caller caller, long since, Supplier<List<AccountData>> all) {
+        return streams.accountDataChangedSince(caller.userId(), since) ? all.get() : List.of();
+    }
+
+    private static <T> Supplier<T> memoized(Supplier<T> load) {
+        return new Supplier<>() {
+            private T value;
+
+            @Override
+            public T get() {
+                if (value == null) {
+                    value = load.get();
+                }
+                return value;
+            }
+        };
+    }
+
+    /** Ephemeral events and room account data; {@code since} 0 for a room new to this sync. */
     private void perRoomStreams(Caller caller, String roomId, long since, long upTo, ObjectNode room,
-            List<dev.mxspec.homeserver.storage.Records.AccountData> accountDataChanges) {
+            Supplier<List<AccountData>> accountDataChanges) {
         ArrayNode ephemeral = room.withObjectProperty("ephemeral").putArray("events");
         streams.typingEvent(roomId, since).ifPresent(ephemeral::add);
         streams.receiptEvent(roomId, caller.userId(), since, upTo).ifPresent(ephemeral::add);
         ArrayNode accountData = room.withObjectProperty("account_data").putArray("events");
-        accountDataChanges.stream().filter(d -> d.roomId().equals(roomId) && d.streamPos() > since)
+        (since == 0 ? accountDataChanges.get() : globalChanges(caller, since, accountDataChanges)).stream()
+                .filter(d -> d.roomId().equals(roomId) && d.streamPos() > since)
                 .forEach(d -> accountData.addObject().put("type", d.type()).set("content", ClientEventsJson.parse(d.content())));
     }
 
     private ObjectNode joined(Caller caller, String roomId, long since, long upTo, Request request, boolean withState) {
         int limit = request.timelineLimit();
         ObjectNode room = MatrixJson.mapper().createObjectNode();
-        List<StoredEvent> recent = rooms.history(roomId, since, upTo, limit + 1, true);
+        List<StoredEvent> recent = since > 0 && !rooms.changedSince(roomId, since) ? List.of() : rooms.history(roomId, since, upTo, limit + 1, true);
         boolean limited = recent.size() > limit;
         List<StoredEvent> timeline = (limited ? recent.subList(0, limit) : recent).reversed().stream()
                 .filter(request::keeps).toList();

@@ -28,8 +28,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Homeserver benchmarks, a main rather than a timed test:
@@ -137,69 +138,89 @@ public final class HomeserverBench {
         }
     }
 
+    /**
+     * Send-to-delivery latency: {@code syncers} readers (each its own connection and virtual
+     * thread, a {@link RawSyncClient}) wait in {@code /sync}; one sender sends a message; a
+     * reader's latency is from just before the send to the arrival of the response holding that
+     * message (responses without it move the token on and poll again). Warm-up rounds first,
+     * uncounted, so that the figure is of a server that has run for a while.
+     */
     static void latency(String backend, int syncers, int messages) throws Exception {
+        int warmUp = Integer.getInteger("bench.warmup", 300);
         try (Homeserver server = server(backend)) {
-            HttpClient http = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+            HttpClient http = HttpClient.newHttpClient();
             ClientServerClient sender = client(server, http);
             register(sender, "sender");
             String roomId = room(sender);
-            List<ClientServerClient> clients = new ArrayList<>();
+            List<String> accessTokens = new ArrayList<>();
+            List<RawSyncClient> readers = new ArrayList<>();
             List<String> tokens = new ArrayList<>();
             for (int i = 0; i < syncers; i++) {
                 ClientServerClient c = client(server, http);
                 register(c, "reader" + i);
                 join(c, roomId);
-                clients.add(c);
-                tokens.add(c.sync(new Sync.Request(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty())).nextBatch());
+                accessTokens.add(c.http().accessToken());
             }
-            for (int i = 0; i < syncers; i++) { // catch up on the joins of the readers that came later
-                tokens.set(i, clients.get(i).sync(new Sync.Request(Optional.empty(), Optional.of(tokens.get(i)), Optional.empty(),
-                        Optional.empty(), Optional.of(0L))).nextBatch());
+            for (String accessToken : accessTokens) {
+                readers.add(new RawSyncClient("127.0.0.1", server.port(), accessToken));
             }
-            ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
-            java.util.concurrent.atomic.AtomicInteger early = new java.util.concurrent.atomic.AtomicInteger();
-            java.util.concurrent.atomic.AtomicInteger extra = new java.util.concurrent.atomic.AtomicInteger();
-            for (int m = 0; m < messages; m++) {
-                List<CompletableFuture<Void>> waits = new ArrayList<>();
-                java.util.concurrent.atomic.AtomicLong sentAt = new java.util.concurrent.atomic.AtomicLong();
-                String ping = "ping " + m;
-                for (int i = 0; i < syncers; i++) {
-                    waits.add(awaitMessage(clients.get(i), tokens, i, ping, sentAt, latencies, early, extra));
+            for (RawSyncClient reader : readers) { // an initial sync, then the catching up is part of every round
+                tokens.add(reader.sync("s0", 0).nextBatch());
+            }
+            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+            AtomicInteger extra = new AtomicInteger();
+            long cpu0 = 0;
+            long wall0 = 0;
+            try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int m = -warmUp; m < messages; m++) {
+                    if (m == 0) {
+                        cpu0 = os.getProcessCpuTime();
+                        wall0 = System.nanoTime();
+                    }
+                    String ping = "ping " + m;
+                    AtomicLong sentAt = new AtomicLong(Long.MAX_VALUE);
+                    boolean counted = m >= 0;
+                    List<java.util.concurrent.Future<?>> rounds = new ArrayList<>();
+                    for (int i = 0; i < syncers; i++) {
+                        int k = i;
+                        rounds.add(threads.submit(() -> {
+                            while (true) {
+                                RawSyncClient.Response r = readers.get(k).sync(tokens.get(k), 30_000);
+                                long now = System.nanoTime();
+                                tokens.set(k, r.nextBatch());
+                                if (r.body().contains(ping)) {
+                                    if (counted) {
+                                        latencies.add(now - sentAt.get());
+                                    }
+                                    return null;
+                                }
+                                if (counted) {
+                                    extra.incrementAndGet();
+                                }
+                            }
+                        }));
+                    }
+                    Thread.sleep(20); // let the syncs reach the server and wait
+                    sentAt.set(System.nanoTime());
+                    sender.sendMessage(new SendMessage.Request(roomId, "m.room.message", "l" + m, text(ping)));
+                    for (var round : rounds) {
+                        round.get();
+                    }
                 }
-                Thread.sleep(m == 0 ? 500 : 20); // let the syncs reach the server and wait
-                sentAt.set(System.nanoTime());
-                sender.sendMessage(new SendMessage.Request(roomId, "m.room.message", "l" + m, text(ping)));
-                CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new)).join();
+            }
+            double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
+            double wall = (System.nanoTime() - wall0) / 1e9;
+            for (RawSyncClient reader : readers) {
+                reader.close();
             }
             List<Long> sorted = new ArrayList<>(latencies);
             Collections.sort(sorted);
-            List<Long> steady = sorted;
-            System.out.printf("latency [%s]: send to delivery into %d waiting syncs, %d messages: p50 %.1f ms, p99 %.1f ms, max %.1f ms"
-                    + " (%d deliveries; %d syncs answered before the send, %d answered without the message)%n",
-                    backend, syncers, messages, pct(steady, 0.50), pct(steady, 0.99), steady.getLast() / 1e6, steady.size(), early.get(),
-                    extra.get());
+            System.out.printf("latency [%s]: send to delivery into %d waiting syncs, %d messages after %d warm-up: p50 %.1f ms, p99 %.1f ms,"
+                    + " max %.1f ms (%d deliveries, %d responses without the message; process CPU %.1f s in %.1f s)%n",
+                    backend, syncers, messages, warmUp, pct(sorted, 0.50), pct(sorted, 0.99), sorted.getLast() / 1e6, sorted.size(),
+                    extra.get(), cpu, wall);
         }
-    }
-
-    /**
-     * Long-polls until a response holds {@code ping}; only that response counts as its delivery,
-     * timed from {@code sentAt}. Responses without it (answered before the send, or with
-     * something else) move the token on and poll again.
-     */
-    private static CompletableFuture<Void> awaitMessage(ClientServerClient client, List<String> tokens, int k, String ping,
-            java.util.concurrent.atomic.AtomicLong sentAt, ConcurrentLinkedQueue<Long> latencies,
-            java.util.concurrent.atomic.AtomicInteger early, java.util.concurrent.atomic.AtomicInteger extra) {
-        return client.syncAsync(new Sync.Request(Optional.empty(), Optional.of(tokens.get(k)), Optional.empty(), Optional.empty(),
-                Optional.of(30_000L))).thenCompose((SyncResponse r) -> {
-                    long now = System.nanoTime();
-                    tokens.set(k, r.nextBatch());
-                    if (dev.mxspec.runtime.json.MatrixJson.tree(r).findValuesAsText("body").contains(ping)) {
-                        latencies.add(now - sentAt.get());
-                        return CompletableFuture.completedFuture(null);
-                    }
-                    (sentAt.get() == 0 ? early : extra).incrementAndGet();
-                    return awaitMessage(client, tokens, k, ping, sentAt, latencies, early, extra);
-                });
     }
 
     /** Idle /sync long-polls held at once: heap while they wait, then one message wakes them all. */

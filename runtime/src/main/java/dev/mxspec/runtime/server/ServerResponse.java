@@ -2,7 +2,6 @@ package dev.mxspec.runtime.server;
 
 import dev.mxspec.runtime.api.MatrixException;
 import dev.mxspec.runtime.json.MatrixJson;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -16,16 +15,14 @@ import java.util.Map;
 public record ServerResponse(int status, String contentType, Map<String, String> headers, byte[] body) {
 
     public static ServerResponse json(int status, Object value) {
-        return new ServerResponse(status, "application/json", Map.of(),
-                MatrixJson.write(value).getBytes(StandardCharsets.UTF_8));
+        return new ServerResponse(status, "application/json", Map.of(), MatrixJson.bytes(value));
     }
 
     public static ServerResponse error(MatrixException e) {
         Map<String, String> headers = e.retryAfterMs()
                 .map(ms -> Map.of("Retry-After", Long.toString(Math.max(1, (ms + 999) / 1000))))
                 .orElse(Map.of());
-        return new ServerResponse(e.status(), "application/json", headers,
-                MatrixJson.write(e.body()).getBytes(StandardCharsets.UTF_8));
+        return new ServerResponse(e.status(), "application/json", headers, MatrixJson.bytes(e.body()));
     }
 
     public static ServerResponse media(int status, dev.mxspec.runtime.api.Media media) {

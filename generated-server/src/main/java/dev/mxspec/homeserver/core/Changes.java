@@ -1,0 +1,42 @@
+package dev.mxspec.homeserver.core;
+
+/** The keys writers name in {@link StreamCounter#next}: what a write changes, for readers to skip what did not change. */
+public final class Changes {
+
+    /** Any presence. */
+    public static final String PRESENCE = "presence";
+
+    private Changes() {}
+
+    /** A new event in a room. */
+    public static String room(String roomId) {
+        return "room " + roomId;
+    }
+
+    /** A membership in a room. */
+    public static String members(String roomId) {
+        return "members " + roomId;
+    }
+
+    /** A membership of a user, in any room. */
+    public static String memberships(String userId) {
+        return "memberships " + userId;
+    }
+
+    public static String accountData(String userId) {
+        return "account_data " + userId;
+    }
+
+    public static String receipts(String roomId) {
+        return "receipts " + roomId;
+    }
+
+    public static String toDevice(String userId, String deviceId) {
+        return "to_device " + userId + " " + deviceId;
+    }
+
+    /** The devices of a user (added, renamed, removed). */
+    public static String devices(String userId) {
+        return "devices " + userId;
+    }
+}

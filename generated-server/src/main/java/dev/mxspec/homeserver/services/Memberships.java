@@ -1,0 +1,60 @@
+package dev.mxspec.homeserver.services;
+
+import dev.mxspec.homeserver.core.Changes;
+import dev.mxspec.homeserver.core.StreamCounter;
+import dev.mxspec.homeserver.storage.Records.Membership;
+import dev.mxspec.homeserver.storage.Storage;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Memberships by user and by room, read from storage once and kept until a membership write
+ * names them ({@link Changes#memberships}, {@link Changes#members}). An entry remembers the stream
+ * position it was read at; it is used only while nothing it covers changed after that position,
+ * so a read racing a write never keeps the older list.
+ */
+public final class Memberships {
+
+    private record Cached(List<Membership> value, long asOf) {}
+
+    private final Storage storage;
+    private final StreamCounter stream;
+    private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
+
+    public Memberships(Storage storage, StreamCounter stream) {
+        this.storage = storage;
+        this.stream = stream;
+    }
+
+    /** Every membership of a user (join, invite, knock, leave, ban), one per room. */
+    public List<Membership> ofUser(String userId) {
+        return cached(Changes.memberships(userId), () -> storage.membershipsOfUser(userId));
+    }
+
+    /** Every membership in a room. */
+    public List<Membership> ofRoom(String roomId) {
+        return cached(Changes.members(roomId), () -> storage.membersOfRoom(roomId));
+    }
+
+    /** A user's membership in a room. */
+    public java.util.Optional<Membership> of(String roomId, String userId) {
+        return ofRoom(roomId).stream().filter(m -> m.userId().equals(userId)).findFirst();
+    }
+
+    /** The user IDs of a room's joined members. */
+    public List<String> joined(String roomId) {
+        return ofRoom(roomId).stream().filter(m -> m.membership().equals("join")).map(Membership::userId).toList();
+    }
+
+    private List<Membership> cached(String key, Supplier<List<Membership>> load) {
+        Cached c = cache.get(key);
+        if (c != null && !stream.changedSince(key, c.asOf())) {
+            return c.value();
+        }
+        long asOf = stream.current();
+        List<Membership> value = List.copyOf(load.get());
+        cache.put(key, new Cached(value, asOf));
+        return value;
+    }
+}
