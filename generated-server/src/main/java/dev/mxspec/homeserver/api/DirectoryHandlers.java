@@ -83,7 +83,7 @@ public final class DirectoryHandlers implements DirectoryHandler, ListPublicRoom
 
     @Override
     public GetRoomVisibilityOnDirectoryResponse getRoomVisibilityOnDirectory(RequestContext context, GetRoomVisibilityOnDirectory.Request request) {
-        return new GetRoomVisibilityOnDirectoryResponse(Optional.of(rooms.room(request.roomId()).published()
+        return new GetRoomVisibilityOnDirectoryResponse(Optional.of(rooms.published(request.roomId())
                 ? GetRoomVisibilityOnDirectoryResponseVisibility.PUBLIC : GetRoomVisibilityOnDirectoryResponseVisibility.PRIVATE), Map.of());
     }
 

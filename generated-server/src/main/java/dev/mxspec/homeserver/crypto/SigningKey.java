@@ -1,16 +1,9 @@
 package dev.mxspec.homeserver.crypto;
 
-import java.io.Serial;
-import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.security.Signature;
-import java.security.interfaces.EdECPrivateKey;
-import java.security.spec.NamedParameterSpec;
-import java.util.Arrays;
 import java.util.regex.Pattern;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
  * A server's Ed25519 signing key, identified as {@code ed25519:<version>}. It is kept as text in the form
@@ -27,15 +20,14 @@ public final class SigningKey {
 
     private final String version;
     private final byte[] seed;
-    private final PrivateKey privateKey;
+    private final Ed25519PrivateKeyParameters privateKey;
     private final VerifyKey verifyKey;
 
-    private SigningKey(String version, byte[] seed, KeyPair pair) {
+    private SigningKey(String version, byte[] seed) {
         this.version = version;
         this.seed = seed;
-        this.privateKey = pair.getPrivate();
-        this.verifyKey = VerifyKey.of(ALGORITHM + ":" + version,
-                UnpaddedBase64.encode(VerifyKey.rawBytes(pair.getPublic())));
+        this.privateKey = new Ed25519PrivateKeyParameters(seed, 0);
+        this.verifyKey = VerifyKey.of(ALGORITHM + ":" + version, UnpaddedBase64.encode(privateKey.generatePublicKey().getEncoded()));
     }
 
     /** A new random key. */
@@ -53,9 +45,7 @@ public final class SigningKey {
         if (seed.length != SEED_BYTES) {
             throw new IllegalArgumentException("an Ed25519 seed has 32 bytes, not " + seed.length);
         }
-        byte[] copy = seed.clone();
-        KeyPair pair = derive(copy);
-        return new SigningKey(version, copy, pair);
+        return new SigningKey(version, seed.clone());
     }
 
     /** Reads the text {@link #encode()} writes: {@code ed25519 <version> <seed>}. */
@@ -92,60 +82,15 @@ public final class SigningKey {
         return verifyKey.publicKey();
     }
 
-    /** The 64-byte Ed25519 signature of {@code message}. */
+    /** The 64-byte Ed25519 signature of {@code message} (BouncyCastle's, several times faster than the JDK's here). */
     public byte[] sign(byte[] message) {
-        try {
-            Signature signer = Signature.getInstance("Ed25519");
-            signer.initSign(privateKey);
-            signer.update(message);
-            return signer.sign();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Ed25519 is part of every JDK since 15", e);
-        }
+        byte[] signature = new byte[Ed25519PrivateKeyParameters.SIGNATURE_SIZE];
+        privateKey.sign(Ed25519.Algorithm.Ed25519, null, message, 0, message.length, signature, 0);
+        return signature;
     }
 
     @Override
     public String toString() {
         return "SigningKey[" + keyId() + "]";
-    }
-
-    /**
-     * The JDK derives an Ed25519 public key only while generating a pair, drawing the 32 private bytes from its
-     * random source: a source that yields the seed gives the pair of that seed. The result is checked.
-     */
-    private static KeyPair derive(byte[] seed) {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("Ed25519");
-            generator.initialize(NamedParameterSpec.ED25519, new SeedSource(seed));
-            KeyPair pair = generator.generateKeyPair();
-            byte[] privateBytes = ((EdECPrivateKey) pair.getPrivate()).getBytes().orElseThrow();
-            if (!Arrays.equals(privateBytes, seed)) {
-                throw new IllegalStateException("the JDK did not derive the key from the given seed");
-            }
-            return pair;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Ed25519 is part of every JDK since 15", e);
-        }
-    }
-
-    /** A random source that yields one fixed seed. */
-    private static final class SeedSource extends SecureRandom {
-
-        @Serial
-        private static final long serialVersionUID = 1L;
-
-        private final byte[] seed;
-
-        SeedSource(byte[] seed) {
-            this.seed = seed.clone();
-        }
-
-        @Override
-        public void nextBytes(byte[] bytes) {
-            if (bytes.length != seed.length) {
-                throw new IllegalStateException("expected a request for " + seed.length + " bytes");
-            }
-            System.arraycopy(seed, 0, bytes, 0, seed.length);
-        }
     }
 }

@@ -50,6 +50,8 @@ public final class RoomService {
     private final StreamCounter stream;
     private final Memberships memberships;
     private final RecentEvents recent = new RecentEvents(64, 512);
+    /** Rooms read once: all but their directory visibility ({@link #published}) never change. */
+    private final Map<String, Room> roomsById = new java.util.concurrent.ConcurrentHashMap<>();
     private final Notifier notifier;
     private final String serverName;
     private final LongSupplier clock;
@@ -76,7 +78,13 @@ public final class RoomService {
     }
 
     public Room room(String roomId) {
-        return storage.room(roomId).orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "unknown room " + roomId));
+        Room known = roomsById.get(roomId);
+        if (known != null) {
+            return known;
+        }
+        Room stored = storage.room(roomId).orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "unknown room " + roomId));
+        roomsById.put(roomId, stored);
+        return stored;
     }
 
     /** Creates a room with its initial events, sent by {@code creator} in order. */
@@ -97,12 +105,6 @@ public final class RoomService {
      * transaction ID. Returns the event ID.
      */
     public String send(String sender, Optional<String> deviceId, String roomId, Draft draft, Optional<String> txnId) {
-        if (txnId.isPresent() && deviceId.isPresent()) {
-            Optional<String> earlier = storage.txnEvent(sender, deviceId.get(), txnId.get());
-            if (earlier.isPresent()) {
-                return earlier.get();
-            }
-        }
         Room room = room(roomId);
         ReentrantLock lock = locks.computeIfAbsent(roomId, r -> new ReentrantLock());
         lock.lock();
@@ -134,12 +136,18 @@ public final class RoomService {
             });
             // sealed first: the rules of versions 8+ check the signature of a restricted join's authorising server
             String eventId = rules.seal(pdu, room.roomVersion());
-            rules.authorize(pdu, state, room.roomVersion());
+            try {
+                rules.authorize(pdu, state, room.roomVersion());
+            } catch (MatrixException refused) { // a repeated transaction is answered with its event, whatever changed since
+                return earlier(sender, deviceId, txnId).orElseThrow(() -> refused);
+            }
             long pos = draft.type().equals("m.room.member") && draft.stateKey().isPresent()
                     ? stream.next(Changes.room(roomId), Changes.members(roomId), Changes.memberships(draft.stateKey().get()))
                     : stream.next(Changes.room(roomId));
             try {
-                persist(roomId, room, draft, sender, deviceId, txnId, pdu, eventId, pos, head);
+                if (!persist(roomId, room, draft, sender, deviceId, txnId, pdu, eventId, pos, head)) {
+                    return earlier(sender, deviceId, txnId).orElseThrow(); // the transaction ID was used: its event
+                }
             } finally {
                 stream.done(pos);
             }
@@ -156,7 +164,12 @@ public final class RoomService {
         }
     }
 
-    private void persist(String roomId, Room room, Draft draft, String sender, Optional<String> deviceId, Optional<String> txnId,
+    private Optional<String> earlier(String sender, Optional<String> deviceId, Optional<String> txnId) {
+        return txnId.isPresent() && deviceId.isPresent() ? storage.txnEvent(sender, deviceId.get(), txnId.get()) : Optional.empty();
+    }
+
+    /** Stores a new event; false, storing nothing, when its transaction ID was used before. */
+    private boolean persist(String roomId, Room room, Draft draft, String sender, Optional<String> deviceId, Optional<String> txnId,
             ObjectNode pdu, String eventId, long pos, Head head) {
         {
             Map<List<String>, ObjectNode> state = head.state();
@@ -167,7 +180,9 @@ public final class RoomService {
             Optional<Membership> membership = draft.type().equals("m.room.member") && draft.stateKey().isPresent()
                     ? Optional.of(new Membership(roomId, draft.stateKey().get(), draft.content().path("membership").asText(), eventId, pos))
                     : Optional.empty();
-            storage.persistEvent(stored, membership);
+            if (!storage.persistEvent(stored, membership)) {
+                return false;
+            }
             Map<List<String>, ObjectNode> newState = state;
             if (draft.stateKey().isPresent()) {
                 newState = new LinkedHashMap<>(state);
@@ -182,6 +197,7 @@ public final class RoomService {
                 heads.remove(roomId); // the redacted event may be part of the current state
                 recent.forget(roomId); // and of the recent events
             }
+            return true;
         }
     }
 
@@ -368,6 +384,12 @@ public final class RoomService {
 
     public List<Room> publishedRooms() {
         return storage.publishedRooms();
+    }
+
+    /** Whether a room is listed in the public room directory (read from storage: {@link #room} may hold an older flag). */
+    public boolean published(String roomId) {
+        room(roomId);
+        return storage.room(roomId).map(Room::published).orElse(false);
     }
 
     public void publish(String roomId, boolean published) {

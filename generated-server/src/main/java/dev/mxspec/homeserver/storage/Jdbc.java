@@ -44,6 +44,27 @@ final class Jdbc {
         }
     }
 
+    /** A transaction that commits when the work answers true and rolls back when it answers false. */
+    boolean commitIf(Work<Boolean> work) {
+        try (Connection c = data.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                boolean commit = work.run(c);
+                if (commit) {
+                    c.commit();
+                } else {
+                    c.rollback();
+                }
+                return commit;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StorageException(e);
+        }
+    }
+
     int update(String sql, Object... params) {
         return transaction(c -> update(c, sql, params));
     }

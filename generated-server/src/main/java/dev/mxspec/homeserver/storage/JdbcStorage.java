@@ -223,20 +223,17 @@ abstract class JdbcStorage implements Storage {
     }
 
     @Override
-    public void persistEvent(StoredEvent e, Optional<Membership> membership) {
-        jdbc.transaction(c -> {
+    public boolean persistEvent(StoredEvent e, Optional<Membership> membership) {
+        return jdbc.commitIf(c -> {
+            if (e.txn().isPresent() && Jdbc.update(c, "INSERT INTO event_txns (user_id, device_id, txn_id, event_id) VALUES (?, ?, ?, ?) "
+                    + "ON CONFLICT (user_id, device_id, txn_id) DO NOTHING", e.sender(), e.txn().get().deviceId(), e.txn().get().txnId(),
+                    e.eventId()) == 0) {
+                return false;
+            }
             Jdbc.update(c, "INSERT INTO events (stream_pos, event_id, room_id, type, state_key, sender, origin_server_ts, depth, json, "
                     + "txn_device, txn_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", e.streamPos(), e.eventId(), e.roomId(), e.type(),
                     e.stateKey(), e.sender(), e.originServerTs(), e.depth(), e.json(), e.txn().map(Records.Txn::deviceId),
                     e.txn().map(Records.Txn::txnId));
-            e.txn().ifPresent(t -> {
-                try {
-                    Jdbc.update(c, "INSERT INTO event_txns (user_id, device_id, txn_id, event_id) VALUES (?, ?, ?, ?)",
-                            e.sender(), t.deviceId(), t.txnId(), e.eventId());
-                } catch (java.sql.SQLException ex) {
-                    throw new StorageException(ex);
-                }
-            });
             if (e.stateKey().isPresent()) {
                 Jdbc.update(c, "INSERT INTO current_state (room_id, type, state_key, event_id) VALUES (?, ?, ?, ?) "
                         + "ON CONFLICT (room_id, type, state_key) DO UPDATE SET event_id = excluded.event_id",
@@ -248,7 +245,7 @@ abstract class JdbcStorage implements Storage {
                         + "ON CONFLICT (room_id, user_id) DO UPDATE SET membership = excluded.membership, event_id = excluded.event_id, "
                         + "stream_pos = excluded.stream_pos", m.roomId(), m.userId(), m.membership(), m.eventId(), m.streamPos());
             }
-            return null;
+            return true;
         });
     }
 

@@ -75,9 +75,11 @@ public interface Storage extends AutoCloseable {
     void setPublished(String roomId, boolean published);
 
     /**
-     * Persists an event and, in the same transaction, the current state and membership it sets.
+     * Persists an event and, in the same transaction, its transaction ID and the current state and
+     * membership it sets. False, storing nothing, when the sender's device used the transaction ID
+     * before ({@link #txnEvent} has that event).
      */
-    void persistEvent(StoredEvent event, Optional<Membership> membership);
+    boolean persistEvent(StoredEvent event, Optional<Membership> membership);
 
     Optional<StoredEvent> event(String eventId);
 

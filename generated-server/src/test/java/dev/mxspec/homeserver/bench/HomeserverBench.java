@@ -125,7 +125,7 @@ public final class HomeserverBench {
             }
             String roomId = room(clients.getFirst());
             clients.subList(1, users).forEach(c -> join(c, roomId));
-            for (int i = 0; i < 50; i++) { // warm-up
+            for (int i = 0; i < 300; i++) { // warm-up
                 clients.get(i % users).sendMessage(new SendMessage.Request(roomId, "m.room.message", "w" + i, text("warm-up " + i)));
             }
             long t0 = System.nanoTime();
@@ -133,14 +133,28 @@ public final class HomeserverBench {
                 clients.get(i % users).sendMessage(new SendMessage.Request(roomId, "m.room.message", "m" + i, text("line " + i)));
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("sends [%s]: %d sequential sends by %d users in one room: %.2f s (%.0f/s)%n", backend, messages, users, seconds,
-                    messages / seconds);
+            System.out.printf("sends [%s]: %d sequential sends by %d users in one room, generated client: %.2f s (%.0f/s)%n", backend,
+                    messages, users, seconds, messages / seconds);
+            List<RawClient> raw = new ArrayList<>();
+            for (ClientServerClient c : clients) {
+                raw.add(new RawClient("127.0.0.1", server.port(), c.http().accessToken()));
+            }
+            t0 = System.nanoTime();
+            for (int i = 0; i < messages; i++) {
+                raw.get(i % users).send(roomId, "r" + i, "{\"msgtype\":\"m.text\",\"body\":\"line " + i + "\"}");
+            }
+            seconds = (System.nanoTime() - t0) / 1e9;
+            System.out.printf("sends [%s]: %d sequential sends by %d users in one room, raw HTTP/1.1 client: %.2f s (%.0f/s)%n", backend,
+                    messages, users, seconds, messages / seconds);
+            for (RawClient r : raw) {
+                r.close();
+            }
         }
     }
 
     /**
      * Send-to-delivery latency: {@code syncers} readers (each its own connection and virtual
-     * thread, a {@link RawSyncClient}) wait in {@code /sync}; one sender sends a message; a
+     * thread, a {@link RawClient}) wait in {@code /sync}; one sender sends a message; a
      * reader's latency is from just before the send to the arrival of the response holding that
      * message (responses without it move the token on and poll again). Warm-up rounds first,
      * uncounted, so that the figure is of a server that has run for a while.
@@ -153,7 +167,7 @@ public final class HomeserverBench {
             register(sender, "sender");
             String roomId = room(sender);
             List<String> accessTokens = new ArrayList<>();
-            List<RawSyncClient> readers = new ArrayList<>();
+            List<RawClient> readers = new ArrayList<>();
             List<String> tokens = new ArrayList<>();
             for (int i = 0; i < syncers; i++) {
                 ClientServerClient c = client(server, http);
@@ -162,9 +176,9 @@ public final class HomeserverBench {
                 accessTokens.add(c.http().accessToken());
             }
             for (String accessToken : accessTokens) {
-                readers.add(new RawSyncClient("127.0.0.1", server.port(), accessToken));
+                readers.add(new RawClient("127.0.0.1", server.port(), accessToken));
             }
-            for (RawSyncClient reader : readers) { // an initial sync, then the catching up is part of every round
+            for (RawClient reader : readers) { // an initial sync, then the catching up is part of every round
                 tokens.add(reader.sync("s0", 0).nextBatch());
             }
             var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
@@ -186,7 +200,7 @@ public final class HomeserverBench {
                         int k = i;
                         rounds.add(threads.submit(() -> {
                             while (true) {
-                                RawSyncClient.Response r = readers.get(k).sync(tokens.get(k), 30_000);
+                                RawClient.Response r = readers.get(k).sync(tokens.get(k), 30_000);
                                 long now = System.nanoTime();
                                 tokens.set(k, r.nextBatch());
                                 if (r.body().contains(ping)) {
@@ -211,7 +225,7 @@ public final class HomeserverBench {
             }
             double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
             double wall = (System.nanoTime() - wall0) / 1e9;
-            for (RawSyncClient reader : readers) {
+            for (RawClient reader : readers) {
                 reader.close();
             }
             List<Long> sorted = new ArrayList<>(latencies);

@@ -160,6 +160,39 @@ class SyncConsistencyTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void aTransactionIdSentConcurrentlyOrAfterLeavingIsOneEvent(String backend) throws Exception {
+        try (Homeserver server = start(backend); ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            ClientServerClient owner = user(server, "owner");
+            String roomId = owner.createRoom(new CreateRoom.Request(new CreateRoomRequest(Optional.empty(), Optional.empty(),
+                    Optional.of("txns"), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.empty(), Optional.of(CreateRoomRequestPreset.PUBLIC_CHAT), Optional.empty(), Optional.empty(), Map.of())))
+                    .roomId();
+            ClientServerClient guest = user(server, "guest");
+            guest.joinRoomById(new JoinRoomById.Request(roomId, new JoinRoomByIdRequest(Optional.empty(), Optional.empty(), Map.of())));
+            List<Future<String>> sends = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                sends.add(threads.submit(() -> guest.sendMessage(new SendMessage.Request(roomId, "m.room.message", "same",
+                        MatrixJson.mapper().createObjectNode().put("msgtype", "m.text").put("body", "only once"))).eventId()));
+            }
+            List<String> ids = new ArrayList<>();
+            for (Future<String> f : sends) {
+                ids.add(f.get());
+            }
+            assertThat(ids).as("every repeat answers with the one event").containsOnly(ids.getFirst());
+            guest.leaveRoom(new dev.mxspec.spec.v1_7.clientserver.endpoints.LeaveRoom.Request(roomId,
+                    new dev.mxspec.spec.v1_7.clientserver.LeaveRoomRequest(Optional.empty(), Map.of())));
+            String afterLeaving = guest.sendMessage(new SendMessage.Request(roomId, "m.room.message", "same",
+                    MatrixJson.mapper().createObjectNode().put("msgtype", "m.text").put("body", "only once"))).eventId();
+            assertThat(afterLeaving).as("a repeat after leaving still answers with the event").isEqualTo(ids.getFirst());
+            var history = owner.getRoomEvents(new GetRoomEvents.Request(roomId, Optional.empty(), Optional.empty(), GetRoomEventsDir.B,
+                    Optional.of(100L), Optional.empty()));
+            assertThat(history.chunk().stream().filter(e -> e.type().equals("m.room.message")).map(e -> e.eventId()).toList())
+                    .containsExactly(ids.getFirst());
+        }
+    }
+
     private static <T> List<T> concat(List<T> a, List<T> b) {
         List<T> out = new ArrayList<>(a);
         out.addAll(b);

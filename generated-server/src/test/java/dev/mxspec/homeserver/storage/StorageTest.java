@@ -50,7 +50,11 @@ class StorageTest {
             s.persistEvent(member, Optional.of(new Membership("!r:localhost", "@alice:localhost", "join", "$m", 1)));
             StoredEvent message = new StoredEvent(2, "$t", "!r:localhost", "m.room.message", Optional.empty(), "@alice:localhost", 11, 2,
                     "{\"type\":\"m.room.message\"}", Optional.empty(), Optional.of(new Records.Txn("DEV1", "t0")));
-            s.persistEvent(message, Optional.empty());
+            assertThat(s.persistEvent(message, Optional.empty())).isTrue();
+            StoredEvent again = new StoredEvent(3, "$t2", "!r:localhost", "m.room.message", Optional.empty(), "@alice:localhost", 12, 3,
+                    "{\"type\":\"m.room.message\"}", Optional.empty(), Optional.of(new Records.Txn("DEV1", "t0")));
+            assertThat(s.persistEvent(again, Optional.empty())).as("a used transaction ID").isFalse();
+            assertThat(s.event("$t2")).as("nothing of it is stored").isEmpty();
 
             assertThat(s.currentState("!r:localhost")).containsExactly(java.util.Map.entry(List.of("m.room.member", "@alice:localhost"), "$m"));
             assertThat(s.membershipsOfUser("@alice:localhost")).extracting(Membership::membership).containsExactly("join");

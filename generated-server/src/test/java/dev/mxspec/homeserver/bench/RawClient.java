@@ -8,12 +8,12 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A minimal HTTP/1.1 client for {@code GET /sync} long-polls on one kept-alive connection: it
- * writes the request, reads the status line, headers and a body of {@code Content-Length} bytes,
- * and does nothing else. The latency benchmark's 100 readers use it so that what it measures is
- * the server's time, not a client library's parsing on the same two cores.
+ * A minimal HTTP/1.1 client for {@code /sync} long-polls and sends on one kept-alive connection:
+ * it writes the request, reads the status line, headers and a body of {@code Content-Length}
+ * bytes, and does nothing else. The benchmarks use it so that what they measure is the server's
+ * time, not a client library's on the same two cores.
  */
-final class RawSyncClient implements AutoCloseable {
+final class RawClient implements AutoCloseable {
 
     /** One sync response: its {@code next_batch} and its body. */
     record Response(String nextBatch, String body) {}
@@ -24,7 +24,7 @@ final class RawSyncClient implements AutoCloseable {
     private final String host;
     private final String accessToken;
 
-    RawSyncClient(String host, int port, String accessToken) throws IOException {
+    RawClient(String host, int port, String accessToken) throws IOException {
         this.socket = new Socket(host, port);
         socket.setTcpNoDelay(true);
         this.in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
@@ -34,13 +34,31 @@ final class RawSyncClient implements AutoCloseable {
     }
 
     Response sync(String since, long timeoutMs) throws IOException {
-        String request = "GET /_matrix/client/v3/sync?since=" + since + "&timeout=" + timeoutMs + " HTTP/1.1\r\nHost: " + host
-                + "\r\nAuthorization: Bearer " + accessToken + "\r\n\r\n";
+        String body = exchange("GET", "/_matrix/client/v3/sync?since=" + since + "&timeout=" + timeoutMs, null);
+        int at = body.indexOf("\"next_batch\":\"");
+        if (at < 0) {
+            throw new IOException("sync response without next_batch: " + body);
+        }
+        int from = at + "\"next_batch\":\"".length();
+        return new Response(body.substring(from, body.indexOf('"', from)), body);
+    }
+
+    /** {@code PUT /rooms/{roomId}/send/m.room.message/{txnId}}; the response body. */
+    String send(String roomId, String txnId, String json) throws IOException {
+        return exchange("PUT", "/_matrix/client/v3/rooms/" + java.net.URLEncoder.encode(roomId, StandardCharsets.UTF_8)
+                + "/send/m.room.message/" + txnId, json);
+    }
+
+    private String exchange(String method, String target, String json) throws IOException {
+        byte[] content = json == null ? new byte[0] : json.getBytes(StandardCharsets.UTF_8);
+        String request = method + " " + target + " HTTP/1.1\r\nHost: " + host + "\r\nAuthorization: Bearer " + accessToken
+                + (json == null ? "" : "\r\nContent-Type: application/json\r\nContent-Length: " + content.length) + "\r\n\r\n";
         out.write(request.getBytes(StandardCharsets.US_ASCII));
+        out.write(content);
         out.flush();
         String status = line();
         if (!status.startsWith("HTTP/1.1 200")) {
-            throw new IOException("sync answered " + status);
+            throw new IOException(method + " " + target + " answered " + status);
         }
         int length = -1;
         for (String header = line(); !header.isEmpty(); header = line()) {
@@ -52,13 +70,7 @@ final class RawSyncClient implements AutoCloseable {
         if (length < 0) {
             throw new IOException("sync response without Content-Length");
         }
-        String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
-        int at = body.indexOf("\"next_batch\":\"");
-        if (at < 0) {
-            throw new IOException("sync response without next_batch: " + body);
-        }
-        int from = at + "\"next_batch\":\"".length();
-        return new Response(body.substring(from, body.indexOf('"', from)), body);
+        return new String(in.readNBytes(length), StandardCharsets.UTF_8);
     }
 
     private String line() throws IOException {
