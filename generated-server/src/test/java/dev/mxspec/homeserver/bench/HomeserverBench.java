@@ -11,7 +11,6 @@ import dev.mxspec.spec.v1_7.clientserver.CreateRoomRequest;
 import dev.mxspec.spec.v1_7.clientserver.CreateRoomRequestPreset;
 import dev.mxspec.spec.v1_7.clientserver.JoinRoomByIdRequest;
 import dev.mxspec.spec.v1_7.clientserver.RegisterRequest;
-import dev.mxspec.spec.v1_7.clientserver.SyncResponse;
 import dev.mxspec.spec.v1_7.clientserver.client.ClientServerClient;
 import dev.mxspec.spec.v1_7.clientserver.endpoints.CreateRoom;
 import dev.mxspec.spec.v1_7.clientserver.endpoints.JoinRoomById;
@@ -27,7 +26,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -57,7 +55,7 @@ public final class HomeserverBench {
                 latency(backend, 100, 300);
             }
             if (what.equals("all") || what.equals("polls")) {
-                polls(backend, Integer.getInteger("bench.polls", 9_000)); // 2 sockets each in one JVM; 20,000 open files here
+                polls(backend, Integer.getInteger("bench.polls", 10_000));
             }
         }
     }
@@ -237,10 +235,14 @@ public final class HomeserverBench {
         }
     }
 
-    /** Idle /sync long-polls held at once: heap while they wait, then one message wakes them all. */
+    /**
+     * Idle {@code /sync} long-polls held at once: the clients run in a process of their own
+     * ({@link PollClients}); this process, the server's, measures its heap while they wait, then
+     * sends one message and times until the client process reports every poll answered.
+     */
     static void polls(String backend, int count) throws Exception {
         try (Homeserver server = server(backend)) {
-            HttpClient http = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+            HttpClient http = HttpClient.newHttpClient();
             ClientServerClient owner = client(server, http);
             register(owner, "owner");
             String roomId = room(owner);
@@ -252,26 +254,29 @@ public final class HomeserverBench {
             Runtime rt = Runtime.getRuntime();
             System.gc();
             long before = rt.totalMemory() - rt.freeMemory();
-            List<CompletableFuture<SyncResponse>> waiting = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                waiting.add(reader.syncAsync(new Sync.Request(Optional.empty(), Optional.of(since), Optional.empty(), Optional.empty(),
-                        Optional.of(120_000L))));
-                if (i % 500 == 499) {
-                    Thread.sleep(50);
-                }
+            Process clients = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                    System.getProperty("java.class.path"), PollClients.class.getName(), Integer.toString(server.port()),
+                    reader.http().accessToken(), since, Integer.toString(count))
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(clients.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8))) {
+                String waiting = lines.readLine();
+                Thread.sleep(5_000); // every request read by the server and waiting
+                System.gc();
+                Thread.sleep(500);
+                long during = rt.totalMemory() - rt.freeMemory();
+                long t0 = System.nanoTime();
+                owner.sendMessage(new SendMessage.Request(roomId, "m.room.message", "wake", text("wake up")));
+                String answered = lines.readLine();
+                double wakeMs = (System.nanoTime() - t0) / 1e6;
+                clients.getOutputStream().close();
+                clients.waitFor();
+                System.out.printf("polls [%s]: %d idle /sync long-polls (client process: %s, then %s); server heap in use %d MiB before, "
+                        + "%d MiB while they wait; one message answered them all in %.0f ms%n", backend, count, waiting, answered,
+                        before / (1024 * 1024), during / (1024 * 1024), wakeMs);
+            } finally {
+                clients.destroy();
             }
-            Thread.sleep(5_000);
-            long done = waiting.stream().filter(CompletableFuture::isDone).count();
-            System.gc();
-            Thread.sleep(500);
-            long during = rt.totalMemory() - rt.freeMemory();
-            long t0 = System.nanoTime();
-            owner.sendMessage(new SendMessage.Request(roomId, "m.room.message", "wake", text("wake up")));
-            CompletableFuture.allOf(waiting.toArray(CompletableFuture[]::new)).join();
-            double wakeMs = (System.nanoTime() - t0) / 1e6;
-            System.out.printf("polls [%s]: %d idle /sync long-polls held (%d had answered early); heap in use %d MiB before, %d MiB while "
-                    + "waiting (server and client in one JVM); one message woke them all in %.0f ms%n", backend, count, done,
-                    before / (1024 * 1024), during / (1024 * 1024), wakeMs);
         }
     }
 

@@ -34,7 +34,17 @@ final class RawClient implements AutoCloseable {
     }
 
     Response sync(String since, long timeoutMs) throws IOException {
-        String body = exchange("GET", "/_matrix/client/v3/sync?since=" + since + "&timeout=" + timeoutMs, null);
+        requestSync(since, timeoutMs);
+        return syncResponse();
+    }
+
+    /** Writes a {@code /sync} request; {@link #syncResponse} reads its answer. */
+    void requestSync(String since, long timeoutMs) throws IOException {
+        request("GET", "/_matrix/client/v3/sync?since=" + since + "&timeout=" + timeoutMs, null);
+    }
+
+    Response syncResponse() throws IOException {
+        String body = response("GET /sync");
         int at = body.indexOf("\"next_batch\":\"");
         if (at < 0) {
             throw new IOException("sync response without next_batch: " + body);
@@ -50,15 +60,23 @@ final class RawClient implements AutoCloseable {
     }
 
     private String exchange(String method, String target, String json) throws IOException {
+        request(method, target, json);
+        return response(method + " " + target);
+    }
+
+    private void request(String method, String target, String json) throws IOException {
         byte[] content = json == null ? new byte[0] : json.getBytes(StandardCharsets.UTF_8);
         String request = method + " " + target + " HTTP/1.1\r\nHost: " + host + "\r\nAuthorization: Bearer " + accessToken
                 + (json == null ? "" : "\r\nContent-Type: application/json\r\nContent-Length: " + content.length) + "\r\n\r\n";
         out.write(request.getBytes(StandardCharsets.US_ASCII));
         out.write(content);
         out.flush();
+    }
+
+    private String response(String what) throws IOException {
         String status = line();
         if (!status.startsWith("HTTP/1.1 200")) {
-            throw new IOException(method + " " + target + " answered " + status);
+            throw new IOException(what + " answered " + status);
         }
         int length = -1;
         for (String header = line(); !header.isEmpty(); header = line()) {
