@@ -6,6 +6,9 @@ public final class Changes {
     /** Any presence. */
     public static final String PRESENCE = "presence";
 
+    /** Anyone's devices. */
+    public static final String DEVICE_LISTS = "device_lists";
+
     private Changes() {}
 
     /** A new event in a room. */

@@ -12,6 +12,7 @@ import dev.mxspec.homeserver.api.UserStreamHandlers;
 import dev.mxspec.homeserver.services.UserStreams;
 import dev.mxspec.homeserver.core.StreamCounter;
 import dev.mxspec.homeserver.crypto.SigningKey;
+import dev.mxspec.homeserver.services.DeviceLists;
 import dev.mxspec.homeserver.services.Memberships;
 import dev.mxspec.homeserver.services.Notifier;
 import dev.mxspec.homeserver.services.RoomRules;
@@ -57,15 +58,17 @@ public final class Homeserver implements AutoCloseable {
         Storage storage = openStorage(config);
         try {
             LongSupplier clock = System::currentTimeMillis;
-            AccountService accounts = new AccountService(storage, config.serverName(), clock, config.accessTokenLifetimeMs());
             RateLimiter limiter = new RateLimiter(2, 10, clock);
-            AccountHandlers accountHandlers = new AccountHandlers(accounts, config.registration(), limiter);
             String baseUrl = "http://" + (config.host().equals("0.0.0.0") ? "localhost" : config.host()) + ":" + config.port();
             RoomRules rules = new SpecRoomRules(config.serverName(), signingKey(storage, clock));
             Notifier notifier = new Notifier();
             StreamCounter stream = new StreamCounter(storage.maxStreamPos());
             Memberships memberships = new Memberships(storage, stream);
             RoomService rooms = new RoomService(storage, rules, stream, memberships, notifier, config.serverName(), clock);
+            DeviceLists deviceLists = new DeviceLists(storage, stream, memberships, rooms, notifier);
+            AccountService accounts = new AccountService(storage, config.serverName(), clock, config.accessTokenLifetimeMs(),
+                    deviceLists::changed);
+            AccountHandlers accountHandlers = new AccountHandlers(accounts, config.registration(), limiter);
             RateLimiter sends = config.sendRatePerSecond() < 0 ? RateLimiter.unlimited()
                     : new RateLimiter(config.sendRatePerSecond(), config.sendRatePerSecond() * 5, clock);
             RoomHandlers roomHandlers = new RoomHandlers(rooms, sends, clock);
@@ -73,7 +76,7 @@ public final class Homeserver implements AutoCloseable {
             DirectoryHandlers directory = new DirectoryHandlers(rooms, config.serverName(), clock);
             UserStreams streams = new UserStreams(storage, stream, memberships, notifier, clock);
             UserStreamHandlers streamHandlers = new UserStreamHandlers(streams, rooms, clock);
-            SyncHandlers sync = new SyncHandlers(new SyncService(rooms, streams, notifier, clock), filters);
+            SyncHandlers sync = new SyncHandlers(new SyncService(rooms, streams, deviceLists, notifier, clock), filters);
             ServerInfoHandlers info = new ServerInfoHandlers(accounts, baseUrl, rules.supportedVersions(), rules.defaultVersion());
             ClientServerRouter router = ClientServerRouter.builder((endpoint, request) -> accounts.authenticate(request.accessToken()))
                     .registration(accountHandlers)

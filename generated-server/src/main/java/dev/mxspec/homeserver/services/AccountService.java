@@ -32,17 +32,23 @@ public final class AccountService {
 
     private final Storage storage;
     private final TokenCache tokenCache = new TokenCache();
+    private final java.util.function.Consumer<String> devicesChanged;
     private final String serverName;
     private final LongSupplier clock;
     private final long refreshableTokenMs;
 
     public AccountService(Storage storage, String serverName, LongSupplier clock) {
-        this(storage, serverName, clock, REFRESHABLE_TOKEN_MS);
+        this(storage, serverName, clock, REFRESHABLE_TOKEN_MS, userId -> { });
     }
 
-    /** @param refreshableTokenMs the lifetime of access tokens issued together with a refresh token */
-    public AccountService(Storage storage, String serverName, LongSupplier clock, long refreshableTokenMs) {
+    /**
+     * @param refreshableTokenMs the lifetime of access tokens issued together with a refresh token
+     * @param devicesChanged told the user ID after a device of theirs is added, renamed or removed
+     */
+    public AccountService(Storage storage, String serverName, LongSupplier clock, long refreshableTokenMs,
+            java.util.function.Consumer<String> devicesChanged) {
         this.storage = storage;
+        this.devicesChanged = devicesChanged;
         this.serverName = serverName;
         this.clock = clock;
         this.refreshableTokenMs = refreshableTokenMs;
@@ -126,6 +132,8 @@ public final class AccountService {
         if (existing.isPresent()) {
             storage.deleteTokensOfDevice(userId, device); // logging in again on a device replaces its token
             tokenCache.forgetUser(userId);
+        } else {
+            devicesChanged.accept(userId);
         }
         return tokens(userId, device, refreshable);
     }
@@ -155,6 +163,7 @@ public final class AccountService {
     public void logout(Caller caller) {
         storage.deleteDevice(caller.userId(), caller.deviceId());
         tokenCache.forgetUser(caller.userId());
+        devicesChanged.accept(caller.userId());
     }
 
     public void logoutAll(Caller caller) {
@@ -163,6 +172,7 @@ public final class AccountService {
         }
         storage.deleteTokensOfUser(caller.userId());
         tokenCache.forgetUser(caller.userId());
+        devicesChanged.accept(caller.userId());
     }
 
     public void checkPassword(String userId, String password) {
@@ -184,12 +194,14 @@ public final class AccountService {
                 }
             }
             tokenCache.forgetUser(caller.userId());
+            devicesChanged.accept(caller.userId());
         }
     }
 
     public void deactivate(String userId) {
         storage.deactivate(userId);
         tokenCache.forgetUser(userId);
+        devicesChanged.accept(userId);
     }
 
     public List<Device> devices(String userId) {
@@ -203,11 +215,13 @@ public final class AccountService {
     public void renameDevice(String userId, String deviceId, Optional<String> name) {
         Device d = storage.device(userId, deviceId).orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "no such device"));
         storage.saveDevice(new Device(userId, deviceId, name, d.lastSeenTs(), d.lastSeenIp()));
+        devicesChanged.accept(userId);
     }
 
     public void deleteDevice(String userId, String deviceId) {
         storage.deleteDevice(userId, deviceId);
         tokenCache.forgetUser(userId);
+        devicesChanged.accept(userId);
     }
 
     public Optional<User> user(String userId) {

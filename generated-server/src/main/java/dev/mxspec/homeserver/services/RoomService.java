@@ -446,6 +446,13 @@ public final class RoomService {
         return memberships.ofRoom(roomId);
     }
 
+    /** Whether a room's current state has an {@code m.room.encryption} event. */
+    public boolean encrypted(String roomId) {
+        Head head = heads.get(roomId); // loaded only under the room's lock, by a send
+        List<String> key = List.of("m.room.encryption", "");
+        return head != null ? head.state().containsKey(key) : storage.currentState(roomId).containsKey(key);
+    }
+
     /** Whether a room has a new event after a position. */
     public boolean changedSince(String roomId, long position) {
         return stream.changedSince(Changes.room(roomId), position);

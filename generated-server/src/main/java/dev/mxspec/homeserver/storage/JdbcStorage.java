@@ -424,6 +424,25 @@ abstract class JdbcStorage implements Storage {
     }
 
     @Override
+    public void deviceListChanged(String userId, long streamPos) {
+        jdbc.update("INSERT INTO device_list_changes (user_id, stream_pos) VALUES (?, ?) "
+                + "ON CONFLICT (user_id) DO UPDATE SET stream_pos = excluded.stream_pos", userId, streamPos);
+    }
+
+    @Override
+    public List<String> deviceListsChangedSince(List<String> userIds, long after, long upTo) {
+        if (userIds.isEmpty()) {
+            return List.of();
+        }
+        List<Object> params = new ArrayList<>(userIds);
+        params.add(after);
+        params.add(upTo);
+        return jdbc.query("SELECT user_id FROM device_list_changes WHERE user_id IN ("
+                + String.join(",", Collections.nCopies(userIds.size(), "?")) + ") AND stream_pos > ? AND stream_pos <= ? ORDER BY user_id",
+                rs -> rs.getString(1), params.toArray());
+    }
+
+    @Override
     public List<Presence> presenceSince(List<String> userIds, long after) {
         if (userIds.isEmpty()) {
             return List.of();
@@ -443,7 +462,8 @@ abstract class JdbcStorage implements Storage {
     public long maxStreamPos() {
         return jdbc.one("SELECT MAX(p) FROM (SELECT MAX(stream_pos) AS p FROM events UNION ALL SELECT MAX(stream_pos) FROM account_data "
                 + "UNION ALL SELECT MAX(stream_pos) FROM receipts UNION ALL SELECT MAX(stream_pos) FROM to_device "
-                + "UNION ALL SELECT MAX(stream_pos) FROM presence UNION ALL SELECT MAX(stream_pos) FROM memberships) AS streams",
+                + "UNION ALL SELECT MAX(stream_pos) FROM presence UNION ALL SELECT MAX(stream_pos) FROM memberships "
+                + "UNION ALL SELECT MAX(stream_pos) FROM device_list_changes) AS streams",
                 rs -> rs.getLong(1)).orElse(0L);
     }
 }

@@ -133,6 +133,15 @@ public interface Storage extends AutoCloseable {
 
     void deleteToDeviceUpTo(String userId, String deviceId, long upTo);
 
+    /** Records that a user's device list changed at a stream position (only the latest is kept). */
+    void deviceListChanged(String userId, long streamPos);
+
+    /**
+     * Those of {@code userIds} whose device list last changed after {@code after}, up to
+     * {@code upTo} (a user whose latest change is after {@code upTo} is reported by a later read).
+     */
+    List<String> deviceListsChangedSince(List<String> userIds, long after, long upTo);
+
     void savePresence(Presence presence);
 
     List<Presence> presenceSince(List<String> userIds, long after);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.core.Caller;
 import dev.mxspec.homeserver.services.ClientEvents;
+import dev.mxspec.homeserver.services.DeviceLists;
 import dev.mxspec.homeserver.services.Notifier;
 import dev.mxspec.homeserver.services.RoomService;
 import dev.mxspec.homeserver.services.UserStreams;
@@ -71,11 +72,13 @@ public final class SyncService {
 
     private final RoomService rooms;
     private final UserStreams streams;
+    private final DeviceLists deviceLists;
     private final Notifier notifier;
     private final LongSupplier clock;
 
-    public SyncService(RoomService rooms, UserStreams streams, Notifier notifier, LongSupplier clock) {
+    public SyncService(RoomService rooms, UserStreams streams, DeviceLists deviceLists, Notifier notifier, LongSupplier clock) {
         this.rooms = rooms;
+        this.deviceLists = deviceLists;
         this.streams = streams;
         this.notifier = notifier;
         this.clock = clock;
@@ -89,7 +92,8 @@ public final class SyncService {
             ObjectNode response = build(caller, request, upTo);
             boolean empty = response.path("rooms").path("join").isEmpty() && response.path("rooms").path("invite").isEmpty()
                     && response.path("rooms").path("leave").isEmpty() && response.path("rooms").path("knock").isEmpty() && response.path("account_data").path("events").isEmpty()
-                    && response.path("presence").path("events").isEmpty() && response.path("to_device").path("events").isEmpty();
+                    && response.path("presence").path("events").isEmpty() && response.path("to_device").path("events").isEmpty()
+                    && !response.has("device_lists");
             long left = deadline - clock.getAsLong();
             if (!empty || request.since().isEmpty() || left <= 0 || !Notifier.await(signal, left)) {
                 if (empty && request.since().isPresent()) {
@@ -164,6 +168,14 @@ public final class SyncService {
                     .put("last_active_ago", Math.max(0, clock.getAsLong() - p.lastActiveTs()))
                     .put("currently_active", p.presence().equals("online"));
             p.statusMsg().ifPresent(msg -> content.put("status_msg", msg));
+        }
+        if (request.since().isPresent()) { // device lists only in incremental syncs, as the spec says
+            DeviceLists.Update devices = deviceLists.since(caller.userId(), since, upTo);
+            if (!devices.isEmpty()) {
+                ObjectNode lists = response.putObject("device_lists");
+                devices.changed().forEach(lists.putArray("changed")::add);
+                devices.left().forEach(lists.putArray("left")::add);
+            }
         }
         ArrayNode toDevice = response.putObject("to_device").putArray("events");
         for (ToDevice t : streams.toDevice(caller.userId(), caller.deviceId(), since, upTo)) {

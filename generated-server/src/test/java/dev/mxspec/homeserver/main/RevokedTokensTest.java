@@ -5,11 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mxspec.homeserver.core.ServerConfig;
 import dev.mxspec.homeserver.storage.Backends;
-import dev.mxspec.runtime.json.MatrixJson;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,15 +25,14 @@ class RevokedTokensTest {
     Path dir;
 
     private Homeserver server;
-    private final HttpClient http = HttpClient.newHttpClient();
-
-    private record Reply(int status, JsonNode body) {}
+    private JsonHttp http;
 
     @BeforeEach
     void start() throws Exception {
         server = Homeserver.start(new ServerConfig("localhost", "127.0.0.1", -1, dir.resolve("data").toString(), "sqlite",
                 Optional.empty(), true, 0, -1));
-        call("POST", "/register", null, "{\"username\":\"ann\",\"password\":\"" + PASSWORD + "\",\"auth\":{\"type\":\"m.login.dummy\"}}");
+        http = new JsonHttp(server.port());
+        http.register("ann", PASSWORD);
     }
 
     @AfterEach
@@ -46,18 +40,12 @@ class RevokedTokensTest {
         server.close();
     }
 
-    private Reply call(String method, String path, String token, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/_matrix/client/v3" + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        return new Reply(r.statusCode(), MatrixJson.mapper().readTree(r.body()));
+    private JsonHttp.Reply call(String method, String path, String token, String body) throws Exception {
+        return http.call(method, path, token, body);
     }
 
     private JsonNode login(String device, boolean refreshable) throws Exception {
-        Reply r = call("POST", "/login", null, "{\"type\":\"m.login.password\",\"identifier\":{\"type\":\"m.id.user\",\"user\":\"ann\"},"
+        JsonHttp.Reply r = call("POST", "/login", null, "{\"type\":\"m.login.password\",\"identifier\":{\"type\":\"m.id.user\",\"user\":\"ann\"},"
                 + "\"password\":\"" + PASSWORD + "\",\"device_id\":\"" + device + "\",\"refresh_token\":" + refreshable + "}");
         assertThat(r.status()).isEqualTo(200);
         return r.body();
@@ -70,7 +58,7 @@ class RevokedTokensTest {
     }
 
     private void assertRefused(String token) throws Exception {
-        Reply r = call("GET", "/account/whoami", token, null);
+        JsonHttp.Reply r = call("GET", "/account/whoami", token, null);
         assertThat(r.status()).isEqualTo(401);
         assertThat(r.body().path("errcode").asText()).isEqualTo("M_UNKNOWN_TOKEN");
     }
@@ -119,7 +107,7 @@ class RevokedTokensTest {
     void changingThePasswordWithLogoutEndsTheOtherSessions() throws Exception {
         String token = session("PHONE");
         String other = session("LAPTOP");
-        Reply r = call("POST", "/account/password", token, "{\"new_password\":\"" + PASSWORD + "!\",\"logout_devices\":true," + passwordAuth() + "}");
+        JsonHttp.Reply r = call("POST", "/account/password", token, "{\"new_password\":\"" + PASSWORD + "!\",\"logout_devices\":true," + passwordAuth() + "}");
         assertThat(r.status()).isEqualTo(200);
         assertRefused(other);
         assertThat(call("GET", "/account/whoami", token, null).status()).isEqualTo(200);
@@ -137,7 +125,7 @@ class RevokedTokensTest {
         JsonNode first = login("PHONE", true);
         String token = first.path("access_token").asText();
         assertThat(call("GET", "/account/whoami", token, null).status()).isEqualTo(200);
-        Reply refreshed = call("POST", "/refresh", null, "{\"refresh_token\":\"" + first.path("refresh_token").asText() + "\"}");
+        JsonHttp.Reply refreshed = call("POST", "/refresh", null, "{\"refresh_token\":\"" + first.path("refresh_token").asText() + "\"}");
         assertThat(refreshed.status()).isEqualTo(200);
         assertRefused(token);
         assertThat(call("GET", "/account/whoami", refreshed.body().path("access_token").asText(), null).status()).isEqualTo(200);

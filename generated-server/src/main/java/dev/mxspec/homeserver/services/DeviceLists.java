@@ -1,0 +1,101 @@
+package dev.mxspec.homeserver.services;
+
+import dev.mxspec.homeserver.core.Changes;
+import dev.mxspec.homeserver.core.StreamCounter;
+import dev.mxspec.homeserver.storage.Records.Membership;
+import dev.mxspec.homeserver.storage.Storage;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Device list tracking for end-to-end encryption ({@code device_lists} in {@code /sync}): who
+ * changed their devices, who now shares an encrypted room with a user and who no longer does. As
+ * the spec allows, a user is reported as changed whenever they come to share another encrypted
+ * room, even if they shared one already.
+ */
+public final class DeviceLists {
+
+    /** {@code changed} and {@code left}, sorted. */
+    public record Update(List<String> changed, List<String> left) {
+
+        public boolean isEmpty() {
+            return changed.isEmpty() && left.isEmpty();
+        }
+    }
+
+    private final Storage storage;
+    private final StreamCounter stream;
+    private final Memberships memberships;
+    private final RoomService rooms;
+    private final Notifier notifier;
+
+    public DeviceLists(Storage storage, StreamCounter stream, Memberships memberships, RoomService rooms, Notifier notifier) {
+        this.storage = storage;
+        this.stream = stream;
+        this.memberships = memberships;
+        this.rooms = rooms;
+        this.notifier = notifier;
+    }
+
+    /** A device of the user was added, renamed or removed: tells the user's other devices and everyone sharing an encrypted room. */
+    public void changed(String userId) {
+        long pos = stream.next(Changes.devices(userId), Changes.DEVICE_LISTS);
+        try {
+            storage.deviceListChanged(userId, pos);
+        } finally {
+            stream.done(pos);
+        }
+        Set<String> audience = sharing(userId);
+        audience.add(userId);
+        notifier.wake(audience);
+    }
+
+    /** What changed for {@code userId} after {@code since}, up to {@code upTo}. */
+    public Update since(String userId, long since, long upTo) {
+        List<Membership> mine = memberships.ofUser(userId).stream().filter(m -> rooms.encrypted(m.roomId())).toList();
+        boolean membershipsMoved = stream.changedSince(Changes.memberships(userId), since)
+                || mine.stream().anyMatch(m -> m.membership().equals("join") && stream.changedSince(Changes.members(m.roomId()), since));
+        boolean devicesMoved = stream.changedSince(Changes.DEVICE_LISTS, since);
+        if (!membershipsMoved && !devicesMoved) {
+            return new Update(List.of(), List.of());
+        }
+        Set<String> sharing = sharing(userId);
+        Set<String> changed = new TreeSet<>();
+        Set<String> left = new TreeSet<>();
+        for (Membership m : mine) {
+            if (m.streamPos() > since && m.streamPos() <= upTo) { // the user's own join or leave
+                (m.membership().equals("join") ? changed : left).addAll(memberships.joined(m.roomId()));
+                changed.remove(userId);
+            }
+            if (m.membership().equals("join")) {
+                for (Membership other : memberships.ofRoom(m.roomId())) {
+                    if (!other.userId().equals(userId) && other.streamPos() > since && other.streamPos() <= upTo) {
+                        (other.membership().equals("join") ? changed : left).add(other.userId());
+                    }
+                }
+            }
+        }
+        if (devicesMoved) {
+            Set<String> watched = new TreeSet<>(sharing);
+            watched.add(userId);
+            changed.addAll(storage.deviceListsChangedSince(List.copyOf(watched), since, upTo));
+        }
+        left.removeAll(sharing);
+        left.remove(userId);
+        changed.removeIf(u -> !sharing.contains(u) && !u.equals(userId));
+        return new Update(List.copyOf(changed), List.copyOf(left));
+    }
+
+    /** The users who share an encrypted room with {@code userId} (joined members), without the user. */
+    private Set<String> sharing(String userId) {
+        Set<String> out = new TreeSet<>();
+        for (Membership m : memberships.ofUser(userId)) {
+            if (m.membership().equals("join") && rooms.encrypted(m.roomId())) {
+                out.addAll(memberships.joined(m.roomId()));
+            }
+        }
+        out.remove(userId);
+        return out;
+    }
+}
