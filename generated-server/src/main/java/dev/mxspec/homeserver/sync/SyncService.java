@@ -32,38 +32,19 @@ public final class SyncService {
     /**
      * What one sync asks for.
      *
-     * @param lazyLoadMembers only the member events of the timeline's senders in {@code state} (filter
-     *     {@code room.state.lazy_load_members})
-     * @param types event types the timeline keeps, empty for all ({@code room.timeline.types})
-     * @param notTypes event types the timeline leaves out ({@code room.timeline.not_types})
-     * @param rooms the only rooms to include, when given ({@code room.rooms})
-     * @param notRooms rooms to leave out, whatever {@code rooms} says ({@code room.not_rooms})
-     * @param senders the only senders whose events the timeline keeps, when given ({@code room.timeline.senders})
-     * @param notSenders senders whose events the timeline leaves out ({@code room.timeline.not_senders})
-     * @param includeLeave whether an initial sync lists the rooms the user left or was banned from ({@code room.include_leave})
+     * @param since the token's position; empty for an initial sync
+     * @param timeoutMs how long to wait for news
+     * @param fullState whether to send every joined room's state
+     * @param filter what to leave out
      */
-    public record Request(Optional<Long> since, long timeoutMs, boolean fullState, int timelineLimit, boolean lazyLoadMembers,
-            List<String> types, List<String> notTypes, Optional<List<String>> rooms, List<String> notRooms,
-            Optional<List<String>> senders, List<String> notSenders, boolean includeLeave) {
+    public record Request(Optional<Long> since, long timeoutMs, boolean fullState, SyncFilter filter) {
 
-        public Request(Optional<Long> since, long timeoutMs, boolean fullState, int timelineLimit) {
-            this(since, timeoutMs, fullState, timelineLimit, false, List.of(), List.of(), Optional.empty(), List.of(), Optional.empty(),
-                    List.of(), false);
+        public Request(Optional<Long> since, long timeoutMs, boolean fullState) {
+            this(since, timeoutMs, fullState, SyncFilter.none());
         }
 
-        boolean keeps(StoredEvent event) {
-            String type = event.type();
-            return (types.isEmpty() || types.stream().anyMatch(t -> matches(t, type))) && notTypes.stream().noneMatch(t -> matches(t, type))
-                    && senders.map(s -> s.contains(event.sender())).orElse(true) && !notSenders.contains(event.sender());
-        }
-
-        boolean includesRoom(String roomId) {
-            return rooms.map(r -> r.contains(roomId)).orElse(true) && !notRooms.contains(roomId);
-        }
-
-        /** Filter type patterns may end with {@code *}. */
-        private static boolean matches(String pattern, String type) {
-            return pattern.endsWith("*") ? type.startsWith(pattern.substring(0, pattern.length() - 1)) : pattern.equals(type);
+        int timelineLimit() {
+            return filter.room().timelineLimit();
         }
     }
 
@@ -117,7 +98,7 @@ public final class SyncService {
         boolean presenceChanged = streams.presenceChangedSince(since);
         Set<String> sharing = new java.util.TreeSet<>(List.of(caller.userId()));
         for (Membership m : rooms.membershipsOf(caller.userId())) {
-            if (m.streamPos() > upTo || !request.includesRoom(m.roomId())) {
+            if (m.streamPos() > upTo || !request.filter().room().includes(m.roomId())) {
                 continue;
             }
             boolean changed = m.streamPos() > since;
@@ -125,7 +106,7 @@ public final class SyncService {
                 case "join" -> {
                     boolean initial = request.since().isEmpty() || changed || request.fullState();
                     ObjectNode room = joined(caller, m.roomId(), initial ? 0 : since, upTo, request, initial);
-                    perRoomStreams(caller, m.roomId(), initial ? 0 : since, upTo, room, accountDataChanges);
+                    perRoomStreams(caller, m.roomId(), initial ? 0 : since, upTo, room, accountDataChanges, request.filter().room());
                     if (initial || !room.path("timeline").path("events").isEmpty() || !room.path("ephemeral").path("events").isEmpty()
                             || !room.path("account_data").path("events").isEmpty()) {
                         join.set(m.roomId(), room);
@@ -146,8 +127,8 @@ public final class SyncService {
                     }
                 }
                 case "leave", "ban" -> {
-                    if ((request.since().isPresent() && changed) || (request.since().isEmpty() && request.includeLeave())) {
-                        leave.set(m.roomId(), left(caller, m, since, request.timelineLimit()));
+                    if ((request.since().isPresent() && changed) || (request.since().isEmpty() && request.filter().room().includeLeave())) {
+                        leave.set(m.roomId(), left(caller, m, since, request));
                     }
                 }
                 default -> { }
@@ -159,10 +140,14 @@ public final class SyncService {
         roomsNode.set("leave", leave);
         roomsNode.set("knock", knock);
         ArrayNode accountData = response.putObject("account_data").putArray("events");
+        SyncFilter.EventFilter globalData = request.filter().accountData();
         globalChanges(caller, since, accountDataChanges).stream().filter(d -> d.roomId().isEmpty() && d.streamPos() > since)
+                .filter(d -> globalData.keepsType(d.type())).limit(globalData.limit().orElse(Integer.MAX_VALUE))
                 .forEach(d -> accountData.addObject().put("type", d.type()).set("content", ClientEventsJson.parse(d.content())));
         ArrayNode presence = response.putObject("presence").putArray("events");
-        for (Presence p : presenceChanged ? streams.presenceSince(List.copyOf(sharing), since, upTo) : List.<Presence>of()) {
+        SyncFilter.EventFilter presenceFilter = request.filter().presence();
+        for (Presence p : (presenceChanged ? streams.presenceSince(List.copyOf(sharing), since, upTo) : List.<Presence>of()).stream()
+                .filter(p -> presenceFilter.keeps("m.presence", p.userId())).limit(presenceFilter.limit().orElse(Integer.MAX_VALUE)).toList()) {
             ObjectNode event = presence.addObject().put("type", "m.presence").put("sender", p.userId());
             ObjectNode content = event.putObject("content").put("presence", p.presence())
                     .put("last_active_ago", Math.max(0, clock.getAsLong() - p.lastActiveTs()))
@@ -204,40 +189,62 @@ public final class SyncService {
 
     /** Ephemeral events and room account data; {@code since} 0 for a room new to this sync. */
     private void perRoomStreams(Caller caller, String roomId, long since, long upTo, ObjectNode room,
-            Supplier<List<AccountData>> accountDataChanges) {
+            Supplier<List<AccountData>> accountDataChanges, SyncFilter.RoomFilter filter) {
         ArrayNode ephemeral = room.withObjectProperty("ephemeral").putArray("events");
-        streams.typingEvent(roomId, since).ifPresent(ephemeral::add);
-        streams.receiptEvent(roomId, caller.userId(), since, upTo).ifPresent(ephemeral::add);
+        if (filter.ephemeral().keepsRoom(roomId)) {
+            if (filter.ephemeral().keepsType("m.typing")) {
+                streams.typingEvent(roomId, since).ifPresent(ephemeral::add);
+            }
+            if (filter.ephemeral().keepsType("m.receipt")) {
+                streams.receiptEvent(roomId, caller.userId(), since, upTo).ifPresent(ephemeral::add);
+            }
+        }
         ArrayNode accountData = room.withObjectProperty("account_data").putArray("events");
+        if (!filter.accountData().keepsRoom(roomId)) {
+            return;
+        }
         (since == 0 ? accountDataChanges.get() : globalChanges(caller, since, accountDataChanges)).stream()
-                .filter(d -> d.roomId().equals(roomId) && d.streamPos() > since)
+                .filter(d -> d.roomId().equals(roomId) && d.streamPos() > since && filter.accountData().keepsType(d.type()))
+                .limit(filter.accountData().limit().orElse(Integer.MAX_VALUE))
                 .forEach(d -> accountData.addObject().put("type", d.type()).set("content", ClientEventsJson.parse(d.content())));
     }
 
     private ObjectNode joined(Caller caller, String roomId, long since, long upTo, Request request, boolean withState) {
         int limit = request.timelineLimit();
+        SyncFilter filter = request.filter();
+        SyncFilter.EventFilter timelineFilter = filter.room().timeline();
         ObjectNode room = MatrixJson.mapper().createObjectNode();
-        List<StoredEvent> recent = since > 0 && !rooms.changedSince(roomId, since) ? List.of() : rooms.history(roomId, since, upTo, limit + 1, true);
+        List<StoredEvent> recent = !timelineFilter.keepsRoom(roomId) || (since > 0 && !rooms.changedSince(roomId, since)) ? List.of()
+                : rooms.history(roomId, since, upTo, limit + 1, true);
         boolean limited = recent.size() > limit;
-        List<StoredEvent> timeline = (limited ? recent.subList(0, limit) : recent).reversed().stream()
-                .filter(request::keeps).toList();
+        long now = clock.getAsLong();
         Set<String> senders = new java.util.HashSet<>(List.of(caller.userId()));
-        timeline.forEach(e -> senders.add(e.sender()));
+        Set<String> inTimeline = new java.util.HashSet<>();
         ObjectNode t = room.putObject("timeline");
         ArrayNode events = t.putArray("events");
-        long now = clock.getAsLong();
-        timeline.forEach(e -> events.add(ClientEvents.of(e, caller.userId(), caller.deviceId(), now, false)));
+        for (StoredEvent e : (limited ? recent.subList(0, limit) : recent).reversed()) {
+            ObjectNode event = ClientEvents.of(e, caller.userId(), caller.deviceId(), now, false);
+            if (timelineFilter.keeps(event)) {
+                events.add(filter.fields(event));
+                senders.add(e.sender());
+                inTimeline.add(e.eventId());
+            }
+        }
         t.put("limited", limited);
         long first = recent.isEmpty() ? upTo : (limited ? recent.subList(0, limit) : recent).getLast().streamPos();
         t.put("prev_batch", "s" + (first - 1));
         ArrayNode state = room.putObject("state").putArray("events");
-        if (withState) {
-            Set<String> inTimeline = new java.util.HashSet<>();
-            timeline.forEach(e -> inTimeline.add(e.eventId()));
+        SyncFilter.EventFilter stateFilter = filter.room().state();
+        if (withState && stateFilter.keepsRoom(roomId)) {
+            int kept = 0;
             for (StoredEvent e : rooms.stateEvents(roomId)) {
-                boolean wanted = !request.lazyLoadMembers() || !e.type().equals("m.room.member") || senders.contains(e.stateKey().orElse(""));
-                if (wanted && !inTimeline.contains(e.eventId()) && e.streamPos() <= upTo) {
-                    state.add(ClientEvents.of(e, caller.userId(), caller.deviceId(), now, false));
+                boolean wanted = !stateFilter.lazyLoadMembers() || !e.type().equals("m.room.member") || senders.contains(e.stateKey().orElse(""));
+                if (wanted && !inTimeline.contains(e.eventId()) && e.streamPos() <= upTo && kept < stateFilter.limit().orElse(Integer.MAX_VALUE)) {
+                    ObjectNode event = ClientEvents.of(e, caller.userId(), caller.deviceId(), now, false);
+                    if (stateFilter.keeps(event)) {
+                        state.add(filter.fields(event));
+                        kept++;
+                    }
                 }
             }
         }
@@ -256,14 +263,22 @@ public final class SyncService {
         return room;
     }
 
-    private ObjectNode left(Caller caller, Membership m, long since, int limit) {
+    private ObjectNode left(Caller caller, Membership m, long since, Request request) {
         ObjectNode room = MatrixJson.mapper().createObjectNode();
-        List<StoredEvent> recent = rooms.history(m.roomId(), since, m.streamPos(), limit, true).reversed();
+        SyncFilter.EventFilter timelineFilter = request.filter().room().timeline();
+        List<StoredEvent> recent = timelineFilter.keepsRoom(m.roomId())
+                ? rooms.history(m.roomId(), since, m.streamPos(), request.timelineLimit(), true).reversed() : List.of();
         ArrayNode events = room.putObject("timeline").putArray("events");
         long now = clock.getAsLong();
-        recent.forEach(e -> events.add(ClientEvents.of(e, caller.userId(), caller.deviceId(), now, false)));
+        for (StoredEvent e : recent) {
+            ObjectNode event = ClientEvents.of(e, caller.userId(), caller.deviceId(), now, false);
+            if (timelineFilter.keeps(event)) {
+                events.add(request.filter().fields(event));
+            }
+        }
         room.putObject("state").putArray("events");
         return room;
     }
+
 
 }
