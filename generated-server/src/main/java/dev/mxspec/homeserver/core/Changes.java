@@ -38,6 +38,11 @@ public final class Changes {
         return "to_device " + userId + " " + deviceId;
     }
 
+    /** The one-time and fallback keys a device holds. */
+    public static String keys(String userId, String deviceId) {
+        return "keys " + userId + " " + deviceId;
+    }
+
     /** The devices of a user (added, renamed, removed). */
     public static String devices(String userId) {
         return "devices " + userId;

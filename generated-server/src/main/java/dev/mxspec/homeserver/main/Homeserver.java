@@ -13,6 +13,8 @@ import dev.mxspec.homeserver.services.UserStreams;
 import dev.mxspec.homeserver.core.StreamCounter;
 import dev.mxspec.homeserver.crypto.SigningKey;
 import dev.mxspec.homeserver.services.DeviceLists;
+import dev.mxspec.homeserver.services.KeysService;
+import dev.mxspec.homeserver.api.KeysHandlers;
 import dev.mxspec.homeserver.services.Memberships;
 import dev.mxspec.homeserver.services.Notifier;
 import dev.mxspec.homeserver.services.RoomRules;
@@ -76,7 +78,8 @@ public final class Homeserver implements AutoCloseable {
             DirectoryHandlers directory = new DirectoryHandlers(rooms, config.serverName(), clock);
             UserStreams streams = new UserStreams(storage, stream, memberships, notifier, clock);
             UserStreamHandlers streamHandlers = new UserStreamHandlers(streams, rooms, clock);
-            SyncHandlers sync = new SyncHandlers(new SyncService(rooms, streams, deviceLists, notifier, clock), filters);
+            KeysService keys = new KeysService(storage, stream, deviceLists, config.serverName());
+            SyncHandlers sync = new SyncHandlers(new SyncService(rooms, streams, deviceLists, keys, notifier, clock), filters);
             ServerInfoHandlers info = new ServerInfoHandlers(accounts, baseUrl, rules.supportedVersions(), rules.defaultVersion());
             ClientServerRouter router = ClientServerRouter.builder((endpoint, request) -> accounts.authenticate(request.accessToken()))
                     .registration(accountHandlers)
@@ -117,6 +120,7 @@ public final class Homeserver implements AutoCloseable {
                     .knocking(directory)
                     .contentRepo(new MediaHandlers(Path.of(config.dataDir()).resolve("media"), config.serverName(), config.maxBodyBytes()))
                     .sync(sync)
+                    .keys(new KeysHandlers(keys, deviceLists))
                     .build();
             HttpServer http = HttpServer.start(config.host(), Math.max(0, config.port()), request -> router.handle(legacyPrefix(request)),
                     config.maxBodyBytes());

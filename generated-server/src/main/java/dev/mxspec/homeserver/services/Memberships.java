@@ -1,11 +1,11 @@
 package dev.mxspec.homeserver.services;
 
 import dev.mxspec.homeserver.core.Changes;
+import dev.mxspec.homeserver.core.StreamCache;
 import dev.mxspec.homeserver.core.StreamCounter;
 import dev.mxspec.homeserver.storage.Records.Membership;
 import dev.mxspec.homeserver.storage.Storage;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -16,15 +16,12 @@ import java.util.function.Supplier;
  */
 public final class Memberships {
 
-    private record Cached(List<Membership> value, long asOf) {}
-
     private final Storage storage;
-    private final StreamCounter stream;
-    private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
+    private final StreamCache<List<Membership>> cache;
 
     public Memberships(Storage storage, StreamCounter stream) {
         this.storage = storage;
-        this.stream = stream;
+        this.cache = new StreamCache<>(stream);
     }
 
     /** Every membership of a user (join, invite, knock, leave, ban), one per room. */
@@ -48,13 +45,6 @@ public final class Memberships {
     }
 
     private List<Membership> cached(String key, Supplier<List<Membership>> load) {
-        Cached c = cache.get(key);
-        if (c != null && !stream.changedSince(key, c.asOf())) {
-            return c.value();
-        }
-        long asOf = stream.current();
-        List<Membership> value = List.copyOf(load.get());
-        cache.put(key, new Cached(value, asOf));
-        return value;
+        return cache.get(key, () -> List.copyOf(load.get()));
     }
 }

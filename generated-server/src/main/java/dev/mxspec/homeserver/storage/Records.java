@@ -27,6 +27,12 @@ public final class Records {
     public record StoredEvent(long streamPos, String eventId, String roomId, String type, Optional<String> stateKey,
             String sender, long originServerTs, long depth, String json, Optional<String> redactedBy, Optional<Txn> txn) {}
 
+    /** A device's identity keys as uploaded (JSON), and the device's display name. */
+    public record DeviceKeys(String userId, String deviceId, String json, Optional<String> displayName) {}
+
+    /** A one-time or fallback key: {@code key_id} as {@code algorithm:id}, its JSON (a string or a signed object). */
+    public record OneTimeKey(String keyId, String algorithm, String json) {}
+
     /** A client transaction: the device that sent an event and the ID it gave. */
     public record Txn(String deviceId, String txnId) {}
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.core.Caller;
 import dev.mxspec.homeserver.services.ClientEvents;
 import dev.mxspec.homeserver.services.DeviceLists;
+import dev.mxspec.homeserver.services.KeysService;
 import dev.mxspec.homeserver.services.Notifier;
 import dev.mxspec.homeserver.services.RoomService;
 import dev.mxspec.homeserver.services.UserStreams;
@@ -54,11 +55,14 @@ public final class SyncService {
     private final RoomService rooms;
     private final UserStreams streams;
     private final DeviceLists deviceLists;
+    private final KeysService keys;
     private final Notifier notifier;
     private final LongSupplier clock;
 
-    public SyncService(RoomService rooms, UserStreams streams, DeviceLists deviceLists, Notifier notifier, LongSupplier clock) {
+    public SyncService(RoomService rooms, UserStreams streams, DeviceLists deviceLists, KeysService keys, Notifier notifier,
+            LongSupplier clock) {
         this.rooms = rooms;
+        this.keys = keys;
         this.deviceLists = deviceLists;
         this.streams = streams;
         this.notifier = notifier;
@@ -162,6 +166,10 @@ public final class SyncService {
                 devices.left().forEach(lists.putArray("left")::add);
             }
         }
+        KeysService.Counts counts = keys.counts(caller.userId(), caller.deviceId());
+        ObjectNode oneTimeKeys = response.putObject("device_one_time_keys_count");
+        counts.oneTimeKeys().forEach(oneTimeKeys::put);
+        counts.unusedFallbackTypes().forEach(response.putArray("device_unused_fallback_key_types")::add);
         ArrayNode toDevice = response.putObject("to_device").putArray("events");
         for (ToDevice t : streams.toDevice(caller.userId(), caller.deviceId(), since, upTo)) {
             toDevice.addObject().put("type", t.type()).put("sender", t.sender()).set("content", ClientEventsJson.parse(t.content()));
