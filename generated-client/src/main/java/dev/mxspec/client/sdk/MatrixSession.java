@@ -31,6 +31,8 @@ import dev.mxspec.spec.v1_7.clientserver.endpoints.LeaveRoom;
 import dev.mxspec.spec.v1_7.clientserver.endpoints.Login;
 import dev.mxspec.spec.v1_7.clientserver.endpoints.Logout;
 import dev.mxspec.spec.v1_7.clientserver.endpoints.PostReceipt;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.SetTyping;
+import dev.mxspec.spec.v1_7.clientserver.SetTypingRequest;
 import dev.mxspec.spec.v1_7.clientserver.endpoints.Refresh;
 import dev.mxspec.spec.v1_7.clientserver.endpoints.Register;
 import dev.mxspec.spec.v1_7.clientserver.endpoints.SendMessage;
@@ -218,6 +220,12 @@ public final class MatrixSession {
     public void markRead(String roomId, String eventId, boolean hidden, Optional<String> threadId) {
         api.postReceipt(new PostReceipt.Request(roomId, hidden ? PostReceiptReceiptType.M_READ_PRIVATE : PostReceiptReceiptType.M_READ,
                 eventId, new PostReceiptRequest(threadId, Map.of())));
+    }
+
+    /** Tells the room the user is typing (for up to {@code timeoutMs}) or has stopped. */
+    public void typing(String roomId, boolean typing, long timeoutMs) {
+        api.setTyping(new SetTyping.Request(roomId, credentials().userId(), new SetTypingRequest(typing,
+                typing ? Optional.of(timeoutMs) : Optional.empty(), Map.of())));
     }
 
     /** Uploads a file; returns its {@code mxc://} URI. {@code progress} gets the bytes sent so far. */

@@ -11,8 +11,9 @@ import java.util.TreeMap;
 
 /**
  * What the sync loop knows of one room: the user's own membership, the current state (latest
- * event per type and state key), members with their membership and display name, and the most
- * recent timeline events. Updated only by the sync loop; readers get copies.
+ * event per type and state key), members with their membership and display name, the most
+ * recent timeline events, who is typing and how far each member has read. Updated only by the
+ * sync loop; readers get copies.
  */
 public final class Room {
 
@@ -29,6 +30,9 @@ public final class Room {
     private Membership membership;
     private final Map<String, Map<String, JsonNode>> state = new TreeMap<>();
     private final Deque<ClientEventWithoutRoomID> timeline = new ArrayDeque<>();
+    private final List<String> typing = new java.util.ArrayList<>();
+    /** "receipt type user" to event ID. */
+    private final Map<String, String> receipts = new java.util.HashMap<>();
     private Optional<String> prevBatch = Optional.empty();
 
     Room(String roomId, Membership membership) {
@@ -79,6 +83,29 @@ public final class Room {
     /** The latest timeline events seen, oldest first (at most {@value #TIMELINE_KEPT}). */
     public synchronized List<ClientEventWithoutRoomID> timeline() {
         return List.copyOf(timeline);
+    }
+
+    /** The users typing in the room, as the latest {@code m.typing} event said. */
+    public synchronized List<String> typing() {
+        return List.copyOf(typing);
+    }
+
+    /**
+     * The event up to which a user has read, by their latest receipt of a type ({@code m.read},
+     * or {@code m.read.private} for one's own), in the main timeline or any thread.
+     */
+    public synchronized Optional<String> readUpTo(String userId, String receiptType) {
+        return Optional.ofNullable(receipts.get(receiptType + " " + userId));
+    }
+
+    synchronized void applyEphemeral(String type, JsonNode content) {
+        if (type.equals("m.typing")) {
+            typing.clear();
+            content.path("user_ids").forEach(u -> typing.add(u.asText()));
+        } else if (type.equals("m.receipt")) {
+            content.properties().forEach(event -> event.getValue().properties().forEach(kind ->
+                    kind.getValue().properties().forEach(user -> receipts.put(kind.getKey() + " " + user.getKey(), event.getKey()))));
+        }
     }
 
     /** The token to paginate back from the oldest event kept ({@code /messages?from=}). */

@@ -118,7 +118,9 @@ public final class SyncLoop {
                     .forEach(e -> room.applyState(e.type(), e.stateKey(), e.sender(), e.content()));
         });
         for (Map.Entry<String, JoinedRoom> e : sections.flatMap(x -> x.join()).orElse(Map.of()).entrySet()) {
-            update(room(e.getKey(), Room.Membership.JOIN), e.getValue().state(), e.getValue().timeline(), deliver);
+            Room room = room(e.getKey(), Room.Membership.JOIN);
+            update(room, e.getValue().state(), e.getValue().timeline(), deliver);
+            e.getValue().ephemeral().flatMap(x -> x.events()).orElse(List.of()).forEach(x -> room.applyEphemeral(x.type(), x.content()));
         }
         for (Map.Entry<String, LeftRoom> e : sections.flatMap(x -> x.leave()).orElse(Map.of()).entrySet()) {
             update(room(e.getKey(), Room.Membership.LEAVE), e.getValue().state(), e.getValue().timeline(), deliver);

@@ -124,6 +124,19 @@ class SdkTest {
 
         bob.markRead(roomId, last, false, Optional.of("main"));
         assertThat(MatrixJson.write(alice.api().sync(syncNow()))).contains("\"m.read\"").contains("\"thread_id\":\"main\"");
+
+        // the sync loop keeps who is typing and how far each member has read
+        SyncLoop alices = alice.syncLoop();
+        alices.once(0);
+        Room room = alices.rooms().get(roomId);
+        assertThat(room.readUpTo("@bob:localhost", "m.read")).contains(last);
+        assertThat(room.readUpTo("@bob:localhost", "m.read.private")).as("bob's private receipt").isEmpty();
+        bob.typing(roomId, true, 30_000);
+        alices.once(5_000);
+        assertThat(room.typing()).containsExactly("@bob:localhost");
+        bob.typing(roomId, false, 0);
+        alices.once(5_000);
+        assertThat(room.typing()).isEmpty();
     }
 
     @Test
