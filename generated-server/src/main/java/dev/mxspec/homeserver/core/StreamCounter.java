@@ -46,7 +46,7 @@ public final class StreamCounter {
 
     /** The highest position up to which every write is persisted. */
     public synchronized long current() {
-        Long first = inFlight.isEmpty() ? null : inFlight.first();
+        Long first = inFlight.ceiling(Long.MIN_VALUE); // null when empty; done() may empty the set at any moment
         return first == null ? last.get() : first - 1;
     }
 
