@@ -1,9 +1,8 @@
 package dev.mxspec.homeserver.api;
 
 import static dev.mxspec.homeserver.api.Handlers.caller;
+import static dev.mxspec.homeserver.api.Handlers.typed;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.core.Caller;
 import dev.mxspec.homeserver.services.DeviceLists;
 import dev.mxspec.homeserver.services.KeysService;
@@ -54,13 +53,5 @@ public final class KeysHandlers implements KeysHandler {
         Caller caller = caller(context);
         DeviceLists.Update update = deviceLists.since(caller.userId(), Tokens.position(request.from()), Tokens.position(request.to()));
         return new GetKeysChangesResponse(Optional.of(update.changed()), Optional.of(update.left()), Map.of());
-    }
-
-    private static <T> T typed(ObjectNode json, Class<T> type) {
-        try {
-            return MatrixJson.convert(json, type);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("keys response does not fit its schema: " + e.getOriginalMessage(), e);
-        }
     }
 }

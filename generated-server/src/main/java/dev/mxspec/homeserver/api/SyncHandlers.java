@@ -18,6 +18,7 @@ public final class SyncHandlers implements SyncHandler {
 
     private final SyncService sync;
     private final FilterStore filters;
+    private final java.util.concurrent.ConcurrentHashMap<String, SyncFilter> stored = new java.util.concurrent.ConcurrentHashMap<>();
 
     public SyncHandlers(SyncService sync, FilterStore filters) {
         this.sync = sync;
@@ -27,14 +28,21 @@ public final class SyncHandlers implements SyncHandler {
     @Override
     public SyncResponse sync(RequestContext context, Sync.Request request) {
         Caller caller = context.principal(Caller.class);
-        SyncFilter filter = request.filter().map(f -> SyncFilter.of(filters.resolve(caller.userId(), f))).orElseGet(SyncFilter::none);
+        SyncFilter filter = request.filter().map(f -> filter(caller.userId(), f)).orElseGet(SyncFilter::none);
         SyncService.Request r = new SyncService.Request(request.since().map(Tokens::position), request.timeout().orElse(0L),
                 request.fullState().orElse(false), filter);
-        try {
-            return MatrixJson.convert(sync.sync(caller, r), SyncResponse.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("sync response does not fit its schema: " + e.getOriginalMessage(), e);
+        return Handlers.typed(sync.sync(caller, r), SyncResponse.class);
+    }
+
+    /** An inline filter, or a stored one: those never change, so each is read and parsed once. */
+    private SyncFilter filter(String userId, String idOrJson) {
+        if (idOrJson.startsWith("{")) {
+            return SyncFilter.of(filters.resolve(userId, idOrJson));
         }
+        if (stored.size() > 10_000) {
+            stored.clear();
+        }
+        return stored.computeIfAbsent(userId + " " + idOrJson, k -> SyncFilter.of(filters.resolve(userId, idOrJson)));
     }
 
     /** Stored and inline filters. */

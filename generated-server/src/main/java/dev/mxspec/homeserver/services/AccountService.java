@@ -162,8 +162,7 @@ public final class AccountService {
 
     public void logout(Caller caller) {
         storage.deleteDevice(caller.userId(), caller.deviceId());
-        tokenCache.forgetUser(caller.userId());
-        devicesChanged.accept(caller.userId());
+        devicesRemoved(caller.userId());
     }
 
     public void logoutAll(Caller caller) {
@@ -171,8 +170,7 @@ public final class AccountService {
             storage.deleteDevice(d.userId(), d.deviceId());
         }
         storage.deleteTokensOfUser(caller.userId());
-        tokenCache.forgetUser(caller.userId());
-        devicesChanged.accept(caller.userId());
+        devicesRemoved(caller.userId());
     }
 
     public void checkPassword(String userId, String password) {
@@ -193,15 +191,13 @@ public final class AccountService {
                     storage.deleteDevice(d.userId(), d.deviceId());
                 }
             }
-            tokenCache.forgetUser(caller.userId());
-            devicesChanged.accept(caller.userId());
+            devicesRemoved(caller.userId());
         }
     }
 
     public void deactivate(String userId) {
         storage.deactivate(userId);
-        tokenCache.forgetUser(userId);
-        devicesChanged.accept(userId);
+        devicesRemoved(userId);
     }
 
     public List<Device> devices(String userId) {
@@ -220,8 +216,7 @@ public final class AccountService {
 
     public void deleteDevice(String userId, String deviceId) {
         storage.deleteDevice(userId, deviceId);
-        tokenCache.forgetUser(userId);
-        devicesChanged.accept(userId);
+        devicesRemoved(userId);
     }
 
     public Optional<User> user(String userId) {
@@ -230,6 +225,12 @@ public final class AccountService {
 
     public void setProfile(String userId, Optional<String> displayname, Optional<String> avatarUrl) {
         storage.setProfile(userId, displayname, avatarUrl);
+    }
+
+    /** After devices (and so their tokens) are deleted: no kept token of the user stays valid, and the device list changed. */
+    private void devicesRemoved(String userId) {
+        tokenCache.forgetUser(userId);
+        devicesChanged.accept(userId);
     }
 
     private static MatrixException forbidden() {

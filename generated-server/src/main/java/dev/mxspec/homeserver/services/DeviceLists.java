@@ -46,21 +46,22 @@ public final class DeviceLists {
         } finally {
             stream.done(pos);
         }
-        Set<String> audience = sharing(userId);
+        Set<String> audience = sharing(userId, encryptedRooms(memberships.ofUser(userId)));
         audience.add(userId);
         notifier.wake(audience);
     }
 
     /** What changed for {@code userId} after {@code since}, up to {@code upTo}. */
     public Update since(String userId, long since, long upTo) {
-        List<Membership> mine = memberships.ofUser(userId).stream().filter(m -> rooms.encrypted(m.roomId())).toList();
+        List<Membership> all = memberships.ofUser(userId);
         boolean membershipsMoved = stream.changedSince(Changes.memberships(userId), since)
-                || mine.stream().anyMatch(m -> m.membership().equals("join") && stream.changedSince(Changes.members(m.roomId()), since));
+                || all.stream().anyMatch(m -> m.membership().equals("join") && stream.changedSince(Changes.members(m.roomId()), since));
         boolean devicesMoved = stream.changedSince(Changes.DEVICE_LISTS, since);
-        if (!membershipsMoved && !devicesMoved) {
+        if (!membershipsMoved && !devicesMoved) { // the common case, answered from memory
             return new Update(List.of(), List.of());
         }
-        Set<String> sharing = sharing(userId);
+        List<Membership> mine = encryptedRooms(all);
+        Set<String> sharing = sharing(userId, mine);
         Set<String> changed = new TreeSet<>();
         Set<String> left = new TreeSet<>();
         for (Membership m : mine) {
@@ -87,11 +88,15 @@ public final class DeviceLists {
         return new Update(List.copyOf(changed), List.copyOf(left));
     }
 
+    private List<Membership> encryptedRooms(List<Membership> of) {
+        return of.stream().filter(m -> rooms.encrypted(m.roomId())).toList();
+    }
+
     /** The users who share an encrypted room with {@code userId} (joined members), without the user. */
-    private Set<String> sharing(String userId) {
+    private Set<String> sharing(String userId, List<Membership> encrypted) {
         Set<String> out = new TreeSet<>();
-        for (Membership m : memberships.ofUser(userId)) {
-            if (m.membership().equals("join") && rooms.encrypted(m.roomId())) {
+        for (Membership m : encrypted) {
+            if (m.membership().equals("join")) {
                 out.addAll(memberships.joined(m.roomId()));
             }
         }

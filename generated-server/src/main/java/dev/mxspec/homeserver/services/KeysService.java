@@ -80,9 +80,7 @@ public final class KeysService {
         ObjectNode devices = out.putObject("device_keys");
         ObjectNode failures = out.putObject("failures");
         wanted.forEach((user, deviceIds) -> {
-            if (!user.endsWith(":" + serverName)) {
-                failures.putObject(user.substring(user.indexOf(':') + 1)).put("errcode", "M_UNRECOGNIZED")
-                        .put("error", "this server does not federate");
+            if (!local(user, failures)) {
                 return;
             }
             ObjectNode ofUser = devices.putObject(user);
@@ -103,9 +101,7 @@ public final class KeysService {
         ObjectNode claimed = out.putObject("one_time_keys");
         ObjectNode failures = out.putObject("failures");
         wanted.forEach((user, devices) -> {
-            if (!user.endsWith(":" + serverName)) {
-                failures.putObject(user.substring(user.indexOf(':') + 1)).put("errcode", "M_UNRECOGNIZED")
-                        .put("error", "this server does not federate");
+            if (!local(user, failures)) {
                 return;
             }
             devices.forEach((device, algorithm) -> {
@@ -120,6 +116,16 @@ public final class KeysService {
             });
         });
         return out;
+    }
+
+    /** Whether a user is of this server; the user's server goes under {@code failures} when not (there is no federation). */
+    private boolean local(String userId, ObjectNode failures) {
+        if (userId.endsWith(":" + serverName)) {
+            return true;
+        }
+        failures.putObject(userId.substring(userId.indexOf(':') + 1)).put("errcode", "M_UNRECOGNIZED")
+                .put("error", "this server does not federate");
+        return false;
     }
 
     /** A device's unclaimed one-time keys and unused fallback key algorithms. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.core.Caller;
 import dev.mxspec.homeserver.core.Ids;
 import dev.mxspec.homeserver.core.Changes;
+import dev.mxspec.homeserver.core.StreamCache;
 import dev.mxspec.homeserver.core.StreamCounter;
 import dev.mxspec.homeserver.rooms.PowerLevels;
 import dev.mxspec.homeserver.storage.Records.Membership;
@@ -50,6 +51,8 @@ public final class RoomService {
     private final StreamCounter stream;
     private final Memberships memberships;
     private final RecentEvents recent = new RecentEvents(64, 512);
+    /** Whether rooms without a head (no send since start) are encrypted, until their next event. */
+    private final StreamCache<Boolean> encryption;
     /** Rooms read once: all but their directory visibility ({@link #published}) never change. */
     private final Map<String, Room> roomsById = new java.util.concurrent.ConcurrentHashMap<>();
     private final Notifier notifier;
@@ -66,6 +69,7 @@ public final class RoomService {
             String serverName, LongSupplier clock) {
         this.storage = storage;
         this.memberships = memberships;
+        this.encryption = new StreamCache<>(stream);
         this.rules = rules;
         this.stream = stream;
         this.notifier = notifier;
@@ -388,8 +392,8 @@ public final class RoomService {
 
     /** Whether a room is listed in the public room directory (read from storage: {@link #room} may hold an older flag). */
     public boolean published(String roomId) {
-        room(roomId);
-        return storage.room(roomId).map(Room::published).orElse(false);
+        return storage.room(roomId).orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "unknown room " + roomId))
+                .published();
     }
 
     public void publish(String roomId, boolean published) {
@@ -450,7 +454,8 @@ public final class RoomService {
     public boolean encrypted(String roomId) {
         Head head = heads.get(roomId); // loaded only under the room's lock, by a send
         List<String> key = List.of("m.room.encryption", "");
-        return head != null ? head.state().containsKey(key) : storage.currentState(roomId).containsKey(key);
+        return head != null ? head.state().containsKey(key)
+                : encryption.get(Changes.room(roomId), () -> storage.currentState(roomId).containsKey(key));
     }
 
     /** Whether a room has a new event after a position. */

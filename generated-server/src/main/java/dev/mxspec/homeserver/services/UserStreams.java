@@ -69,9 +69,6 @@ public final class UserStreams {
     }
 
     public List<AccountData> accountDataSince(String userId, long after, long upTo) {
-        if (!accountDataChangedSince(userId, after)) {
-            return List.of();
-        }
         return storage.accountDataSince(userId, after).stream().filter(d -> d.streamPos() <= upTo).toList();
     }
 
@@ -171,9 +168,6 @@ public final class UserStreams {
     }
 
     public List<Presence> presenceSince(List<String> userIds, long after, long upTo) {
-        if (!presenceChangedSince(after)) {
-            return List.of();
-        }
         return storage.presenceSince(userIds, after).stream().filter(p -> p.streamPos() <= upTo).toList();
     }
 

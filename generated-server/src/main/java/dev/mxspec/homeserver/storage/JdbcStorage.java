@@ -367,11 +367,6 @@ abstract class JdbcStorage implements Storage {
     }
 
     @Override
-    public Optional<Membership> membership(String roomId, String userId) {
-        return jdbc.one("SELECT * FROM memberships WHERE room_id = ? AND user_id = ?", JdbcStorage::membership, roomId, userId);
-    }
-
-    @Override
     public List<Membership> membershipsOfUser(String userId) {
         return jdbc.query("SELECT * FROM memberships WHERE user_id = ? ORDER BY stream_pos", JdbcStorage::membership, userId);
     }

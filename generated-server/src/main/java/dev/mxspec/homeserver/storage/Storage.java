@@ -95,8 +95,6 @@ public interface Storage extends AutoCloseable {
 
     void markRedacted(String eventId, String redactedBy, String redactedJson);
 
-    Optional<Membership> membership(String roomId, String userId);
-
     List<Membership> membershipsOfUser(String userId);
 
     List<Membership> membersOfRoom(String roomId);

@@ -15,9 +15,10 @@ import java.util.Optional;
  * @param presence which {@code m.presence} events, by sender
  * @param accountData which global account data, by type
  * @param room the room sections
- * @param eventFields dot-separated paths of the only event fields to return (empty: all)
+ * @param eventFields the only event fields to return (empty: all), each a path of names ({@code event_fields}
+ *     entries split at unescaped dots)
  */
-public record SyncFilter(EventFilter presence, EventFilter accountData, RoomFilter room, List<String> eventFields) {
+public record SyncFilter(EventFilter presence, EventFilter accountData, RoomFilter room, List<List<String>> eventFields) {
 
     /** The timeline limit when a filter gives none. */
     public static final int DEFAULT_TIMELINE_LIMIT = 20;
@@ -32,9 +33,6 @@ public record SyncFilter(EventFilter presence, EventFilter accountData, RoomFilt
     public record EventFilter(Optional<Integer> limit, Optional<List<String>> types, List<String> notTypes,
             Optional<List<String>> senders, List<String> notSenders, Optional<List<String>> rooms, List<String> notRooms,
             Optional<Boolean> containsUrl, boolean lazyLoadMembers) {
-
-        static final EventFilter ALL = new EventFilter(Optional.empty(), Optional.empty(), List.of(), Optional.empty(), List.of(),
-                Optional.empty(), List.of(), Optional.empty(), false);
 
         static EventFilter of(JsonNode json) {
             return new EventFilter(json.path("limit").canConvertToInt() ? Optional.of(json.path("limit").asInt()) : Optional.empty(),
@@ -93,7 +91,7 @@ public record SyncFilter(EventFilter presence, EventFilter accountData, RoomFilt
                 new RoomFilter(optionalStrings(room.path("rooms")), strings(room.path("not_rooms")), room.path("include_leave").asBoolean(false),
                         EventFilter.of(room.path("timeline")), EventFilter.of(room.path("state")), EventFilter.of(room.path("ephemeral")),
                         EventFilter.of(room.path("account_data"))),
-                strings(json.path("event_fields")));
+                strings(json.path("event_fields")).stream().map(SyncFilter::path).toList());
     }
 
     /** What a client event always keeps: the fields its schema requires, and {@code state_key}, without which a state event means nothing. */
@@ -115,8 +113,7 @@ public record SyncFilter(EventFilter presence, EventFilter accountData, RoomFilt
             }
         }
         out.putObject("content");
-        for (String field : eventFields) {
-            List<String> path = path(field);
+        for (List<String> path : eventFields) {
             JsonNode source = event;
             ObjectNode target = out;
             for (int i = 0; i < path.size() && source.isObject(); i++) {

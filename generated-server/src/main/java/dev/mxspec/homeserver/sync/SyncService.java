@@ -145,13 +145,14 @@ public final class SyncService {
         roomsNode.set("knock", knock);
         ArrayNode accountData = response.putObject("account_data").putArray("events");
         SyncFilter.EventFilter globalData = request.filter().accountData();
-        globalChanges(caller, since, accountDataChanges).stream().filter(d -> d.roomId().isEmpty() && d.streamPos() > since)
+        accountDataIfChanged(caller, since, accountDataChanges).stream().filter(d -> d.roomId().isEmpty() && d.streamPos() > since)
                 .filter(d -> globalData.keepsType(d.type())).limit(globalData.limit().orElse(Integer.MAX_VALUE))
                 .forEach(d -> accountData.addObject().put("type", d.type()).set("content", ClientEventsJson.parse(d.content())));
         ArrayNode presence = response.putObject("presence").putArray("events");
         SyncFilter.EventFilter presenceFilter = request.filter().presence();
-        for (Presence p : (presenceChanged ? streams.presenceSince(List.copyOf(sharing), since, upTo) : List.<Presence>of()).stream()
-                .filter(p -> presenceFilter.keeps("m.presence", p.userId())).limit(presenceFilter.limit().orElse(Integer.MAX_VALUE)).toList()) {
+        List<Presence> presenceChanges = presenceChanged ? streams.presenceSince(List.copyOf(sharing), since, upTo) : List.of();
+        for (Presence p : presenceChanges.stream().filter(p -> presenceFilter.keeps("m.presence", p.userId()))
+                .limit(presenceFilter.limit().orElse(Integer.MAX_VALUE)).toList()) {
             ObjectNode event = presence.addObject().put("type", "m.presence").put("sender", p.userId());
             ObjectNode content = event.putObject("content").put("presence", p.presence())
                     .put("last_active_ago", Math.max(0, clock.getAsLong() - p.lastActiveTs()))
@@ -177,7 +178,8 @@ public final class SyncService {
         return response;
     }
 
-    private List<AccountData> globalChanges(Caller caller, long since, Supplier<List<AccountData>> all) {
+    /** All of the user's account data when any of it changed after {@code since}, else none. */
+    private List<AccountData> accountDataIfChanged(Caller caller, long since, Supplier<List<AccountData>> all) {
         return streams.accountDataChangedSince(caller.userId(), since) ? all.get() : List.of();
     }
 
@@ -211,7 +213,7 @@ public final class SyncService {
         if (!filter.accountData().keepsRoom(roomId)) {
             return;
         }
-        (since == 0 ? accountDataChanges.get() : globalChanges(caller, since, accountDataChanges)).stream()
+        (since == 0 ? accountDataChanges.get() : accountDataIfChanged(caller, since, accountDataChanges)).stream()
                 .filter(d -> d.roomId().equals(roomId) && d.streamPos() > since && filter.accountData().keepsType(d.type()))
                 .limit(filter.accountData().limit().orElse(Integer.MAX_VALUE))
                 .forEach(d -> accountData.addObject().put("type", d.type()).set("content", ClientEventsJson.parse(d.content())));

@@ -66,6 +66,12 @@ class SyncConsistencyTest {
         return client;
     }
 
+    private static String publicRoom(ClientServerClient owner, String name) {
+        return owner.createRoom(new CreateRoom.Request(new CreateRoomRequest(Optional.empty(), Optional.empty(), Optional.of(name),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of(CreateRoomRequestPreset.PUBLIC_CHAT), Optional.empty(), Optional.empty(), Map.of()))).roomId();
+    }
+
     private static JsonNode sync(ClientServerClient client, Optional<String> filter, String since, long timeoutMs) {
         return MatrixJson.tree(client.sync(new Sync.Request(filter, Optional.of(since), Optional.empty(), Optional.empty(),
                 Optional.of(timeoutMs))));
@@ -86,10 +92,7 @@ class SyncConsistencyTest {
     void concurrentSendersAndLongPollingReadersSeeEveryEventOnceInOrder(String backend) throws Exception {
         try (Homeserver server = start(backend); ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             ClientServerClient owner = user(server, "owner");
-            String roomId = owner.createRoom(new CreateRoom.Request(new CreateRoomRequest(Optional.empty(), Optional.empty(),
-                    Optional.of("race"), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                    Optional.empty(), Optional.of(CreateRoomRequestPreset.PUBLIC_CHAT), Optional.empty(), Optional.empty(), Map.of())))
-                    .roomId();
+            String roomId = publicRoom(owner, "race");
             List<ClientServerClient> senders = new ArrayList<>();
             for (int s = 0; s < SENDERS; s++) {
                 senders.add(user(server, "sender" + s));
@@ -165,10 +168,7 @@ class SyncConsistencyTest {
     void aTransactionIdSentConcurrentlyOrAfterLeavingIsOneEvent(String backend) throws Exception {
         try (Homeserver server = start(backend); ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             ClientServerClient owner = user(server, "owner");
-            String roomId = owner.createRoom(new CreateRoom.Request(new CreateRoomRequest(Optional.empty(), Optional.empty(),
-                    Optional.of("txns"), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                    Optional.empty(), Optional.of(CreateRoomRequestPreset.PUBLIC_CHAT), Optional.empty(), Optional.empty(), Map.of())))
-                    .roomId();
+            String roomId = publicRoom(owner, "txns");
             ClientServerClient guest = user(server, "guest");
             guest.joinRoomById(new JoinRoomById.Request(roomId, new JoinRoomByIdRequest(Optional.empty(), Optional.empty(), Map.of())));
             List<Future<String>> sends = new ArrayList<>();
