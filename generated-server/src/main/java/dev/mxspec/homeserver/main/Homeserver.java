@@ -67,7 +67,7 @@ public final class Homeserver implements AutoCloseable {
             StreamCounter stream = new StreamCounter(storage.maxStreamPos());
             Memberships memberships = new Memberships(storage, stream);
             RoomService rooms = new RoomService(storage, rules, stream, memberships, notifier, config.serverName(), clock);
-            DeviceLists deviceLists = new DeviceLists(storage, stream, memberships, rooms, notifier);
+            DeviceLists deviceLists = new DeviceLists(storage, stream, memberships, notifier);
             AccountService accounts = new AccountService(storage, config.serverName(), clock, config.accessTokenLifetimeMs(),
                     deviceLists::changed);
             AccountHandlers accountHandlers = new AccountHandlers(accounts, config.registration(), limiter);
@@ -122,7 +122,7 @@ public final class Homeserver implements AutoCloseable {
                     .sync(sync)
                     .keys(new KeysHandlers(keys, deviceLists))
                     .build();
-            HttpServer http = HttpServer.start(config.host(), Math.max(0, config.port()), request -> router.handle(legacyPrefix(request)),
+            HttpServer http = HttpServer.start(config.host(), Math.max(0, config.port()), request -> router.handle(dev.mxspec.homeserver.api.Uia.emptyBodyAsChallenge(legacyPrefix(request))),
                     config.maxBodyBytes());
             return new Homeserver(config, storage, http);
         } catch (Exception | Error e) {

@@ -58,6 +58,9 @@ public final class SyncService {
     private final KeysService keys;
     private final Notifier notifier;
     private final LongSupplier clock;
+    private final JoinedRoom joinedRooms;
+    /** Users known to be online (or unavailable) as of a position: a sync sets no presence while no presence changed since. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Long> presenceKnown = new java.util.concurrent.ConcurrentHashMap<>();
 
     public SyncService(RoomService rooms, UserStreams streams, DeviceLists deviceLists, KeysService keys, Notifier notifier,
             LongSupplier clock) {
@@ -67,6 +70,34 @@ public final class SyncService {
         this.streams = streams;
         this.notifier = notifier;
         this.clock = clock;
+        this.joinedRooms = new JoinedRoom(rooms);
+    }
+
+    /**
+     * {@code set_presence} of a sync: {@code online} (the default) marks a user who is offline (or
+     * never set a presence) online, {@code unavailable} marks the user unavailable, {@code offline}
+     * changes nothing. Answered from memory while no presence changed since the user's was checked.
+     */
+    public void presenceOnSync(String userId, String setPresence) {
+        if (setPresence.equals("offline")) {
+            return;
+        }
+        Long checked = presenceKnown.get(userId + " " + setPresence);
+        if (checked != null && !streams.presenceChangedSince(checked)) {
+            return;
+        }
+        long position = rooms.streamPosition();
+        Optional<Presence> current = streams.presence(userId);
+        String now = current.map(Presence::presence).orElse("offline");
+        boolean change = setPresence.equals("online") ? now.equals("offline") : !now.equals(setPresence);
+        if (change) {
+            streams.setPresence(userId, setPresence, current.flatMap(Presence::statusMsg));
+            position = rooms.streamPosition();
+        }
+        if (presenceKnown.size() > 100_000) {
+            presenceKnown.clear();
+        }
+        presenceKnown.put(userId + " " + setPresence, position);
     }
 
     public ObjectNode sync(Caller caller, Request request) {
@@ -101,6 +132,8 @@ public final class SyncService {
         Supplier<List<AccountData>> accountDataChanges = memoized(() -> streams.accountDataSince(caller.userId(), 0, upTo));
         boolean presenceChanged = streams.presenceChangedSince(since);
         Set<String> sharing = new java.util.TreeSet<>(List.of(caller.userId()));
+        Set<String> appeared = new java.util.TreeSet<>();
+        long now = clock.getAsLong();
         for (Membership m : rooms.membershipsOf(caller.userId())) {
             if (m.streamPos() > upTo || !request.filter().room().includes(m.roomId())) {
                 continue;
@@ -108,16 +141,20 @@ public final class SyncService {
             boolean changed = m.streamPos() > since;
             switch (m.membership()) {
                 case "join" -> {
-                    boolean initial = request.since().isEmpty() || changed || request.fullState();
-                    ObjectNode room = joined(caller, m.roomId(), initial ? 0 : since, upTo, request, initial);
-                    perRoomStreams(caller, m.roomId(), initial ? 0 : since, upTo, room, accountDataChanges, request.filter().room());
-                    if (initial || !room.path("timeline").path("events").isEmpty() || !room.path("ephemeral").path("events").isEmpty()
-                            || !room.path("account_data").path("events").isEmpty()) {
+                    boolean anew = request.since().isEmpty() || (changed && joinedAnew(m, since));
+                    JoinedRoom.Window window = new JoinedRoom.Window(since, anew ? 0 : since, upTo, anew || request.fullState());
+                    ObjectNode room = joinedRooms.build(caller, m.roomId(), request.filter(), window, now);
+                    perRoomStreams(caller, m.roomId(), anew ? 0 : since, upTo, room, accountDataChanges, request.filter().room());
+                    if (window.fullState() || JoinedRoom.hasNews(room)) {
                         join.set(m.roomId(), room);
                     }
-                    if (presenceChanged) {
+                    if (presenceChanged || request.since().isEmpty()) {
                         sharing.addAll(rooms.members(m.roomId()).stream().filter(x -> x.membership().equals("join"))
                                 .map(Membership::userId).toList());
+                    }
+                    if (request.since().isPresent()) { // who newly shares a room with the user: their presence, changed or not
+                        rooms.members(m.roomId()).stream().filter(x -> x.membership().equals("join") && (anew || x.streamPos() > since))
+                                .forEach(x -> appeared.add(x.userId()));
                     }
                 }
                 case "invite" -> {
@@ -132,7 +169,7 @@ public final class SyncService {
                 }
                 case "leave", "ban" -> {
                     if ((request.since().isPresent() && changed) || (request.since().isEmpty() && request.filter().room().includeLeave())) {
-                        leave.set(m.roomId(), left(caller, m, since, request));
+                            leave.set(m.roomId(), left(caller, m, since, request, now));
                     }
                 }
                 default -> { }
@@ -150,7 +187,12 @@ public final class SyncService {
                 .forEach(d -> accountData.addObject().put("type", d.type()).set("content", ClientEventsJson.parse(d.content())));
         ArrayNode presence = response.putObject("presence").putArray("events");
         SyncFilter.EventFilter presenceFilter = request.filter().presence();
-        List<Presence> presenceChanges = presenceChanged ? streams.presenceSince(List.copyOf(sharing), since, upTo) : List.of();
+        List<Presence> presenceChanges = new java.util.ArrayList<>(presenceChanged || request.since().isEmpty()
+                ? streams.presenceSince(List.copyOf(sharing), since, upTo) : List.of());
+        presenceChanges.forEach(p -> appeared.remove(p.userId()));
+        if (!appeared.isEmpty()) {
+            presenceChanges.addAll(streams.presenceSince(List.copyOf(appeared), 0, upTo));
+        }
         for (Presence p : presenceChanges.stream().filter(p -> presenceFilter.keeps("m.presence", p.userId()))
                 .limit(presenceFilter.limit().orElse(Integer.MAX_VALUE)).toList()) {
             ObjectNode event = presence.addObject().put("type", "m.presence").put("sender", p.userId());
@@ -219,47 +261,24 @@ public final class SyncService {
                 .forEach(d -> accountData.addObject().put("type", d.type()).set("content", ClientEventsJson.parse(d.content())));
     }
 
-    private ObjectNode joined(Caller caller, String roomId, long since, long upTo, Request request, boolean withState) {
-        int limit = request.timelineLimit();
-        SyncFilter filter = request.filter();
-        SyncFilter.EventFilter timelineFilter = filter.room().timeline();
-        ObjectNode room = MatrixJson.mapper().createObjectNode();
-        List<StoredEvent> recent = !timelineFilter.keepsRoom(roomId) || (since > 0 && !rooms.changedSince(roomId, since)) ? List.of()
-                : rooms.history(roomId, since, upTo, limit + 1, true);
-        boolean limited = recent.size() > limit;
-        long now = clock.getAsLong();
-        Set<String> senders = new java.util.HashSet<>(List.of(caller.userId()));
-        Set<String> inTimeline = new java.util.HashSet<>();
-        ObjectNode t = room.putObject("timeline");
-        ArrayNode events = t.putArray("events");
-        for (StoredEvent e : (limited ? recent.subList(0, limit) : recent).reversed()) {
-            ObjectNode event = ClientEvents.of(e, caller.userId(), caller.deviceId(), now, false);
-            if (timelineFilter.keeps(event)) {
-                events.add(filter.fields(event));
-                senders.add(e.sender());
-                inTimeline.add(e.eventId());
+    /**
+     * Whether the user's join (after {@code since}) makes the room new to the client: the user was
+     * not joined at {@code since}, or left (was kicked, banned) and joined again since then. The
+     * client then gets the room's whole state, as for a room it never saw.
+     */
+    private boolean joinedAnew(Membership m, long since) {
+        Optional<StoredEvent> e = rooms.event(m.eventId());
+        while (e.isPresent()) {
+            Optional<StoredEvent> before = joinedRooms.states().replaced(e.get());
+            if (before.isEmpty() || !RoomStates.membership(before.get()).equals("join")) {
+                return true;
             }
-        }
-        t.put("limited", limited);
-        long first = recent.isEmpty() ? upTo : (limited ? recent.subList(0, limit) : recent).getLast().streamPos();
-        t.put("prev_batch", "s" + (first - 1));
-        ArrayNode state = room.putObject("state").putArray("events");
-        SyncFilter.EventFilter stateFilter = filter.room().state();
-        if (withState && stateFilter.keepsRoom(roomId)) {
-            int kept = 0;
-            for (StoredEvent e : rooms.stateEvents(roomId)) {
-                boolean wanted = !stateFilter.lazyLoadMembers() || !e.type().equals("m.room.member") || senders.contains(e.stateKey().orElse(""));
-                if (wanted && !inTimeline.contains(e.eventId()) && e.streamPos() <= upTo && kept < stateFilter.limit().orElse(Integer.MAX_VALUE)) {
-                    ObjectNode event = ClientEvents.of(e, caller.userId(), caller.deviceId(), now, false);
-                    if (stateFilter.keeps(event)) {
-                        state.add(filter.fields(event));
-                        kept++;
-                    }
-                }
+            if (before.get().streamPos() <= since) {
+                return false;
             }
+            e = before;
         }
-        room.putObject("unread_notifications").put("highlight_count", 0).put("notification_count", 0);
-        return room;
+        return true;
     }
 
     private ObjectNode invited(Membership m, String section) {
@@ -273,22 +292,15 @@ public final class SyncService {
         return room;
     }
 
-    private ObjectNode left(Caller caller, Membership m, long since, Request request) {
+    private ObjectNode left(Caller caller, Membership m, long since, Request request, long now) {
         ObjectNode room = MatrixJson.mapper().createObjectNode();
-        SyncFilter.EventFilter timelineFilter = request.filter().room().timeline();
-        List<StoredEvent> recent = timelineFilter.keepsRoom(m.roomId())
-                ? rooms.history(m.roomId(), since, m.streamPos(), request.timelineLimit(), true).reversed() : List.of();
-        ArrayNode events = room.putObject("timeline").putArray("events");
-        long now = clock.getAsLong();
-        for (StoredEvent e : recent) {
-            ObjectNode event = ClientEvents.of(e, caller.userId(), caller.deviceId(), now, false);
-            if (timelineFilter.keeps(event)) {
-                events.add(request.filter().fields(event));
-            }
-        }
+        RoomTimeline.Timeline timeline = joinedRooms.timelines().load(caller, m.roomId(), since, m.streamPos(), request.filter(), now);
+        ObjectNode t = room.putObject("timeline");
+        ArrayNode events = t.putArray("events");
+        timeline.events().forEach(e -> events.add(request.filter().fields(e.json())));
+        t.put("limited", timeline.limited());
+        t.put("prev_batch", "s" + timeline.start());
         room.putObject("state").putArray("events");
         return room;
     }
-
-
 }
