@@ -76,8 +76,9 @@ final class JoinedRoom {
         Map<List<String>, StoredEvent> stateAtStart = null; // read only when needed
         Optional<ObjectNode> summary = Optional.empty();
         if (w.fullState() || membersChanged(roomId, w.since(), w.upTo())) {
-            stateAtStart = states.at(roomId, timeline.start());
-            summary = Optional.of(summary(caller, roomId, stateAtStart));
+            List<StoredEvent> current = rooms.stateEvents(roomId);
+            stateAtStart = states.at(current, timeline.start());
+            summary = Optional.of(summary(caller, roomId, states.at(current, w.upTo())));
         }
         SyncFilter.EventFilter stateFilter = filter.room().state();
         Map<List<String>, StoredEvent> state = new LinkedHashMap<>();

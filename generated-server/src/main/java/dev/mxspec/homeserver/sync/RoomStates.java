@@ -27,8 +27,13 @@ final class RoomStates {
 
     /** The state at {@code position}: (type, state key) to event. */
     Map<List<String>, StoredEvent> at(String roomId, long position) {
+        return at(rooms.stateEvents(roomId), position);
+    }
+
+    /** The state at {@code position} from the current state's events. */
+    Map<List<String>, StoredEvent> at(List<StoredEvent> currentState, long position) {
         Map<List<String>, StoredEvent> state = new LinkedHashMap<>();
-        for (StoredEvent current : rooms.stateEvents(roomId)) {
+        for (StoredEvent current : currentState) {
             before(current, position).ifPresent(e -> state.put(List.of(e.type(), e.stateKey().orElse("")), e));
         }
         return state;
