@@ -75,7 +75,7 @@ final class JoinedRoom {
                 : new RoomTimeline.Timeline(List.of(), false, w.upTo(), false);
         Map<List<String>, StoredEvent> stateAtStart = null; // read only when needed
         Optional<ObjectNode> summary = Optional.empty();
-        if (w.fullState() || membersChanged(roomId, w.since(), w.upTo())) {
+        if (w.fullState() || membersChanged(roomId, w, timeline, filter)) {
             List<StoredEvent> current = rooms.stateEvents(roomId);
             stateAtStart = states.at(current, timeline.start());
             summary = Optional.of(summary(caller, roomId, states.at(current, w.upTo())));
@@ -151,8 +151,21 @@ final class JoinedRoom {
                 || !room.path("ephemeral").path("events").isEmpty() || !room.path("account_data").path("events").isEmpty();
     }
 
-    private boolean membersChanged(String roomId, long since, long upTo) {
-        return rooms.members(roomId).stream().anyMatch(m -> m.streamPos() > since && m.streamPos() <= upTo);
+    /**
+     * Whether a membership of the room changed in the window: seen in a complete timeline without
+     * looking further; the room's members are looked through only when the timeline may lack it.
+     */
+    private boolean membersChanged(String roomId, Window w, RoomTimeline.Timeline timeline, SyncFilter filter) {
+        if (!rooms.changedSince(roomId, w.since())) {
+            return false; // every membership change is an event of the room
+        }
+        if (timeline.events().stream().anyMatch(s -> s.event().type().equals("m.room.member"))) {
+            return true;
+        }
+        if (!timeline.gap() && !filter.room().timeline().restricts() && filter.room().timeline().keepsRoom(roomId)) {
+            return false; // every event of the window is in the timeline
+        }
+        return rooms.members(roomId).stream().anyMatch(m -> m.streamPos() > w.since() && m.streamPos() <= w.upTo());
     }
 
     private ObjectNode summary(Caller caller, String roomId, Map<List<String>, StoredEvent> state) {

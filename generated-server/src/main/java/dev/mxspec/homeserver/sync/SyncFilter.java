@@ -53,6 +53,11 @@ public record SyncFilter(EventFilter presence, EventFilter accountData, RoomFilt
                     json.path("lazy_load_members").asBoolean(false), json.path("include_redundant_members").asBoolean(false));
         }
 
+        /** Whether the filter may drop events (of a room it keeps) for their type, sender or URL. */
+        public boolean restricts() {
+            return types.isPresent() || !notTypes.isEmpty() || senders.isPresent() || !notSenders.isEmpty() || containsUrl.isPresent();
+        }
+
         public boolean keepsType(String type) {
             return types.map(t -> t.stream().anyMatch(p -> matches(p, type))).orElse(true) && notTypes.stream().noneMatch(p -> matches(p, type));
         }

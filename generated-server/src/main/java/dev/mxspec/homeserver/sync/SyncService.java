@@ -152,7 +152,7 @@ public final class SyncService {
                         sharing.addAll(rooms.members(m.roomId()).stream().filter(x -> x.membership().equals("join"))
                                 .map(Membership::userId).toList());
                     }
-                    if (request.since().isPresent()) { // who newly shares a room with the user: their presence, changed or not
+                    if (request.since().isPresent() && (anew || room.has("summary"))) { // members changed: who newly shares a room
                         rooms.members(m.roomId()).stream().filter(x -> x.membership().equals("join") && (anew || x.streamPos() > since))
                                 .forEach(x -> appeared.add(x.userId()));
                     }
