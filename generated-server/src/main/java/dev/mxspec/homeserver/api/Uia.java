@@ -50,7 +50,7 @@ public final class Uia {
         private final String id;
         private final String operation;
         private final Optional<String> userId;
-        private final ObjectNode params;
+        private ObjectNode params;
         private final Set<String> completed = new LinkedHashSet<>();
         private final long expiresMs;
         private String result;
@@ -63,8 +63,8 @@ public final class Uia {
             this.expiresMs = expiresMs;
         }
 
-        /** The parameters of the operation: those of the session's first request. */
-        ObjectNode params() {
+        /** The parameters of the operation: those of the session's first request that had any. */
+        synchronized ObjectNode params() {
             return params.deepCopy();
         }
 
@@ -129,8 +129,12 @@ public final class Uia {
             if (!session.userId.equals(userId)) {
                 throw MatrixException.forbidden("the authentication session belongs to another user");
             }
-            if (!params.isEmpty() && !params.equals(session.params)) {
-                throw MatrixException.forbidden("the request's parameters changed during the authentication session");
+            synchronized (session) {
+                if (session.params.isEmpty()) {
+                    session.params = params.deepCopy(); // the first request had none (an empty body)
+                } else if (!params.isEmpty() && !params.equals(session.params)) {
+                    throw MatrixException.forbidden("the request's parameters changed during the authentication session");
+                }
             }
         }
         synchronized (session) {
@@ -222,7 +226,7 @@ public final class Uia {
     }
 
     private static ObjectNode body(ServerRequest request) {
-        if (request.body().length == 0) {
+        if (request.body().length == 0 || request.body() == EMPTY_OBJECT || request.body() == NO_DEVICES) {
             return MatrixJson.mapper().createObjectNode();
         }
         try {
@@ -246,14 +250,16 @@ public final class Uia {
         if (r.body().length != 0) {
             return r;
         }
-        String body = null;
+        byte[] body = null;
         if (r.method().equals("DELETE") && r.path().startsWith("/_matrix/client/v3/devices/")) {
-            body = "{}";
+            body = EMPTY_OBJECT;
         } else if (r.method().equals("POST") && r.path().equals("/_matrix/client/v3/delete_devices")) {
-            body = "{\"devices\":[]}";
+            body = NO_DEVICES;
         }
-        return body == null ? r
-                : new ServerRequest(r.method(), r.path(), r.query(), r.headers(), body.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                        r.remoteAddress());
+        return body == null ? r : new ServerRequest(r.method(), r.path(), r.query(), r.headers(), body, r.remoteAddress());
     }
+
+    /** The bodies put in place of empty ones, known by identity: their requests carry no parameters. */
+    private static final byte[] EMPTY_OBJECT = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    private static final byte[] NO_DEVICES = "{\"devices\":[]}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 }

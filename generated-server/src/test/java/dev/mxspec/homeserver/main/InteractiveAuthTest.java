@@ -68,8 +68,12 @@ class InteractiveAuthTest {
         c = new SyncClient(backend, dir);
         String alice = c.http.register("alice", "alice-password");
         login("alice", "alice-password", "PHONE");
+        login("alice", "alice-password", "TABLET");
         challenge(c.http.call("DELETE", "/devices/PHONE", alice, null), null, List.of());
-        challenge(c.http.call("POST", "/delete_devices", alice, null), null, List.of());
+        String bulk = challenge(c.http.call("POST", "/delete_devices", alice, null), null, List.of());
+        assertThat(SyncClient.ok(c.http.call("POST", "/delete_devices", alice, "{\"devices\":[\"TABLET\"],\"auth\":"
+                + passwordAuth("alice", "alice-password", bulk) + "}")).isEmpty()).as("the session of the empty request goes on").isTrue();
+        assertThat(devices(alice)).doesNotContain("TABLET");
         challenge(c.http.call("DELETE", "/devices/PHONE", alice, "{}"), null, List.of());
         JsonHttp.Reply wrong = c.http.call("DELETE", "/devices/PHONE", alice, "{\"auth\":" + passwordAuth("alice", "wrong-password", null) + "}");
         String session = challenge(wrong, "M_FORBIDDEN", List.of());
