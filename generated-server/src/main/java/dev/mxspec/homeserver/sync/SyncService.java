@@ -10,7 +10,6 @@ import dev.mxspec.homeserver.services.Notifier;
 import dev.mxspec.homeserver.services.RoomService;
 import dev.mxspec.homeserver.services.UserStreams;
 import dev.mxspec.homeserver.storage.Records.AccountData;
-import dev.mxspec.homeserver.storage.Records.Presence;
 import dev.mxspec.homeserver.storage.Records.ToDevice;
 import dev.mxspec.homeserver.storage.Records.Membership;
 import dev.mxspec.homeserver.storage.Records.StoredEvent;
@@ -43,10 +42,6 @@ public final class SyncService {
         public Request(Optional<Long> since, long timeoutMs, boolean fullState) {
             this(since, timeoutMs, fullState, SyncFilter.none());
         }
-
-        int timelineLimit() {
-            return filter.room().timelineLimit();
-        }
     }
 
     private static final Set<String> INVITE_STATE = Set.of("m.room.create", "m.room.join_rules", "m.room.name", "m.room.avatar",
@@ -59,8 +54,7 @@ public final class SyncService {
     private final Notifier notifier;
     private final LongSupplier clock;
     private final JoinedRoom joinedRooms;
-    /** Users known to be online (or unavailable) as of a position: a sync sets no presence while no presence changed since. */
-    private final java.util.concurrent.ConcurrentHashMap<String, Long> presenceKnown = new java.util.concurrent.ConcurrentHashMap<>();
+    private final PresenceSection presence;
 
     public SyncService(RoomService rooms, UserStreams streams, DeviceLists deviceLists, KeysService keys, Notifier notifier,
             LongSupplier clock) {
@@ -71,33 +65,12 @@ public final class SyncService {
         this.notifier = notifier;
         this.clock = clock;
         this.joinedRooms = new JoinedRoom(rooms);
+        this.presence = new PresenceSection(streams, rooms::streamPosition, clock);
     }
 
-    /**
-     * {@code set_presence} of a sync: {@code online} (the default) marks a user who is offline (or
-     * never set a presence) online, {@code unavailable} marks the user unavailable, {@code offline}
-     * changes nothing. Answered from memory while no presence changed since the user's was checked.
-     */
+    /** {@code set_presence} of a sync ({@link PresenceSection#onSync}). */
     public void presenceOnSync(String userId, String setPresence) {
-        if (setPresence.equals("offline")) {
-            return;
-        }
-        Long checked = presenceKnown.get(userId + " " + setPresence);
-        if (checked != null && !streams.presenceChangedSince(checked)) {
-            return;
-        }
-        long position = rooms.streamPosition();
-        Optional<Presence> current = streams.presence(userId);
-        String now = current.map(Presence::presence).orElse("offline");
-        boolean change = setPresence.equals("online") ? now.equals("offline") : !now.equals(setPresence);
-        if (change) {
-            streams.setPresence(userId, setPresence, current.flatMap(Presence::statusMsg));
-            position = rooms.streamPosition();
-        }
-        if (presenceKnown.size() > 100_000) {
-            presenceKnown.clear();
-        }
-        presenceKnown.put(userId + " " + setPresence, position);
+        presence.onSync(userId, setPresence);
     }
 
     public ObjectNode sync(Caller caller, Request request) {
@@ -130,9 +103,10 @@ public final class SyncService {
         long since = request.since().orElse(0L);
         // all of the user's account data when it changed, or when a room is new to this sync (it gets its room's data)
         Supplier<List<AccountData>> accountDataChanges = memoized(() -> streams.accountDataSince(caller.userId(), 0, upTo));
-        boolean presenceChanged = streams.presenceChangedSince(since);
-        Set<String> sharing = new java.util.TreeSet<>(List.of(caller.userId()));
-        Set<String> appeared = new java.util.TreeSet<>();
+        boolean initial = request.since().isEmpty();
+        boolean presenceNeedsSharing = presence.needsSharing(since, initial);
+        PresenceSection.Audience audience = new PresenceSection.Audience();
+        audience.sharing.add(caller.userId());
         long now = clock.getAsLong();
         for (Membership m : rooms.membershipsOf(caller.userId())) {
             if (m.streamPos() > upTo || !request.filter().room().includes(m.roomId())) {
@@ -148,13 +122,13 @@ public final class SyncService {
                     if (window.fullState() || JoinedRoom.hasNews(room)) {
                         join.set(m.roomId(), room);
                     }
-                    if (presenceChanged || request.since().isEmpty()) {
-                        sharing.addAll(rooms.members(m.roomId()).stream().filter(x -> x.membership().equals("join"))
-                                .map(Membership::userId).toList());
+                    if (presenceNeedsSharing) {
+                        rooms.members(m.roomId()).stream().filter(x -> x.membership().equals("join"))
+                                .forEach(x -> audience.sharing.add(x.userId()));
                     }
-                    if (request.since().isPresent() && (anew || room.has("summary"))) { // members changed: who newly shares a room
+                    if (!initial && (anew || room.has("summary"))) { // members changed: who newly shares a room
                         rooms.members(m.roomId()).stream().filter(x -> x.membership().equals("join") && (anew || x.streamPos() > since))
-                                .forEach(x -> appeared.add(x.userId()));
+                                .forEach(x -> audience.appeared.add(x.userId()));
                     }
                 }
                 case "invite" -> {
@@ -185,22 +159,8 @@ public final class SyncService {
         accountDataIfChanged(caller, since, accountDataChanges).stream().filter(d -> d.roomId().isEmpty() && d.streamPos() > since)
                 .filter(d -> globalData.keepsType(d.type())).limit(globalData.limit().orElse(Integer.MAX_VALUE))
                 .forEach(d -> accountData.addObject().put("type", d.type()).set("content", ClientEventsJson.parse(d.content())));
-        ArrayNode presence = response.putObject("presence").putArray("events");
-        SyncFilter.EventFilter presenceFilter = request.filter().presence();
-        List<Presence> presenceChanges = new java.util.ArrayList<>(presenceChanged || request.since().isEmpty()
-                ? streams.presenceSince(List.copyOf(sharing), since, upTo) : List.of());
-        presenceChanges.forEach(p -> appeared.remove(p.userId()));
-        if (!appeared.isEmpty()) {
-            presenceChanges.addAll(streams.presenceSince(List.copyOf(appeared), 0, upTo));
-        }
-        for (Presence p : presenceChanges.stream().filter(p -> presenceFilter.keeps("m.presence", p.userId()))
-                .limit(presenceFilter.limit().orElse(Integer.MAX_VALUE)).toList()) {
-            ObjectNode event = presence.addObject().put("type", "m.presence").put("sender", p.userId());
-            ObjectNode content = event.putObject("content").put("presence", p.presence())
-                    .put("last_active_ago", Math.max(0, clock.getAsLong() - p.lastActiveTs()))
-                    .put("currently_active", p.presence().equals("online"));
-            p.statusMsg().ifPresent(msg -> content.put("status_msg", msg));
-        }
+        presence.write(response.putObject("presence").putArray("events"), audience, presenceNeedsSharing, since, upTo,
+                request.filter().presence());
         if (request.since().isPresent()) { // device lists only in incremental syncs, as the spec says
             DeviceLists.Update devices = deviceLists.since(caller.userId(), since, upTo);
             if (!devices.isEmpty()) {
