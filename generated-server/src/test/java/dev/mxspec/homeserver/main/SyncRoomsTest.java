@@ -33,6 +33,12 @@ class SyncRoomsTest {
         return sync.path("rooms").path("join").path(roomId);
     }
 
+    private static List<String> concat(String first, List<String> rest) {
+        List<String> out = new ArrayList<>(List.of(first));
+        out.addAll(rest.subList(0, 5));
+        return out;
+    }
+
     private static List<String> types(JsonNode events) {
         return field(events, "/type");
     }
@@ -59,6 +65,10 @@ class SyncRoomsTest {
         JsonNode namedSummary = room(first, named).path("summary");
         assertThat(namedSummary.has("m.heroes")).as("a named room needs no heroes").isFalse();
         assertThat(namedSummary.path("m.joined_member_count").asInt()).isEqualTo(2);
+
+        JsonNode lazy = c.sync(alice, "{\"room\":{\"state\":{\"lazy_load_members\":true},\"timeline\":{\"limit\":1}}}", null);
+        assertThat(stateMembers(lazy, unnamed)).as("with lazy-loading: the user and the heroes (the last sender's join is the timeline)")
+                .containsExactlyInAnyOrderElementsOf(concat("@alice:localhost", joined));
 
         c.send(alice, unnamed, "no membership change");
         JsonNode quiet = c.sync(alice, null, first.path("next_batch").asText());
@@ -171,6 +181,24 @@ class SyncRoomsTest {
                 + messages.path("prev_batch").asText(), alice, null));
         assertThat(page.path("chunk").get(0).path("content").path("body").asText()).as("the event just before the timeline")
                 .isEqualTo("m17");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void fullStateIncrementalSyncHasAllStateAndOnlyTheNewTimeline(String backend) throws Exception {
+        c = new SyncClient(backend, dir);
+        String alice = c.http.register("alice", "alice-password");
+        String roomId = c.room(alice, "{\"preset\":\"public_chat\",\"name\":\"Full\"}");
+        String since = c.sync(alice, null, null).path("next_batch").asText();
+        c.send(alice, roomId, "new");
+        JsonNode room = room(SyncClient.ok(c.http.call("GET", "/sync?full_state=true&since=" + since, alice, null)), roomId);
+        assertThat(field(room.path("timeline").path("events"), "/content/body")).containsExactly("new");
+        assertThat(types(room.path("state").path("events"))).contains("m.room.create", "m.room.name", "m.room.member",
+                "m.room.power_levels");
+        JsonNode unchanged = SyncClient.ok(c.http.call("GET", "/sync?full_state=true&timeout=10000&since="
+                + SyncClient.ok(c.http.call("GET", "/sync?since=" + since, alice, null)).path("next_batch").asText(), alice, null));
+        assertThat(room(unchanged, roomId).path("timeline").path("events")).as("at once, without waiting").isEmpty();
+        assertThat(types(room(unchanged, roomId).path("state").path("events"))).contains("m.room.create");
     }
 
     @ParameterizedTest
