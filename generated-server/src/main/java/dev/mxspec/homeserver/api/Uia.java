@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.core.Ids;
 import dev.mxspec.homeserver.services.AccountService;
+import dev.mxspec.homeserver.services.RateLimiter;
 import dev.mxspec.runtime.api.ErrorCodes;
 import dev.mxspec.runtime.api.MatrixException;
 import dev.mxspec.runtime.json.MatrixJson;
@@ -33,7 +34,8 @@ import java.util.function.LongSupplier;
  *       that a retry answers with the same user).
  * </ul>
  *
- * A stage fails with the 401 of the flows plus {@code errcode} and {@code error}; a session the
+ * A stage fails with the 401 of the flows plus {@code errcode} and {@code error} (failed password
+ * stages are rate-limited per user, as logins are per address); a session the
  * server never gave is 400. Sessions live in memory for {@link #LIFETIME_MS}, at most
  * {@link #MAX_SESSIONS} at a time (the oldest go first).
  */
@@ -79,11 +81,14 @@ public final class Uia {
     }
 
     private final AccountService accounts;
+    private final RateLimiter failures;
     private final LongSupplier clock;
     private final Map<String, Session> sessions = new LinkedHashMap<>();
 
-    Uia(AccountService accounts, LongSupplier clock) {
+    /** @param failures limits failed password stages per user ({@code M_LIMIT_EXCEEDED} past it) */
+    Uia(AccountService accounts, RateLimiter failures, LongSupplier clock) {
         this.accounts = accounts;
+        this.failures = failures;
         this.clock = clock;
     }
 
@@ -175,6 +180,7 @@ public final class Uia {
             accounts.checkPassword(owner, password.asText());
             return Optional.empty();
         } catch (MatrixException wrong) {
+            failures.take("uia-password:" + owner);
             return Optional.of(wrong);
         }
     }

@@ -193,4 +193,18 @@ class InteractiveAuthTest {
         assertThat(devices(alice)).contains("TWO").doesNotContain("ONE");
         assertThat(login("alice", "alice-password", null)).isNotEmpty();
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void passwordGuessesAreRateLimited(String backend) throws Exception {
+        c = new SyncClient(backend, dir);
+        String alice = c.http.register("alice", "alice-password");
+        int status = 401;
+        for (int i = 0; i < 15 && status == 401; i++) {
+            status = c.http.call("POST", "/account/password", alice, "{\"new_password\":\"guessed-password\",\"auth\":"
+                    + passwordAuth("alice", "guess-" + i, null) + "}").status();
+        }
+        assertThat(status).isEqualTo(429);
+        assertThat(login("alice", "alice-password", null)).isNotEmpty();
+    }
 }
