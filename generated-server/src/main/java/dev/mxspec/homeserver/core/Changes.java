@@ -21,6 +21,11 @@ public final class Changes {
         return "members " + roomId;
     }
 
+    /** A room's history visibility or a membership in it: what decides who sees which of its events. */
+    public static String visibility(String roomId) {
+        return "visibility " + roomId;
+    }
+
     /** A membership of a user, in any room. */
     public static String memberships(String userId) {
         return "memberships " + userId;

@@ -8,6 +8,10 @@ import dev.mxspec.homeserver.api.PushRuleHandlers;
 import dev.mxspec.runtime.server.ServerRequest;
 import dev.mxspec.homeserver.api.RoomHandlers;
 import dev.mxspec.homeserver.api.SyncHandlers;
+import dev.mxspec.homeserver.api.ThirdPartyIdHandlers;
+import dev.mxspec.homeserver.services.Aliases;
+import dev.mxspec.homeserver.services.EventVisibility;
+import dev.mxspec.homeserver.services.RoomReads;
 import dev.mxspec.homeserver.api.UserStreamHandlers;
 import dev.mxspec.homeserver.services.UserStreams;
 import dev.mxspec.homeserver.core.StreamCounter;
@@ -73,14 +77,17 @@ public final class Homeserver implements AutoCloseable {
             AccountHandlers accountHandlers = new AccountHandlers(accounts, config.registration(), limiter);
             RateLimiter sends = config.sendRatePerSecond() < 0 ? RateLimiter.unlimited()
                     : new RateLimiter(config.sendRatePerSecond(), config.sendRatePerSecond() * 5, clock);
-            RoomHandlers roomHandlers = new RoomHandlers(rooms, sends, clock);
+            EventVisibility visibility = new EventVisibility(storage, stream);
+            RoomReads reads = new RoomReads(rooms, memberships, visibility, storage);
+            Aliases aliases = new Aliases(storage, rooms, config.serverName());
+            RoomHandlers roomHandlers = new RoomHandlers(rooms, reads, aliases, sends, clock);
             FilterHandlers filters = new FilterHandlers(storage);
-            DirectoryHandlers directory = new DirectoryHandlers(rooms, config.serverName(), clock);
+            DirectoryHandlers directory = new DirectoryHandlers(rooms, reads, aliases, config.serverName(), clock);
             UserStreams streams = new UserStreams(storage, stream, memberships, notifier, clock);
             UserStreamHandlers streamHandlers = new UserStreamHandlers(streams, rooms, clock);
             KeysService keys = new KeysService(storage, stream, deviceLists, config.serverName());
-            SyncHandlers sync = new SyncHandlers(new SyncService(rooms, streams, deviceLists, keys, notifier, clock), filters);
-            ServerInfoHandlers info = new ServerInfoHandlers(accounts, baseUrl, rules.supportedVersions(), rules.defaultVersion());
+            SyncHandlers sync = new SyncHandlers(new SyncService(rooms, streams, deviceLists, keys, notifier, clock, visibility), filters);
+            ServerInfoHandlers info = new ServerInfoHandlers(accounts, rooms, baseUrl, rules.supportedVersions(), rules.defaultVersion());
             ClientServerRouter router = ClientServerRouter.builder((endpoint, request) -> accounts.authenticate(request.accessToken()))
                     .registration(accountHandlers)
                     .login(accountHandlers)
@@ -89,6 +96,7 @@ public final class Homeserver implements AutoCloseable {
                     .refresh(accountHandlers)
                     .loginToken(accountHandlers)
                     .deviceManagement(accountHandlers)
+                    .administrativeContact(new ThirdPartyIdHandlers())
                     .versions(info)
                     .wellknown(info)
                     .capabilities(info)

@@ -39,7 +39,8 @@ public final class ClientEvents {
             unsigned.set("redacted_because", stored.get("redacted_because"));
         }
         e.txn().filter(t -> e.sender().equals(viewerUserId) && t.deviceId().equals(viewerDevice))
-                .ifPresent(t -> unsigned.put("transaction_id", t.txnId()));
+                .ifPresent(t -> unsigned.put("transaction_id", e.type().equals("m.room.redaction") && t.txnId().startsWith(RoomService.REDACTION_TXN)
+                        ? t.txnId().substring(RoomService.REDACTION_TXN.length()) : t.txnId()));
         return out;
     }
 

@@ -115,6 +115,12 @@ public final class RoomService {
         try {
             Head head = heads.computeIfAbsent(roomId, this::loadHead);
             Map<List<String>, ObjectNode> state = head.state();
+            if (draft.stateKey().isPresent() && txnId.isEmpty()) { // the same state again by the same sender: no new event
+                ObjectNode old = state.get(List.of(draft.type(), draft.stateKey().get()));
+                if (old != null && old.path("sender").asText().equals(sender) && old.path("content").equals(draft.content())) {
+                    return old.path("event_id").asText();
+                }
+            }
             ObjectNode pdu = MatrixJson.mapper().createObjectNode();
             pdu.put("room_id", roomId);
             pdu.put("sender", sender);
@@ -146,8 +152,11 @@ public final class RoomService {
                 return earlier(sender, deviceId, txnId).orElseThrow(() -> refused);
             }
             long pos = draft.type().equals("m.room.member") && draft.stateKey().isPresent()
-                    ? stream.next(Changes.room(roomId), Changes.members(roomId), Changes.memberships(draft.stateKey().get()))
-                    : stream.next(Changes.room(roomId));
+                    ? stream.next(Changes.room(roomId), Changes.members(roomId), Changes.memberships(draft.stateKey().get()),
+                            Changes.visibility(roomId))
+                    : draft.type().equals("m.room.history_visibility") && draft.stateKey().isPresent()
+                            ? stream.next(Changes.room(roomId), Changes.visibility(roomId))
+                            : stream.next(Changes.room(roomId));
             try {
                 if (!persist(roomId, room, draft, sender, deviceId, txnId, pdu, eventId, pos, head)) {
                     return earlier(sender, deviceId, txnId).orElseThrow(); // the transaction ID was used: its event
@@ -283,26 +292,69 @@ public final class RoomService {
                 .orElseThrow(() -> MatrixException.forbidden(userId + " is not in the room"));
     }
 
-    public String resolveAlias(String alias) {
-        return storage.alias(alias).orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "unknown room alias " + alias));
-    }
-
-    /** Fails with {@code M_ROOM_IN_USE} when the alias is taken, before a room is made for it. */
-    public void resolveAliasFree(String alias) {
-        if (storage.alias(alias).isPresent()) {
-            throw new MatrixException(400, ErrorCodes.M_ROOM_IN_USE, "room alias " + alias + " already exists");
+    /**
+     * Sends the user's new display name and avatar into every room he is joined to, as an update of
+     * his {@code m.room.member} event (the rest of its content kept), as the spec requires.
+     */
+    public void profileChanged(Caller caller) {
+        var user = storage.user(caller.userId()).orElseThrow();
+        for (Membership m : memberships.ofUser(caller.userId())) {
+            if (!m.membership().equals("join")) {
+                continue;
+            }
+            ObjectNode current = stateJson(m.roomId()).get(List.of("m.room.member", caller.userId()));
+            ObjectNode content = current == null ? memberContent(caller.userId(), "join") : current.path("content").deepCopy();
+            content.remove(List.of("displayname", "avatar_url", "join_authorised_via_users_server"));
+            user.displayname().ifPresent(n -> content.put("displayname", n));
+            user.avatarUrl().ifPresent(a -> content.put("avatar_url", a));
+            try {
+                send(caller.userId(), Optional.of(caller.deviceId()), m.roomId(), Draft.state("m.room.member", caller.userId(), content),
+                        Optional.empty());
+            } catch (MatrixException refused) {
+                // a room whose rules refuse the update keeps the old profile; the others are updated
+            }
         }
     }
 
-    public void createAlias(String alias, String roomId, String creator) {
-        if (!alias.startsWith("#") || !alias.endsWith(":" + serverName)) {
-            throw new MatrixException(400, ErrorCodes.M_INVALID_PARAM, "aliases on this server end with :" + serverName);
-        }
-        room(roomId);
-        if (!storage.createAlias(alias, roomId, creator)) {
-            throw new MatrixException(409, ErrorCodes.M_UNKNOWN, "room alias " + alias + " already exists");
-        }
+    /** The room's current power levels (the defaults of a room without them: its creator at 100). */
+    public PowerLevels powerLevels(String roomId) {
+        Map<List<String>, ObjectNode> state = stateJson(roomId);
+        ObjectNode levels = state.get(List.of("m.room.power_levels", ""));
+        return levels != null ? PowerLevels.fromContent(levels.path("content"))
+                : PowerLevels.withoutEvent(Optional.ofNullable(state.get(List.of("m.room.create", "")))
+                        .map(c -> c.path("sender").asText()).orElse(room(roomId).creator()));
     }
+
+    /** Whether a user is an administrator of this server. */
+    public boolean serverAdmin(String userId) {
+        return storage.user(userId).map(u -> u.admin() && !u.deactivated()).orElse(false);
+    }
+
+    /**
+     * Redacts an event of the room. Only the event's sender, a member at the room's {@code redact}
+     * level, or a server administrator may: {@code M_FORBIDDEN} otherwise; the event must be one of
+     * this room ({@code M_INVALID_PARAM}) and known ({@code M_NOT_FOUND}). Nothing is stored when refused.
+     */
+    public String redact(Caller caller, String roomId, String targetId, Optional<String> reason, String txnId) {
+        requireMember(roomId, caller.userId());
+        StoredEvent target = storage.event(targetId)
+                .orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "no event " + targetId));
+        if (!target.roomId().equals(roomId)) {
+            throw new MatrixException(400, ErrorCodes.M_INVALID_PARAM, "event " + targetId + " is not in room " + roomId);
+        }
+        if (!target.sender().equals(caller.userId()) && powerLevels(roomId).userLevel(caller.userId()) < powerLevels(roomId).redact()
+                && !serverAdmin(caller.userId())) {
+            throw MatrixException.forbidden("only the sender of an event or a member at the room's redact level may redact it");
+        }
+        ObjectNode content = MatrixJson.mapper().createObjectNode();
+        reason.ifPresent(r -> content.put("reason", r));
+        content.put("redacts", targetId);
+        return send(caller.userId(), Optional.of(caller.deviceId()), roomId,
+                new Draft("m.room.redaction", Optional.empty(), content, Optional.of(targetId)), Optional.of(REDACTION_TXN + txnId));
+    }
+
+    /** Transaction IDs of redactions are kept apart from those of sends by this prefix (not shown to clients). */
+    public static final String REDACTION_TXN = "redact:";
 
     /** Changes a user's membership: join, invite, leave (also kick), ban, knock. */
     public String setMembership(Caller caller, String roomId, String target, String membership, Optional<String> reason) {
@@ -375,15 +427,6 @@ public final class RoomService {
             });
         }
         return content;
-    }
-
-    public void deleteAlias(String alias, String userId) {
-        storage.alias(alias).orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "unknown room alias " + alias));
-        storage.deleteAlias(alias);
-    }
-
-    public List<String> aliases(String roomId) {
-        return storage.aliasesOf(roomId);
     }
 
     public List<Room> publishedRooms() {

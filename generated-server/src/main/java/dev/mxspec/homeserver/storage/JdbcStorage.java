@@ -347,6 +347,27 @@ abstract class JdbcStorage implements Storage {
     }
 
     @Override
+    public Map<List<String>, String> stateAt(String roomId, long position) {
+        Map<List<String>, String> state = new LinkedHashMap<>();
+        jdbc.query("SELECT e.type, e.state_key, e.event_id FROM events e WHERE e.room_id = ? AND e.state_key IS NOT NULL "
+                + "AND e.stream_pos = (SELECT MAX(l.stream_pos) FROM events l WHERE l.room_id = e.room_id AND l.type = e.type "
+                + "AND l.state_key = e.state_key AND l.stream_pos <= ?) ORDER BY e.type, e.state_key",
+                rs -> state.put(List.of(rs.getString(1), rs.getString(2)), rs.getString(3)), roomId, position);
+        return state;
+    }
+
+    @Override
+    public List<StoredEvent> stateEventsOfTypes(String roomId, List<String> types) {
+        if (types.isEmpty()) {
+            return List.of();
+        }
+        List<Object> args = new ArrayList<>(List.of(roomId));
+        args.addAll(types);
+        return jdbc.query("SELECT * FROM events WHERE room_id = ? AND state_key IS NOT NULL AND type IN ("
+                + String.join(",", Collections.nCopies(types.size(), "?")) + ") ORDER BY stream_pos", JdbcStorage::event, args.toArray());
+    }
+
+    @Override
     public List<StoredEvent> events(List<String> eventIds) {
         if (eventIds.isEmpty()) {
             return List.of();
@@ -402,6 +423,11 @@ abstract class JdbcStorage implements Storage {
     @Override
     public boolean deleteAlias(String alias) {
         return jdbc.update("DELETE FROM room_aliases WHERE alias = ?", alias) == 1;
+    }
+
+    @Override
+    public Optional<String> aliasCreator(String alias) {
+        return jdbc.one("SELECT creator FROM room_aliases WHERE alias = ?", rs -> rs.getString(1), alias);
     }
 
     @Override

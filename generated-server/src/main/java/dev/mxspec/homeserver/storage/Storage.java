@@ -91,6 +91,12 @@ public interface Storage extends AutoCloseable {
     /** The current state of a room: (type, state_key) to event ID. */
     Map<List<String>, String> currentState(String roomId);
 
+    /** The state of a room as it was at a stream position (after the event there): (type, state_key) to event ID. */
+    Map<List<String>, String> stateAt(String roomId, long position);
+
+    /** Every state event of the given types a room ever had, in stream order (history visibility and memberships over time). */
+    List<StoredEvent> stateEventsOfTypes(String roomId, List<String> types);
+
     List<StoredEvent> events(List<String> eventIds);
 
     void markRedacted(String eventId, String redactedBy, String redactedJson);
@@ -109,6 +115,9 @@ public interface Storage extends AutoCloseable {
     boolean createAlias(String alias, String roomId, String creator);
 
     boolean deleteAlias(String alias);
+
+    /** The user who created an alias. */
+    Optional<String> aliasCreator(String alias);
 
     List<String> aliasesOf(String roomId);
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.core.Caller;
 import dev.mxspec.homeserver.services.ClientEvents;
 import dev.mxspec.homeserver.services.DeviceLists;
+import dev.mxspec.homeserver.services.EventVisibility;
 import dev.mxspec.homeserver.services.KeysService;
 import dev.mxspec.homeserver.services.Notifier;
 import dev.mxspec.homeserver.services.RoomService;
@@ -58,9 +59,11 @@ public final class SyncService {
     private final KeysService keys;
     private final Notifier notifier;
     private final LongSupplier clock;
+    private final EventVisibility visibility;
 
     public SyncService(RoomService rooms, UserStreams streams, DeviceLists deviceLists, KeysService keys, Notifier notifier,
-            LongSupplier clock) {
+            LongSupplier clock, EventVisibility visibility) {
+        this.visibility = visibility;
         this.rooms = rooms;
         this.keys = keys;
         this.deviceLists = deviceLists;
@@ -121,7 +124,7 @@ public final class SyncService {
                     }
                 }
                 case "invite" -> {
-                    if (request.since().isEmpty() || changed) {
+                    if ((request.since().isEmpty() || changed) && !invitedByIgnored(caller, m)) {
                         invite.set(m.roomId(), invited(m, "invite_state"));
                     }
                 }
@@ -178,6 +181,12 @@ public final class SyncService {
         return response;
     }
 
+    /** Invites from users the caller ignores are not sent to him (ignore_users module). */
+    private boolean invitedByIgnored(Caller caller, Membership m) {
+        Set<String> ignored = visibility.ignoredUsers(caller.userId());
+        return !ignored.isEmpty() && rooms.event(m.eventId()).map(e -> ignored.contains(e.sender())).orElse(false);
+    }
+
     /** All of the user's account data when any of it changed after {@code since}, else none. */
     private List<AccountData> accountDataIfChanged(Caller caller, long since, Supplier<List<AccountData>> all) {
         return streams.accountDataChangedSince(caller.userId(), since) ? all.get() : List.of();
@@ -232,9 +241,10 @@ public final class SyncService {
         Set<String> inTimeline = new java.util.HashSet<>();
         ObjectNode t = room.putObject("timeline");
         ArrayNode events = t.putArray("events");
+        java.util.function.Predicate<StoredEvent> visible = recent.isEmpty() ? e -> true : visibility.viewer(caller.userId(), roomId);
         for (StoredEvent e : (limited ? recent.subList(0, limit) : recent).reversed()) {
             ObjectNode event = ClientEvents.of(e, caller.userId(), caller.deviceId(), now, false);
-            if (timelineFilter.keeps(event)) {
+            if (visible.test(e) && timelineFilter.keeps(event)) {
                 events.add(filter.fields(event));
                 senders.add(e.sender());
                 inTimeline.add(e.eventId());
@@ -280,9 +290,10 @@ public final class SyncService {
                 ? rooms.history(m.roomId(), since, m.streamPos(), request.timelineLimit(), true).reversed() : List.of();
         ArrayNode events = room.putObject("timeline").putArray("events");
         long now = clock.getAsLong();
+        java.util.function.Predicate<StoredEvent> visible = visibility.viewer(caller.userId(), m.roomId());
         for (StoredEvent e : recent) {
             ObjectNode event = ClientEvents.of(e, caller.userId(), caller.deviceId(), now, false);
-            if (timelineFilter.keeps(event)) {
+            if (visible.test(e) && timelineFilter.keeps(event)) {
                 events.add(request.filter().fields(event));
             }
         }
