@@ -5,6 +5,7 @@ import dev.mxspec.homeserver.api.DirectoryHandlers;
 import dev.mxspec.homeserver.api.FilterHandlers;
 import dev.mxspec.homeserver.api.MediaHandlers;
 import dev.mxspec.homeserver.api.PushRuleHandlers;
+import dev.mxspec.homeserver.api.PushRuleListings;
 import dev.mxspec.runtime.server.ServerRequest;
 import dev.mxspec.homeserver.api.RoomHandlers;
 import dev.mxspec.homeserver.api.SyncHandlers;
@@ -88,6 +89,8 @@ public final class Homeserver implements AutoCloseable {
             KeysService keys = new KeysService(storage, stream, deviceLists, config.serverName());
             SyncHandlers sync = new SyncHandlers(new SyncService(rooms, streams, deviceLists, keys, notifier, clock, visibility), filters);
             ServerInfoHandlers info = new ServerInfoHandlers(accounts, rooms, baseUrl, rules.supportedVersions(), rules.defaultVersion());
+            dev.mxspec.homeserver.services.PushRules pushRules = new dev.mxspec.homeserver.services.PushRules(streams);
+            PushRuleListings pushRuleListings = new PushRuleListings(pushRules, accounts::authenticate);
             ClientServerRouter router = ClientServerRouter.builder((endpoint, request) -> accounts.authenticate(request.accessToken()))
                     .registration(accountHandlers)
                     .login(accountHandlers)
@@ -121,7 +124,7 @@ public final class Homeserver implements AutoCloseable {
                     .tags(streamHandlers)
                     .presence(streamHandlers)
                     .toDevice(streamHandlers)
-                    .pushrules(new PushRuleHandlers(new dev.mxspec.homeserver.services.PushRules(streams)))
+                    .pushrules(new PushRuleHandlers(pushRules))
                     .directory(directory)
                     .listPublicRooms(directory)
                     .eventContext(directory)
@@ -130,7 +133,10 @@ public final class Homeserver implements AutoCloseable {
                     .sync(sync)
                     .keys(new KeysHandlers(keys, deviceLists))
                     .build();
-            HttpServer http = HttpServer.start(config.host(), Math.max(0, config.port()), request -> router.handle(legacyPrefix(request)),
+            HttpServer http = HttpServer.start(config.host(), Math.max(0, config.port()), request -> {
+                        ServerRequest r = legacyPrefix(request);
+                        return pushRuleListings.answer(r).orElseGet(() -> router.handle(r));
+                    },
                     config.maxBodyBytes());
             return new Homeserver(config, storage, http);
         } catch (Exception | Error e) {

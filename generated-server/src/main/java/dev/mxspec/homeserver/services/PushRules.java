@@ -57,6 +57,8 @@ public final class PushRules {
         if (ruleId.contains("/") || ruleId.contains("\\")) {
             throw new MatrixException(400, ErrorCodes.M_INVALID_PARAM, "a rule ID cannot contain '/' or '\\'");
         }
+        checkActions(actions);
+        conditions.ifPresent(PushRules::checkConditions);
         if (kind.equals("content") && pattern.isEmpty()) {
             throw new MatrixException(400, ErrorCodes.M_MISSING_PARAM, "content rules need a pattern");
         }
@@ -101,7 +103,37 @@ public final class PushRules {
     }
 
     public void setActions(String userId, String scope, String kind, String ruleId, JsonNode actions) {
+        checkActions(actions);
         update(userId, set -> find(set, scope, kind, ruleId).set("actions", actions));
+    }
+
+    /**
+     * Actions as the spec defines them: {@code notify}, {@code set_tweak} objects with a string tweak,
+     * and the no-op {@code dont_notify} and {@code coalesce} that older clients still send.
+     */
+    static void checkActions(JsonNode actions) {
+        if (actions == null || !actions.isArray()) {
+            throw new MatrixException(400, ErrorCodes.M_INVALID_PARAM, "actions must be a list");
+        }
+        for (JsonNode a : actions) {
+            boolean valid = a.isTextual() ? List.of("notify", "dont_notify", "coalesce").contains(a.asText())
+                    : a.isObject() && a.path("set_tweak").isTextual();
+            if (!valid) {
+                throw new MatrixException(400, ErrorCodes.M_INVALID_PARAM, "unknown push rule action " + a);
+            }
+        }
+    }
+
+    /** Conditions are objects with a string {@code kind}; unknown kinds are kept (the spec says they never match). */
+    static void checkConditions(JsonNode conditions) {
+        if (!conditions.isArray()) {
+            throw new MatrixException(400, ErrorCodes.M_INVALID_PARAM, "conditions must be a list");
+        }
+        for (JsonNode c : conditions) {
+            if (!c.isObject() || !c.path("kind").isTextual()) {
+                throw new MatrixException(400, ErrorCodes.M_INVALID_PARAM, "a push rule condition needs a kind: " + c);
+            }
+        }
     }
 
     private void update(String userId, java.util.function.Consumer<ObjectNode> change) {
