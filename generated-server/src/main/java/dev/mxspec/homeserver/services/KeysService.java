@@ -87,7 +87,8 @@ public final class KeysService {
             for (DeviceKeys k : storage.deviceKeys(user)) {
                 if (deviceIds.isEmpty() || deviceIds.contains(k.deviceId())) {
                     ObjectNode keys = (ObjectNode) ClientEvents.parse(k.json());
-                    k.displayName().ifPresent(name -> keys.withObjectProperty("unsigned").put("device_display_name", name));
+                    ObjectNode unsigned = keys.withObjectProperty("unsigned"); // always there, as clients expect
+                    k.displayName().ifPresent(name -> unsigned.put("device_display_name", name));
                     ofUser.set(k.deviceId(), keys);
                 }
             }

@@ -133,6 +133,38 @@ class HistoryVisibilityTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
+    void messagesPagesEndOnlyAtTheStartAndTakeSyncTokens(String backend) throws Exception {
+        try (Homeserver server = start(backend)) {
+            assertThat(server.port()).isPositive();
+            String alice = http.register("alice", "alice-password");
+            String roomId = room(alice, "shared");
+            for (int i = 0; i < 12; i++) {
+                send(alice, roomId, "m" + i);
+            }
+            String next = http.call("GET", "/sync", alice, null).body().path("next_batch").asText();
+            List<String> seen = new ArrayList<>();
+            String from = next; // a sync token is a valid place to page back from
+            int pages = 0;
+            while (true) {
+                JsonNode page = http.call("GET", "/rooms/" + roomId + "/messages?dir=b&limit=5&from=" + from, alice, null).body();
+                seen.addAll(bodies(page.path("chunk")));
+                pages++;
+                if (!page.has("end")) {
+                    break;
+                }
+                assertThat(page.path("chunk").size()).as("a page with more after it is full").isEqualTo(5);
+                from = page.path("end").asText();
+            }
+            assertThat(seen).hasSize(12);
+            assertThat(seen.getFirst()).isEqualTo("m11");
+            assertThat(pages).isBetween(4, 5);
+            assertThat(http.call("GET", "/rooms/" + roomId + "/messages?dir=b&from=garbage", alice, null).body().path("errcode").asText())
+                    .isEqualTo("M_INVALID_PARAM");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
     void worldReadableRoomsAreReadWithoutJoining(String backend) throws Exception {
         try (Homeserver server = start(backend)) {
             assertThat(server.port()).isPositive();
