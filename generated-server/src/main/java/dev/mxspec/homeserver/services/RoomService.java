@@ -358,7 +358,22 @@ public final class RoomService {
 
     /** Changes a user's membership: join, invite, leave (also kick), ban, knock. */
     public String setMembership(Caller caller, String roomId, String target, String membership, Optional<String> reason) {
+        return setMembership(caller, roomId, target, membership, reason, Map.of());
+    }
+
+    /**
+     * Changes a user's membership with extra content from the client (a join body's own fields are
+     * kept in the member event, as other servers do; {@code membership} and the authorising server
+     * are the server's to set).
+     */
+    public String setMembership(Caller caller, String roomId, String target, String membership, Optional<String> reason,
+            Map<String, JsonNode> extra) {
         ObjectNode content = memberContent(target, membership);
+        extra.forEach((key, value) -> {
+            if (!key.equals("membership") && !key.equals("join_authorised_via_users_server") && !key.equals("third_party_signed")) {
+                content.set(key, value);
+            }
+        });
         reason.ifPresent(r -> content.put("reason", r));
         if (membership.equals("join") && target.equals(caller.userId())) {
             restrictedJoinAuthoriser(roomId, target).ifPresent(a -> content.put("join_authorised_via_users_server", a));

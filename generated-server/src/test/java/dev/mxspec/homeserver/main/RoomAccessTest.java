@@ -226,6 +226,14 @@ class RoomAccessTest {
             assertThat(http.call("GET", member + "?format=event", bob, null).body().path("event_id").asText()).as("joining twice")
                     .isEqualTo(joinEvent);
 
+            // joining with custom content keeps it (and the server's own fields stay the server's)
+            String carol = http.register("carol", "carol-password");
+            http.call("POST", "/join/" + roomId, carol, "{\"x.role\":\"guest\",\"membership\":\"ban\"}");
+            JsonNode carolMember = http.call("GET", "/rooms/" + roomId + "/state/m.room.member/" + enc("@carol:localhost"), alice, null)
+                    .body();
+            assertThat(carolMember.path("x.role").asText()).isEqualTo("guest");
+            assertThat(carolMember.path("membership").asText()).isEqualTo("join");
+
             // a per-room display name with custom content
             JsonHttp.Reply set = http.call("PUT", member, bob, "{\"membership\":\"join\",\"displayname\":\"Bobby\",\"x.custom\":1}");
             assertThat(set.status()).as(set.body().toString()).isEqualTo(200);
