@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.core.Caller;
 import dev.mxspec.homeserver.core.Ids;
 import dev.mxspec.homeserver.services.RoomService.Draft;
-import dev.mxspec.homeserver.storage.Storage;
+import dev.mxspec.homeserver.storage.AliasStore;
 import dev.mxspec.runtime.api.ErrorCodes;
 import dev.mxspec.runtime.api.MatrixException;
 import java.util.List;
@@ -20,11 +20,11 @@ import java.util.Optional;
  */
 public final class Aliases {
 
-    private final Storage storage;
+    private final AliasStore storage;
     private final RoomService rooms;
     private final String serverName;
 
-    public Aliases(Storage storage, RoomService rooms, String serverName) {
+    public Aliases(AliasStore storage, RoomService rooms, String serverName) {
         this.storage = storage;
         this.rooms = rooms;
         this.serverName = serverName;

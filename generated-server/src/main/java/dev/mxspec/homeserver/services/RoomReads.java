@@ -2,7 +2,7 @@ package dev.mxspec.homeserver.services;
 
 import dev.mxspec.homeserver.storage.Records.Membership;
 import dev.mxspec.homeserver.storage.Records.StoredEvent;
-import dev.mxspec.homeserver.storage.Storage;
+import dev.mxspec.homeserver.storage.RoomStore;
 import dev.mxspec.runtime.api.ErrorCodes;
 import dev.mxspec.runtime.api.MatrixException;
 import java.util.ArrayList;
@@ -35,9 +35,9 @@ public final class RoomReads {
     private final RoomService rooms;
     private final Memberships memberships;
     private final EventVisibility visibility;
-    private final Storage storage;
+    private final RoomStore storage;
 
-    public RoomReads(RoomService rooms, Memberships memberships, EventVisibility visibility, Storage storage) {
+    public RoomReads(RoomService rooms, Memberships memberships, EventVisibility visibility, RoomStore storage) {
         this.rooms = rooms;
         this.memberships = memberships;
         this.visibility = visibility;
