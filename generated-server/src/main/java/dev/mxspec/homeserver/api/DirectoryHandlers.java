@@ -153,11 +153,13 @@ public final class DirectoryHandlers implements DirectoryHandler, ListPublicRoom
         RoomReads.Page earlier = reads.history(view, 0, event.streamPos() - 1, before, true);
         RoomReads.Page later = reads.history(view, event.streamPos(), Long.MAX_VALUE, limit - before, false);
         long last = later.events().isEmpty() ? event.streamPos() : later.events().getLast().streamPos();
+        long now = clock.getAsLong();
         return new GetEventContextResponse(
                 Optional.of(Tokens.token(earlier.events().isEmpty() ? event.streamPos() - 1 : earlier.events().getLast().streamPos() - 1)),
                 Optional.of(Tokens.token(last)),
-                Optional.of(earlier.events().stream().map(e -> client(e, caller)).toList()), Optional.of(client(event, caller)),
-                Optional.of(later.events().stream().map(e -> client(e, caller)).toList()),
+                Optional.of(reads.clientEvents(view, caller.deviceId(), earlier.events(), now)),
+                Optional.of(reads.clientEvents(view, caller.deviceId(), List.of(event), now).getFirst()),
+                Optional.of(reads.clientEvents(view, caller.deviceId(), later.events(), now)),
                 Optional.of(reads.stateAt(view, last).stream().map(e -> client(e, caller)).toList()), Map.of());
     }
 

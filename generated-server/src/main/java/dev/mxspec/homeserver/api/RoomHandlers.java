@@ -219,7 +219,8 @@ public final class RoomHandlers implements CreateRoomHandler, RoomSendHandler, R
     @Override
     public ClientEvent getOneRoomEvent(RequestContext context, GetOneRoomEvent.Request request) {
         Caller caller = caller(context);
-        return client(reads.event(reads.view(caller.userId(), request.roomId()), request.eventId()), caller);
+        RoomReads.View view = reads.view(caller.userId(), request.roomId());
+        return reads.clientEvents(view, caller.deviceId(), List.of(reads.event(view, request.eventId())), clock.getAsLong()).getFirst();
     }
 
     @Override
@@ -264,7 +265,7 @@ public final class RoomHandlers implements CreateRoomHandler, RoomSendHandler, R
         RoomReads.Page page = backwards
                 ? reads.history(view, request.to().map(Tokens::position).orElse(0L), from, limit, true)
                 : reads.history(view, from, request.to().map(Tokens::position).orElse(Long.MAX_VALUE), limit, false);
-        List<ClientEvent> chunk = page.events().stream().map(e -> client(e, caller)).toList();
+        List<ClientEvent> chunk = reads.clientEvents(view, caller.deviceId(), page.events(), clock.getAsLong());
         return new GetRoomEventsResponse(Tokens.token(from), page.next().map(Tokens::token), chunk, Optional.empty(), Map.of());
     }
 

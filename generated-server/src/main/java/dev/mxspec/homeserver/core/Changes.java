@@ -26,6 +26,11 @@ public final class Changes {
         return "visibility " + roomId;
     }
 
+    /** A relation between events of a room (a new child, or a redacted one). */
+    public static String relations(String roomId) {
+        return "relations " + roomId;
+    }
+
     /** A membership of a user, in any room. */
     public static String memberships(String userId) {
         return "memberships " + userId;

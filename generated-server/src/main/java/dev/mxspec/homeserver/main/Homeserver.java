@@ -5,6 +5,7 @@ import dev.mxspec.homeserver.api.DirectoryHandlers;
 import dev.mxspec.homeserver.api.FilterHandlers;
 import dev.mxspec.homeserver.api.MediaHandlers;
 import dev.mxspec.homeserver.api.PushRuleHandlers;
+import dev.mxspec.homeserver.api.RelationHandlers;
 import dev.mxspec.homeserver.api.PushRuleListings;
 import dev.mxspec.runtime.server.ServerRequest;
 import dev.mxspec.homeserver.api.RoomHandlers;
@@ -82,6 +83,7 @@ public final class Homeserver implements AutoCloseable {
             RoomReads reads = new RoomReads(rooms, memberships, visibility, storage);
             Aliases aliases = new Aliases(storage, rooms, config.serverName());
             RoomHandlers roomHandlers = new RoomHandlers(rooms, reads, aliases, sends, clock);
+            RelationHandlers relationHandlers = new RelationHandlers(reads, rooms.relations(), clock);
             FilterHandlers filters = new FilterHandlers(storage);
             DirectoryHandlers directory = new DirectoryHandlers(rooms, reads, aliases, config.serverName(), clock);
             UserStreams streams = new UserStreams(storage, stream, memberships, notifier, clock);
@@ -116,6 +118,8 @@ public final class Homeserver implements AutoCloseable {
                     .banning(roomHandlers)
                     .listJoinedRooms(roomHandlers)
                     .redaction(roomHandlers)
+                    .relations(relationHandlers)
+                    .threadsList(relationHandlers)
                     .filter(filters)
                     .typing(streamHandlers)
                     .receipts(streamHandlers)

@@ -44,6 +44,15 @@ public final class ClientEvents {
         return out;
     }
 
+    /** Client event JSON as the generated {@code ClientEvent} record. */
+    public static dev.mxspec.spec.v1_7.clientserver.ClientEvent typed(JsonNode json) {
+        try {
+            return MatrixJson.convert(json, dev.mxspec.spec.v1_7.clientserver.ClientEvent.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+            throw new IllegalStateException("event does not fit ClientEvent", ex);
+        }
+    }
+
     /** {@link #of} as the generated {@code ClientEvent} record (with {@code room_id}). */
     public static dev.mxspec.spec.v1_7.clientserver.ClientEvent typed(StoredEvent e, String viewerUserId, String viewerDevice, long now) {
         try {

@@ -65,6 +65,25 @@ public final class RoomReads {
         throw MatrixException.forbidden(userId + " is not in the room and the room is not world-readable");
     }
 
+    /**
+     * Events as the reader gets them: the client format, with bundled aggregations
+     * ({@code unsigned.m.relations}) of the children he may see.
+     */
+    public List<dev.mxspec.spec.v1_7.clientserver.ClientEvent> clientEvents(View view, String deviceId, List<StoredEvent> events,
+            long now) {
+        List<com.fasterxml.jackson.databind.node.ObjectNode> json = new ArrayList<>();
+        for (StoredEvent e : events) {
+            json.add(ClientEvents.of(e, view.userId(), deviceId, now, true));
+        }
+        rooms.relations().bundle(view.roomId(), json,
+                new Relations.Reader(view.userId(), deviceId, view.visible(), visibility.ignoredUsers(view.userId()), now));
+        List<dev.mxspec.spec.v1_7.clientserver.ClientEvent> out = new ArrayList<>();
+        for (var j : json) {
+            out.add(ClientEvents.typed(j));
+        }
+        return out;
+    }
+
     /** The state the view shows: current, or as it was when the user left. */
     public List<StoredEvent> state(View view) {
         return view.current() ? rooms.stateEvents(view.roomId()) : stateAt(view.roomId(), view.upTo());

@@ -56,6 +56,7 @@ public final class RoomService {
     /** Rooms read once: all but their directory visibility ({@link #published}) never change. */
     private final Map<String, Room> roomsById = new java.util.concurrent.ConcurrentHashMap<>();
     private final Notifier notifier;
+    private final Relations relations;
     private final String serverName;
     private final LongSupplier clock;
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
@@ -67,6 +68,7 @@ public final class RoomService {
 
     public RoomService(Storage storage, RoomRules rules, StreamCounter stream, Memberships memberships, Notifier notifier,
             String serverName, LongSupplier clock) {
+        this.relations = new Relations(storage, storage, stream);
         this.storage = storage;
         this.memberships = memberships;
         this.encryption = new StreamCache<>(stream);
@@ -75,6 +77,10 @@ public final class RoomService {
         this.notifier = notifier;
         this.serverName = serverName;
         this.clock = clock;
+    }
+
+    public Relations relations() {
+        return relations;
     }
 
     public RoomRules rules() {
@@ -144,6 +150,11 @@ public final class RoomService {
                     pdu.withObjectProperty("unsigned").put("replaces_state", old.path("event_id").asText());
                 }
             });
+            try {
+                relations.check(roomId, sender, draft.type(), draft.content());
+            } catch (MatrixException refused) { // a repeated transaction ID (a client's retry) is answered with its event
+                return earlier(sender, deviceId, txnId).orElseThrow(() -> refused);
+            }
             // sealed first: the rules of versions 8+ check the signature of a restricted join's authorising server
             String eventId = rules.seal(pdu, room.roomVersion());
             try {
@@ -151,12 +162,7 @@ public final class RoomService {
             } catch (MatrixException refused) { // a repeated transaction is answered with its event, whatever changed since
                 return earlier(sender, deviceId, txnId).orElseThrow(() -> refused);
             }
-            long pos = draft.type().equals("m.room.member") && draft.stateKey().isPresent()
-                    ? stream.next(Changes.room(roomId), Changes.members(roomId), Changes.memberships(draft.stateKey().get()),
-                            Changes.visibility(roomId))
-                    : draft.type().equals("m.room.history_visibility") && draft.stateKey().isPresent()
-                            ? stream.next(Changes.room(roomId), Changes.visibility(roomId))
-                            : stream.next(Changes.room(roomId));
+            long pos = stream.next(changes(roomId, draft));
             try {
                 if (!persist(roomId, room, draft, sender, deviceId, txnId, pdu, eventId, pos, head)) {
                     return earlier(sender, deviceId, txnId).orElseThrow(); // the transaction ID was used: its event
@@ -177,6 +183,20 @@ public final class RoomService {
         }
     }
 
+    /** What a new event changes, for readers to skip what it does not. */
+    private static String[] changes(String roomId, Draft draft) {
+        List<String> keys = new ArrayList<>(List.of(Changes.room(roomId)));
+        if (draft.type().equals("m.room.member") && draft.stateKey().isPresent()) {
+            keys.addAll(List.of(Changes.members(roomId), Changes.memberships(draft.stateKey().get()), Changes.visibility(roomId)));
+        } else if (draft.type().equals("m.room.history_visibility") && draft.stateKey().isPresent()) {
+            keys.add(Changes.visibility(roomId));
+        }
+        if (draft.redacts().isPresent() || draft.content().has("m.relates_to")) {
+            keys.add(Changes.relations(roomId));
+        }
+        return keys.toArray(String[]::new);
+    }
+
     private Optional<String> earlier(String sender, Optional<String> deviceId, Optional<String> txnId) {
         return txnId.isPresent() && deviceId.isPresent() ? storage.txnEvent(sender, deviceId.get(), txnId.get()) : Optional.empty();
     }
@@ -193,7 +213,8 @@ public final class RoomService {
             Optional<Membership> membership = draft.type().equals("m.room.member") && draft.stateKey().isPresent()
                     ? Optional.of(new Membership(roomId, draft.stateKey().get(), draft.content().path("membership").asText(), eventId, pos))
                     : Optional.empty();
-            if (!storage.persistEvent(stored, membership)) {
+            if (!storage.persistEvent(stored, membership,
+                    Relations.of(eventId, roomId, sender, draft.type(), draft.content(), pos))) {
                 return false;
             }
             Map<List<String>, ObjectNode> newState = state;

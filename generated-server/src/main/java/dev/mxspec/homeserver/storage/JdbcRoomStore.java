@@ -1,6 +1,7 @@
 package dev.mxspec.homeserver.storage;
 
 import dev.mxspec.homeserver.storage.Records.Membership;
+import dev.mxspec.homeserver.storage.Records.Relation;
 import dev.mxspec.homeserver.storage.Records.Room;
 import dev.mxspec.homeserver.storage.Records.StoredEvent;
 import java.sql.ResultSet;
@@ -43,7 +44,7 @@ interface JdbcRoomStore extends RoomStore {
         jdbc().update("UPDATE rooms SET published = ? WHERE room_id = ?", published, roomId);
     }
 
-    private static StoredEvent event(ResultSet rs) throws SQLException {
+    static StoredEvent event(ResultSet rs) throws SQLException {
         Optional<String> txnDevice = Jdbc.optString(rs, "txn_device");
         Optional<String> txnId = Jdbc.optString(rs, "txn_id");
         return new StoredEvent(rs.getLong("stream_pos"), rs.getString("event_id"), rs.getString("room_id"), rs.getString("type"),
@@ -54,6 +55,11 @@ interface JdbcRoomStore extends RoomStore {
 
     @Override
     default boolean persistEvent(StoredEvent e, Optional<Membership> membership) {
+        return persistEvent(e, membership, Optional.empty());
+    }
+
+    @Override
+    default boolean persistEvent(StoredEvent e, Optional<Membership> membership, Optional<Relation> relation) {
         return jdbc().commitIf(c -> {
             if (e.txn().isPresent() && Jdbc.update(c, "INSERT INTO event_txns (user_id, device_id, txn_id, event_id) VALUES (?, ?, ?, ?) "
                     + "ON CONFLICT (user_id, device_id, txn_id) DO NOTHING", e.sender(), e.txn().get().deviceId(), e.txn().get().txnId(),
@@ -74,6 +80,9 @@ interface JdbcRoomStore extends RoomStore {
                 Jdbc.update(c, "INSERT INTO memberships (room_id, user_id, membership, event_id, stream_pos) VALUES (?, ?, ?, ?, ?) "
                         + "ON CONFLICT (room_id, user_id) DO UPDATE SET membership = excluded.membership, event_id = excluded.event_id, "
                         + "stream_pos = excluded.stream_pos", m.roomId(), m.userId(), m.membership(), m.eventId(), m.streamPos());
+            }
+            if (relation.isPresent()) {
+                JdbcRelationStore.insert(c, relation.get());
             }
             return true;
         });
@@ -131,7 +140,11 @@ interface JdbcRoomStore extends RoomStore {
 
     @Override
     default void markRedacted(String eventId, String redactedBy, String redactedJson) {
-        jdbc().update("UPDATE events SET redacted_by = ?, json = ? WHERE event_id = ?", redactedBy, redactedJson, eventId);
+        jdbc().transaction(c -> {
+            Jdbc.update(c, "UPDATE events SET redacted_by = ?, json = ? WHERE event_id = ?", redactedBy, redactedJson, eventId);
+            Jdbc.update(c, "DELETE FROM event_relations WHERE event_id = ?", eventId); // a redacted child relates to nothing
+            return null;
+        });
     }
 
     private static Membership membership(ResultSet rs) throws SQLException {

@@ -1,6 +1,7 @@
 package dev.mxspec.homeserver.storage;
 
 import dev.mxspec.homeserver.storage.Records.Membership;
+import dev.mxspec.homeserver.storage.Records.Relation;
 import dev.mxspec.homeserver.storage.Records.Room;
 import dev.mxspec.homeserver.storage.Records.StoredEvent;
 import java.util.List;
@@ -25,6 +26,9 @@ public interface RoomStore {
      */
     boolean persistEvent(StoredEvent event, Optional<Membership> membership);
 
+    /** {@link #persistEvent(StoredEvent, Optional)}, with the event's relation to its parent in the same transaction. */
+    boolean persistEvent(StoredEvent event, Optional<Membership> membership, Optional<Relation> relation);
+
     Optional<StoredEvent> event(String eventId);
 
     /** Events of a room between stream positions (exclusive, inclusive), newest first when {@code backwards}. */
@@ -41,6 +45,7 @@ public interface RoomStore {
 
     List<StoredEvent> events(List<String> eventIds);
 
+    /** Replaces an event's JSON by its redacted form and removes its relation to a parent. */
     void markRedacted(String eventId, String redactedBy, String redactedJson);
 
     List<Membership> membershipsOfUser(String userId);

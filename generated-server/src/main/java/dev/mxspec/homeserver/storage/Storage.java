@@ -7,7 +7,8 @@ package dev.mxspec.homeserver.storage;
  * (the embedded default) and PostgreSQL; schema migrations (all tables, one history) run with
  * Flyway when a storage opens.
  */
-public interface Storage extends ServerKeyStore, AccountStore, RoomStore, AliasStore, StreamStore, DeviceKeyStore, AutoCloseable {
+public interface Storage extends ServerKeyStore, AccountStore, RoomStore, AliasStore, StreamStore, DeviceKeyStore, RelationStore,
+        AutoCloseable {
 
     /** The highest stream position used by any stream, to continue from after a restart. */
     long maxStreamPos();
