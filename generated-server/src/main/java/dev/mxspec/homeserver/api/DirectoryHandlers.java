@@ -7,7 +7,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.core.Caller;
+import dev.mxspec.homeserver.core.Ids;
+import dev.mxspec.homeserver.services.Aliases;
 import dev.mxspec.homeserver.services.ClientEvents;
+import dev.mxspec.homeserver.services.RoomReads;
 import dev.mxspec.homeserver.services.RoomService;
 import dev.mxspec.homeserver.storage.Records.StoredEvent;
 import dev.mxspec.runtime.api.ErrorCodes;
@@ -46,11 +49,15 @@ import java.util.function.LongSupplier;
 public final class DirectoryHandlers implements DirectoryHandler, ListPublicRoomsHandler, EventContextHandler, KnockingHandler {
 
     private final RoomService rooms;
+    private final RoomReads reads;
+    private final Aliases aliases;
     private final String serverName;
     private final LongSupplier clock;
 
-    public DirectoryHandlers(RoomService rooms, String serverName, LongSupplier clock) {
+    public DirectoryHandlers(RoomService rooms, RoomReads reads, Aliases aliases, String serverName, LongSupplier clock) {
         this.rooms = rooms;
+        this.reads = reads;
+        this.aliases = aliases;
         this.serverName = serverName;
         this.clock = clock;
     }
@@ -59,26 +66,27 @@ public final class DirectoryHandlers implements DirectoryHandler, ListPublicRoom
 
     @Override
     public GetRoomIdByAliasResponse getRoomIdByAlias(RequestContext context, GetRoomIdByAlias.Request request) {
-        return new GetRoomIdByAliasResponse(Optional.of(rooms.resolveAlias(request.roomAlias())), Optional.of(List.of(serverName)), Map.of());
+        return new GetRoomIdByAliasResponse(Optional.of(aliases.resolve(request.roomAlias())), Optional.of(List.of(serverName)), Map.of());
     }
 
     @Override
     public JsonNode setRoomAlias(RequestContext context, SetRoomAlias.Request request) {
+        Ids.requireRoomId(request.body().roomId(), "room_id");
         rooms.requireMember(request.body().roomId(), caller(context).userId());
-        rooms.createAlias(request.roomAlias(), request.body().roomId(), caller(context).userId());
+        aliases.create(request.roomAlias(), request.body().roomId(), caller(context).userId());
         return empty();
     }
 
     @Override
     public JsonNode deleteRoomAlias(RequestContext context, DeleteRoomAlias.Request request) {
-        rooms.deleteAlias(request.roomAlias(), caller(context).userId());
+        aliases.delete(request.roomAlias(), caller(context));
         return empty();
     }
 
     @Override
     public GetLocalAliasesResponse getLocalAliases(RequestContext context, GetLocalAliases.Request request) {
         rooms.requireMember(request.roomId(), caller(context).userId());
-        return new GetLocalAliasesResponse(rooms.aliases(request.roomId()), Map.of());
+        return new GetLocalAliasesResponse(aliases.of(request.roomId()), Map.of());
     }
 
     @Override
@@ -138,19 +146,21 @@ public final class DirectoryHandlers implements DirectoryHandler, ListPublicRoom
     @Override
     public GetEventContextResponse getEventContext(RequestContext context, GetEventContext.Request request) {
         Caller caller = caller(context);
-        rooms.requireMember(request.roomId(), caller.userId());
-        StoredEvent event = rooms.event(request.eventId()).filter(e -> e.roomId().equals(request.roomId()))
-                .orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "no such event"));
+        RoomReads.View view = reads.view(caller.userId(), request.roomId());
+        StoredEvent event = reads.event(view, request.eventId());
         int limit = (int) Math.max(0, Math.min(100, request.limit().orElse(10L)));
         int before = limit / 2;
-        List<StoredEvent> earlier = rooms.history(request.roomId(), 0, event.streamPos() - 1, before, true);
-        List<StoredEvent> later = rooms.history(request.roomId(), event.streamPos(), Long.MAX_VALUE, limit - before, false);
+        RoomReads.Page earlier = reads.history(view, 0, event.streamPos() - 1, before, true);
+        RoomReads.Page later = reads.history(view, event.streamPos(), Long.MAX_VALUE, limit - before, false);
+        long last = later.events().isEmpty() ? event.streamPos() : later.events().getLast().streamPos();
+        long now = clock.getAsLong();
         return new GetEventContextResponse(
-                Optional.of(Tokens.token(earlier.isEmpty() ? event.streamPos() - 1 : earlier.getLast().streamPos() - 1)),
-                Optional.of(Tokens.token(later.isEmpty() ? event.streamPos() : later.getLast().streamPos())),
-                Optional.of(earlier.stream().map(e -> client(e, caller)).toList()), Optional.of(client(event, caller)),
-                Optional.of(later.stream().map(e -> client(e, caller)).toList()),
-                Optional.of(rooms.stateEvents(request.roomId()).stream().map(e -> client(e, caller)).toList()), Map.of());
+                Optional.of(Tokens.token(earlier.events().isEmpty() ? event.streamPos() - 1 : earlier.events().getLast().streamPos() - 1)),
+                Optional.of(Tokens.token(last)),
+                Optional.of(reads.clientEvents(view, caller.deviceId(), earlier.events(), now)),
+                Optional.of(reads.clientEvents(view, caller.deviceId(), List.of(event), now).getFirst()),
+                Optional.of(reads.clientEvents(view, caller.deviceId(), later.events(), now)),
+                Optional.of(reads.stateAt(view, last).stream().map(e -> client(e, caller)).toList()), Map.of());
     }
 
     private ClientEvent client(StoredEvent e, Caller caller) {
@@ -160,7 +170,7 @@ public final class DirectoryHandlers implements DirectoryHandler, ListPublicRoom
     @Override
     public KnockRoomResponse knockRoom(RequestContext context, KnockRoom.Request request) {
         String target = request.roomIdOrAlias();
-        String roomId = target.startsWith("#") ? rooms.resolveAlias(target) : target;
+        String roomId = target.startsWith("#") ? aliases.resolve(target) : Ids.requireRoomId(target, "roomIdOrAlias");
         rooms.setMembership(caller(context), roomId, caller(context).userId(), "knock", request.body().reason());
         return new KnockRoomResponse(roomId, Map.of());
     }

@@ -6,8 +6,11 @@ import static dev.mxspec.homeserver.api.Handlers.empty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.core.Caller;
+import dev.mxspec.homeserver.core.Ids;
+import dev.mxspec.homeserver.services.Aliases;
 import dev.mxspec.homeserver.services.ClientEvents;
 import dev.mxspec.homeserver.services.RateLimiter;
+import dev.mxspec.homeserver.services.RoomReads;
 import dev.mxspec.homeserver.services.RoomService;
 import dev.mxspec.homeserver.services.RoomService.Draft;
 import dev.mxspec.homeserver.storage.Records.Membership;
@@ -73,11 +76,15 @@ public final class RoomHandlers implements CreateRoomHandler, RoomSendHandler, R
         JoiningHandler, InvitingHandler, LeavingHandler, KickingHandler, BanningHandler, ListJoinedRoomsHandler, RedactionHandler {
 
     private final RoomService rooms;
+    private final RoomReads reads;
+    private final Aliases aliases;
     private final RateLimiter sends;
     private final LongSupplier clock;
 
-    public RoomHandlers(RoomService rooms, RateLimiter sends, LongSupplier clock) {
+    public RoomHandlers(RoomService rooms, RoomReads reads, Aliases aliases, RateLimiter sends, LongSupplier clock) {
         this.rooms = rooms;
+        this.reads = reads;
+        this.aliases = aliases;
         this.sends = sends;
         this.clock = clock;
     }
@@ -99,6 +106,7 @@ public final class RoomHandlers implements CreateRoomHandler, RoomSendHandler, R
         Caller caller = caller(context);
         CreateRoomRequest body = request.body();
         String version = body.roomVersion().orElse(rooms.rules().defaultVersion());
+        body.invite().orElse(List.of()).forEach(u -> Ids.requireUserId(u, "invite"));
         String preset = body.preset().map(p -> p.value())
                 .orElse(body.visibility().map(v -> v.value()).orElse("private").equals("public") ? "public_chat" : "private_chat");
         List<Draft> events = new ArrayList<>();
@@ -141,9 +149,9 @@ public final class RoomHandlers implements CreateRoomHandler, RoomSendHandler, R
             events.add(Draft.state("m.room.member", invitee, content));
         }
         boolean published = body.visibility().map(v -> v.value().equals("public")).orElse(false);
-        alias.ifPresent(a -> rooms.resolveAliasFree(a));
+        alias.ifPresent(aliases::requireFree);
         String roomId = rooms.create(caller.userId(), version, events, published);
-        alias.ifPresent(a -> rooms.createAlias(a, roomId, caller.userId()));
+        alias.ifPresent(a -> aliases.create(a, roomId, caller.userId()));
         return new CreateRoomResponse(roomId, Map.of());
     }
 
@@ -160,46 +168,68 @@ public final class RoomHandlers implements CreateRoomHandler, RoomSendHandler, R
     @Override
     public SetRoomStateWithKeyResponse setRoomStateWithKey(RequestContext context, SetRoomStateWithKey.Request request) {
         Caller caller = caller(context);
+        ObjectNode content = object(request.body(), "state content");
         if (request.eventType().equals("m.room.member")) {
-            throw MatrixException.forbidden("membership changes go through /join, /invite, /leave, /kick and /ban");
+            return new SetRoomStateWithKeyResponse(memberState(caller, request.roomId(), request.stateKey(), content), Map.of());
         }
         rooms.requireMember(request.roomId(), caller.userId());
+        if (request.eventType().equals("m.room.canonical_alias")) {
+            aliases.checkCanonicalAlias(request.roomId(), content);
+        }
         String eventId = rooms.send(caller.userId(), Optional.of(caller.deviceId()), request.roomId(),
-                Draft.state(request.eventType(), request.stateKey(), object(request.body(), "state content")), Optional.empty());
+                Draft.state(request.eventType(), request.stateKey(), content), Optional.empty());
         return new SetRoomStateWithKeyResponse(eventId, Map.of());
+    }
+
+    /**
+     * {@code PUT /state/m.room.member/{userId}}: a membership event with the client's own content
+     * (a per-room display name or avatar, say), judged by the auth rules like any other.
+     */
+    private String memberState(Caller caller, String roomId, String target, ObjectNode content) {
+        Ids.requireUserId(target, "stateKey");
+        String membership = content.path("membership").asText("");
+        if (!List.of("join", "invite", "leave", "ban", "knock").contains(membership)) {
+            throw MatrixException.badJson("membership must be one of join, invite, leave, ban, knock");
+        }
+        if (membership.equals("leave") && !target.equals(caller.userId())) {
+            requireKickable(roomId, target);
+        }
+        rooms.room(roomId);
+        return rooms.send(caller.userId(), Optional.of(caller.deviceId()), roomId, Draft.state("m.room.member", target, content),
+                Optional.empty());
     }
 
     @Override
     public JsonNode getRoomStateWithKey(RequestContext context, GetRoomStateWithKey.Request request) {
-        rooms.requireMember(request.roomId(), caller(context).userId());
-        ObjectNode event = rooms.stateJson(request.roomId()).get(List.of(request.eventType(), request.stateKey()));
-        if (event == null) {
-            throw new MatrixException(404, ErrorCodes.M_NOT_FOUND, "no " + request.eventType() + " state with that key");
-        }
-        return event.get("content");
+        RoomReads.View view = reads.view(caller(context).userId(), request.roomId());
+        StoredEvent event = reads.state(view).stream()
+                .filter(e -> e.type().equals(request.eventType()) && e.stateKey().orElse("").equals(request.stateKey())).findFirst()
+                .orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "no " + request.eventType() + " state with that key"));
+        ObjectNode json = ClientEvents.of(event, caller(context).userId(), caller(context).deviceId(), clock.getAsLong(), true);
+        // format=event (later spec versions, and what clients ask for) gives the whole event
+        return context.request().queryValue("format").filter("event"::equals).isPresent() ? json : json.get("content");
     }
 
     @Override
     public List<ClientEvent> getRoomState(RequestContext context, GetRoomState.Request request) {
         Caller caller = caller(context);
-        rooms.requireMember(request.roomId(), caller.userId());
-        return rooms.stateEvents(request.roomId()).stream().map(e -> client(e, caller)).toList();
+        return reads.state(reads.view(caller.userId(), request.roomId())).stream().map(e -> client(e, caller)).toList();
     }
 
     @Override
     public ClientEvent getOneRoomEvent(RequestContext context, GetOneRoomEvent.Request request) {
         Caller caller = caller(context);
-        rooms.requireMember(request.roomId(), caller.userId());
-        return rooms.event(request.eventId()).filter(e -> e.roomId().equals(request.roomId())).map(e -> client(e, caller))
-                .orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "no such event"));
+        RoomReads.View view = reads.view(caller.userId(), request.roomId());
+        return reads.clientEvents(view, caller.deviceId(), List.of(reads.event(view, request.eventId())), clock.getAsLong()).getFirst();
     }
 
     @Override
     public GetMembersByRoomResponse getMembersByRoom(RequestContext context, GetMembersByRoom.Request request) {
         Caller caller = caller(context);
-        rooms.requireMember(request.roomId(), caller.userId());
+        RoomReads.View view = reads.view(caller.userId(), request.roomId());
+        List<StoredEvent> state = request.at().isPresent() ? reads.stateAt(view, Tokens.position(request.at().get())) : reads.state(view);
         List<ClientEvent> chunk = new ArrayList<>();
-        for (StoredEvent e : rooms.stateEvents(request.roomId())) {
+        for (StoredEvent e : state) {
             if (e.type().equals("m.room.member")) {
                 String membership = ClientEvents.of(e, caller.userId(), caller.deviceId(), 0, true).path("content").path("membership").asText();
                 if (request.membership().map(m -> m.value().equals(membership)).orElse(true)
@@ -213,12 +243,12 @@ public final class RoomHandlers implements CreateRoomHandler, RoomSendHandler, R
 
     @Override
     public GetJoinedMembersByRoomResponse getJoinedMembersByRoom(RequestContext context, GetJoinedMembersByRoom.Request request) {
-        rooms.requireMember(request.roomId(), caller(context).userId());
+        Caller caller = caller(context);
         Map<String, RoomMember> joined = new LinkedHashMap<>();
-        for (Map.Entry<List<String>, ObjectNode> s : rooms.stateJson(request.roomId()).entrySet()) {
-            JsonNode content = s.getValue().path("content");
-            if (s.getKey().getFirst().equals("m.room.member") && content.path("membership").asText().equals("join")) {
-                joined.put(s.getKey().get(1), new RoomMember(Optional.ofNullable(content.path("displayname").textValue()),
+        for (StoredEvent e : reads.state(reads.view(caller.userId(), request.roomId()))) {
+            JsonNode content = ClientEvents.of(e, caller.userId(), caller.deviceId(), 0, false).path("content");
+            if (e.type().equals("m.room.member") && content.path("membership").asText().equals("join")) {
+                joined.put(e.stateKey().orElse(""), new RoomMember(Optional.ofNullable(content.path("displayname").textValue()),
                         Optional.ofNullable(content.path("avatar_url").textValue()), Map.of()));
             }
         }
@@ -228,35 +258,36 @@ public final class RoomHandlers implements CreateRoomHandler, RoomSendHandler, R
     @Override
     public GetRoomEventsResponse getRoomEvents(RequestContext context, GetRoomEvents.Request request) {
         Caller caller = caller(context);
-        rooms.requireMember(request.roomId(), caller.userId());
+        RoomReads.View view = reads.view(caller.userId(), request.roomId());
         boolean backwards = request.dir().value().equals("b");
         long from = request.from().map(Tokens::position).orElse(backwards ? rooms.streamPosition() : 0L);
         int limit = (int) Math.max(1, Math.min(1000, request.limit().orElse(10L)));
-        List<StoredEvent> events = backwards
-                ? rooms.history(request.roomId(), request.to().map(Tokens::position).orElse(0L), from, limit, true)
-                : rooms.history(request.roomId(), from, request.to().map(Tokens::position).orElse(Long.MAX_VALUE), limit, false);
-        List<ClientEvent> chunk = events.stream().map(e -> client(e, caller)).toList();
-        Optional<String> end = events.size() < limit ? Optional.empty()
-                : Optional.of(Tokens.token(backwards ? events.getLast().streamPos() - 1 : events.getLast().streamPos()));
-        return new GetRoomEventsResponse(Tokens.token(from), end, chunk, Optional.empty(), Map.of());
+        RoomReads.Page page = backwards
+                ? reads.history(view, request.to().map(Tokens::position).orElse(0L), from, limit, true)
+                : reads.history(view, from, request.to().map(Tokens::position).orElse(Long.MAX_VALUE), limit, false);
+        List<ClientEvent> chunk = reads.clientEvents(view, caller.deviceId(), page.events(), clock.getAsLong());
+        return new GetRoomEventsResponse(Tokens.token(from), page.next().map(Tokens::token), chunk, Optional.empty(), Map.of());
     }
 
     @Override
     public JoinRoomResponse joinRoom(RequestContext context, JoinRoom.Request request) {
         String target = request.roomIdOrAlias();
-        String roomId = target.startsWith("#") ? rooms.resolveAlias(target) : target;
-        rooms.setMembership(caller(context), roomId, caller(context).userId(), "join", request.body().reason());
+        String roomId = target.startsWith("#") ? aliases.resolve(target) : Ids.requireRoomId(target, "roomIdOrAlias");
+        rooms.setMembership(caller(context), roomId, caller(context).userId(), "join", request.body().reason(),
+                request.body().additionalProperties());
         return new JoinRoomResponse(roomId, Map.of());
     }
 
     @Override
     public JoinRoomByIdResponse joinRoomById(RequestContext context, JoinRoomById.Request request) {
-        rooms.setMembership(caller(context), request.roomId(), caller(context).userId(), "join", request.body().reason());
+        rooms.setMembership(caller(context), request.roomId(), caller(context).userId(), "join", request.body().reason(),
+                request.body().additionalProperties());
         return new JoinRoomByIdResponse(request.roomId(), Map.of());
     }
 
     @Override
     public JsonNode inviteUser(RequestContext context, InviteUser.Request request) {
+        Ids.requireUserId(request.body().userId(), "user_id");
         rooms.requireMember(request.roomId(), caller(context).userId());
         rooms.setMembership(caller(context), request.roomId(), request.body().userId(), "invite", request.body().reason());
         return MatrixJson.mapper().createObjectNode();
@@ -279,18 +310,36 @@ public final class RoomHandlers implements CreateRoomHandler, RoomSendHandler, R
 
     @Override
     public JsonNode kick(RequestContext context, Kick.Request request) {
+        Ids.requireUserId(request.body().userId(), "user_id");
+        rooms.requireMember(request.roomId(), caller(context).userId());
+        requireKickable(request.roomId(), request.body().userId());
         rooms.setMembership(caller(context), request.roomId(), request.body().userId(), "leave", request.body().reason());
         return MatrixJson.mapper().createObjectNode();
     }
 
+    /** Only users in the room (joined, invited or knocking) can be kicked: one who left or was banned cannot. */
+    private void requireKickable(String roomId, String target) {
+        String membership = rooms.membership(roomId, target).orElse("leave");
+        if (!membership.equals("join") && !membership.equals("invite") && !membership.equals("knock")) {
+            throw MatrixException.forbidden(target + " is not in the room");
+        }
+    }
+
     @Override
     public JsonNode ban(RequestContext context, Ban.Request request) {
+        Ids.requireUserId(request.body().userId(), "user_id");
+        rooms.requireMember(request.roomId(), caller(context).userId());
         rooms.setMembership(caller(context), request.roomId(), request.body().userId(), "ban", request.body().reason());
         return MatrixJson.mapper().createObjectNode();
     }
 
     @Override
     public JsonNode unban(RequestContext context, Unban.Request request) {
+        Ids.requireUserId(request.body().userId(), "user_id");
+        rooms.requireMember(request.roomId(), caller(context).userId());
+        if (!rooms.membership(request.roomId(), request.body().userId()).orElse("leave").equals("ban")) {
+            throw MatrixException.forbidden(request.body().userId() + " is not banned");
+        }
         rooms.setMembership(caller(context), request.roomId(), request.body().userId(), "leave", request.body().reason());
         return MatrixJson.mapper().createObjectNode();
     }
@@ -303,13 +352,8 @@ public final class RoomHandlers implements CreateRoomHandler, RoomSendHandler, R
 
     @Override
     public RedactEventResponse redactEvent(RequestContext context, RedactEvent.Request request) {
-        Caller caller = caller(context);
-        rooms.requireMember(request.roomId(), caller.userId());
-        ObjectNode content = MatrixJson.mapper().createObjectNode();
-        request.body().reason().ifPresent(r -> content.put("reason", r));
-        content.put("redacts", request.eventId());
-        String eventId = rooms.send(caller.userId(), Optional.of(caller.deviceId()), request.roomId(),
-                new Draft("m.room.redaction", Optional.empty(), content, Optional.of(request.eventId())), Optional.of("redact:" + request.txnId()));
+        Ids.requireEventId(request.eventId(), "eventId");
+        String eventId = rooms.redact(caller(context), request.roomId(), request.eventId(), request.body().reason(), request.txnId());
         return new RedactEventResponse(Optional.of(eventId), Map.of());
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.mxspec.homeserver.core.Caller;
 import dev.mxspec.homeserver.services.AccountService;
+import dev.mxspec.homeserver.services.RoomService;
 import dev.mxspec.homeserver.storage.Records.User;
 import dev.mxspec.runtime.api.ErrorCodes;
 import dev.mxspec.runtime.api.MatrixException;
@@ -43,12 +44,15 @@ public final class ServerInfoHandlers implements VersionsHandler, WellknownHandl
     static final List<String> VERSIONS = List.of("v1.1", "v1.2", "v1.3", "v1.4", "v1.5", "v1.6", "v1.7");
 
     private final AccountService accounts;
+    private final RoomService rooms;
     private final String baseUrl;
     private final List<String> roomVersions;
     private final String defaultRoomVersion;
 
-    public ServerInfoHandlers(AccountService accounts, String baseUrl, List<String> roomVersions, String defaultRoomVersion) {
+    public ServerInfoHandlers(AccountService accounts, RoomService rooms, String baseUrl, List<String> roomVersions,
+            String defaultRoomVersion) {
         this.accounts = accounts;
+        this.rooms = rooms;
         this.baseUrl = baseUrl;
         this.roomVersions = List.copyOf(roomVersions);
         this.defaultRoomVersion = defaultRoomVersion;
@@ -72,6 +76,7 @@ public final class ServerInfoHandlers implements VersionsHandler, WellknownHandl
         more.put("m.set_displayname", JsonNodeFactory.instance.objectNode().put("enabled", true));
         more.put("m.set_avatar_url", JsonNodeFactory.instance.objectNode().put("enabled", true));
         more.put("m.3pid_changes", JsonNodeFactory.instance.objectNode().put("enabled", false));
+        more.put("m.get_login_token", JsonNodeFactory.instance.objectNode().put("enabled", true));
         return new GetCapabilitiesResponse(new Capabilities(Optional.of(new ChangePasswordCapability(true, Map.of())),
                 Optional.of(new RoomVersionsCapability(defaultRoomVersion, available, Map.of())), more), Map.of());
     }
@@ -108,6 +113,7 @@ public final class ServerInfoHandlers implements VersionsHandler, WellknownHandl
         own(context, request.userId());
         User u = profile(request.userId());
         accounts.setProfile(u.userId(), u.displayname(), request.body().avatarUrl());
+        rooms.profileChanged(context.principal(Caller.class));
         return JsonNodeFactory.instance.objectNode();
     }
 
@@ -116,6 +122,7 @@ public final class ServerInfoHandlers implements VersionsHandler, WellknownHandl
         own(context, request.userId());
         User u = profile(request.userId());
         accounts.setProfile(u.userId(), request.body().displayname(), u.avatarUrl());
+        rooms.profileChanged(context.principal(Caller.class));
         return JsonNodeFactory.instance.objectNode();
     }
 }

@@ -21,6 +21,16 @@ public final class Changes {
         return "members " + roomId;
     }
 
+    /** A room's history visibility or a membership in it: what decides who sees which of its events. */
+    public static String visibility(String roomId) {
+        return "visibility " + roomId;
+    }
+
+    /** A relation between events of a room (a new child, or a redacted one). */
+    public static String relations(String roomId) {
+        return "relations " + roomId;
+    }
+
     /** A membership of a user, in any room. */
     public static String memberships(String userId) {
         return "memberships " + userId;

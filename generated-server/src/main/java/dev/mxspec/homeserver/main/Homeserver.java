@@ -5,9 +5,15 @@ import dev.mxspec.homeserver.api.DirectoryHandlers;
 import dev.mxspec.homeserver.api.FilterHandlers;
 import dev.mxspec.homeserver.api.MediaHandlers;
 import dev.mxspec.homeserver.api.PushRuleHandlers;
+import dev.mxspec.homeserver.api.RelationHandlers;
+import dev.mxspec.homeserver.api.PushRuleListings;
 import dev.mxspec.runtime.server.ServerRequest;
 import dev.mxspec.homeserver.api.RoomHandlers;
 import dev.mxspec.homeserver.api.SyncHandlers;
+import dev.mxspec.homeserver.api.ThirdPartyIdHandlers;
+import dev.mxspec.homeserver.services.Aliases;
+import dev.mxspec.homeserver.services.EventVisibility;
+import dev.mxspec.homeserver.services.RoomReads;
 import dev.mxspec.homeserver.api.UserStreamHandlers;
 import dev.mxspec.homeserver.services.UserStreams;
 import dev.mxspec.homeserver.core.StreamCounter;
@@ -73,14 +79,20 @@ public final class Homeserver implements AutoCloseable {
             AccountHandlers accountHandlers = new AccountHandlers(accounts, config.registration(), limiter);
             RateLimiter sends = config.sendRatePerSecond() < 0 ? RateLimiter.unlimited()
                     : new RateLimiter(config.sendRatePerSecond(), config.sendRatePerSecond() * 5, clock);
-            RoomHandlers roomHandlers = new RoomHandlers(rooms, sends, clock);
+            EventVisibility visibility = new EventVisibility(storage, stream);
+            RoomReads reads = new RoomReads(rooms, memberships, visibility, storage);
+            Aliases aliases = new Aliases(storage, rooms, config.serverName());
+            RoomHandlers roomHandlers = new RoomHandlers(rooms, reads, aliases, sends, clock);
+            RelationHandlers relationHandlers = new RelationHandlers(reads, rooms.relations(), clock);
             FilterHandlers filters = new FilterHandlers(storage);
-            DirectoryHandlers directory = new DirectoryHandlers(rooms, config.serverName(), clock);
+            DirectoryHandlers directory = new DirectoryHandlers(rooms, reads, aliases, config.serverName(), clock);
             UserStreams streams = new UserStreams(storage, stream, memberships, notifier, clock);
             UserStreamHandlers streamHandlers = new UserStreamHandlers(streams, rooms, clock);
             KeysService keys = new KeysService(storage, stream, deviceLists, config.serverName());
-            SyncHandlers sync = new SyncHandlers(new SyncService(rooms, streams, deviceLists, keys, notifier, clock), filters);
-            ServerInfoHandlers info = new ServerInfoHandlers(accounts, baseUrl, rules.supportedVersions(), rules.defaultVersion());
+            SyncHandlers sync = new SyncHandlers(new SyncService(rooms, streams, deviceLists, keys, notifier, clock, visibility), filters);
+            ServerInfoHandlers info = new ServerInfoHandlers(accounts, rooms, baseUrl, rules.supportedVersions(), rules.defaultVersion());
+            dev.mxspec.homeserver.services.PushRules pushRules = new dev.mxspec.homeserver.services.PushRules(streams);
+            PushRuleListings pushRuleListings = new PushRuleListings(pushRules, accounts::authenticate);
             ClientServerRouter router = ClientServerRouter.builder((endpoint, request) -> accounts.authenticate(request.accessToken()))
                     .registration(accountHandlers)
                     .login(accountHandlers)
@@ -89,6 +101,7 @@ public final class Homeserver implements AutoCloseable {
                     .refresh(accountHandlers)
                     .loginToken(accountHandlers)
                     .deviceManagement(accountHandlers)
+                    .administrativeContact(new ThirdPartyIdHandlers())
                     .versions(info)
                     .wellknown(info)
                     .capabilities(info)
@@ -105,6 +118,8 @@ public final class Homeserver implements AutoCloseable {
                     .banning(roomHandlers)
                     .listJoinedRooms(roomHandlers)
                     .redaction(roomHandlers)
+                    .relations(relationHandlers)
+                    .threadsList(relationHandlers)
                     .filter(filters)
                     .typing(streamHandlers)
                     .receipts(streamHandlers)
@@ -113,7 +128,7 @@ public final class Homeserver implements AutoCloseable {
                     .tags(streamHandlers)
                     .presence(streamHandlers)
                     .toDevice(streamHandlers)
-                    .pushrules(new PushRuleHandlers(new dev.mxspec.homeserver.services.PushRules(streams)))
+                    .pushrules(new PushRuleHandlers(pushRules))
                     .directory(directory)
                     .listPublicRooms(directory)
                     .eventContext(directory)
@@ -122,7 +137,10 @@ public final class Homeserver implements AutoCloseable {
                     .sync(sync)
                     .keys(new KeysHandlers(keys, deviceLists))
                     .build();
-            HttpServer http = HttpServer.start(config.host(), Math.max(0, config.port()), request -> router.handle(dev.mxspec.homeserver.api.Uia.emptyBodyAsChallenge(legacyPrefix(request))),
+            HttpServer http = HttpServer.start(config.host(), Math.max(0, config.port()), request -> {
+                        ServerRequest r = dev.mxspec.homeserver.api.Uia.emptyBodyAsChallenge(legacyPrefix(request));
+                        return pushRuleListings.answer(r).orElseGet(() -> router.handle(r));
+                    },
                     config.maxBodyBytes());
             return new Homeserver(config, storage, http);
         } catch (Exception | Error e) {

@@ -39,8 +39,18 @@ public final class ClientEvents {
             unsigned.set("redacted_because", stored.get("redacted_because"));
         }
         e.txn().filter(t -> e.sender().equals(viewerUserId) && t.deviceId().equals(viewerDevice))
-                .ifPresent(t -> unsigned.put("transaction_id", t.txnId()));
+                .ifPresent(t -> unsigned.put("transaction_id", e.type().equals("m.room.redaction") && t.txnId().startsWith(RoomService.REDACTION_TXN)
+                        ? t.txnId().substring(RoomService.REDACTION_TXN.length()) : t.txnId()));
         return out;
+    }
+
+    /** Client event JSON as the generated {@code ClientEvent} record. */
+    public static dev.mxspec.spec.v1_7.clientserver.ClientEvent typed(JsonNode json) {
+        try {
+            return MatrixJson.convert(json, dev.mxspec.spec.v1_7.clientserver.ClientEvent.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+            throw new IllegalStateException("event does not fit ClientEvent", ex);
+        }
     }
 
     /** {@link #of} as the generated {@code ClientEvent} record (with {@code room_id}). */

@@ -8,7 +8,7 @@ import dev.mxspec.homeserver.core.StreamCache;
 import dev.mxspec.homeserver.core.StreamCounter;
 import dev.mxspec.homeserver.storage.Records.DeviceKeys;
 import dev.mxspec.homeserver.storage.Records.OneTimeKey;
-import dev.mxspec.homeserver.storage.Storage;
+import dev.mxspec.homeserver.storage.DeviceKeyStore;
 import dev.mxspec.runtime.api.MatrixException;
 import dev.mxspec.runtime.json.MatrixJson;
 import java.util.ArrayList;
@@ -27,13 +27,13 @@ public final class KeysService {
     /** What {@code /sync} tells a device about its own keys. */
     public record Counts(Map<String, Long> oneTimeKeys, List<String> unusedFallbackTypes) {}
 
-    private final Storage storage;
+    private final DeviceKeyStore storage;
     private final StreamCounter stream;
     private final DeviceLists deviceLists;
     private final String serverName;
     private final StreamCache<Counts> counts;
 
-    public KeysService(Storage storage, StreamCounter stream, DeviceLists deviceLists, String serverName) {
+    public KeysService(DeviceKeyStore storage, StreamCounter stream, DeviceLists deviceLists, String serverName) {
         this.storage = storage;
         this.stream = stream;
         this.deviceLists = deviceLists;
@@ -87,7 +87,8 @@ public final class KeysService {
             for (DeviceKeys k : storage.deviceKeys(user)) {
                 if (deviceIds.isEmpty() || deviceIds.contains(k.deviceId())) {
                     ObjectNode keys = (ObjectNode) ClientEvents.parse(k.json());
-                    k.displayName().ifPresent(name -> keys.withObjectProperty("unsigned").put("device_display_name", name));
+                    ObjectNode unsigned = keys.withObjectProperty("unsigned"); // always there, as clients expect
+                    k.displayName().ifPresent(name -> unsigned.put("device_display_name", name));
                     ofUser.set(k.deviceId(), keys);
                 }
             }

@@ -4,7 +4,7 @@ import dev.mxspec.homeserver.core.Changes;
 import dev.mxspec.homeserver.core.StreamCache;
 import dev.mxspec.homeserver.core.StreamCounter;
 import dev.mxspec.homeserver.storage.Records.Membership;
-import dev.mxspec.homeserver.storage.Storage;
+import dev.mxspec.homeserver.storage.RoomStore;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -16,10 +16,10 @@ import java.util.function.Supplier;
  */
 public final class Memberships {
 
-    private final Storage storage;
+    private final RoomStore storage;
     private final StreamCache<List<Membership>> cache;
 
-    public Memberships(Storage storage, StreamCounter stream) {
+    public Memberships(RoomStore storage, StreamCounter stream) {
         this.storage = storage;
         this.cache = new StreamCache<>(stream);
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.core.KeyLocks;
+import dev.mxspec.homeserver.push.DefaultRules;
 import dev.mxspec.runtime.api.ErrorCodes;
 import dev.mxspec.runtime.api.MatrixException;
 import dev.mxspec.runtime.json.MatrixJson;
@@ -13,8 +14,11 @@ import java.util.Optional;
 /**
  * A user's push rules, kept as the global account data event {@code m.push_rules} (which is how
  * clients also receive them through {@code /sync}): {@code {"global": {"override": [...], ...}}}.
- * Rules the user adds, reorders, enables, disables and deletes; a rule ID starting with a dot
- * belongs to the server and cannot be added.
+ * The server-default rules of v1.7 ({@link DefaultRules}) are merged in on every read: the user's
+ * own rules of a kind come before the server's (except {@code .m.rule.master}, always first), and
+ * the user's changes to a server rule (enabled, actions) are kept. Users add, reorder, enable,
+ * disable and delete their own rules; server rules (IDs starting with a dot) can be enabled,
+ * disabled and given other actions, but not added, moved or deleted.
  */
 public final class PushRules {
 
@@ -30,17 +34,49 @@ public final class PushRules {
         this.streams = streams;
     }
 
-    /** The whole rule set: {@code {"global": {kind: [rules]}}}, every kind present. */
+    /** The whole rule set: {@code {"global": {kind: [rules]}}}, every kind present, the server's rules merged in. */
     public ObjectNode ruleset(String userId) {
         ObjectNode stored = streams.accountData(userId, "", TYPE).filter(JsonNode::isObject).map(n -> (ObjectNode) n)
                 .orElseGet(MatrixJson.mapper()::createObjectNode);
-        ObjectNode global = stored.withObjectProperty("global");
+        ObjectNode out = MatrixJson.mapper().createObjectNode();
+        out.set("global", merge(DefaultRules.forUser(userId), stored.path("global")));
+        return out;
+    }
+
+    /** The user's own rules first in each kind ({@code .m.rule.master} before all), then the server's with the user's changes. */
+    static ObjectNode merge(ObjectNode defaults, JsonNode stored) {
+        ObjectNode global = MatrixJson.mapper().createObjectNode();
         for (String kind : KINDS) {
-            if (!global.path(kind).isArray()) {
-                global.putArray(kind);
+            ArrayNode out = global.putArray(kind);
+            ArrayNode own = MatrixJson.mapper().createArrayNode();
+            java.util.Map<String, JsonNode> changed = new java.util.HashMap<>();
+            for (JsonNode rule : stored.path(kind)) {
+                String id = rule.path("rule_id").asText("");
+                if (id.startsWith(".")) {
+                    changed.put(id, rule);
+                } else if (!id.isEmpty()) {
+                    own.add(rule);
+                }
             }
+            List<ObjectNode> server = new java.util.ArrayList<>();
+            defaults.path(kind).forEach(d -> {
+                ObjectNode rule = d.deepCopy();
+                JsonNode change = changed.get(rule.path("rule_id").asText());
+                if (change != null) {
+                    rule.put("enabled", change.path("enabled").asBoolean(rule.path("enabled").asBoolean()));
+                    if (change.path("actions").isArray()) {
+                        rule.set("actions", change.get("actions"));
+                    }
+                }
+                server.add(rule);
+            });
+            if (!server.isEmpty() && server.getFirst().path("rule_id").asText().equals(".m.rule.master")) {
+                out.add(server.removeFirst());
+            }
+            out.addAll(own);
+            server.forEach(out::add);
         }
-        return stored;
+        return global;
     }
 
     public ObjectNode rule(String userId, String scope, String kind, String ruleId) {
@@ -57,6 +93,8 @@ public final class PushRules {
         if (ruleId.contains("/") || ruleId.contains("\\")) {
             throw new MatrixException(400, ErrorCodes.M_INVALID_PARAM, "a rule ID cannot contain '/' or '\\'");
         }
+        checkActions(actions);
+        conditions.ifPresent(PushRules::checkConditions);
         if (kind.equals("content") && pattern.isEmpty()) {
             throw new MatrixException(400, ErrorCodes.M_MISSING_PARAM, "content rules need a pattern");
         }
@@ -73,7 +111,11 @@ public final class PushRules {
             if (existing >= 0) {
                 rule.put("enabled", rules.get(existing).path("enabled").asBoolean(true));
             }
-            int at = before.map(b -> position(rules, b, 0)).or(() -> after.map(a -> position(rules, a, 1))).orElse(-1);
+            before.or(() -> after).filter(r -> r.startsWith(".")).ifPresent(r -> {
+                throw new MatrixException(400, ErrorCodes.M_INVALID_PARAM, "rules cannot be placed relative to the server's rule " + r);
+            });
+            int at = before.map(b -> position(rules, b, 0)).or(() -> after.map(a -> position(rules, a, 1)))
+                    .orElse(firstServerRule(rules, kind));
             if (existing >= 0) {
                 rules.remove(existing);
                 if (at > existing) {
@@ -89,6 +131,10 @@ public final class PushRules {
     }
 
     public void delete(String userId, String scope, String kind, String ruleId) {
+        if (ruleId.startsWith(".")) {
+            find(ruleset(userId), scope, kind, ruleId); // 404 for a server rule that does not exist
+            throw new MatrixException(400, ErrorCodes.M_INVALID_PARAM, "the server's rules can be disabled, not deleted");
+        }
         update(userId, set -> {
             find(set, scope, kind, ruleId);
             ArrayNode rules = (ArrayNode) set.path("global").path(kind);
@@ -101,7 +147,37 @@ public final class PushRules {
     }
 
     public void setActions(String userId, String scope, String kind, String ruleId, JsonNode actions) {
+        checkActions(actions);
         update(userId, set -> find(set, scope, kind, ruleId).set("actions", actions));
+    }
+
+    /**
+     * Actions as the spec defines them: {@code notify}, {@code set_tweak} objects with a string tweak,
+     * and the no-op {@code dont_notify} and {@code coalesce} that older clients still send.
+     */
+    static void checkActions(JsonNode actions) {
+        if (actions == null || !actions.isArray()) {
+            throw new MatrixException(400, ErrorCodes.M_INVALID_PARAM, "actions must be a list");
+        }
+        for (JsonNode a : actions) {
+            boolean valid = a.isTextual() ? List.of("notify", "dont_notify", "coalesce").contains(a.asText())
+                    : a.isObject() && a.path("set_tweak").isTextual();
+            if (!valid) {
+                throw new MatrixException(400, ErrorCodes.M_INVALID_PARAM, "unknown push rule action " + a);
+            }
+        }
+    }
+
+    /** Conditions are objects with a string {@code kind}; unknown kinds are kept (the spec says they never match). */
+    static void checkConditions(JsonNode conditions) {
+        if (!conditions.isArray()) {
+            throw new MatrixException(400, ErrorCodes.M_INVALID_PARAM, "conditions must be a list");
+        }
+        for (JsonNode c : conditions) {
+            if (!c.isObject() || !c.path("kind").isTextual()) {
+                throw new MatrixException(400, ErrorCodes.M_INVALID_PARAM, "a push rule condition needs a kind: " + c);
+            }
+        }
     }
 
     private void update(String userId, java.util.function.Consumer<ObjectNode> change) {
@@ -120,6 +196,17 @@ public final class PushRules {
             throw new MatrixException(404, ErrorCodes.M_NOT_FOUND, "no " + kind + " push rule " + ruleId);
         }
         return (ObjectNode) rules.get(i);
+    }
+
+    /** Where a new user rule goes without a position: after the user's rules, before the server's (master excepted). */
+    private static int firstServerRule(ArrayNode rules, String kind) {
+        for (int i = 0; i < rules.size(); i++) {
+            String id = rules.get(i).path("rule_id").asText();
+            if (id.startsWith(".") && !id.equals(".m.rule.master")) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static int position(ArrayNode rules, String ruleId, int offset) {

@@ -56,6 +56,7 @@ public final class RoomService {
     /** Rooms read once: all but their directory visibility ({@link #published}) never change. */
     private final Map<String, Room> roomsById = new java.util.concurrent.ConcurrentHashMap<>();
     private final Notifier notifier;
+    private final Relations relations;
     private final String serverName;
     private final LongSupplier clock;
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
@@ -67,6 +68,7 @@ public final class RoomService {
 
     public RoomService(Storage storage, RoomRules rules, StreamCounter stream, Memberships memberships, Notifier notifier,
             String serverName, LongSupplier clock) {
+        this.relations = new Relations(storage, storage, stream);
         this.storage = storage;
         this.memberships = memberships;
         this.encryption = new StreamCache<>(stream);
@@ -75,6 +77,10 @@ public final class RoomService {
         this.notifier = notifier;
         this.serverName = serverName;
         this.clock = clock;
+    }
+
+    public Relations relations() {
+        return relations;
     }
 
     public RoomRules rules() {
@@ -115,6 +121,12 @@ public final class RoomService {
         try {
             Head head = heads.computeIfAbsent(roomId, this::loadHead);
             Map<List<String>, ObjectNode> state = head.state();
+            if (draft.stateKey().isPresent() && txnId.isEmpty()) { // the same state again by the same sender: no new event
+                ObjectNode old = state.get(List.of(draft.type(), draft.stateKey().get()));
+                if (old != null && old.path("sender").asText().equals(sender) && old.path("content").equals(draft.content())) {
+                    return old.path("event_id").asText();
+                }
+            }
             ObjectNode pdu = MatrixJson.mapper().createObjectNode();
             pdu.put("room_id", roomId);
             pdu.put("sender", sender);
@@ -138,6 +150,11 @@ public final class RoomService {
                     pdu.withObjectProperty("unsigned").put("replaces_state", old.path("event_id").asText());
                 }
             });
+            try {
+                relations.check(roomId, sender, draft.type(), draft.content());
+            } catch (MatrixException refused) { // a repeated transaction ID (a client's retry) is answered with its event
+                return earlier(sender, deviceId, txnId).orElseThrow(() -> refused);
+            }
             // sealed first: the rules of versions 8+ check the signature of a restricted join's authorising server
             String eventId = rules.seal(pdu, room.roomVersion());
             try {
@@ -145,9 +162,7 @@ public final class RoomService {
             } catch (MatrixException refused) { // a repeated transaction is answered with its event, whatever changed since
                 return earlier(sender, deviceId, txnId).orElseThrow(() -> refused);
             }
-            long pos = draft.type().equals("m.room.member") && draft.stateKey().isPresent()
-                    ? stream.next(Changes.room(roomId), Changes.members(roomId), Changes.memberships(draft.stateKey().get()))
-                    : stream.next(Changes.room(roomId));
+            long pos = stream.next(changes(roomId, draft));
             try {
                 if (!persist(roomId, room, draft, sender, deviceId, txnId, pdu, eventId, pos, head)) {
                     return earlier(sender, deviceId, txnId).orElseThrow(); // the transaction ID was used: its event
@@ -168,6 +183,20 @@ public final class RoomService {
         }
     }
 
+    /** What a new event changes, for readers to skip what it does not. */
+    private static String[] changes(String roomId, Draft draft) {
+        List<String> keys = new ArrayList<>(List.of(Changes.room(roomId)));
+        if (draft.type().equals("m.room.member") && draft.stateKey().isPresent()) {
+            keys.addAll(List.of(Changes.members(roomId), Changes.memberships(draft.stateKey().get()), Changes.visibility(roomId)));
+        } else if (draft.type().equals("m.room.history_visibility") && draft.stateKey().isPresent()) {
+            keys.add(Changes.visibility(roomId));
+        }
+        if (draft.redacts().isPresent() || draft.content().has("m.relates_to")) {
+            keys.add(Changes.relations(roomId));
+        }
+        return keys.toArray(String[]::new);
+    }
+
     private Optional<String> earlier(String sender, Optional<String> deviceId, Optional<String> txnId) {
         return txnId.isPresent() && deviceId.isPresent() ? storage.txnEvent(sender, deviceId.get(), txnId.get()) : Optional.empty();
     }
@@ -184,7 +213,8 @@ public final class RoomService {
             Optional<Membership> membership = draft.type().equals("m.room.member") && draft.stateKey().isPresent()
                     ? Optional.of(new Membership(roomId, draft.stateKey().get(), draft.content().path("membership").asText(), eventId, pos))
                     : Optional.empty();
-            if (!storage.persistEvent(stored, membership)) {
+            if (!storage.persistEvent(stored, membership,
+                    Relations.of(eventId, roomId, sender, draft.type(), draft.content(), pos))) {
                 return false;
             }
             Map<List<String>, ObjectNode> newState = state;
@@ -283,30 +313,88 @@ public final class RoomService {
                 .orElseThrow(() -> MatrixException.forbidden(userId + " is not in the room"));
     }
 
-    public String resolveAlias(String alias) {
-        return storage.alias(alias).orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "unknown room alias " + alias));
-    }
-
-    /** Fails with {@code M_ROOM_IN_USE} when the alias is taken, before a room is made for it. */
-    public void resolveAliasFree(String alias) {
-        if (storage.alias(alias).isPresent()) {
-            throw new MatrixException(400, ErrorCodes.M_ROOM_IN_USE, "room alias " + alias + " already exists");
+    /**
+     * Sends the user's new display name and avatar into every room he is joined to, as an update of
+     * his {@code m.room.member} event (the rest of its content kept), as the spec requires.
+     */
+    public void profileChanged(Caller caller) {
+        var user = storage.user(caller.userId()).orElseThrow();
+        for (Membership m : memberships.ofUser(caller.userId())) {
+            if (!m.membership().equals("join")) {
+                continue;
+            }
+            ObjectNode current = stateJson(m.roomId()).get(List.of("m.room.member", caller.userId()));
+            ObjectNode content = current == null ? memberContent(caller.userId(), "join") : current.path("content").deepCopy();
+            content.remove(List.of("displayname", "avatar_url", "join_authorised_via_users_server"));
+            user.displayname().ifPresent(n -> content.put("displayname", n));
+            user.avatarUrl().ifPresent(a -> content.put("avatar_url", a));
+            try {
+                send(caller.userId(), Optional.of(caller.deviceId()), m.roomId(), Draft.state("m.room.member", caller.userId(), content),
+                        Optional.empty());
+            } catch (MatrixException refused) {
+                // a room whose rules refuse the update keeps the old profile; the others are updated
+            }
         }
     }
 
-    public void createAlias(String alias, String roomId, String creator) {
-        if (!alias.startsWith("#") || !alias.endsWith(":" + serverName)) {
-            throw new MatrixException(400, ErrorCodes.M_INVALID_PARAM, "aliases on this server end with :" + serverName);
-        }
-        room(roomId);
-        if (!storage.createAlias(alias, roomId, creator)) {
-            throw new MatrixException(409, ErrorCodes.M_UNKNOWN, "room alias " + alias + " already exists");
-        }
+    /** The room's current power levels (the defaults of a room without them: its creator at 100). */
+    public PowerLevels powerLevels(String roomId) {
+        Map<List<String>, ObjectNode> state = stateJson(roomId);
+        ObjectNode levels = state.get(List.of("m.room.power_levels", ""));
+        return levels != null ? PowerLevels.fromContent(levels.path("content"))
+                : PowerLevels.withoutEvent(Optional.ofNullable(state.get(List.of("m.room.create", "")))
+                        .map(c -> c.path("sender").asText()).orElse(room(roomId).creator()));
     }
+
+    /** Whether a user is an administrator of this server. */
+    public boolean serverAdmin(String userId) {
+        return storage.user(userId).map(u -> u.admin() && !u.deactivated()).orElse(false);
+    }
+
+    /**
+     * Redacts an event of the room. Only the event's sender, a member at the room's {@code redact}
+     * level, or a server administrator may: {@code M_FORBIDDEN} otherwise; the event must be one of
+     * this room ({@code M_INVALID_PARAM}) and known ({@code M_NOT_FOUND}). Nothing is stored when refused.
+     */
+    public String redact(Caller caller, String roomId, String targetId, Optional<String> reason, String txnId) {
+        requireMember(roomId, caller.userId());
+        StoredEvent target = storage.event(targetId)
+                .orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "no event " + targetId));
+        if (!target.roomId().equals(roomId)) {
+            throw new MatrixException(400, ErrorCodes.M_INVALID_PARAM, "event " + targetId + " is not in room " + roomId);
+        }
+        if (!target.sender().equals(caller.userId()) && powerLevels(roomId).userLevel(caller.userId()) < powerLevels(roomId).redact()
+                && !serverAdmin(caller.userId())) {
+            throw MatrixException.forbidden("only the sender of an event or a member at the room's redact level may redact it");
+        }
+        ObjectNode content = MatrixJson.mapper().createObjectNode();
+        reason.ifPresent(r -> content.put("reason", r));
+        content.put("redacts", targetId);
+        return send(caller.userId(), Optional.of(caller.deviceId()), roomId,
+                new Draft("m.room.redaction", Optional.empty(), content, Optional.of(targetId)), Optional.of(REDACTION_TXN + txnId));
+    }
+
+    /** Transaction IDs of redactions are kept apart from those of sends by this prefix (not shown to clients). */
+    public static final String REDACTION_TXN = "redact:";
 
     /** Changes a user's membership: join, invite, leave (also kick), ban, knock. */
     public String setMembership(Caller caller, String roomId, String target, String membership, Optional<String> reason) {
+        return setMembership(caller, roomId, target, membership, reason, Map.of());
+    }
+
+    /**
+     * Changes a user's membership with extra content from the client (a join body's own fields are
+     * kept in the member event, as other servers do; {@code membership} and the authorising server
+     * are the server's to set).
+     */
+    public String setMembership(Caller caller, String roomId, String target, String membership, Optional<String> reason,
+            Map<String, JsonNode> extra) {
         ObjectNode content = memberContent(target, membership);
+        extra.forEach((key, value) -> {
+            if (!key.equals("membership") && !key.equals("join_authorised_via_users_server") && !key.equals("third_party_signed")) {
+                content.set(key, value);
+            }
+        });
         reason.ifPresent(r -> content.put("reason", r));
         if (membership.equals("join") && target.equals(caller.userId())) {
             restrictedJoinAuthoriser(roomId, target).ifPresent(a -> content.put("join_authorised_via_users_server", a));
@@ -375,15 +463,6 @@ public final class RoomService {
             });
         }
         return content;
-    }
-
-    public void deleteAlias(String alias, String userId) {
-        storage.alias(alias).orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "unknown room alias " + alias));
-        storage.deleteAlias(alias);
-    }
-
-    public List<String> aliases(String roomId) {
-        return storage.aliasesOf(roomId);
     }
 
     public List<Room> publishedRooms() {

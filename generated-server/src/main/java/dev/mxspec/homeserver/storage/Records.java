@@ -36,6 +36,31 @@ public final class Records {
     /** A client transaction: the device that sent an event and the ID it gave. */
     public record Txn(String deviceId, String txnId) {}
 
+    /**
+     * A relation of a child event to its parent ({@code content.m.relates_to}).
+     *
+     * @param key the annotation's key ({@code m.annotation} only)
+     */
+    public record Relation(String eventId, String relatesTo, String relType, String roomId, String sender, String type,
+            Optional<String> key, long streamPos) {
+
+        /** The relation an event's content declares: {@code m.relates_to} with a string {@code rel_type} and {@code event_id}. */
+        public static Optional<Relation> of(String eventId, String roomId, String sender, String type,
+                com.fasterxml.jackson.databind.JsonNode content, long streamPos) {
+            com.fasterxml.jackson.databind.JsonNode to = content.path("m.relates_to");
+            if (!to.path("rel_type").isTextual() || !to.path("event_id").isTextual()) {
+                return Optional.empty();
+            }
+            String relType = to.get("rel_type").asText();
+            Optional<String> key = relType.equals("m.annotation") && to.path("key").isTextual()
+                    ? Optional.of(to.get("key").asText()) : Optional.empty();
+            return Optional.of(new Relation(eventId, to.get("event_id").asText(), relType, roomId, sender, type, key, streamPos));
+        }
+    }
+
+    /** A thread: its root and the stream position of its latest event. */
+    public record ThreadRoot(String rootId, long latestPos) {}
+
     public record Membership(String roomId, String userId, String membership, String eventId, long streamPos) {}
 
     public record AccountData(String userId, String roomId, String type, String content, long streamPos) {}

@@ -3,6 +3,7 @@ package dev.mxspec.homeserver.sync;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.core.Caller;
+import dev.mxspec.homeserver.services.EventVisibility;
 import dev.mxspec.homeserver.services.RoomService;
 import dev.mxspec.homeserver.storage.Records.Membership;
 import dev.mxspec.homeserver.storage.Records.StoredEvent;
@@ -54,9 +55,9 @@ final class JoinedRoom {
     private final RoomStates states;
     private final LazyMembers lazyMembers = new LazyMembers();
 
-    JoinedRoom(RoomService rooms) {
+    JoinedRoom(RoomService rooms, EventVisibility visibility) {
         this.rooms = rooms;
-        this.timelines = new RoomTimeline(rooms);
+        this.timelines = new RoomTimeline(rooms, visibility);
         this.states = new RoomStates(rooms);
     }
 

@@ -2,10 +2,12 @@ package dev.mxspec.homeserver.sync;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.core.Caller;
+import dev.mxspec.homeserver.services.EventVisibility;
 import dev.mxspec.homeserver.services.RoomService;
 import dev.mxspec.homeserver.storage.Records.StoredEvent;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The timeline of a room in a sync: the latest events after a position that the timeline filter
@@ -29,9 +31,11 @@ final class RoomTimeline {
     record Served(StoredEvent event, ObjectNode json) {}
 
     private final RoomService rooms;
+    private final EventVisibility visibility;
 
-    RoomTimeline(RoomService rooms) {
+    RoomTimeline(RoomService rooms, EventVisibility visibility) {
         this.rooms = rooms;
+        this.visibility = visibility;
     }
 
     /** The timeline of events after {@code after} up to {@code upTo}. */
@@ -46,11 +50,18 @@ final class RoomTimeline {
         boolean any = false;
         int scanned = 0;
         long before = upTo;
+        Predicate<StoredEvent> visible = null; // made for the first page that has events
         while (!more) {
-            int page = Math.min(limit + 1, 500);
+            int page = Math.min(Math.max(limit + 1, scanned), 500); // pages grow when the filter or visibility drops events
             List<StoredEvent> events = rooms.history(roomId, after, before, page, true);
             any |= !events.isEmpty();
-            for (StoredEvent e : servable(caller, roomId, events)) {
+            if (visible == null && !events.isEmpty()) {
+                visible = servable(caller, roomId);
+            }
+            for (StoredEvent e : events) {
+                if (!visible.test(e)) {
+                    continue;
+                }
                 ObjectNode json = EventFormat.of(e, caller, now, filter.federationFormat());
                 if (timelineFilter.keeps(json)) { // type, sender and content are where they are in both formats
                     if (kept.size() == limit) {
@@ -74,12 +85,11 @@ final class RoomTimeline {
     }
 
     /**
-     * The events of a page (newest first) that may be served to the user. Every timeline event of
-     * a sync passes here; all of them may be served for now (history visibility and ignored users
-     * are applied here when the server knows them).
+     * Which events of the room may be served to the user: every timeline event of a sync passes
+     * here (history visibility at each event, ignored users: {@link EventVisibility}).
      */
-    List<StoredEvent> servable(Caller caller, String roomId, List<StoredEvent> page) {
-        return page;
+    Predicate<StoredEvent> servable(Caller caller, String roomId) {
+        return visibility.viewer(caller.userId(), roomId);
     }
 
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.core.Caller;
 import dev.mxspec.homeserver.services.ClientEvents;
 import dev.mxspec.homeserver.services.DeviceLists;
+import dev.mxspec.homeserver.services.EventVisibility;
 import dev.mxspec.homeserver.services.KeysService;
 import dev.mxspec.homeserver.services.Notifier;
 import dev.mxspec.homeserver.services.RoomService;
@@ -53,18 +54,20 @@ public final class SyncService {
     private final KeysService keys;
     private final Notifier notifier;
     private final LongSupplier clock;
+    private final EventVisibility visibility;
     private final JoinedRoom joinedRooms;
     private final PresenceSection presence;
 
     public SyncService(RoomService rooms, UserStreams streams, DeviceLists deviceLists, KeysService keys, Notifier notifier,
-            LongSupplier clock) {
+            LongSupplier clock, EventVisibility visibility) {
+        this.visibility = visibility;
         this.rooms = rooms;
         this.keys = keys;
         this.deviceLists = deviceLists;
         this.streams = streams;
         this.notifier = notifier;
         this.clock = clock;
-        this.joinedRooms = new JoinedRoom(rooms);
+        this.joinedRooms = new JoinedRoom(rooms, visibility);
         this.presence = new PresenceSection(streams, rooms::streamPosition, clock);
     }
 
@@ -132,7 +135,7 @@ public final class SyncService {
                     }
                 }
                 case "invite" -> {
-                    if (request.since().isEmpty() || changed) {
+                    if ((request.since().isEmpty() || changed) && !invitedByIgnored(caller, m)) {
                         invite.set(m.roomId(), invited(m, "invite_state"));
                     }
                 }
@@ -178,6 +181,12 @@ public final class SyncService {
             toDevice.addObject().put("type", t.type()).put("sender", t.sender()).set("content", ClientEventsJson.parse(t.content()));
         }
         return response;
+    }
+
+    /** Invites from users the caller ignores are not sent to him (ignore_users module). */
+    private boolean invitedByIgnored(Caller caller, Membership m) {
+        Set<String> ignored = visibility.ignoredUsers(caller.userId());
+        return !ignored.isEmpty() && rooms.event(m.eventId()).map(e -> ignored.contains(e.sender())).orElse(false);
     }
 
     /** All of the user's account data when any of it changed after {@code since}, else none. */

@@ -30,6 +30,17 @@ final class JsonHttp {
         return new Reply(r.statusCode(), MatrixJson.mapper().readTree(r.body()));
     }
 
+    /** A GET-style request (no body) to a path below {@code /_matrix/client/v1}. */
+    Reply callV1(String method, String path, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/_matrix/client/v1" + path))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return new Reply(r.statusCode(), MatrixJson.mapper().readTree(r.body()));
+    }
+
     /** Registers a user with the dummy stage; the access token. */
     String register(String name, String password) throws Exception {
         Reply r = call("POST", "/register", null, "{\"username\":\"" + name + "\",\"password\":\"" + password

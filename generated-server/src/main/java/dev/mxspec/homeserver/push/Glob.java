@@ -1,0 +1,52 @@
+package dev.mxspec.homeserver.push;
+
+import java.util.regex.Pattern;
+
+/**
+ * Glob-style matching (appendices): {@code *} is any run of characters, {@code ?} exactly one; the
+ * match is case-insensitive. Compiled once per rule, not per event.
+ */
+public final class Glob {
+
+    private final Pattern whole;
+    private final Pattern words;
+    private final String literal;
+
+    private Glob(String glob) {
+        StringBuilder regex = new StringBuilder();
+        boolean plain = true;
+        for (int i = 0; i < glob.length(); i++) {
+            char c = glob.charAt(i);
+            switch (c) {
+                case '*' -> {
+                    regex.append(".*?");
+                    plain = false;
+                }
+                case '?' -> {
+                    regex.append('.');
+                    plain = false;
+                }
+                default -> regex.append(Pattern.quote(String.valueOf(c)));
+            }
+        }
+        int flags = Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.DOTALL;
+        this.whole = Pattern.compile(regex.toString(), flags);
+        // "any substring which starts and ends at a word boundary": not preceded or followed by [A-Za-z0-9_]
+        this.words = Pattern.compile("(?<![A-Za-z0-9_])(?:" + regex + ")(?![A-Za-z0-9_])", flags);
+        this.literal = plain ? glob : null;
+    }
+
+    public static Glob of(String glob) {
+        return new Glob(glob);
+    }
+
+    /** Whether the whole value matches. */
+    public boolean matches(String value) {
+        return literal != null ? literal.equalsIgnoreCase(value) : whole.matcher(value).matches();
+    }
+
+    /** Whether a substring of the value starting and ending at word boundaries matches (the rule for {@code content.body}). */
+    public boolean matchesWords(String value) {
+        return words.matcher(value).find();
+    }
+}

@@ -1,0 +1,154 @@
+package dev.mxspec.homeserver.services;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mxspec.homeserver.core.Changes;
+import dev.mxspec.homeserver.core.StreamCache;
+import dev.mxspec.homeserver.core.StreamCounter;
+import dev.mxspec.homeserver.storage.Records.AccountData;
+import dev.mxspec.homeserver.storage.Records.StoredEvent;
+import dev.mxspec.homeserver.storage.Storage;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+
+/**
+ * Which events of a room a user may see: the rules of "Room History Visibility" applied with the
+ * visibility and the user's membership as they were at each event, and the user's
+ * {@code m.ignored_user_list} (events of ignored users are hidden, state events excepted). Every
+ * place that serves events to a client filters them here: sync timelines, {@code /messages},
+ * {@code /context}, {@code /event}.
+ *
+ * <p>A room's visibility changes and memberships over time are read once and kept until a
+ * membership or visibility event names the room ({@link Changes#visibility}).
+ */
+public final class EventVisibility {
+
+    /** The default when a room has no (understood) {@code m.room.history_visibility}. */
+    static final String DEFAULT = "shared";
+
+    private static final Set<String> KNOWN = Set.of("world_readable", "shared", "invited", "joined");
+
+    /** A value that took effect at a stream position (the position of the event that set it). */
+    private record Change(long position, String value) {}
+
+    /** A room's history visibility and each user's membership over time, in stream order. */
+    private record Timeline(List<Change> visibility, Map<String, List<Change>> memberships) {
+
+        /** The value in force just before {@code position} (what the event at {@code position} was sent under). */
+        static Optional<String> before(List<Change> changes, long position) {
+            String value = null;
+            for (Change c : changes) {
+                if (c.position() >= position) {
+                    break;
+                }
+                value = c.value();
+            }
+            return Optional.ofNullable(value);
+        }
+
+        /** The value set by the change at {@code position}, if there is one. */
+        static Optional<String> at(List<Change> changes, long position) {
+            return changes.stream().filter(c -> c.position() == position).map(Change::value).findFirst();
+        }
+    }
+
+    private final Storage storage;
+    private final StreamCache<Timeline> timelines;
+    private final StreamCache<Set<String>> ignored;
+
+    public EventVisibility(Storage storage, StreamCounter stream) {
+        this.storage = storage;
+        this.timelines = new StreamCache<>(stream);
+        this.ignored = new StreamCache<>(stream);
+    }
+
+    /** A test of which events of {@code roomId} {@code userId} may see. */
+    public Predicate<StoredEvent> viewer(String userId, String roomId) {
+        Timeline timeline = timeline(roomId);
+        Set<String> ignoring = ignoredUsers(userId);
+        List<Change> mine = timeline.memberships().getOrDefault(userId, List.of());
+        return event -> (event.stateKey().isPresent() || !ignoring.contains(event.sender())) && allowed(timeline, mine, userId, event);
+    }
+
+    /** Whether {@code userId} may see one event. */
+    public boolean maySee(String userId, StoredEvent event) {
+        return viewer(userId, event.roomId()).test(event);
+    }
+
+    /** Whether anyone may read the room now, without joining ({@code world_readable}). */
+    public boolean worldReadable(String roomId) {
+        List<Change> visibility = timeline(roomId).visibility();
+        return !visibility.isEmpty() && visibility.getLast().value().equals("world_readable");
+    }
+
+    /** Whether {@code userId} was joined to the room at some point up to {@code position}. */
+    public boolean joinedBefore(String userId, String roomId, long position) {
+        return timeline(roomId).memberships().getOrDefault(userId, List.of()).stream()
+                .anyMatch(c -> c.position() <= position && c.value().equals("join"));
+    }
+
+    /** The users {@code userId} ignores ({@code m.ignored_user_list}). */
+    public Set<String> ignoredUsers(String userId) {
+        return ignored.get(Changes.accountData(userId), () -> {
+            Optional<AccountData> data = storage.accountData(userId, "", "m.ignored_user_list");
+            Set<String> users = new TreeSet<>();
+            data.map(d -> ClientEvents.parse(d.content()).path("ignored_users")).filter(JsonNode::isObject)
+                    .ifPresent(list -> list.fieldNames().forEachRemaining(users::add));
+            return Set.copyOf(users);
+        });
+    }
+
+    private static boolean allowed(Timeline timeline, List<Change> mine, String userId, StoredEvent event) {
+        long position = event.streamPos();
+        String visibility = Timeline.before(timeline.visibility(), position).orElse(DEFAULT);
+        String membership = Timeline.before(mine, position).orElse("leave");
+        if (allowedUnder(visibility, membership, mine, position)) {
+            return true;
+        }
+        // a visibility change is visible when the visibility before or after it allows it; likewise one's own membership changes
+        if (event.type().equals("m.room.history_visibility") && event.stateKey().orElse("").isEmpty()) {
+            String after = Timeline.at(timeline.visibility(), position).orElse(visibility);
+            return allowedUnder(after, membership, mine, position);
+        }
+        if (event.type().equals("m.room.member") && event.stateKey().orElse("").equals(userId)) {
+            String after = Timeline.at(mine, position).orElse(membership);
+            return allowedUnder(visibility, after, mine, position);
+        }
+        return false;
+    }
+
+    private static boolean allowedUnder(String visibility, String membership, List<Change> mine, long position) {
+        return switch (visibility) {
+            case "world_readable" -> true;
+            case "invited" -> membership.equals("join") || membership.equals("invite");
+            case "joined" -> membership.equals("join");
+            // shared: members, and anyone who joined at any point after the event was sent
+            default -> membership.equals("join") || mine.stream().anyMatch(c -> c.position() > position && c.value().equals("join"));
+        };
+    }
+
+    private Timeline timeline(String roomId) {
+        return timelines.get(Changes.visibility(roomId), () -> {
+            List<Change> visibility = new ArrayList<>();
+            Map<String, List<Change>> memberships = new HashMap<>();
+            for (StoredEvent e : storage.stateEventsOfTypes(roomId, List.of("m.room.history_visibility", "m.room.member"))) {
+                JsonNode content = ClientEvents.parse(e.json()).path("content");
+                if (e.type().equals("m.room.member")) {
+                    memberships.computeIfAbsent(e.stateKey().orElse(""), u -> new ArrayList<>())
+                            .add(new Change(e.streamPos(), content.path("membership").asText("leave")));
+                } else if (e.stateKey().orElse("").isEmpty()) {
+                    String value = content.path("history_visibility").asText();
+                    visibility.add(new Change(e.streamPos(), KNOWN.contains(value) ? value : DEFAULT));
+                }
+            }
+            Map<String, List<Change>> frozen = new HashMap<>();
+            memberships.forEach((user, changes) -> frozen.put(user, List.copyOf(changes)));
+            return new Timeline(List.copyOf(visibility), frozen);
+        });
+    }
+}
