@@ -68,6 +68,7 @@ final class ServerEmitter {
             }
         }
         files.add(router(api));
+        files.add(new BodyShapeEmitter(model, layout, release).emit(api));
         return files;
     }
 
@@ -158,7 +159,7 @@ final class ServerEmitter {
             if (!args.isEmpty()) {
                 args.add(",\n");
             }
-            args.add(parse(c, knownQuery));
+            args.add(parse(api, op, c, knownQuery));
         }
         TypeName response = EndpointEmitter.success(types, op).getValue();
         CodeBlock respond = response.equals(JavaTypes.MEDIA)
@@ -207,7 +208,7 @@ final class ServerEmitter {
         return CodeBlock.of("$T.of($L)", Set.class, list.build());
     }
 
-    private CodeBlock parse(RequestShape.Component c, List<String> knownQuery) {
+    private CodeBlock parse(Api api, Operation op, RequestShape.Component c, List<String> knownQuery) {
         TypeName type = types.of(c.type()).box();
         CodeBlock raw = CodeBlock.of("$T.class", rawClass(type));
         return switch (c.location()) {
@@ -238,9 +239,11 @@ final class ServerEmitter {
                 }
                 CodeBlock javaType = CodeBlock.of("$T.mapper().constructType(new $T<$T>() {})", JavaTypes.MATRIX_JSON,
                         EndpointEmitter.TYPE_REFERENCE, type);
+                CodeBlock shape = CodeBlock.of("$T.$N", BodyShapeEmitter.shapesClass(layout, api), BodyShapeEmitter.constant(op));
                 yield c.required()
-                        ? CodeBlock.of("$T.<$T>body(context.request(), $L, true)", PARAMS, type, javaType)
-                        : CodeBlock.of("$T.ofNullable($T.<$T>body(context.request(), $L, false))", Optional.class, PARAMS, type, javaType);
+                        ? CodeBlock.of("$T.<$T>body(context.request(), $L, true, $L)", PARAMS, type, javaType, shape)
+                        : CodeBlock.of("$T.ofNullable($T.<$T>body(context.request(), $L, false, $L))", Optional.class, PARAMS, type,
+                                javaType, shape);
             }
         };
     }
