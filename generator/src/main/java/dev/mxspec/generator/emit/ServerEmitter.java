@@ -126,8 +126,18 @@ final class ServerEmitter {
         }
         builderSpec.addMethod(MethodSpec.methodBuilder("build").addModifiers(Modifier.PUBLIC).returns(router)
                 .addStatement("return new $T(table)", router).build());
+        CodeBlock.Builder endpoints = CodeBlock.builder();
+        for (Operation op : api.operations()) {
+            endpoints.add(endpoints.isEmpty() ? "\n$T.ENDPOINT" : ",\n$T.ENDPOINT", EndpointEmitter.endpointClass(layout, api.kind(), op));
+        }
         TypeSpec.Builder spec = TypeSpec.classBuilder(router)
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+                .addField(FieldSpec.builder(ParameterizedTypeName.get(JavaTypes.LIST, JavaTypes.ENDPOINT), "ENDPOINTS",
+                                Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+                        .addJavadoc("Every operation of the API, routed or not, in the spec's order.\n")
+                        .initializer(endpoints.isEmpty() ? CodeBlock.of("$T.of()", List.class)
+                                : CodeBlock.builder().add("$T.of(", List.class).indent().add(endpoints.build()).unindent().add(")").build())
+                        .build())
                 .addJavadoc("Routes requests of the $L API to its handlers. Independent of any HTTP server library:"
                         + " an adapter turns its requests into {@link $T}s.\n", api.kind().folder(), SERVER_REQUEST)
                 .addField(FieldSpec.builder(ROUTE_TABLE, "table", Modifier.PRIVATE, Modifier.FINAL).build())
