@@ -115,6 +115,13 @@ class AccessMatrixTest {
                     new Case("non-member POST /invite", carol, "POST", "/rooms/" + R + "/invite", "{\"user_id\":\"" + carol.id() + "\"}", forbidden()),
                     new Case("non-member POST /join of an invite-only room", carol, "POST", "/rooms/" + R + "/join", "{}", forbidden()),
                     new Case("non-member PUT /redact", carol, "PUT", "/rooms/" + R + "/redact/" + Fixture.seg(e1) + "/c2", "{}", forbidden()),
+                    new Case("non-member POST /knock on an invite-only room", carol, "POST", "/knock/" + R, "{}", forbidden()),
+                    new Case("non-member POST /leave", carol, "POST", "/rooms/" + R + "/leave", "{}", forbiddenOrNotFound()),
+                    new Case("non-member POST /unban", carol, "POST", "/rooms/" + R + "/unban", "{\"user_id\":\"" + dave.id() + "\"}", forbidden()),
+                    new Case("non-member GET /aliases", carol, "GET", "/rooms/" + R + "/aliases", null, forbidden()),
+                    new Case("non-member PUT directory visibility", carol, "PUT", "/directory/list/room/" + R, "{\"visibility\":\"public\"}", forbidden()),
+                    new Case("non-member POST /receipt", carol, "POST", "/rooms/" + R + "/receipt/m.read/" + Fixture.seg(e1), "{}", forbiddenOrNotFound()),
+                    new Case("non-member POST /read_markers", carol, "POST", "/rooms/" + R + "/read_markers", "{\"m.fully_read\":\"" + e1 + "\"}", forbiddenOrNotFound()),
                     new Case("non-member PUT /typing", carol, "PUT", "/rooms/" + R + "/typing/" + Fixture.seg(carol.id()), "{\"typing\":true,\"timeout\":1000}", forbidden()),
                     // another user's resources
                     new Case("other user GET account data", carol, "GET", "/user/" + A + "/account_data/m.hostile", null, forbidden()),

@@ -9,6 +9,7 @@ import dev.mxspec.homeserver.hostile.Operations.Op;
 import dev.mxspec.runtime.api.Endpoint;
 import dev.mxspec.runtime.json.MatrixJson;
 import dev.mxspec.runtime.server.JsonShape;
+import dev.mxspec.spec.v1_7.clientserver.server.ClientServerRouter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -98,8 +99,9 @@ class BadInputTest {
         }
         long ms = (System.nanoTime() - start) / 1_000_000;
         List<String> problems = tally.against(EXPECTED_FAILURES);
-        System.out.printf("bad-input suite (%s): %d requests, %d cases, %d failed (%d of them expected failures), %d ms%n", backend,
-                fx.raw.requests(), tally.cases(), tally.failures(), tally.expectedFailures(EXPECTED_FAILURES), ms);
+        System.out.printf("bad-input suite (%s): %d operations, %d requests, %d cases, %d failed (%d of them expected failures), %d ms%n",
+                backend, ClientServerRouter.ENDPOINTS.size(), fx.raw.requests(), tally.cases(), tally.failures(),
+                tally.expectedFailures(EXPECTED_FAILURES), ms);
         assertThat(problems).isEmpty();
     }
 

@@ -125,7 +125,7 @@ public final class Params {
         return switch (shape) {
             case JsonShape.ObjectOf o -> true;
             case JsonShape.MapOf m -> true;
-            case JsonShape.AnyJson a -> a.kind().equals(java.util.Optional.of(JsonShape.Kind.OBJECT));
+            case JsonShape.AnyJson a -> a.kind().equals(Optional.of(JsonShape.Kind.OBJECT));
             case JsonShape.Ref r -> wantsObject(r.target());
             default -> false;
         };
