@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every v1.7 Client-Server operation, from its generated metadata, gets input that does not fit:
- * no body, JSON {@code null}, each wrong top-level type, each body field with each JSON type it may
- * not have and each required field left out, each typed query parameter with a value of the wrong
+ * no body, JSON {@code null}, each wrong top-level type, each body field (and each field of a field
+ * that is an object) with each JSON type it may not have and each required field left out, each typed query parameter with a value of the wrong
  * kind, each path parameter malformed (wrong sigil, no server part, too long, NUL, CR/LF, an encoded
  * {@code /}, {@code ..}), and the methods its path does not have. Every answer must be Matrix error
  * JSON with the fitting 4xx status (never a 5xx), and what the caller can see must be the same
@@ -157,22 +157,41 @@ class BadInputTest {
         }
         if (Operations.resolve(shape) instanceof JsonShape.ObjectOf o) {
             ObjectNode sample = (ObjectNode) Operations.sample(shape);
-            for (Map.Entry<String, JsonShape.Field> field : o.fields().entrySet()) {
-                for (String wrong : WRONG_VALUES) {
-                    JsonNode value = MatrixJson.mapper().readTree(wrong);
-                    if (!field.getValue().shape().accepts(value)) {
-                        ObjectNode body = sample.deepCopy();
-                        body.set(field.getKey(), value);
-                        check(op.name() + " body." + field.getKey() + "=" + wrong,
-                                send(op, op.endpoint().method(), path, query, body.toString()), 400, "M_BAD_JSON", served);
-                    }
-                }
-                if (field.getValue().required()) {
-                    ObjectNode body = sample.deepCopy();
-                    body.remove(field.getKey());
-                    check(op.name() + " body." + field.getKey() + " missing", send(op, op.endpoint().method(), path, query, body.toString()),
+            fieldCases(op, served, path, query, sample, sample, o, "body", 0);
+        }
+    }
+
+    /**
+     * Each field of {@code object} (a part of {@code body}) with each JSON value its shape refuses,
+     * and each required field left out; fields that are objects themselves, one level down too.
+     */
+    private void fieldCases(Op op, boolean served, Map<String, String> path, String query, ObjectNode body, ObjectNode object,
+            JsonShape.ObjectOf shape, String where, int depth) throws Exception {
+        for (Map.Entry<String, JsonShape.Field> field : shape.fields().entrySet()) {
+            String name = field.getKey();
+            JsonNode original = object.get(name);
+            for (String wrong : WRONG_VALUES) {
+                JsonNode value = MatrixJson.mapper().readTree(wrong);
+                if (!field.getValue().shape().accepts(value)) {
+                    object.set(name, value);
+                    check(op.name() + " " + where + "." + name + "=" + wrong, send(op, op.endpoint().method(), path, query, body.toString()),
                             400, "M_BAD_JSON", served);
                 }
+            }
+            if (field.getValue().required()) {
+                object.remove(name);
+                check(op.name() + " " + where + "." + name + " missing", send(op, op.endpoint().method(), path, query, body.toString()), 400,
+                        "M_BAD_JSON", served);
+            }
+            if (depth == 0 && Operations.resolve(field.getValue().shape()) instanceof JsonShape.ObjectOf inner) {
+                ObjectNode child = (ObjectNode) Operations.sample(inner);
+                object.set(name, child);
+                fieldCases(op, served, path, query, body, child, inner, where + "." + name, depth + 1);
+            }
+            if (original == null) {
+                object.remove(name);
+            } else {
+                object.set(name, original);
             }
         }
     }
