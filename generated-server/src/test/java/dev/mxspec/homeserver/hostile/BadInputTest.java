@@ -24,11 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every v1.7 Client-Server operation, from its generated metadata, gets input that does not fit:
  * no body, JSON {@code null}, each wrong top-level type, each body field (and each field of a field
- * that is an object) with each JSON type it may not have and each required field left out, each typed query parameter with a value of the wrong
- * kind, each path parameter malformed (wrong sigil, no server part, too long, NUL, CR/LF, an encoded
- * {@code /}, {@code ..}), and the methods its path does not have. Every answer must be Matrix error
- * JSON with the fitting 4xx status (never a 5xx), and what the caller can see must be the same
- * before and after each operation's refused requests. Requests go through the real HTTP server.
+ * that is an object) with each JSON type it may not have and each required field left out, each
+ * typed query parameter with a value of the wrong kind, each path parameter malformed (wrong sigil,
+ * no server part, too long, NUL, CR/LF, an encoded {@code /}, {@code ..}), and the methods its path
+ * does not have. Every answer must be Matrix error JSON with the fitting 4xx status (never a 5xx),
+ * and what the caller can see must be the same before and after each operation's refused requests.
+ * Requests go through the real HTTP server.
  */
 class BadInputTest {
 
