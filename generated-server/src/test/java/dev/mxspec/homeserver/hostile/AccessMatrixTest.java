@@ -28,28 +28,7 @@ class AccessMatrixTest {
      * Known defects in the services and handlers, each case by its ID. The test fails when one of
      * them starts passing (remove the entry then) and when a case not listed here fails.
      */
-    static final List<Tally.Expected> EXPECTED_FAILURES = List.of(
-            new Tally.Expected("non-member GET /event", "answers 403; the spec hides the event's existence with 404 M_NOT_FOUND"),
-            new Tally.Expected("later joiner GET /event of joined-only history", "history visibility 'joined' is not applied to /event"),
-            new Tally.Expected("later joiner GET /context of joined-only history", "history visibility 'joined' is not applied to /context"),
-            new Tally.Expected("later joiner GET /messages of joined-only history", "history visibility 'joined' is not applied to /messages"),
-            new Tally.Expected("member without power PUT /redact of another's event", "redaction without the redact power is accepted"),
-            new Tally.Expected("member without power PUT /redact of another's event: changes nothing", "(the redaction above)"),
-            new Tally.Expected("member without power DELETE an alias of another", "alias deletion by a member who neither made it nor has power"),
-            new Tally.Expected("member without power DELETE an alias of another: changes nothing", "(the deletion above)"),
-            new Tally.Expected("non-creator DELETE an alias", "alias deletion by a user who did not make it (room admin of another room)"),
-            new Tally.Expected("non-creator DELETE an alias: changes nothing", "(the deletion above)"),
-            new Tally.Expected("anyone PUT an existing alias", "answers 403 where the spec says 409 for an alias that exists (refused, nothing changes)"),
-            new Tally.Expected("canonical alias of another room", "m.room.canonical_alias naming an alias of another room is accepted (M_BAD_ALIAS)"),
-            new Tally.Expected("canonical alias of another room: changes nothing", "(the state event above)"),
-            new Tally.Expected("redaction of another room's event through this room", "an event of another room is redacted through this room's path"),
-            new Tally.Expected("redaction of another room's event through this room: changes nothing", "(the redaction above)"),
-            new Tally.Expected("kick with an invalid user ID", "kick body's user_id is not checked against the user ID grammar"),
-            new Tally.Expected("kick with an invalid user ID: changes nothing", "(the kick above)"),
-            new Tally.Expected("ban with an invalid user ID", "ban body's user_id is not checked against the user ID grammar"),
-            new Tally.Expected("ban with an invalid user ID: changes nothing", "(the ban above)"),
-            new Tally.Expected("kick of a user who already left", "a kick of a user who has left is accepted"),
-            new Tally.Expected("kick of a user who already left: changes nothing", "(the kick above)"));
+    static final List<Tally.Expected> EXPECTED_FAILURES = List.of();
 
     private static final String CS = Fixture.CS;
 
