@@ -22,8 +22,10 @@ import dev.mxspec.homeserver.services.RoomService;
 import dev.mxspec.homeserver.services.SpecRoomRules;
 import dev.mxspec.homeserver.sync.SyncService;
 import dev.mxspec.homeserver.api.ServerInfoHandlers;
+import dev.mxspec.homeserver.core.RateLimits;
 import dev.mxspec.homeserver.core.ServerConfig;
 import dev.mxspec.homeserver.http.HttpServer;
+import dev.mxspec.homeserver.http.RequestLog;
 import dev.mxspec.homeserver.services.AccountService;
 import dev.mxspec.homeserver.services.RateLimiter;
 import dev.mxspec.homeserver.storage.PostgresStorage;
@@ -32,6 +34,7 @@ import dev.mxspec.homeserver.storage.Storage;
 import dev.mxspec.spec.v1_7.clientserver.server.ClientServerRouter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.function.LongSupplier;
 
 /** A running homeserver: storage, services, the generated router and Jetty, wired from a configuration. */
@@ -60,7 +63,11 @@ public final class Homeserver implements AutoCloseable {
         Storage storage = openStorage(config);
         try {
             LongSupplier clock = System::currentTimeMillis;
-            RateLimiter limiter = new RateLimiter(2, 10, clock);
+            RateLimits limits = config.rateLimits();
+            // AccountHandlers limits keys "login:<address>" and "register:<address>"
+            RateLimiter limiter = RateLimiter.byKeyPrefix(Map.of(
+                    "login", RateLimiter.of(limits.login(), clock),
+                    "register", RateLimiter.of(limits.registration(), clock)));
             String baseUrl = "http://" + (config.host().equals("0.0.0.0") ? "localhost" : config.host()) + ":" + config.port();
             RoomRules rules = new SpecRoomRules(config.serverName(), signingKey(storage, clock));
             Notifier notifier = new Notifier();
@@ -69,10 +76,9 @@ public final class Homeserver implements AutoCloseable {
             RoomService rooms = new RoomService(storage, rules, stream, memberships, notifier, config.serverName(), clock);
             DeviceLists deviceLists = new DeviceLists(storage, stream, memberships, rooms, notifier);
             AccountService accounts = new AccountService(storage, config.serverName(), clock, config.accessTokenLifetimeMs(),
-                    deviceLists::changed);
+                    deviceLists::changed, RateLimiter.of(limits.loginFailures(), clock));
             AccountHandlers accountHandlers = new AccountHandlers(accounts, config.registration(), limiter);
-            RateLimiter sends = config.sendRatePerSecond() < 0 ? RateLimiter.unlimited()
-                    : new RateLimiter(config.sendRatePerSecond(), config.sendRatePerSecond() * 5, clock);
+            RateLimiter sends = RateLimiter.of(limits.sends(), clock);
             RoomHandlers roomHandlers = new RoomHandlers(rooms, sends, clock);
             FilterHandlers filters = new FilterHandlers(storage);
             DirectoryHandlers directory = new DirectoryHandlers(rooms, config.serverName(), clock);
@@ -123,7 +129,7 @@ public final class Homeserver implements AutoCloseable {
                     .keys(new KeysHandlers(keys, deviceLists))
                     .build();
             HttpServer http = HttpServer.start(config.host(), Math.max(0, config.port()), request -> router.handle(legacyPrefix(request)),
-                    config.maxBodyBytes());
+                    new HttpServer.Options(config.maxBodyBytes(), config.http(), config.requestLog() ? RequestLog.toLogger() : null));
             return new Homeserver(config, storage, http);
         } catch (Exception | Error e) {
             storage.close();
