@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -45,11 +46,18 @@ public final class MediaHandlers implements ContentRepoHandler {
     private final Path dir;
     private final String serverName;
     private final long maxUpload;
+    private final Function<Optional<String>, Caller> authenticator;
 
-    public MediaHandlers(Path dir, String serverName, long maxUpload) {
+    /**
+     * @param authenticator the caller of an access token ({@code M_MISSING_TOKEN} or {@code M_UNKNOWN_TOKEN} otherwise), for
+     *     {@code PUT /upload/{serverName}/{mediaId}}, which v1.7's data does not mark as authenticated although only the
+     *     creator of the media ID may use it
+     */
+    public MediaHandlers(Path dir, String serverName, long maxUpload, Function<Optional<String>, Caller> authenticator) {
         this.dir = dir;
         this.serverName = serverName;
         this.maxUpload = maxUpload;
+        this.authenticator = authenticator;
     }
 
     @Override
@@ -79,6 +87,7 @@ public final class MediaHandlers implements ContentRepoHandler {
      */
     @Override
     public JsonNode uploadContentToMXC(RequestContext context, UploadContentToMXC.Request request) {
+        Caller caller = context.principal().map(Caller.class::cast).orElseGet(() -> authenticator.apply(context.accessToken()));
         String id = local(request.serverName(), request.mediaId());
         Path pending = dir.resolve(id + ".pending");
         Path claimed = dir.resolve(id + ".uploading");
@@ -93,7 +102,7 @@ public final class MediaHandlers implements ContentRepoHandler {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        if (!creator.equals(context.principal(Caller.class).userId())) {
+        if (!creator.equals(caller.userId())) {
             throw new MatrixException(403, ErrorCodes.M_FORBIDDEN, "only the user who created media " + id + " may upload it");
         }
         try {

@@ -124,7 +124,8 @@ public final class Homeserver implements AutoCloseable {
                     .listPublicRooms(directory)
                     .eventContext(directory)
                     .knocking(directory)
-                    .contentRepo(new MediaHandlers(Path.of(config.dataDir()).resolve("media"), config.serverName(), config.maxBodyBytes()))
+                    .contentRepo(new MediaHandlers(Path.of(config.dataDir()).resolve("media"), config.serverName(), config.maxBodyBytes(),
+                            accounts::authenticate))
                     .sync(sync)
                     .keys(new KeysHandlers(keys, deviceLists))
                     .build();
