@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 /** The request log's line: secrets in the query are replaced, everything else kept as sent. */
-class RequestLogTest {
+class RequestLogLineTest {
 
     @Test
     void aLineHoldsMethodPathQueryStatusAndMilliseconds() {
