@@ -213,11 +213,14 @@ public final class AccountService {
         devicesRemoved(caller.userId());
     }
 
+    /** Checks a signed-in user's password (user-interactive authentication); failures count against the account like failed logins. */
     public void checkPassword(String userId, String password) {
-        User account = storage.user(userId).orElseThrow(AccountService::forbidden);
-        if (account.passwordHash().isEmpty() || !Secrets.checkPassword(password, account.passwordHash().get())) {
+        loginFailures.check(userId);
+        if (!passwordMatches(password, storage.user(userId).flatMap(User::passwordHash))) {
+            loginFailures.record(userId);
             throw forbidden();
         }
+        loginFailures.reset(userId);
     }
 
     public void changePassword(Caller caller, String newPassword, boolean logoutDevices) {

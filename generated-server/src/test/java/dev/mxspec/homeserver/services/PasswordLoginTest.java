@@ -60,4 +60,26 @@ class PasswordLoginTest {
             assertThat(accounts.passwordVerifications() - before).isEqualTo(6);
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void wrongPasswordsInUserInteractiveAuthenticationCountAgainstTheAccountLikeFailedLogins(String backend) throws Exception {
+        try (Storage storage = Backends.open(backend, dir)) {
+            AccountService accounts = new AccountService(storage, "localhost", System::currentTimeMillis, 60_000, userId -> { },
+                    new RateLimiter(0.001, 2, System::currentTimeMillis));
+            accounts.register(Optional.of("ann"), "correct horse battery", Optional.empty(), Optional.empty(), true, false, false);
+
+            List<String> answers = List.of(
+                    failure(() -> accounts.checkPassword("@ann:localhost", "guess1")),
+                    failure(() -> accounts.checkPassword("@ann:localhost", "correct horse battery")),
+                    failure(() -> accounts.checkPassword("@ann:localhost", "guess2")),
+                    failure(() -> accounts.checkPassword("@ann:localhost", "guess3")),
+                    failure(() -> accounts.checkPassword("@ann:localhost", "correct horse battery")),
+                    failure(() -> accounts.loginWithPassword("ann", "correct horse battery", Optional.empty(), Optional.empty(), false)));
+
+            assertThat(answers).containsExactly("403 M_FORBIDDEN invalid user name or password", "logged in",
+                    "403 M_FORBIDDEN invalid user name or password", "403 M_FORBIDDEN invalid user name or password",
+                    "429 M_LIMIT_EXCEEDED too many requests", "429 M_LIMIT_EXCEEDED too many requests");
+        }
+    }
 }
