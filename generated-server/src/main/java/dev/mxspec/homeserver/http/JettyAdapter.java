@@ -69,14 +69,20 @@ public final class JettyAdapter extends Handler.Abstract {
             return true;
         }
         ServerResponse result;
-        boolean close = false;
+        boolean bodyUnread = false;
         try {
-            byte[] body = RequestBody.read(request, maxBodyBytes, request.getHeadersNanoTime() + bodyTimeoutNanos);
-            result = router.apply(new ServerRequest(HttpMethod.HEAD.is(method) ? "GET" : method, path, query(request), headers(request),
-                    body, Request.getRemoteAddr(request)));
+            Map<String, List<String>> query = query(request);
+            byte[] body;
+            try {
+                body = RequestBody.read(request, maxBodyBytes, request.getHeadersNanoTime() + bodyTimeoutNanos);
+            } catch (MatrixException e) {
+                bodyUnread = true;
+                throw e;
+            }
+            result = router.apply(new ServerRequest(HttpMethod.HEAD.is(method) ? "GET" : method, path, query, headers(request), body,
+                    Request.getRemoteAddr(request)));
         } catch (MatrixException e) {
             result = ServerResponse.error(e);
-            close = e.status() == HttpStatus.REQUEST_TIMEOUT_408 || e.status() == HttpStatus.PAYLOAD_TOO_LARGE_413;
         }
         response.setStatus(result.status());
         headers.put(HttpHeader.CONTENT_TYPE, result.contentType());
@@ -84,8 +90,8 @@ public final class JettyAdapter extends Handler.Abstract {
         if (ResponseHeaders.isMedia(path)) {
             ResponseHeaders.addMediaPolicy(headers);
         }
-        if (close) {
-            headers.put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString()); // the rest of the body is not read
+        if (bodyUnread) {
+            headers.put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString()); // too large, too slow or broken: not read to its end
         }
         headers.put(HttpHeader.CONTENT_LENGTH, result.body().length);
         log(request, result.status());
