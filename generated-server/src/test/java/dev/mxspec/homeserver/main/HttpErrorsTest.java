@@ -21,6 +21,7 @@ class HttpErrorsTest {
     @TempDir
     Path dir;
 
+    /** @param error the whole message, or {@code null} where the router words it (its wording is not this test's concern) */
     private record Case(String what, String request, int status, String errcode, String error) {}
 
     private static String get(String target) {
@@ -47,10 +48,8 @@ class HttpErrorsTest {
                     "Duplicate Host Header"),
             new Case("an unknown HTTP version", "GET /_matrix/client/versions HTTP/2.5\r\n\r\n", 505, "M_UNKNOWN", "HTTP Version Not Supported"),
             new Case("an HTTP/0.9 request line", "GET /_matrix/client/versions\r\n\r\n", 505, "M_UNKNOWN", "HTTP Version Not Supported"),
-            new Case("an unknown method", get("/_matrix/client/versions").replace("GET", "BREW"), 405, "M_UNRECOGNIZED",
-                    "method BREW not allowed on /_matrix/client/versions"),
-            new Case("an unknown well-known path", get("/.well-known/matrix/nothing"), 404, "M_UNRECOGNIZED",
-                    "unrecognized request: GET /.well-known/matrix/nothing"),
+            new Case("an unknown method", get("/_matrix/client/versions").replace("GET", "BREW"), 405, "M_UNRECOGNIZED", null),
+            new Case("an unknown well-known path", get("/.well-known/matrix/nothing"), 404, "M_UNRECOGNIZED", null),
             new Case("a declared body over the limit", "POST /_matrix/client/v3/login HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2000000\r\n"
                     + "Content-Type: application/json\r\n\r\n{", 413, "M_TOO_LARGE", "request body is larger than 1048576 bytes"),
             new Case("a chunked body over the limit", "POST /_matrix/client/v3/login HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -67,10 +66,12 @@ class HttpErrorsTest {
             List<String> expected = new ArrayList<>();
             for (Case c : CASES) {
                 RawHttp.Response r = RawHttp.send(server.port(), c.request());
+                JsonNode body = r.json();
                 answers.add(c.what() + ": " + r.status() + " " + r.header("Content-Type") + " " + r.header("Access-Control-Allow-Origin") + " "
-                        + r.body());
-                JsonNode body = MatrixJson.mapper().createObjectNode().put("errcode", c.errcode()).put("error", c.error());
-                expected.add(c.what() + ": " + c.status() + " application/json * " + MatrixJson.write(body));
+                        + (c.error() == null ? body.path("errcode").asText() + " " + body.path("error").isTextual() : MatrixJson.write(body)));
+                JsonNode whole = MatrixJson.mapper().createObjectNode().put("errcode", c.errcode()).put("error", c.error());
+                expected.add(c.what() + ": " + c.status() + " application/json * " + (c.error() == null ? c.errcode() + " true"
+                        : MatrixJson.write(whole)));
             }
             assertThat(answers).containsExactlyElementsOf(expected);
         }
