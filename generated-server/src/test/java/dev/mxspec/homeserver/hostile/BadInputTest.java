@@ -37,11 +37,7 @@ class BadInputTest {
      * Known defects outside the router (each case that still fails, with the reason); the test fails
      * when one of these starts passing, so that the list is emptied as they are fixed.
      */
-    static final List<Tally.Expected> EXPECTED_FAILURES = List.of(
-            new Tally.Expected("* path.* NUL", "Jetty refuses an encoded NUL in the path itself, with an HTML error page (http layer)"),
-            new Tally.Expected("* path.* CR/LF", "Jetty refuses encoded CR/LF in the path itself, with an HTML error page (http layer)"),
-            new Tally.Expected("* path.* 10000 characters",
-                    "Jetty answers 414 URI Too Long with an HTML error page (http layer: its error handler is not Matrix JSON)"));
+    static final List<Tally.Expected> EXPECTED_FAILURES = List.of();
 
     private static final String[] WRONG_VALUES = {"\"s\"", "7", "1.5", "true", "[]", "{}", "null"};
     private static final String[] METHODS = {"GET", "PUT", "POST", "DELETE"};
