@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 /** {@code java -jar mxspec-client.jar <command>}: a Matrix client for the terminal, readable by people, JSON with --json. */
 @Command(name = "mxspec-client", mixinStandardHelpOptions = true, version = "mxspec-client 0.1.0",
         description = "A Matrix client for the command line, on the client generated from Matrix spec v1.7.",
-        subcommands = {Main.Register.class, Main.Login.class, Main.Logout.class, Main.Whoami.class, Main.Rooms.class, Main.CreateRoom.class,
+        subcommands = {Main.Register.class, Main.Login.class, Main.Logout.class, Main.Whoami.class, Main.Rooms.class, Main.CreateRoom.class, Main.ThreadList.class,
             Main.Join.class, Main.Invite.class, Main.Leave.class, Main.Send.class, Main.Reply.class, Main.Edit.class, Main.React.class,
             Main.Thread.class, Main.History.class, Main.Tail.class, Main.Upload.class, Main.Download.class, Main.Devices.class})
 public final class Main {
@@ -242,16 +242,43 @@ public final class Main {
         }
     }
 
-    @Command(name = "thread", description = "Post in the thread of a message (m.thread).")
+    @Command(name = "thread", description = "Show the thread of a message, or post in it (m.thread) when a text is given.")
     static final class Thread extends Stored {
         @Parameters(index = "0") String room;
         @Parameters(index = "1") String rootId;
-        @Parameters(index = "2") String text;
+        @Parameters(index = "2", arity = "0..1") String text;
 
         @Override
         public Integer call() {
-            String id = session().thread(room, rootId, text);
-            print(id, MatrixJson.mapper().createObjectNode().put("event_id", id));
+            if (text != null) {
+                String id = session().thread(room, rootId, text);
+                print(id, MatrixJson.mapper().createObjectNode().put("event_id", id));
+                return 0;
+            }
+            List<ClientEvent> replies = session().threads().replies(room, rootId);
+            if (main.json) {
+                out().println(MatrixJson.write(replies));
+            } else {
+                replies.forEach(e -> out().println(Lines.shown(e)));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "threads", description = "The threads of a room, most recently active first.")
+    static final class ThreadList extends Stored {
+        @Parameters(index = "0") String room;
+        @Option(names = "--mine", description = "only threads you started or replied in") boolean mine;
+
+        @Override
+        public Integer call() {
+            var threads = session().threads().list(room, mine);
+            if (main.json) {
+                out().println(MatrixJson.write(threads));
+            } else {
+                threads.forEach(t -> out().println(t.root().eventId() + "  " + Lines.shown(t.root()) + "  [" + t.count()
+                        + (t.count() == 1 ? " reply" : " replies") + t.latest().map(l -> ", latest: " + Lines.shown(l)).orElse("") + "]"));
+            }
             return 0;
         }
     }
@@ -267,7 +294,12 @@ public final class Main {
             if (main.json) {
                 out().println(MatrixJson.write(events));
             } else {
-                events.forEach(e -> out().println(Lines.of(e.sender(), e.type(), e.content())));
+                var reactions = dev.mxspec.client.sdk.Threads.reactions(events);
+                for (ClientEvent e : events) {
+                    if (!e.type().equals("m.reaction") && !e.content().path("m.relates_to").path("rel_type").asText().equals("m.replace")) {
+                        out().println(Lines.shown(e) + Lines.reactions(reactions.getOrDefault(e.eventId(), java.util.Map.of())));
+                    }
+                }
             }
             return 0;
         }

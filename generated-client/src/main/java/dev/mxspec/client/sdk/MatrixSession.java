@@ -185,6 +185,11 @@ public final class MatrixSession {
         return send(roomId, "m.reaction", Content.reaction(target, key));
     }
 
+    /** Threads of rooms, edits and reactions as a reader sees them. */
+    public Threads threads() {
+        return new Threads(api);
+    }
+
     public String thread(String roomId, String root, String body) {
         return send(roomId, "m.room.message", Content.thread(body, root));
     }

@@ -68,7 +68,7 @@ public final class AccountHandlers implements RegistrationHandler, LoginHandler,
 
     public AccountHandlers(AccountService accounts, boolean registration, RateLimiter limiter) {
         this.accounts = accounts;
-        this.uia = new Uia(accounts, limiter, System::currentTimeMillis);
+        this.uia = new Uia(accounts, System::currentTimeMillis);
         this.registration = registration;
         this.limiter = limiter;
     }

@@ -72,6 +72,7 @@ public final class DirectoryHandlers implements DirectoryHandler, ListPublicRoom
     @Override
     public JsonNode setRoomAlias(RequestContext context, SetRoomAlias.Request request) {
         Ids.requireRoomId(request.body().roomId(), "room_id");
+        aliases.requireUnused(request.roomAlias()); // 409 for an alias that exists, whoever asks
         rooms.requireMember(request.body().roomId(), caller(context).userId());
         aliases.create(request.roomAlias(), request.body().roomId(), caller(context).userId());
         return empty();

@@ -2,6 +2,7 @@ package dev.mxspec.homeserver.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mxspec.homeserver.core.Caller;
 import dev.mxspec.homeserver.core.Ids;
 import dev.mxspec.runtime.api.ErrorCodes;
 import dev.mxspec.runtime.api.Media;
@@ -25,14 +26,18 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
  * A local media repository: uploads (also to an MXC URI created beforehand, v1.7) kept as files
  * in {@code data_dir/media}, downloads, thumbnails (the original: no image scaling yet), and the
- * upload size limit. URL previews are not offered.
+ * upload size limit. URL previews are not offered. Downloads are inline only for types a browser
+ * shows without running anything ({@link MediaTypes}); the HTTP layer adds a sandboxing
+ * {@code Content-Security-Policy} to every media response.
  */
 public final class MediaHandlers implements ContentRepoHandler {
 
@@ -41,11 +46,18 @@ public final class MediaHandlers implements ContentRepoHandler {
     private final Path dir;
     private final String serverName;
     private final long maxUpload;
+    private final Function<Optional<String>, Caller> authenticator;
 
-    public MediaHandlers(Path dir, String serverName, long maxUpload) {
+    /**
+     * @param authenticator the caller of an access token ({@code M_MISSING_TOKEN} or {@code M_UNKNOWN_TOKEN} otherwise), for
+     *     {@code PUT /upload/{serverName}/{mediaId}}, which v1.7's data does not mark as authenticated although only the
+     *     creator of the media ID may use it
+     */
+    public MediaHandlers(Path dir, String serverName, long maxUpload, Function<Optional<String>, Caller> authenticator) {
         this.dir = dir;
         this.serverName = serverName;
         this.maxUpload = maxUpload;
+        this.authenticator = authenticator;
     }
 
     @Override
@@ -55,29 +67,63 @@ public final class MediaHandlers implements ContentRepoHandler {
         return new UploadContentResponse("mxc://" + serverName + "/" + id, Map.of());
     }
 
+    /** Reserves a media ID; the {@code .pending} file holds the user who may fill it. */
     @Override
     public CreateContentResponse createContent(RequestContext context, CreateContent.Request request) {
         String id = Ids.random(24);
         try {
             Files.createDirectories(dir);
-            Files.writeString(dir.resolve(id + ".pending"), "");
+            Files.writeString(dir.resolve(id + ".pending"), context.principal(Caller.class).userId());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return new CreateContentResponse("mxc://" + serverName + "/" + id, Optional.empty(), Map.of());
     }
 
+    /**
+     * Fills a reserved media ID: only its creator may ({@code M_FORBIDDEN}), once ({@code M_CANNOT_OVERWRITE_MEDIA});
+     * an ID never reserved is {@code M_NOT_FOUND}. The reservation is claimed by an atomic rename, so two uploads at
+     * once store one file.
+     */
     @Override
     public JsonNode uploadContentToMXC(RequestContext context, UploadContentToMXC.Request request) {
+        Caller caller = context.principal().map(Caller.class::cast).orElseGet(() -> authenticator.apply(context.accessToken()));
         String id = local(request.serverName(), request.mediaId());
-        if (!Files.exists(dir.resolve(id + ".pending"))) {
-            throw new MatrixException(409, "M_CANNOT_OVERWRITE_MEDIA", "media " + id + " was not created for upload or is already uploaded");
+        Path pending = dir.resolve(id + ".pending");
+        Path claimed = dir.resolve(id + ".uploading");
+        if (Files.exists(dir.resolve(id)) || Files.exists(claimed)) {
+            throw new MatrixException(409, "M_CANNOT_OVERWRITE_MEDIA", "media " + id + " is already uploaded");
         }
-        store(id, request.body(), request.contentType(), request.filename(), false);
+        String creator;
         try {
-            Files.deleteIfExists(dir.resolve(id + ".pending"));
+            creator = Files.readString(pending);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new MatrixException(404, ErrorCodes.M_NOT_FOUND, "media " + id + " was not created for upload");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        if (!creator.equals(caller.userId())) {
+            throw new MatrixException(403, ErrorCodes.M_FORBIDDEN, "only the user who created media " + id + " may upload it");
+        }
+        try {
+            Files.move(pending, claimed, StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new MatrixException(409, "M_CANNOT_OVERWRITE_MEDIA", "media " + id + " is already uploaded");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            store(id, request.body(), request.contentType(), request.filename(), false);
+            Files.delete(claimed);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            try {
+                Files.move(claimed, pending, StandardCopyOption.ATOMIC_MOVE); // the creator may try again
+            } catch (IOException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
         }
         return MatrixJson.mapper().createObjectNode();
     }
@@ -127,10 +173,13 @@ public final class MediaHandlers implements ContentRepoHandler {
             if (fresh && Files.exists(data)) {
                 throw new MatrixException(409, "M_CANNOT_OVERWRITE_MEDIA", "media exists");
             }
-            Files.write(data, bytes);
             ObjectNode meta = MatrixJson.mapper().createObjectNode().put("content_type", contentType.orElse("application/octet-stream"));
             filename.ifPresent(f -> meta.put("filename", f));
             Files.writeString(dir.resolve(id + ".json"), MatrixJson.write(meta));
+            // the data last and whole: a download finds either nothing or the complete file with its metadata
+            Path partial = dir.resolve(id + ".partial");
+            Files.write(partial, bytes);
+            Files.move(partial, data, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -144,8 +193,8 @@ public final class MediaHandlers implements ContentRepoHandler {
         try {
             JsonNode meta = MatrixJson.mapper().readTree(Files.readString(dir.resolve(id + ".json")));
             Optional<String> name = nameOverride.or(() -> Optional.ofNullable(meta.path("filename").textValue()));
-            return new Media(meta.path("content_type").asText("application/octet-stream"),
-                    name.map(n -> "inline; filename*=utf-8''" + dev.mxspec.runtime.api.PathCodec.encodeSegment(n)), Files.readAllBytes(data));
+            String type = meta.path("content_type").asText("application/octet-stream");
+            return new Media(MediaTypes.servedContentType(type), Optional.of(MediaTypes.contentDisposition(type, name)), Files.readAllBytes(data));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -219,7 +219,12 @@ public final class RoomHandlers implements CreateRoomHandler, RoomSendHandler, R
     @Override
     public ClientEvent getOneRoomEvent(RequestContext context, GetOneRoomEvent.Request request) {
         Caller caller = caller(context);
-        RoomReads.View view = reads.view(caller.userId(), request.roomId());
+        RoomReads.View view;
+        try {
+            view = reads.view(caller.userId(), request.roomId());
+        } catch (MatrixException refused) { // the spec hides an event the caller may not see with 404, room or no room
+            throw new MatrixException(404, ErrorCodes.M_NOT_FOUND, "no such event");
+        }
         return reads.clientEvents(view, caller.deviceId(), List.of(reads.event(view, request.eventId())), clock.getAsLong()).getFirst();
     }
 

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.core.Ids;
 import dev.mxspec.homeserver.services.AccountService;
-import dev.mxspec.homeserver.services.RateLimiter;
 import dev.mxspec.runtime.api.ErrorCodes;
 import dev.mxspec.runtime.api.MatrixException;
 import dev.mxspec.runtime.json.MatrixJson;
@@ -35,7 +34,7 @@ import java.util.function.LongSupplier;
  * </ul>
  *
  * A stage fails with the 401 of the flows plus {@code errcode} and {@code error} (failed password
- * stages are rate-limited per user, as logins are per address); a session the
+ * stages count against the account as failed logins do, {@link AccountService#checkPassword}); a session the
  * server never gave is 400. Sessions live in memory for {@link #LIFETIME_MS}, at most
  * {@link #MAX_SESSIONS} at a time (the oldest go first).
  */
@@ -81,14 +80,11 @@ public final class Uia {
     }
 
     private final AccountService accounts;
-    private final RateLimiter failures;
     private final LongSupplier clock;
     private final Map<String, Session> sessions = new LinkedHashMap<>();
 
-    /** @param failures limits failed password stages per user ({@code M_LIMIT_EXCEEDED} past it) */
-    Uia(AccountService accounts, RateLimiter failures, LongSupplier clock) {
+    Uia(AccountService accounts, LongSupplier clock) {
         this.accounts = accounts;
-        this.failures = failures;
         this.clock = clock;
     }
 
@@ -180,7 +176,9 @@ public final class Uia {
             accounts.checkPassword(owner, password.asText());
             return Optional.empty();
         } catch (MatrixException wrong) {
-            failures.take("uia-password:" + owner);
+            if (wrong.status() != 403) {
+                throw wrong; // too many failures (M_LIMIT_EXCEEDED) is no stage to retry now
+            }
             return Optional.of(wrong);
         }
     }

@@ -20,8 +20,12 @@ import java.util.Optional;
  * @param postgresUrl the JDBC URL when the database is PostgreSQL
  * @param registration whether anyone may register an account
  * @param maxBodyBytes the largest request body accepted
- * @param sendRatePerSecond events each user may send per second (bursts of five times that); negative for no limit
+ * @param sendRatePerSecond events each user may send per second (bursts of five times that); negative for no limit. The
+ *     older spelling of {@code rate_limits.sends}, which wins when both are given; always equal to its rate after reading
  * @param accessTokenLifetimeMs how long an access token issued with a refresh token lives (15 minutes)
+ * @param rateLimits the rate limits ({@code rate_limits:}), each of which can be switched off
+ * @param http timeouts and limits of the HTTP server ({@code http:})
+ * @param requestLog whether to log one line per request (method, path without secrets, status, time)
  */
 public record ServerConfig(
         @JsonProperty("server_name") String serverName,
@@ -33,7 +37,10 @@ public record ServerConfig(
         @JsonProperty("registration") boolean registration,
         @JsonProperty("max_body_bytes") int maxBodyBytes,
         @JsonProperty("send_rate_per_second") double sendRatePerSecond,
-        @JsonProperty("access_token_lifetime_ms") long accessTokenLifetimeMs) {
+        @JsonProperty("access_token_lifetime_ms") long accessTokenLifetimeMs,
+        @JsonProperty("rate_limits") RateLimits rateLimits,
+        @JsonProperty("http") HttpSettings http,
+        @JsonProperty("request_log") boolean requestLog) {
 
     public ServerConfig {
         serverName = serverName == null ? "localhost" : serverName;
@@ -43,7 +50,11 @@ public record ServerConfig(
         database = database == null ? "sqlite" : database;
         postgresUrl = postgresUrl == null ? Optional.empty() : postgresUrl;
         maxBodyBytes = maxBodyBytes == 0 ? 1 << 20 : maxBodyBytes;
-        sendRatePerSecond = sendRatePerSecond == 0 ? 20 : sendRatePerSecond;
+        sendRatePerSecond = sendRatePerSecond == 0 ? RateLimits.DEFAULT_SENDS.perSecond() : sendRatePerSecond;
+        RateLimits.Limit legacySends = sendRatePerSecond < 0 ? RateLimits.Limit.off() : new RateLimits.Limit(sendRatePerSecond, sendRatePerSecond * 5);
+        rateLimits = (rateLimits == null ? new RateLimits(null, null, null, null) : rateLimits).resolve(legacySends);
+        sendRatePerSecond = rateLimits.sends().perSecond();
+        http = http == null ? HttpSettings.defaults() : http;
         accessTokenLifetimeMs = accessTokenLifetimeMs == 0 ? 15 * 60 * 1000 : accessTokenLifetimeMs;
         if (accessTokenLifetimeMs < 0) {
             throw new IllegalArgumentException("access_token_lifetime_ms must be positive, not " + accessTokenLifetimeMs);
@@ -56,10 +67,35 @@ public record ServerConfig(
         }
     }
 
-    /** A configuration with the default access token lifetime. */
+    /** A configuration with the default access token lifetime, rate limits (sends aside) and HTTP settings. */
     public ServerConfig(String serverName, String host, int port, String dataDir, String database, Optional<String> postgresUrl,
             boolean registration, int maxBodyBytes, double sendRatePerSecond) {
         this(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond, 0);
+    }
+
+    /** A configuration with the default rate limits (sends aside) and HTTP settings, and no request log. */
+    public ServerConfig(String serverName, String host, int port, String dataDir, String database, Optional<String> postgresUrl,
+            boolean registration, int maxBodyBytes, double sendRatePerSecond, long accessTokenLifetimeMs) {
+        this(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond, accessTokenLifetimeMs,
+                null, null, false);
+    }
+
+    /** This configuration with other rate limits. */
+    public ServerConfig withRateLimits(RateLimits limits) {
+        return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, 0, accessTokenLifetimeMs,
+                limits, http, requestLog);
+    }
+
+    /** This configuration with other HTTP settings. */
+    public ServerConfig withHttp(HttpSettings settings) {
+        return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond,
+                accessTokenLifetimeMs, rateLimits, settings, requestLog);
+    }
+
+    /** This configuration with the request log on or off. */
+    public ServerConfig withRequestLog(boolean on) {
+        return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond,
+                accessTokenLifetimeMs, rateLimits, http, on);
     }
 
     public static ServerConfig defaults() {
@@ -95,11 +131,11 @@ public record ServerConfig(
                 registration: %6$s
                 # The largest request body accepted, in bytes.
                 max_body_bytes: %7$d
-                # Events each user may send per second (bursts of five times that); -1 for no limit.
-                send_rate_per_second: %8$s
                 # How long an access token lives when the client asked for a refresh token, in ms.
-                access_token_lifetime_ms: %9$d
-                """.formatted(serverName, host, port, dataDir, database, registration, maxBodyBytes, sendRatePerSecond, accessTokenLifetimeMs)
-                + postgresUrl.map(u -> "postgres_url: " + u + "\n").orElse("");
+                access_token_lifetime_ms: %8$d
+                # One log line per request (method, path without tokens, status, time), through the server's log.
+                request_log: %9$s
+                """.formatted(serverName, host, port, dataDir, database, registration, maxBodyBytes, accessTokenLifetimeMs, requestLog)
+                + rateLimits.toYaml() + http.toYaml() + postgresUrl.map(u -> "postgres_url: " + u + "\n").orElse("");
     }
 }

@@ -1,17 +1,22 @@
 package dev.mxspec.homeserver.http;
 
+import dev.mxspec.homeserver.core.HttpSettings;
 import dev.mxspec.runtime.server.ServerRequest;
 import dev.mxspec.runtime.server.ServerResponse;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
+import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
-/** An embedded Jetty 12 server on virtual threads, serving one router. */
+/**
+ * An embedded Jetty 12 server on virtual threads, serving one router. Every answer, Jetty's own
+ * refusals included, is Matrix error JSON with CORS headers; slow clients are cut off by the
+ * header, body and idle timeouts of {@link HttpSettings}.
+ */
 public final class HttpServer implements AutoCloseable {
 
     private final Server server;
@@ -22,9 +27,25 @@ public final class HttpServer implements AutoCloseable {
         this.connector = connector;
     }
 
-    /** Starts serving on {@code host:port} (port 0: any free port). */
+    /**
+     * What the server needs beside the router.
+     *
+     * @param maxBodyBytes the largest request body accepted
+     * @param settings timeouts and limits
+     * @param requestLog where to log each request, or {@code null} for no request log
+     */
+    public record Options(int maxBodyBytes, HttpSettings settings, RequestLog requestLog) {}
+
+    /** Starts serving on {@code host:port} (port 0: any free port) with default settings and no request log. */
     public static HttpServer start(String host, int port, Function<ServerRequest, ServerResponse> router, int maxBodyBytes)
             throws Exception {
+        return start(host, port, router, new Options(maxBodyBytes, HttpSettings.defaults(), null));
+    }
+
+    /** Starts serving on {@code host:port} (port 0: any free port). */
+    public static HttpServer start(String host, int port, Function<ServerRequest, ServerResponse> router, Options options)
+            throws Exception {
+        HttpSettings settings = options.settings();
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("mxspec-http");
         threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -32,14 +53,21 @@ public final class HttpServer implements AutoCloseable {
         HttpConfiguration config = new HttpConfiguration();
         // Matrix identifiers may hold '/' (event IDs of room versions 3 and later are base64), sent as %2F
         // inside one path segment: the router decodes segments itself, so Jetty must let them through.
+        // Everything else ambiguous or malformed (empty segments, bad %-encoding or UTF-8, "..") is refused.
         config.setUriCompliance(UriCompliance.DEFAULT.with("matrix-ids",
                 UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR, UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
+        config.setHttpCompliance(HttpCompliance.RFC9110);
+        config.setRequestHeaderSize(settings.maxHeaderBytes());
+        config.setIdleTimeout(settings.idleTimeoutMs());
         config.setSendServerVersion(false);
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(config));
+        ServerConnector connector = new ServerConnector(server, new HeaderTimeoutConnectionFactory(config, settings.headerTimeoutMs()));
         connector.setHost(host);
         connector.setPort(port);
+        connector.setIdleTimeout(settings.idleTimeoutMs());
+        connector.setAcceptQueueSize(settings.acceptBacklog());
         server.addConnector(connector);
-        server.setHandler(new JettyAdapter(router, maxBodyBytes));
+        server.setErrorHandler(new MatrixErrorHandler(options.requestLog()));
+        server.setHandler(new JettyAdapter(router, options.maxBodyBytes(), settings.bodyTimeoutMs(), options.requestLog()));
         server.start();
         return new HttpServer(server, connector);
     }

@@ -28,8 +28,10 @@ import dev.mxspec.homeserver.services.RoomService;
 import dev.mxspec.homeserver.services.SpecRoomRules;
 import dev.mxspec.homeserver.sync.SyncService;
 import dev.mxspec.homeserver.api.ServerInfoHandlers;
+import dev.mxspec.homeserver.core.RateLimits;
 import dev.mxspec.homeserver.core.ServerConfig;
 import dev.mxspec.homeserver.http.HttpServer;
+import dev.mxspec.homeserver.http.RequestLog;
 import dev.mxspec.homeserver.services.AccountService;
 import dev.mxspec.homeserver.services.RateLimiter;
 import dev.mxspec.homeserver.storage.PostgresStorage;
@@ -38,6 +40,7 @@ import dev.mxspec.homeserver.storage.Storage;
 import dev.mxspec.spec.v1_7.clientserver.server.ClientServerRouter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.function.LongSupplier;
 
 /** A running homeserver: storage, services, the generated router and Jetty, wired from a configuration. */
@@ -66,7 +69,11 @@ public final class Homeserver implements AutoCloseable {
         Storage storage = openStorage(config);
         try {
             LongSupplier clock = System::currentTimeMillis;
-            RateLimiter limiter = new RateLimiter(2, 10, clock);
+            RateLimits limits = config.rateLimits();
+            // AccountHandlers limits keys "login:<address>" and "register:<address>"
+            RateLimiter limiter = RateLimiter.byKeyPrefix(Map.of(
+                    "login", RateLimiter.of(limits.login(), clock),
+                    "register", RateLimiter.of(limits.registration(), clock)));
             String baseUrl = "http://" + (config.host().equals("0.0.0.0") ? "localhost" : config.host()) + ":" + config.port();
             RoomRules rules = new SpecRoomRules(config.serverName(), signingKey(storage, clock));
             Notifier notifier = new Notifier();
@@ -75,10 +82,9 @@ public final class Homeserver implements AutoCloseable {
             RoomService rooms = new RoomService(storage, rules, stream, memberships, notifier, config.serverName(), clock);
             DeviceLists deviceLists = new DeviceLists(storage, stream, memberships, notifier);
             AccountService accounts = new AccountService(storage, config.serverName(), clock, config.accessTokenLifetimeMs(),
-                    deviceLists::changed);
+                    deviceLists::changed, RateLimiter.of(limits.loginFailures(), clock));
             AccountHandlers accountHandlers = new AccountHandlers(accounts, config.registration(), limiter);
-            RateLimiter sends = config.sendRatePerSecond() < 0 ? RateLimiter.unlimited()
-                    : new RateLimiter(config.sendRatePerSecond(), config.sendRatePerSecond() * 5, clock);
+            RateLimiter sends = RateLimiter.of(limits.sends(), clock);
             EventVisibility visibility = new EventVisibility(storage, stream);
             RoomReads reads = new RoomReads(rooms, memberships, visibility, storage);
             Aliases aliases = new Aliases(storage, rooms, config.serverName());
@@ -133,7 +139,8 @@ public final class Homeserver implements AutoCloseable {
                     .listPublicRooms(directory)
                     .eventContext(directory)
                     .knocking(directory)
-                    .contentRepo(new MediaHandlers(Path.of(config.dataDir()).resolve("media"), config.serverName(), config.maxBodyBytes()))
+                    .contentRepo(new MediaHandlers(Path.of(config.dataDir()).resolve("media"), config.serverName(), config.maxBodyBytes(),
+                            accounts::authenticate))
                     .sync(sync)
                     .keys(new KeysHandlers(keys, deviceLists))
                     .build();
@@ -141,7 +148,7 @@ public final class Homeserver implements AutoCloseable {
                         ServerRequest r = dev.mxspec.homeserver.api.Uia.emptyBodyAsChallenge(legacyPrefix(request));
                         return pushRuleListings.answer(r).orElseGet(() -> router.handle(r));
                     },
-                    config.maxBodyBytes());
+                    new HttpServer.Options(config.maxBodyBytes(), config.http(), config.requestLog() ? RequestLog.toLogger() : null));
             return new Homeserver(config, storage, http);
         } catch (Exception | Error e) {
             storage.close();

@@ -48,7 +48,7 @@ public sealed interface Condition {
         @Override
         public boolean test(JsonNode event, Recipient recipient, RoomFacts room) {
             JsonNode body = event.path("content").path("body");
-            return body.isTextual() && recipient.displayNameWords().map(p -> p.matcher(body.asText()).find()).orElse(false);
+            return body.isTextual() && recipient.named(body.asText());
         }
     }
 

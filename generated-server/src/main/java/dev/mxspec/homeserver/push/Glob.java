@@ -26,7 +26,14 @@ public final class Glob {
                     regex.append('.');
                     plain = false;
                 }
-                default -> regex.append(Pattern.quote(String.valueOf(c)));
+                default -> {
+                    int end = i;
+                    while (end < glob.length() && glob.charAt(end) != '*' && glob.charAt(end) != '?') {
+                        end++;
+                    }
+                    regex.append(Pattern.quote(glob.substring(i, end)));
+                    i = end - 1;
+                }
             }
         }
         int flags = Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.DOTALL;
@@ -47,6 +54,6 @@ public final class Glob {
 
     /** Whether a substring of the value starting and ending at word boundaries matches (the rule for {@code content.body}). */
     public boolean matchesWords(String value) {
-        return words.matcher(value).find();
+        return literal != null ? Words.contains(value, literal) : words.matcher(value).find();
     }
 }

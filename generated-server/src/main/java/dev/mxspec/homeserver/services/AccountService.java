@@ -13,6 +13,7 @@ import dev.mxspec.runtime.api.ErrorCodes;
 import dev.mxspec.runtime.api.MatrixException;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /** Accounts, devices and access tokens: registration, login, logout, authentication of requests. */
@@ -36,6 +37,10 @@ public final class AccountService {
     private final String serverName;
     private final LongSupplier clock;
     private final long refreshableTokenMs;
+    /** Failed password logins per account (existing or not); a successful login clears the account's count. */
+    private final RateLimiter loginFailures;
+    /** Argon2 verifications done for logins, so that tests can see unknown users cost the same work as known ones. */
+    private final LongAdder passwordVerifications = new LongAdder();
 
     public AccountService(Storage storage, String serverName, LongSupplier clock) {
         this(storage, serverName, clock, REFRESHABLE_TOKEN_MS, userId -> { });
@@ -47,6 +52,13 @@ public final class AccountService {
      */
     public AccountService(Storage storage, String serverName, LongSupplier clock, long refreshableTokenMs,
             java.util.function.Consumer<String> devicesChanged) {
+        this(storage, serverName, clock, refreshableTokenMs, devicesChanged, RateLimiter.unlimited());
+    }
+
+    /** @param loginFailures limits failed password logins per account (keys are user IDs) */
+    public AccountService(Storage storage, String serverName, LongSupplier clock, long refreshableTokenMs,
+            java.util.function.Consumer<String> devicesChanged, RateLimiter loginFailures) {
+        this.loginFailures = loginFailures;
         this.storage = storage;
         this.devicesChanged = devicesChanged;
         this.serverName = serverName;
@@ -95,7 +107,11 @@ public final class AccountService {
         return newSession(userId, deviceId, deviceName, refreshable);
     }
 
-    /** Logs in with a user ID (or localpart) and password. */
+    /**
+     * Logs in with a user ID (or localpart) and password. Unknown users cost the same Argon2 verification as a wrong
+     * password, so the time of the answer does not tell whether a user exists; after a few failures for one account
+     * (existing or not) further attempts get {@code M_LIMIT_EXCEEDED} until the limit lets one through again.
+     */
     public Session loginWithPassword(String user, String password, Optional<String> deviceId, Optional<String> deviceName, boolean refreshable) {
         String userId;
         try {
@@ -103,14 +119,38 @@ public final class AccountService {
         } catch (MatrixException e) {
             throw forbidden();
         }
-        User account = storage.user(userId).orElseThrow(AccountService::forbidden);
-        if (account.deactivated()) {
-            throw new MatrixException(403, ErrorCodes.M_USER_DEACTIVATED, "this account has been deactivated");
-        }
-        if (account.passwordHash().isEmpty() || !Secrets.checkPassword(password, account.passwordHash().get())) {
+        loginFailures.check(userId);
+        Optional<User> account = storage.user(userId);
+        if (!passwordMatches(password, account.flatMap(User::passwordHash))) {
+            loginFailures.record(userId);
             throw forbidden();
         }
+        if (account.get().deactivated()) {
+            throw new MatrixException(403, ErrorCodes.M_USER_DEACTIVATED, "this account has been deactivated");
+        }
+        loginFailures.reset(userId);
         return newSession(userId, deviceId, deviceName, refreshable);
+    }
+
+    /** How many Argon2 verifications logins have done. */
+    public long passwordVerifications() {
+        return passwordVerifications.sum();
+    }
+
+    /** One Argon2 verification whether or not there is a hash: against a hash of a random password when there is none. */
+    private boolean passwordMatches(String password, Optional<String> hash) {
+        passwordVerifications.increment();
+        boolean matches = Secrets.checkPassword(password, hash.orElseGet(DummyHash::get));
+        return matches && hash.isPresent();
+    }
+
+    /** A hash of a random password with the parameters of real ones, made the first time an unknown user logs in. */
+    private static final class DummyHash {
+        private static final String HASH = Secrets.hashPassword(Ids.random(32));
+
+        static String get() {
+            return HASH;
+        }
     }
 
     public Session loginWithToken(String token, Optional<String> deviceId, Optional<String> deviceName, boolean refreshable) {
@@ -187,11 +227,14 @@ public final class AccountService {
         devicesRemoved(caller.userId());
     }
 
+    /** Checks a signed-in user's password (user-interactive authentication); failures count against the account like failed logins. */
     public void checkPassword(String userId, String password) {
-        User account = storage.user(userId).orElseThrow(AccountService::forbidden);
-        if (account.passwordHash().isEmpty() || !Secrets.checkPassword(password, account.passwordHash().get())) {
+        loginFailures.check(userId);
+        if (!passwordMatches(password, storage.user(userId).flatMap(User::passwordHash))) {
+            loginFailures.record(userId);
             throw forbidden();
         }
+        loginFailures.reset(userId);
     }
 
     public void changePassword(Caller caller, String newPassword, boolean logoutDevices) {

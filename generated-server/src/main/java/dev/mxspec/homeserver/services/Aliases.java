@@ -44,6 +44,14 @@ public final class Aliases {
         }
     }
 
+    /** Fails with 409 when the alias exists (the answer of {@code PUT /directory/room/{alias}} for a taken alias). */
+    public void requireUnused(String alias) {
+        Ids.requireRoomAlias(alias, "room_alias");
+        if (storage.alias(alias).isPresent()) {
+            throw new MatrixException(409, ErrorCodes.M_UNKNOWN, "room alias " + alias + " already exists");
+        }
+    }
+
     public void create(String alias, String roomId, String creator) {
         Ids.requireRoomAlias(alias, "room_alias");
         if (!alias.endsWith(":" + serverName)) {

@@ -8,7 +8,7 @@ import java.util.Set;
 /**
  * Checks a filter's JSON against the types the spec gives its fields ({@code Filter},
  * {@code RoomFilter}, {@code EventFilter}, {@code RoomEventFilter}): booleans are JSON booleans
- * (not {@code "true"} or {@code 1}), limits positive integers, lists lists of strings,
+ * (not {@code "true"} or {@code 1}), limits whole numbers (0 included, as Synapse and clients use it for "no events"), lists lists of strings,
  * {@code event_format} {@code client} or {@code federation}. Unknown fields are allowed, as
  * everywhere in Matrix.
  */
@@ -59,8 +59,8 @@ final class FilterValidation {
         for (Map.Entry<String, JsonNode> field : filter.properties()) {
             String name = field.getKey();
             JsonNode value = field.getValue();
-            if (name.equals("limit") && !(value.isIntegralNumber() && value.canConvertToInt() && value.asInt() > 0)) {
-                throw new InvalidFilter(path + ".limit", "must be an integer greater than 0");
+            if (name.equals("limit") && !(value.isIntegralNumber() && value.canConvertToInt() && value.asInt() >= 0)) {
+                throw new InvalidFilter(path + ".limit", "must be a whole number, 0 or more"); // 0: no events, as Synapse allows
             }
             if (LISTS.contains(name)) {
                 strings(value, path + "." + name);

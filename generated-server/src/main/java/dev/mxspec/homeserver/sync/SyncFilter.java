@@ -90,9 +90,9 @@ public record SyncFilter(EventFilter presence, EventFilter accountData, RoomFilt
             return rooms.map(r -> r.contains(roomId)).orElse(true) && !notRooms.contains(roomId);
         }
 
-        /** The timeline limit, 1 to 500 (20 when the filter gives none). */
+        /** The timeline limit, 0 to 500 (20 when the filter gives none); 0 gives an empty, limited timeline. */
         public int timelineLimit() {
-            return Math.max(1, Math.min(timeline.limit().orElse(DEFAULT_TIMELINE_LIMIT), 500));
+            return Math.max(0, Math.min(timeline.limit().orElse(DEFAULT_TIMELINE_LIMIT), 500));
         }
     }
 

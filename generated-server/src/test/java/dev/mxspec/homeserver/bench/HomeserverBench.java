@@ -43,6 +43,11 @@ public final class HomeserverBench {
 
     public static void main(String[] args) throws Exception {
         String what = args.length > 0 ? args[0] : "all";
+        if (what.equals("push")) { // JMH: push rule evaluation per event and member
+            new org.openjdk.jmh.runner.Runner(new org.openjdk.jmh.runner.options.OptionsBuilder()
+                    .include(PushRulesBenchmark.class.getSimpleName()).build()).run();
+            return;
+        }
         List<String> backends = args.length > 1 ? List.of(args[1]) : backends();
         for (String backend : backends) {
             if (what.equals("all") || what.equals("start")) {

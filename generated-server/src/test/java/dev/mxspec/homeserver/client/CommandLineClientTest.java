@@ -51,6 +51,40 @@ class CommandLineClientTest {
     }
 
     @Test
+    void threadsListedAndShownAndHistoryWithEditsAppliedAndReactionsCounted() throws Exception {
+        cli("register", "--homeserver", url, "alice", "--password", "alice-password");
+        cli("register", "--homeserver", url, "bob", "--password", "bob-password");
+        String room = cli("--user", "@alice:localhost", "create-room", "--name", "Tea", "--invite", "@bob:localhost").out();
+        cli("--user", "@bob:localhost", "join", room);
+        String tea = cli("--user", "@alice:localhost", "send", room, "tea at 4?").out();
+        String cake = cli("--user", "@alice:localhost", "send", room, "and cake").out();
+        cli("--user", "@bob:localhost", "thread", room, tea, "yes please");
+        cli("--user", "@alice:localhost", "thread", room, tea, "green or black?");
+        cli("--user", "@alice:localhost", "thread", room, cake, "lemon");
+        cli("--user", "@alice:localhost", "edit", room, tea, "tea at 5?");
+        cli("--user", "@bob:localhost", "react", room, tea, "👍");
+        cli("--user", "@alice:localhost", "react", room, tea, "👍");
+        cli("--user", "@bob:localhost", "react", room, cake, "🍰");
+
+        assertThat(cli("--user", "@bob:localhost", "threads", room).out().lines()).containsExactly(
+                cake + "  @alice:localhost: and cake  [1 reply, latest: @alice:localhost: lemon (in thread " + cake + ")]",
+                tea + "  @alice:localhost: tea at 5? (edited)  [2 replies, latest: @alice:localhost: green or black? (in thread " + tea + ")]");
+        assertThat(cli("--user", "@bob:localhost", "threads", room, "--mine").out().lines()).hasSize(1).first().asString().startsWith(tea);
+        assertThat(cli("--user", "@bob:localhost", "thread", room, tea).out().lines()).containsExactly(
+                "@bob:localhost: yes please (in thread " + tea + ")",
+                "@alice:localhost: green or black? (in thread " + tea + ")");
+        assertThat(cli("--user", "@bob:localhost", "history", room, "--limit", "9").out().lines()).containsExactly(
+                "@alice:localhost: tea at 5? (edited) [👍 2]",
+                "@alice:localhost: and cake [🍰 1]",
+                "@bob:localhost: yes please (in thread " + tea + ")",
+                "@alice:localhost: green or black? (in thread " + tea + ")",
+                "@alice:localhost: lemon (in thread " + cake + ")");
+        Result unknown = cli("--user", "@bob:localhost", "thread", room, "$nonesuch");
+        assertThat(unknown.code()).isEqualTo(1);
+        assertThat(unknown.err()).contains("M_NOT_FOUND");
+    }
+
+    @Test
     void twoUsersChatReactEditAndThreadWhileTheOtherTails() throws Exception {
         assertThat(cli("register", "--homeserver", url, "alice", "--password", "alice-password").out())
                 .isEqualTo("registered and logged in as @alice:localhost");

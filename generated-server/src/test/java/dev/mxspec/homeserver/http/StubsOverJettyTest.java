@@ -81,13 +81,13 @@ class StubsOverJettyTest {
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(unknown.body()).contains("\"errcode\":\"M_UNRECOGNIZED\"");
 
-        HttpResponse<String> notJson = raw.send(HttpRequest.newBuilder(URI.create(base + "/_matrix/client/v3/rooms/r/send/m.room.message/1"))
+        HttpResponse<String> notJson = raw.send(HttpRequest.newBuilder(URI.create(base + "/_matrix/client/v3/rooms/!r:x/send/m.room.message/1"))
                 .header("Authorization", "Bearer secret").PUT(HttpRequest.BodyPublishers.ofString("{oops")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(notJson.statusCode()).isEqualTo(400);
         assertThat(notJson.body()).contains("\"errcode\":\"M_NOT_JSON\"");
 
-        HttpResponse<String> tooLarge = raw.send(HttpRequest.newBuilder(URI.create(base + "/_matrix/client/v3/rooms/r/send/m.room.message/2"))
+        HttpResponse<String> tooLarge = raw.send(HttpRequest.newBuilder(URI.create(base + "/_matrix/client/v3/rooms/!r:x/send/m.room.message/2"))
                 .header("Authorization", "Bearer secret").PUT(HttpRequest.BodyPublishers.ofString("{\"a\":\"" + "x".repeat(70_000) + "\"}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(tooLarge.statusCode()).isEqualTo(413);

@@ -27,7 +27,6 @@ class FilterValidationTest {
             "{\"room\":{\"timeline\":{\"contains_url\":0}}}",
             "{\"room\":{\"include_leave\":\"yes\"}}",
             "{\"room\":{\"timeline\":{\"limit\":-1}}}",
-            "{\"room\":{\"timeline\":{\"limit\":0}}}",
             "{\"room\":{\"timeline\":{\"limit\":2.5}}}",
             "{\"room\":{\"timeline\":{\"limit\":\"10\"}}}",
             "{\"presence\":{\"limit\":1e20}}",
@@ -94,6 +93,12 @@ class FilterValidationTest {
         JsonNode byId = SyncClient.ok(sync(alice, id));
         assertThat(byId.path("rooms").path("join").path(roomId).path("timeline").path("events"))
                 .isEqualTo(inline.path("rooms").path("join").path(roomId).path("timeline").path("events"));
+
+        JsonNode none = SyncClient.ok(sync(alice, "{\"room\":{\"timeline\":{\"limit\":0}}}")).path("rooms").path("join").path(roomId);
+        assertThat(none.path("timeline").path("events")).as("limit 0: no events").isEmpty();
+        assertThat(none.path("timeline").path("limited").asBoolean()).isTrue();
+        assertThat(SyncClient.field(none.path("state").path("events"), "/type")).as("all state, none in the timeline")
+                .contains("m.room.create", "m.room.name");
 
         JsonHttp.Reply forAlice = c.http.call("POST", "/user/@alice:localhost/filter", bob, "{}");
         assertThat(forAlice.status()).isEqualTo(403);

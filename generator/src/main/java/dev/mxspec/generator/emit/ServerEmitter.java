@@ -68,6 +68,7 @@ final class ServerEmitter {
             }
         }
         files.add(router(api));
+        files.add(new BodyShapeEmitter(model, layout, release).emit(api));
         return files;
     }
 
@@ -125,8 +126,18 @@ final class ServerEmitter {
         }
         builderSpec.addMethod(MethodSpec.methodBuilder("build").addModifiers(Modifier.PUBLIC).returns(router)
                 .addStatement("return new $T(table)", router).build());
+        CodeBlock.Builder endpoints = CodeBlock.builder();
+        for (Operation op : api.operations()) {
+            endpoints.add(endpoints.isEmpty() ? "\n$T.ENDPOINT" : ",\n$T.ENDPOINT", EndpointEmitter.endpointClass(layout, api.kind(), op));
+        }
         TypeSpec.Builder spec = TypeSpec.classBuilder(router)
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+                .addField(FieldSpec.builder(ParameterizedTypeName.get(JavaTypes.LIST, JavaTypes.ENDPOINT), "ENDPOINTS",
+                                Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+                        .addJavadoc("Every operation of the API, routed or not, in the spec's order.\n")
+                        .initializer(endpoints.isEmpty() ? CodeBlock.of("$T.of()", List.class)
+                                : CodeBlock.builder().add("$T.of(", List.class).indent().add(endpoints.build()).unindent().add(")").build())
+                        .build())
                 .addJavadoc("Routes requests of the $L API to its handlers. Independent of any HTTP server library:"
                         + " an adapter turns its requests into {@link $T}s.\n", api.kind().folder(), SERVER_REQUEST)
                 .addField(FieldSpec.builder(ROUTE_TABLE, "table", Modifier.PRIVATE, Modifier.FINAL).build())
@@ -158,7 +169,7 @@ final class ServerEmitter {
             if (!args.isEmpty()) {
                 args.add(",\n");
             }
-            args.add(parse(c, knownQuery));
+            args.add(parse(api, op, c, knownQuery));
         }
         TypeName response = EndpointEmitter.success(types, op).getValue();
         CodeBlock respond = response.equals(JavaTypes.MEDIA)
@@ -207,7 +218,7 @@ final class ServerEmitter {
         return CodeBlock.of("$T.of($L)", Set.class, list.build());
     }
 
-    private CodeBlock parse(RequestShape.Component c, List<String> knownQuery) {
+    private CodeBlock parse(Api api, Operation op, RequestShape.Component c, List<String> knownQuery) {
         TypeName type = types.of(c.type()).box();
         CodeBlock raw = CodeBlock.of("$T.class", rawClass(type));
         return switch (c.location()) {
@@ -238,9 +249,11 @@ final class ServerEmitter {
                 }
                 CodeBlock javaType = CodeBlock.of("$T.mapper().constructType(new $T<$T>() {})", JavaTypes.MATRIX_JSON,
                         EndpointEmitter.TYPE_REFERENCE, type);
+                CodeBlock shape = CodeBlock.of("$T.$N", BodyShapeEmitter.shapesClass(layout, api), BodyShapeEmitter.constant(op));
                 yield c.required()
-                        ? CodeBlock.of("$T.<$T>body(context.request(), $L, true)", PARAMS, type, javaType)
-                        : CodeBlock.of("$T.ofNullable($T.<$T>body(context.request(), $L, false))", Optional.class, PARAMS, type, javaType);
+                        ? CodeBlock.of("$T.<$T>body(context.request(), $L, true, $L)", PARAMS, type, javaType, shape)
+                        : CodeBlock.of("$T.ofNullable($T.<$T>body(context.request(), $L, false, $L))", Optional.class, PARAMS, type,
+                                javaType, shape);
             }
         };
     }

@@ -76,6 +76,36 @@ class RouterTest {
         assertError(handle.invoke(router, request("GET", "/_matrix/client/v3/rooms/!r:x/messages", "")), 400, "M_MISSING_PARAM");
     }
 
+    @Test
+    void bodiesAndParametersThatDoNotFitTheSchemaNeverReachAHandler() throws Exception {
+        Api cs = v17.release.api(dev.mxspec.generator.model.ApiKind.CLIENT_SERVER).orElseThrow();
+        List<Call> calls = new ArrayList<>();
+        Object router = router(cs, calls);
+        Method handle = router.getClass().getMethod("handle", ServerRequest.class);
+
+        assertError(handle.invoke(router, request("POST", "/_matrix/client/v3/login", "null")), 400, "M_NOT_JSON");
+        assertError(handle.invoke(router, request("POST", "/_matrix/client/v3/createRoom", "[]")), 400, "M_NOT_JSON");
+        assertError(handle.invoke(router, request("PUT", "/_matrix/client/v3/profile/@a:x/displayname", "{\"displayname\":7}")), 400,
+                "M_BAD_JSON");
+        assertError(handle.invoke(router, request("PUT", "/_matrix/client/v3/presence/@a:x/status", "{\"presence\":\"online\",\"status_msg\":null}")),
+                400, "M_BAD_JSON");
+        assertError(handle.invoke(router, request("POST", "/_matrix/client/v3/rooms/!r:x/invite", "{\"user_id\":true}")), 400, "M_BAD_JSON");
+        assertError(handle.invoke(router, request("PUT", "/_matrix/client/v3/rooms/!r:x/typing/@a:x", "{\"typing\":\"true\"}")), 400,
+                "M_BAD_JSON");
+        assertError(handle.invoke(router, request("PUT", "/_matrix/client/v3/rooms/!r:x/typing/@a:x", "{\"typing\":true,\"timeout\":1.5}")),
+                400, "M_BAD_JSON");
+        assertError(handle.invoke(router, request("GET", "/_matrix/client/v3/pushrules/global/nonsense/rule", "")), 400, "M_INVALID_PARAM");
+        assertError(handle.invoke(router, request("GET", "/_matrix/client/v3/profile/alice", "")), 400, "M_INVALID_PARAM");
+        assertError(handle.invoke(router, request("GET", "/_matrix/client/v3/rooms/%21r%3Ax/event/nosigil", "")), 400, "M_INVALID_PARAM");
+        assertThat(calls).isEmpty();
+
+        ServerResponse ok = (ServerResponse) handle.invoke(router, request("PUT", "/_matrix/client/v3/rooms/!r:x/typing/@a:x",
+                "{\"typing\":true,\"timeout\":30000,\"x-unknown\":[null]}"));
+        assertThat(ok.status()).isEqualTo(200);
+        assertThat(calls).singleElement().satisfies(c -> assertThat(MatrixJson.write(c.request()))
+                .isEqualTo("{\"roomId\":\"!r:x\",\"userId\":\"@a:x\",\"body\":{\"typing\":true,\"timeout\":30000,\"x-unknown\":[null]}}"));
+    }
+
     private static void assertError(Object response, int status, String errcode) {
         ServerResponse r = (ServerResponse) response;
         JsonNode body = readTree(r.body());
@@ -112,6 +142,7 @@ class RouterTest {
             JsonNode value = samples.of(c.type(), c.wireName());
             switch (c.location()) {
                 case PATH -> {
+                    value = pathSample(c.wireName(), value);
                     pathValues.put(c.wireName(), value.asText());
                     expected.put(c.name(), value);
                 }
@@ -147,6 +178,20 @@ class RouterTest {
         Endpoint endpoint = endpoint(op);
         ServerRequest request = new ServerRequest(op.method(), endpoint.expand(pathValues), query, headers, body, "127.0.0.1");
         return new Wire(request, expected);
+    }
+
+    /** Path parameters named after Matrix identifiers must fit their grammar; the others take any text. */
+    private static JsonNode pathSample(String name, JsonNode value) {
+        String sample = switch (name) {
+            case "userId" -> "@s/x=y_z:example.org";
+            case "roomId", "roomIdOrAlias" -> "!s/é?#:example.org";
+            case "roomAlias" -> "#s/é?#:example.org";
+            case "eventId" -> "$s/é?#+=";
+            case "serverName" -> "example.org:8448";
+            case "mediaId" -> "s_media-1";
+            default -> null;
+        };
+        return sample == null ? value : com.fasterxml.jackson.databind.node.TextNode.valueOf(sample);
     }
 
     private Endpoint endpoint(Operation op) {

@@ -21,11 +21,13 @@ public final class Params {
 
     private Params() {}
 
+    /** A path parameter, checked against its {@link PathGrammar}. */
     public static String path(Map<String, String> params, String name) {
         String value = params.get(name);
         if (value == null) {
             throw MatrixException.missingParam(name);
         }
+        PathGrammar.check(name, value);
         return value;
     }
 
@@ -71,8 +73,22 @@ public final class Params {
         return request.header(name).map(v -> convert(name, v, type));
     }
 
-    /** The JSON body as {@code type}; {@code M_NOT_JSON} when it is not JSON, {@code M_BAD_JSON} when it does not fit. */
+    /**
+     * The JSON body as {@code type}, read strictly ({@link StrictServerJson}) with no check of its
+     * shape; {@code M_NOT_JSON} when it is not JSON, {@code M_BAD_JSON} when it does not fit.
+     */
     public static <T> T body(ServerRequest request, JavaType type, boolean required) {
+        return body(request, type, required, JsonShape.ANY);
+    }
+
+    /**
+     * The JSON body as {@code type}, after checking it has {@code shape}: {@code M_NOT_JSON} when it
+     * is not JSON, is empty or {@code null} though required, or is not an object where the shape
+     * wants one; {@code M_BAD_JSON} when it is JSON of the wrong shape (a field of the wrong type, a
+     * required field missing, {@code null} where the spec does not allow it). An empty optional body
+     * is {@code null}.
+     */
+    public static <T> T body(ServerRequest request, JavaType type, boolean required, JsonShape shape) {
         if (request.body().length == 0) {
             if (required) {
                 throw MatrixException.notJson("request body is empty; expected JSON");
@@ -81,15 +97,21 @@ public final class Params {
         }
         JsonNode tree;
         try {
-            tree = MatrixJson.mapper().readTree(request.body());
+            tree = StrictServerJson.mapper().readTree(request.body());
         } catch (java.io.IOException e) {
             throw MatrixException.notJson("request body is not JSON");
         }
         if (tree == null || tree.isMissingNode()) {
             throw MatrixException.notJson("request body is not JSON");
         }
+        if (wantsObject(shape) && !tree.isObject()) {
+            throw MatrixException.notJson("request body must be a JSON object, found " + JsonShape.Kind.of(tree));
+        }
+        shape.problem(tree, "").ifPresent(why -> {
+            throw MatrixException.badJson(why);
+        });
         try {
-            return MatrixJson.mapper().convertValue(tree, type);
+            return StrictServerJson.mapper().convertValue(tree, type);
         } catch (IllegalArgumentException e) {
             throw MatrixException.badJson(reason(e));
         }
@@ -97,6 +119,16 @@ public final class Params {
 
     public static <T> T body(ServerRequest request, Class<T> type, boolean required) {
         return body(request, MatrixJson.mapper().constructType(type), required);
+    }
+
+    private static boolean wantsObject(JsonShape shape) {
+        return switch (shape) {
+            case JsonShape.ObjectOf o -> true;
+            case JsonShape.MapOf m -> true;
+            case JsonShape.AnyJson a -> a.kind().equals(Optional.of(JsonShape.Kind.OBJECT));
+            case JsonShape.Ref r -> wantsObject(r.target());
+            default -> false;
+        };
     }
 
     /**
@@ -151,6 +183,9 @@ public final class Params {
                 return (T) value;
             }
             if (type == Long.class) {
+                if (!value.matches("-?[0-9]{1,19}")) {
+                    throw new NumberFormatException(value);
+                }
                 return (T) Long.valueOf(value);
             }
             if (type == Boolean.class) {
@@ -160,9 +195,17 @@ public final class Params {
                 return (T) Boolean.valueOf(value);
             }
             if (type == java.math.BigDecimal.class) {
+                if (!value.matches("-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]{1,4})?")) {
+                    throw new NumberFormatException(value);
+                }
                 return (T) new java.math.BigDecimal(value);
             }
-            return MatrixJson.mapper().convertValue(value, type);
+            T converted = MatrixJson.mapper().convertValue(value, type);
+            List<?> known = KnownValues.of(type);
+            if (known != null && !known.contains(converted)) {
+                throw MatrixException.invalidParam(name, "unknown value '" + value + "'; expected one of " + known);
+            }
+            return converted;
         } catch (NumberFormatException e) {
             throw MatrixException.invalidParam(name, "expected a number, found '" + value + "'");
         } catch (IllegalArgumentException e) {
