@@ -24,7 +24,6 @@ import dev.mxspec.spec.v1_7.clientserver.LoginFlow;
 import dev.mxspec.spec.v1_7.clientserver.LoginRequest;
 import dev.mxspec.spec.v1_7.clientserver.LoginResponse;
 import dev.mxspec.spec.v1_7.clientserver.RefreshResponse;
-import dev.mxspec.spec.v1_7.clientserver.RegisterRequest;
 import dev.mxspec.spec.v1_7.clientserver.RegisterResponse;
 import dev.mxspec.spec.v1_7.clientserver.RequestTokenResponse;
 import dev.mxspec.spec.v1_7.clientserver.endpoints.ChangePassword;
@@ -65,9 +64,11 @@ public final class AccountHandlers implements RegistrationHandler, LoginHandler,
     private final AccountService accounts;
     private final boolean registration;
     private final RateLimiter limiter;
+    private final Uia uia;
 
     public AccountHandlers(AccountService accounts, boolean registration, RateLimiter limiter) {
         this.accounts = accounts;
+        this.uia = new Uia(accounts, System::currentTimeMillis);
         this.registration = registration;
         this.limiter = limiter;
     }
@@ -76,24 +77,43 @@ public final class AccountHandlers implements RegistrationHandler, LoginHandler,
 
     @Override
     public RegisterResponse register(RequestContext context, Register.Request request) {
-        limiter.take("register:" + context.request().remoteAddress());
         if (!registration) {
             throw new MatrixException(403, ErrorCodes.M_FORBIDDEN, "registration is disabled on this server");
         }
         if (request.kind().map(k -> k.value().equals("guest")).orElse(false)) {
             throw new MatrixException(403, "M_GUEST_ACCESS_FORBIDDEN", "guest accounts are not supported");
         }
-        RegisterRequest body = request.body();
-        if (body.username().isPresent()) {
-            accounts.available(body.username().get());
+        if (request.body().username().isPresent() && !Uia.continues(context)) {
+            accounts.available(request.body().username().get()); // before the 401, as clients expect
         }
-        Uia.requireDummy(body.auth());
-        String password = body.password().orElseThrow(() -> new MatrixException(400, ErrorCodes.M_MISSING_PARAM, "missing password"));
-        Optional<Session> session = accounts.register(body.username(), password, body.deviceId(), body.initialDeviceDisplayName(),
-                body.inhibitLogin().orElse(false), body.refreshToken().orElse(false), false);
-        String userId = session.map(Session::userId).orElseGet(() -> dev.mxspec.homeserver.core.Ids.userId(body.username().get(), accounts.serverName()));
-        return new RegisterResponse(userId, session.map(Session::accessToken), session.flatMap(Session::refreshToken),
-                session.flatMap(Session::expiresInMs), Optional.empty(), session.map(Session::deviceId), Map.of());
+        Uia.Session session = uia.require(context, Uia.DUMMY, Optional.empty());
+        JsonNode params = session.params();
+        String userId;
+        synchronized (session) { // a retry of a completed registration answers with the same user
+            Optional<String> registered = session.result();
+            if (registered.isPresent()) {
+                userId = registered.get();
+            } else {
+                limiter.take("register:" + context.request().remoteAddress());
+                String password = text(params, "password")
+                        .orElseThrow(() -> new MatrixException(400, ErrorCodes.M_MISSING_PARAM, "missing password"));
+                userId = accounts.register(text(params, "username"), password, false);
+                session.result(userId);
+            }
+        }
+        if (params.path("inhibit_login").asBoolean(false)) {
+            return new RegisterResponse(userId, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                    Map.of());
+        }
+        Session login = accounts.newDeviceSession(userId, text(params, "device_id"), text(params, "initial_device_display_name"),
+                params.path("refresh_token").asBoolean(false));
+        return new RegisterResponse(userId, Optional.of(login.accessToken()), login.refreshToken(), login.expiresInMs(), Optional.empty(),
+                Optional.of(login.deviceId()), Map.of());
+    }
+
+    private static Optional<String> text(JsonNode params, String field) {
+        JsonNode value = params.get(field);
+        return value != null && value.isTextual() ? Optional.of(value.asText()) : Optional.empty();
     }
 
     @Override
@@ -133,7 +153,7 @@ public final class AccountHandlers implements RegistrationHandler, LoginHandler,
     @Override
     public GenerateLoginTokenResponse generateLoginToken(RequestContext context, GenerateLoginToken.Request request) {
         Caller caller = caller(context);
-        Uia.requirePassword(request.body().auth(), caller.userId(), accounts);
+        uia.require(context, Uia.PASSWORD, Optional.of(caller.userId()));
         return new GenerateLoginTokenResponse(accounts.newLoginToken(caller), accounts.loginTokenLifetimeMs(), Map.of());
     }
 
@@ -164,7 +184,7 @@ public final class AccountHandlers implements RegistrationHandler, LoginHandler,
     @Override
     public JsonNode changePassword(RequestContext context, ChangePassword.Request request) {
         Caller caller = caller(context);
-        Uia.requirePassword(request.body().auth(), caller.userId(), accounts);
+        uia.require(context, Uia.PASSWORD, Optional.of(caller.userId()));
         accounts.changePassword(caller, request.body().newPassword(), request.body().logoutDevices().orElse(true));
         return empty();
     }
@@ -172,7 +192,7 @@ public final class AccountHandlers implements RegistrationHandler, LoginHandler,
     @Override
     public DeactivateAccountResponse deactivateAccount(RequestContext context, DeactivateAccount.Request request) {
         Caller caller = caller(context);
-        Uia.requirePassword(request.body().auth(), caller.userId(), accounts);
+        uia.require(context, Uia.PASSWORD, Optional.of(caller.userId()));
         accounts.deactivate(caller.userId());
         return new DeactivateAccountResponse(DeactivateAccountResponseIdServerUnbindResult.NO_SUPPORT, Map.of());
     }
@@ -226,7 +246,7 @@ public final class AccountHandlers implements RegistrationHandler, LoginHandler,
     @Override
     public JsonNode deleteDevice(RequestContext context, DeleteDevice.Request request) {
         Caller caller = caller(context);
-        Uia.requirePassword(request.body().auth(), caller.userId(), accounts);
+        uia.require(context, Uia.PASSWORD, Optional.of(caller.userId()));
         accounts.deleteDevice(caller.userId(), request.deviceId());
         return empty();
     }
@@ -234,7 +254,7 @@ public final class AccountHandlers implements RegistrationHandler, LoginHandler,
     @Override
     public JsonNode deleteDevices(RequestContext context, DeleteDevices.Request request) {
         Caller caller = caller(context);
-        Uia.requirePassword(request.body().auth(), caller.userId(), accounts);
+        uia.require(context, Uia.PASSWORD, Optional.of(caller.userId()));
         request.body().devices().forEach(d -> accounts.deleteDevice(caller.userId(), d));
         return empty();
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.mxspec.homeserver.core.Caller;
 import dev.mxspec.homeserver.core.Ids;
 import dev.mxspec.homeserver.storage.Storage;
+import dev.mxspec.homeserver.sync.SyncFilter;
 import dev.mxspec.runtime.api.ErrorCodes;
 import dev.mxspec.runtime.api.MatrixException;
 import dev.mxspec.runtime.json.MatrixJson;
@@ -34,6 +35,13 @@ public final class FilterHandlers implements FilterHandler, SyncHandlers.FilterS
     @Override
     public DefineFilterResponse defineFilter(RequestContext context, DefineFilter.Request request) {
         own(context, request.userId());
+        try { // the raw body: the typed one has coerced "true" and 1 to booleans already
+            SyncFilter.check(MatrixJson.mapper().readTree(context.request().body()));
+        } catch (SyncFilter.InvalidFilter e) {
+            throw MatrixException.badJson("invalid filter: " + e.getMessage());
+        } catch (java.io.IOException e) {
+            throw MatrixException.notJson("request body is not JSON");
+        }
         String id = Ids.random(12);
         storage.saveFilter(request.userId(), id, MatrixJson.write(request.body()));
         return new DefineFilterResponse(id, Map.of());

@@ -29,20 +29,33 @@ public final class SyncHandlers implements SyncHandler {
     public SyncResponse sync(RequestContext context, Sync.Request request) {
         Caller caller = context.principal(Caller.class);
         SyncFilter filter = request.filter().map(f -> filter(caller.userId(), f)).orElseGet(SyncFilter::none);
+        sync.presenceOnSync(caller.userId(), request.setPresence().map(p -> p.value()).orElse("online"));
         SyncService.Request r = new SyncService.Request(request.since().map(Tokens::position), request.timeout().orElse(0L),
                 request.fullState().orElse(false), filter);
         return Handlers.typed(sync.sync(caller, r), SyncResponse.class);
     }
 
-    /** An inline filter, or a stored one: those never change, so each is read and parsed once. */
+    /**
+     * An inline filter, or a stored one: those never change, so each is read and parsed once. A
+     * filter that is not JSON, does not fit the spec's types or is not known is refused with
+     * {@code M_INVALID_PARAM} (the {@code filter} parameter is wrong).
+     */
     private SyncFilter filter(String userId, String idOrJson) {
         if (idOrJson.startsWith("{")) {
-            return SyncFilter.of(filters.resolve(userId, idOrJson));
+            return parsed(filters.resolve(userId, idOrJson));
         }
         if (stored.size() > 10_000) {
             stored.clear();
         }
-        return stored.computeIfAbsent(userId + " " + idOrJson, k -> SyncFilter.of(filters.resolve(userId, idOrJson)));
+        return stored.computeIfAbsent(userId + " " + idOrJson, k -> parsed(filters.resolve(userId, idOrJson)));
+    }
+
+    private static SyncFilter parsed(JsonNode json) {
+        try {
+            return SyncFilter.of(json);
+        } catch (SyncFilter.InvalidFilter e) {
+            throw MatrixException.invalidParam("filter", e.getMessage());
+        }
     }
 
     /** Stored and inline filters. */

@@ -1,50 +1,269 @@
 package dev.mxspec.homeserver.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.core.Ids;
 import dev.mxspec.homeserver.services.AccountService;
+import dev.mxspec.runtime.api.ErrorCodes;
 import dev.mxspec.runtime.api.MatrixException;
-import dev.mxspec.spec.v1_7.clientserver.AuthenticationData;
+import dev.mxspec.runtime.json.MatrixJson;
+import dev.mxspec.runtime.server.RequestContext;
+import dev.mxspec.runtime.server.ServerRequest;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
- * User-interactive authentication with one stage: {@code m.login.dummy} for registration,
- * {@code m.login.password} for sensitive operations. Without {@code auth} the answer is the 401
- * listing the flow.
+ * User-interactive authentication (the spec's "User-Interactive Authentication API"), with one
+ * flow per operation: {@code m.login.dummy} for registration, {@code m.login.password} for
+ * sensitive operations. A session is made by the first request of an operation and remembers:
+ *
+ * <ul>
+ *   <li>the operation (method and path): another operation with the session is refused (403), as
+ *       Synapse refuses it;
+ *   <li>the user it authenticates (none for registration): another user is refused (403);
+ *   <li>the parameters of the first request (its body without {@code auth}): a later request may
+ *       leave them out (they are used from the session) but not change them (403);
+ *   <li>the stages completed, and a result an operation stores (the user ID a registration made, so
+ *       that a retry answers with the same user).
+ * </ul>
+ *
+ * A stage fails with the 401 of the flows plus {@code errcode} and {@code error} (failed password
+ * stages count against the account as failed logins do, {@link AccountService#checkPassword}); a session the
+ * server never gave is 400. Sessions live in memory for {@link #LIFETIME_MS}, at most
+ * {@link #MAX_SESSIONS} at a time (the oldest go first).
  */
-final class Uia {
+public final class Uia {
 
-    private Uia() {}
+    static final long LIFETIME_MS = 30 * 60 * 1000;
+    static final int MAX_SESSIONS = 10_000;
 
-    static void requireDummy(Optional<AuthenticationData> auth) {
-        if (auth.flatMap(AuthenticationData::type).filter("m.login.dummy"::equals).isEmpty()) {
-            throw challenge("m.login.dummy");
+    static final String DUMMY = "m.login.dummy";
+    static final String PASSWORD = "m.login.password";
+
+    /** A session once its flow is complete: the parameters to act on, and a result slot for the operation. */
+    static final class Session {
+        private final String id;
+        private final String operation;
+        private final Optional<String> userId;
+        private ObjectNode params;
+        private final Set<String> completed = new LinkedHashSet<>();
+        private final long expiresMs;
+        private String result;
+
+        private Session(String id, String operation, Optional<String> userId, ObjectNode params, long expiresMs) {
+            this.id = id;
+            this.operation = operation;
+            this.userId = userId;
+            this.params = params;
+            this.expiresMs = expiresMs;
+        }
+
+        /** The parameters of the operation: those of the session's first request that had any. */
+        synchronized ObjectNode params() {
+            return params.deepCopy();
+        }
+
+        /** What the operation stored when it first completed with this session. */
+        synchronized Optional<String> result() {
+            return Optional.ofNullable(result);
+        }
+
+        synchronized void result(String value) {
+            result = value;
         }
     }
 
-    static void requirePassword(Optional<AuthenticationData> auth, String userId, AccountService accounts) {
-        if (auth.flatMap(AuthenticationData::type).filter("m.login.password"::equals).isEmpty()) {
-            throw challenge("m.login.password");
+    private final AccountService accounts;
+    private final LongSupplier clock;
+    private final Map<String, Session> sessions = new LinkedHashMap<>();
+
+    Uia(AccountService accounts, LongSupplier clock) {
+        this.accounts = accounts;
+        this.clock = clock;
+    }
+
+    /** Whether a request continues a session (its {@code auth} names one). */
+    static boolean continues(RequestContext context) {
+        try {
+            JsonNode body = MatrixJson.mapper().readTree(context.request().body());
+            return body != null && body.path("auth").path("session").isTextual();
+        } catch (IOException e) {
+            return false;
         }
-        JsonNode password = auth.get().additionalProperties().get("password");
+    }
+
+    /**
+     * Passes when the request's {@code auth} completes the flow of {@code stage} (with the stages
+     * completed before in its session); throws the 401 that asks for the next step otherwise.
+     *
+     * @param userId the user the operation acts for; empty for registration
+     */
+    Session require(RequestContext context, String stage, Optional<String> userId) {
+        ServerRequest request = context.request();
+        String operation = request.method() + " " + request.path();
+        ObjectNode body = body(request);
+        JsonNode auth = body.remove("auth");
+        if (auth != null && auth.isNull()) {
+            auth = null;
+        } else if (auth != null && !auth.isObject()) {
+            throw MatrixException.badJson("auth must be an object");
+        }
+        ObjectNode params = body;
+        Session session;
+        JsonNode sessionId = auth == null ? null : auth.get("session");
+        if (sessionId == null) {
+            session = create(operation, userId, params);
+            if (auth == null) {
+                throw challenge(session, Optional.empty());
+            }
+        } else {
+            session = find(sessionId.asText());
+            if (!session.operation.equals(operation)) {
+                throw MatrixException.forbidden("the requested operation changed during the authentication session");
+            }
+            if (!session.userId.equals(userId)) {
+                throw MatrixException.forbidden("the authentication session belongs to another user");
+            }
+            synchronized (session) {
+                if (session.params.isEmpty()) {
+                    session.params = params.deepCopy(); // the first request had none (an empty body)
+                } else if (!params.isEmpty() && !params.equals(session.params)) {
+                    throw MatrixException.forbidden("the request's parameters changed during the authentication session");
+                }
+            }
+        }
+        synchronized (session) {
+            JsonNode type = auth.get("type");
+            if (type != null) {
+                if (!type.isTextual() || !type.asText().equals(stage)) {
+                    throw challenge(session, Optional.empty()); // not a stage of the flow: nothing completed
+                }
+                Optional<MatrixException> failure = attempt(stage, auth, userId);
+                if (failure.isPresent()) {
+                    throw challenge(session, failure);
+                }
+                session.completed.add(stage);
+            }
+            if (!session.completed.contains(stage)) {
+                throw challenge(session, Optional.empty());
+            }
+        }
+        return session;
+    }
+
+    /** Checks one stage; the failure the client may retry after, or nothing when it passed. */
+    private Optional<MatrixException> attempt(String stage, JsonNode auth, Optional<String> userId) {
+        if (stage.equals(DUMMY)) {
+            return Optional.empty();
+        }
+        JsonNode password = auth.get("password");
         if (password == null || !password.isTextual()) {
-            throw new MatrixException(400, "M_MISSING_PARAM", "m.login.password needs a password");
+            throw MatrixException.missingParam("auth.password");
         }
-        JsonNode identifier = auth.get().additionalProperties().get("identifier");
-        JsonNode user = identifier != null ? identifier.get("user") : auth.get().additionalProperties().get("user");
-        if (user != null && !Ids.userId(user.asText(), accounts.serverName()).equals(userId)) {
-            throw new MatrixException(403, "M_FORBIDDEN", "authentication must be as the user making the request");
+        JsonNode identifier = auth.get("identifier");
+        JsonNode user = identifier != null && identifier.isObject() ? identifier.get("user") : auth.get("user");
+        String owner = userId.orElseThrow();
+        if (user != null && (!user.isTextual() || !sameUser(user.asText(), owner))) {
+            throw MatrixException.forbidden("authentication must be as the user making the request");
         }
-        accounts.checkPassword(userId, password.asText());
+        try {
+            accounts.checkPassword(owner, password.asText());
+            return Optional.empty();
+        } catch (MatrixException wrong) {
+            if (wrong.status() != 403) {
+                throw wrong; // too many failures (M_LIMIT_EXCEEDED) is no stage to retry now
+            }
+            return Optional.of(wrong);
+        }
     }
 
-    private static MatrixException challenge(String stage) {
-        ObjectNode body = JsonNodeFactory.instance.objectNode();
+    private boolean sameUser(String given, String userId) {
+        try {
+            return Ids.userId(given, accounts.serverName()).equals(userId);
+        } catch (MatrixException e) {
+            return false;
+        }
+    }
+
+    private Session create(String operation, Optional<String> userId, ObjectNode params) {
+        long now = clock.getAsLong();
+        Session session = new Session(Ids.random(24), operation, userId, params.deepCopy(), now + LIFETIME_MS);
+        synchronized (sessions) {
+            sessions.values().removeIf(s -> s.expiresMs < now);
+            while (sessions.size() >= MAX_SESSIONS) {
+                sessions.remove(sessions.keySet().iterator().next());
+            }
+            sessions.put(session.id, session);
+        }
+        return session;
+    }
+
+    private Session find(String id) {
+        synchronized (sessions) {
+            Session s = sessions.get(id);
+            if (s == null || s.expiresMs < clock.getAsLong()) {
+                throw new MatrixException(400, ErrorCodes.M_UNKNOWN, "unknown authentication session");
+            }
+            return s;
+        }
+    }
+
+    /** The 401 of the flow, with what the session completed and, after a failed stage, its error. */
+    private static MatrixException challenge(Session session, Optional<MatrixException> failure) {
+        ObjectNode body = MatrixJson.mapper().createObjectNode();
+        failure.ifPresent(f -> body.put("errcode", f.errcode()).put("error", f.error()));
+        String stage = session.userId.isPresent() ? PASSWORD : DUMMY;
         body.putArray("flows").addObject().putArray("stages").add(stage);
         body.putObject("params");
-        body.put("session", Ids.random(24));
+        body.put("session", session.id);
+        ArrayNode completed = body.putArray("completed");
+        synchronized (session) {
+            session.completed.forEach(completed::add);
+        }
         return MatrixException.withBody(401, body);
     }
+
+    private static ObjectNode body(ServerRequest request) {
+        if (request.body().length == 0 || request.body() == EMPTY_OBJECT || request.body() == NO_DEVICES) {
+            return MatrixJson.mapper().createObjectNode();
+        }
+        try {
+            JsonNode tree = MatrixJson.mapper().readTree(request.body());
+            if (tree instanceof ObjectNode object) {
+                return object;
+            }
+        } catch (IOException e) {
+            // refused below
+        }
+        throw MatrixException.notJson("request body is not a JSON object");
+    }
+
+    /**
+     * Requests of operations behind user-interactive authentication that the generated router
+     * would refuse for their empty body: the spec's note says such a request gets the 401 of the
+     * flows, so the empty body is read as the smallest body that fits (no {@code auth}, so nothing
+     * can happen but the 401).
+     */
+    public static ServerRequest emptyBodyAsChallenge(ServerRequest r) {
+        if (r.body().length != 0) {
+            return r;
+        }
+        byte[] body = null;
+        if (r.method().equals("DELETE") && r.path().startsWith("/_matrix/client/v3/devices/")) {
+            body = EMPTY_OBJECT;
+        } else if (r.method().equals("POST") && r.path().equals("/_matrix/client/v3/delete_devices")) {
+            body = NO_DEVICES;
+        }
+        return body == null ? r : new ServerRequest(r.method(), r.path(), r.query(), r.headers(), body, r.remoteAddress());
+    }
+
+    /** The bodies put in place of empty ones, known by identity: their requests carry no parameters. */
+    private static final byte[] EMPTY_OBJECT = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    private static final byte[] NO_DEVICES = "{\"devices\":[]}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 }

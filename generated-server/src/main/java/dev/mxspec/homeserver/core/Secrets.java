@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.text.Normalizer;
 import java.util.Base64;
 import java.util.HexFormat;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
@@ -23,7 +24,17 @@ public final class Secrets {
 
     private Secrets() {}
 
+    /**
+     * A password as it is hashed and compared: in Unicode normalization form NFKC, as Synapse
+     * normalizes passwords at registration, login and password change, so that the same password
+     * typed on keyboards that compose characters differently is the same.
+     */
+    public static String normalized(String password) {
+        return Normalizer.normalize(password, Normalizer.Form.NFKC);
+    }
+
     public static String hashPassword(String password) {
+        password = normalized(password);
         byte[] salt = new byte[16];
         RANDOM.nextBytes(salt);
         byte[] hash = argon2(password, salt, MEMORY_KIB, ITERATIONS, LANES);
@@ -32,7 +43,9 @@ public final class Secrets {
                 + b64.encodeToString(hash);
     }
 
+    /** Whether {@code password}, normalized ({@link #normalized}), is the one {@code encoded} was made from. */
     public static boolean checkPassword(String password, String encoded) {
+        password = normalized(password);
         String[] parts = encoded.split("\\$");
         if (parts.length != 6 || !parts[1].equals("argon2id")) {
             return false;

@@ -80,7 +80,7 @@ public final class Homeserver implements AutoCloseable {
             StreamCounter stream = new StreamCounter(storage.maxStreamPos());
             Memberships memberships = new Memberships(storage, stream);
             RoomService rooms = new RoomService(storage, rules, stream, memberships, notifier, config.serverName(), clock);
-            DeviceLists deviceLists = new DeviceLists(storage, stream, memberships, rooms, notifier);
+            DeviceLists deviceLists = new DeviceLists(storage, stream, memberships, notifier);
             AccountService accounts = new AccountService(storage, config.serverName(), clock, config.accessTokenLifetimeMs(),
                     deviceLists::changed, RateLimiter.of(limits.loginFailures(), clock));
             AccountHandlers accountHandlers = new AccountHandlers(accounts, config.registration(), limiter);
@@ -145,7 +145,7 @@ public final class Homeserver implements AutoCloseable {
                     .keys(new KeysHandlers(keys, deviceLists))
                     .build();
             HttpServer http = HttpServer.start(config.host(), Math.max(0, config.port()), request -> {
-                        ServerRequest r = legacyPrefix(request);
+                        ServerRequest r = dev.mxspec.homeserver.api.Uia.emptyBodyAsChallenge(legacyPrefix(request));
                         return pushRuleListings.answer(r).orElseGet(() -> router.handle(r));
                     },
                     new HttpServer.Options(config.maxBodyBytes(), config.http(), config.requestLog() ? RequestLog.toLogger() : null));

@@ -81,7 +81,16 @@ public final class AccountService {
     /** Creates an account; a session unless {@code inhibitLogin}. */
     public Optional<Session> register(Optional<String> localpart, String password, Optional<String> deviceId,
             Optional<String> deviceName, boolean inhibitLogin, boolean refreshable, boolean admin) {
-        if (password.length() < 8) {
+        String userId = register(localpart, password, admin);
+        return inhibitLogin ? Optional.empty() : Optional.of(newSession(userId, deviceId, deviceName, refreshable));
+    }
+
+    /**
+     * Creates an account without a device; its user ID. Passwords are compared in Unicode
+     * normalization form NFKC, as Synapse does ({@link Secrets}), so at least 8 characters of it.
+     */
+    public String register(Optional<String> localpart, String password, boolean admin) {
+        if (Secrets.normalized(password).codePointCount(0, Secrets.normalized(password).length()) < 8) {
             throw new MatrixException(400, "M_WEAK_PASSWORD", "passwords must be at least 8 characters long");
         }
         String userId = Ids.userId(localpart.orElseGet(() -> "u" + Ids.random(12).toLowerCase(java.util.Locale.ROOT)), serverName);
@@ -90,7 +99,12 @@ public final class AccountService {
         if (!storage.createUser(user)) {
             throw new MatrixException(400, ErrorCodes.M_USER_IN_USE, "user ID already taken");
         }
-        return inhibitLogin ? Optional.empty() : Optional.of(newSession(userId, deviceId, deviceName, refreshable));
+        return userId;
+    }
+
+    /** A new access token for a registered user on a device (made, or taken over when it exists). */
+    public Session newDeviceSession(String userId, Optional<String> deviceId, Optional<String> deviceName, boolean refreshable) {
+        return newSession(userId, deviceId, deviceName, refreshable);
     }
 
     /**
@@ -224,7 +238,7 @@ public final class AccountService {
     }
 
     public void changePassword(Caller caller, String newPassword, boolean logoutDevices) {
-        if (newPassword.length() < 8) {
+        if (Secrets.normalized(newPassword).codePointCount(0, Secrets.normalized(newPassword).length()) < 8) {
             throw new MatrixException(400, "M_WEAK_PASSWORD", "passwords must be at least 8 characters long");
         }
         storage.setPassword(caller.userId(), Secrets.hashPassword(newPassword));

@@ -9,10 +9,12 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Device list tracking for end-to-end encryption ({@code device_lists} in {@code /sync}): who
- * changed their devices, who now shares an encrypted room with a user and who no longer does. As
- * the spec allows, a user is reported as changed whenever they come to share another encrypted
- * room, even if they shared one already.
+ * Device list tracking for end-to-end encryption ({@code device_lists} in {@code /sync} and
+ * {@code /keys/changes}): who changed their devices (the user included: a new login of the user's
+ * own shows), who now shares a room with a user and who no longer shares any. The spec's module
+ * speaks of users who share a room, encrypted or not (a room may become encrypted later, and
+ * Synapse reports users sharing any room); as the spec allows, a user is reported as changed
+ * whenever they come to share another room, even if they shared one already.
  */
 public final class DeviceLists {
 
@@ -27,18 +29,16 @@ public final class DeviceLists {
     private final Storage storage;
     private final StreamCounter stream;
     private final Memberships memberships;
-    private final RoomService rooms;
     private final Notifier notifier;
 
-    public DeviceLists(Storage storage, StreamCounter stream, Memberships memberships, RoomService rooms, Notifier notifier) {
+    public DeviceLists(Storage storage, StreamCounter stream, Memberships memberships, Notifier notifier) {
         this.storage = storage;
         this.stream = stream;
         this.memberships = memberships;
-        this.rooms = rooms;
         this.notifier = notifier;
     }
 
-    /** A device of the user was added, renamed or removed: tells the user's other devices and everyone sharing an encrypted room. */
+    /** A device of the user was added, renamed or removed: tells the user's other devices and everyone sharing a room. */
     public void changed(String userId) {
         long pos = stream.next(Changes.devices(userId), Changes.DEVICE_LISTS);
         try {
@@ -46,7 +46,7 @@ public final class DeviceLists {
         } finally {
             stream.done(pos);
         }
-        Set<String> audience = sharing(userId, encryptedRooms(memberships.ofUser(userId)));
+        Set<String> audience = sharing(userId, memberships.ofUser(userId));
         audience.add(userId);
         notifier.wake(audience);
     }
@@ -60,7 +60,7 @@ public final class DeviceLists {
         if (!membershipsMoved && !devicesMoved) { // the common case, answered from memory
             return new Update(List.of(), List.of());
         }
-        List<Membership> mine = encryptedRooms(all);
+        List<Membership> mine = all;
         Set<String> sharing = sharing(userId, mine);
         Set<String> changed = new TreeSet<>();
         Set<String> left = new TreeSet<>();
@@ -88,14 +88,10 @@ public final class DeviceLists {
         return new Update(List.copyOf(changed), List.copyOf(left));
     }
 
-    private List<Membership> encryptedRooms(List<Membership> of) {
-        return of.stream().filter(m -> rooms.encrypted(m.roomId())).toList();
-    }
-
-    /** The users who share an encrypted room with {@code userId} (joined members), without the user. */
-    private Set<String> sharing(String userId, List<Membership> encrypted) {
+    /** The users who share a room with {@code userId} (joined members), without the user. */
+    private Set<String> sharing(String userId, List<Membership> mine) {
         Set<String> out = new TreeSet<>();
-        for (Membership m : encrypted) {
+        for (Membership m : mine) {
             if (m.membership().equals("join")) {
                 out.addAll(memberships.joined(m.roomId()));
             }

@@ -18,7 +18,17 @@ import java.util.Optional;
  * @param eventFields the only event fields to return (empty: all), each a path of names ({@code event_fields}
  *     entries split at unescaped dots)
  */
-public record SyncFilter(EventFilter presence, EventFilter accountData, RoomFilter room, List<List<String>> eventFields) {
+public record SyncFilter(EventFilter presence, EventFilter accountData, RoomFilter room, List<List<String>> eventFields,
+        boolean federationFormat) {
+
+    /** A filter whose JSON does not fit the spec's types: what and where. */
+    public static final class InvalidFilter extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        InvalidFilter(String path, String why) {
+            super(path + ": " + why);
+        }
+    }
 
     /** The timeline limit when a filter gives none. */
     public static final int DEFAULT_TIMELINE_LIMIT = 20;
@@ -29,17 +39,23 @@ public record SyncFilter(EventFilter presence, EventFilter accountData, RoomFilt
      * @param limit the most events to return, when given
      * @param containsUrl only events with (true) or without (false) a {@code content.url}, when given
      * @param lazyLoadMembers only the member events of the timeline's senders (state filters)
+     * @param includeRedundantMembers with {@code lazyLoadMembers}: member events even when the client was sent them before
      */
     public record EventFilter(Optional<Integer> limit, Optional<List<String>> types, List<String> notTypes,
             Optional<List<String>> senders, List<String> notSenders, Optional<List<String>> rooms, List<String> notRooms,
-            Optional<Boolean> containsUrl, boolean lazyLoadMembers) {
+            Optional<Boolean> containsUrl, boolean lazyLoadMembers, boolean includeRedundantMembers) {
 
         static EventFilter of(JsonNode json) {
             return new EventFilter(json.path("limit").canConvertToInt() ? Optional.of(json.path("limit").asInt()) : Optional.empty(),
                     optionalStrings(json.path("types")), strings(json.path("not_types")), optionalStrings(json.path("senders")),
                     strings(json.path("not_senders")), optionalStrings(json.path("rooms")), strings(json.path("not_rooms")),
                     json.path("contains_url").isBoolean() ? Optional.of(json.path("contains_url").asBoolean()) : Optional.empty(),
-                    json.path("lazy_load_members").asBoolean(false));
+                    json.path("lazy_load_members").asBoolean(false), json.path("include_redundant_members").asBoolean(false));
+        }
+
+        /** Whether the filter may drop events (of a room it keeps) for their type, sender or URL. */
+        public boolean restricts() {
+            return types.isPresent() || !notTypes.isEmpty() || senders.isPresent() || !notSenders.isEmpty() || containsUrl.isPresent();
         }
 
         public boolean keepsType(String type) {
@@ -74,9 +90,9 @@ public record SyncFilter(EventFilter presence, EventFilter accountData, RoomFilt
             return rooms.map(r -> r.contains(roomId)).orElse(true) && !notRooms.contains(roomId);
         }
 
-        /** The timeline limit, 1 to 500 (20 when the filter gives none). */
+        /** The timeline limit, 0 to 500 (20 when the filter gives none); 0 gives an empty, limited timeline. */
         public int timelineLimit() {
-            return Math.max(1, Math.min(timeline.limit().orElse(DEFAULT_TIMELINE_LIMIT), 500));
+            return Math.max(0, Math.min(timeline.limit().orElse(DEFAULT_TIMELINE_LIMIT), 500));
         }
     }
 
@@ -85,13 +101,21 @@ public record SyncFilter(EventFilter presence, EventFilter accountData, RoomFilt
         return of(MatrixJson.mapper().createObjectNode());
     }
 
+    /** Throws {@link InvalidFilter} when a field has the wrong type: what {@code POST /user/{userId}/filter} refuses. */
+    public static void check(JsonNode json) {
+        FilterValidation.check(json);
+    }
+
+    /** The filter of valid JSON; {@link InvalidFilter} otherwise. */
     public static SyncFilter of(JsonNode json) {
+        check(json);
         JsonNode room = json.path("room");
         return new SyncFilter(EventFilter.of(json.path("presence")), EventFilter.of(json.path("account_data")),
                 new RoomFilter(optionalStrings(room.path("rooms")), strings(room.path("not_rooms")), room.path("include_leave").asBoolean(false),
                         EventFilter.of(room.path("timeline")), EventFilter.of(room.path("state")), EventFilter.of(room.path("ephemeral")),
                         EventFilter.of(room.path("account_data"))),
-                strings(json.path("event_fields")).stream().map(SyncFilter::path).toList());
+                strings(json.path("event_fields")).stream().map(SyncFilter::path).toList(),
+                json.path("event_format").asText("client").equals("federation"));
     }
 
     /** What a client event always keeps: the fields its schema requires, and {@code state_key}, without which a state event means nothing. */

@@ -11,7 +11,6 @@ import dev.mxspec.homeserver.services.Notifier;
 import dev.mxspec.homeserver.services.RoomService;
 import dev.mxspec.homeserver.services.UserStreams;
 import dev.mxspec.homeserver.storage.Records.AccountData;
-import dev.mxspec.homeserver.storage.Records.Presence;
 import dev.mxspec.homeserver.storage.Records.ToDevice;
 import dev.mxspec.homeserver.storage.Records.Membership;
 import dev.mxspec.homeserver.storage.Records.StoredEvent;
@@ -44,10 +43,6 @@ public final class SyncService {
         public Request(Optional<Long> since, long timeoutMs, boolean fullState) {
             this(since, timeoutMs, fullState, SyncFilter.none());
         }
-
-        int timelineLimit() {
-            return filter.room().timelineLimit();
-        }
     }
 
     private static final Set<String> INVITE_STATE = Set.of("m.room.create", "m.room.join_rules", "m.room.name", "m.room.avatar",
@@ -60,6 +55,8 @@ public final class SyncService {
     private final Notifier notifier;
     private final LongSupplier clock;
     private final EventVisibility visibility;
+    private final JoinedRoom joinedRooms;
+    private final PresenceSection presence;
 
     public SyncService(RoomService rooms, UserStreams streams, DeviceLists deviceLists, KeysService keys, Notifier notifier,
             LongSupplier clock, EventVisibility visibility) {
@@ -70,6 +67,13 @@ public final class SyncService {
         this.streams = streams;
         this.notifier = notifier;
         this.clock = clock;
+        this.joinedRooms = new JoinedRoom(rooms, visibility);
+        this.presence = new PresenceSection(streams, rooms::streamPosition, clock);
+    }
+
+    /** {@code set_presence} of a sync ({@link PresenceSection#onSync}). */
+    public void presenceOnSync(String userId, String setPresence) {
+        presence.onSync(userId, setPresence);
     }
 
     public ObjectNode sync(Caller caller, Request request) {
@@ -102,8 +106,11 @@ public final class SyncService {
         long since = request.since().orElse(0L);
         // all of the user's account data when it changed, or when a room is new to this sync (it gets its room's data)
         Supplier<List<AccountData>> accountDataChanges = memoized(() -> streams.accountDataSince(caller.userId(), 0, upTo));
-        boolean presenceChanged = streams.presenceChangedSince(since);
-        Set<String> sharing = new java.util.TreeSet<>(List.of(caller.userId()));
+        boolean initial = request.since().isEmpty();
+        boolean presenceNeedsSharing = presence.needsSharing(since, initial);
+        PresenceSection.Audience audience = new PresenceSection.Audience();
+        audience.sharing.add(caller.userId());
+        long now = clock.getAsLong();
         for (Membership m : rooms.membershipsOf(caller.userId())) {
             if (m.streamPos() > upTo || !request.filter().room().includes(m.roomId())) {
                 continue;
@@ -111,16 +118,20 @@ public final class SyncService {
             boolean changed = m.streamPos() > since;
             switch (m.membership()) {
                 case "join" -> {
-                    boolean initial = request.since().isEmpty() || changed || request.fullState();
-                    ObjectNode room = joined(caller, m.roomId(), initial ? 0 : since, upTo, request, initial);
-                    perRoomStreams(caller, m.roomId(), initial ? 0 : since, upTo, room, accountDataChanges, request.filter().room());
-                    if (initial || !room.path("timeline").path("events").isEmpty() || !room.path("ephemeral").path("events").isEmpty()
-                            || !room.path("account_data").path("events").isEmpty()) {
+                    boolean anew = request.since().isEmpty() || (changed && joinedAnew(m, since));
+                    JoinedRoom.Window window = new JoinedRoom.Window(since, anew ? 0 : since, upTo, anew || request.fullState());
+                    ObjectNode room = joinedRooms.build(caller, m.roomId(), request.filter(), window, now);
+                    perRoomStreams(caller, m.roomId(), anew ? 0 : since, upTo, room, accountDataChanges, request.filter().room());
+                    if (window.fullState() || JoinedRoom.hasNews(room)) {
                         join.set(m.roomId(), room);
                     }
-                    if (presenceChanged) {
-                        sharing.addAll(rooms.members(m.roomId()).stream().filter(x -> x.membership().equals("join"))
-                                .map(Membership::userId).toList());
+                    if (presenceNeedsSharing) {
+                        rooms.members(m.roomId()).stream().filter(x -> x.membership().equals("join"))
+                                .forEach(x -> audience.sharing.add(x.userId()));
+                    }
+                    if (!initial && (anew || room.has("summary"))) { // members changed: who newly shares a room
+                        rooms.members(m.roomId()).stream().filter(x -> x.membership().equals("join") && (anew || x.streamPos() > since))
+                                .forEach(x -> audience.appeared.add(x.userId()));
                     }
                 }
                 case "invite" -> {
@@ -135,7 +146,7 @@ public final class SyncService {
                 }
                 case "leave", "ban" -> {
                     if ((request.since().isPresent() && changed) || (request.since().isEmpty() && request.filter().room().includeLeave())) {
-                        leave.set(m.roomId(), left(caller, m, since, request));
+                            leave.set(m.roomId(), left(caller, m, since, request, now));
                     }
                 }
                 default -> { }
@@ -151,17 +162,8 @@ public final class SyncService {
         accountDataIfChanged(caller, since, accountDataChanges).stream().filter(d -> d.roomId().isEmpty() && d.streamPos() > since)
                 .filter(d -> globalData.keepsType(d.type())).limit(globalData.limit().orElse(Integer.MAX_VALUE))
                 .forEach(d -> accountData.addObject().put("type", d.type()).set("content", ClientEventsJson.parse(d.content())));
-        ArrayNode presence = response.putObject("presence").putArray("events");
-        SyncFilter.EventFilter presenceFilter = request.filter().presence();
-        List<Presence> presenceChanges = presenceChanged ? streams.presenceSince(List.copyOf(sharing), since, upTo) : List.of();
-        for (Presence p : presenceChanges.stream().filter(p -> presenceFilter.keeps("m.presence", p.userId()))
-                .limit(presenceFilter.limit().orElse(Integer.MAX_VALUE)).toList()) {
-            ObjectNode event = presence.addObject().put("type", "m.presence").put("sender", p.userId());
-            ObjectNode content = event.putObject("content").put("presence", p.presence())
-                    .put("last_active_ago", Math.max(0, clock.getAsLong() - p.lastActiveTs()))
-                    .put("currently_active", p.presence().equals("online"));
-            p.statusMsg().ifPresent(msg -> content.put("status_msg", msg));
-        }
+        presence.write(response.putObject("presence").putArray("events"), audience, presenceNeedsSharing, since, upTo,
+                request.filter().presence());
         if (request.since().isPresent()) { // device lists only in incremental syncs, as the spec says
             DeviceLists.Update devices = deviceLists.since(caller.userId(), since, upTo);
             if (!devices.isEmpty()) {
@@ -228,48 +230,24 @@ public final class SyncService {
                 .forEach(d -> accountData.addObject().put("type", d.type()).set("content", ClientEventsJson.parse(d.content())));
     }
 
-    private ObjectNode joined(Caller caller, String roomId, long since, long upTo, Request request, boolean withState) {
-        int limit = request.timelineLimit();
-        SyncFilter filter = request.filter();
-        SyncFilter.EventFilter timelineFilter = filter.room().timeline();
-        ObjectNode room = MatrixJson.mapper().createObjectNode();
-        List<StoredEvent> recent = !timelineFilter.keepsRoom(roomId) || (since > 0 && !rooms.changedSince(roomId, since)) ? List.of()
-                : rooms.history(roomId, since, upTo, limit + 1, true);
-        boolean limited = recent.size() > limit;
-        long now = clock.getAsLong();
-        Set<String> senders = new java.util.HashSet<>(List.of(caller.userId()));
-        Set<String> inTimeline = new java.util.HashSet<>();
-        ObjectNode t = room.putObject("timeline");
-        ArrayNode events = t.putArray("events");
-        java.util.function.Predicate<StoredEvent> visible = recent.isEmpty() ? e -> true : visibility.viewer(caller.userId(), roomId);
-        for (StoredEvent e : (limited ? recent.subList(0, limit) : recent).reversed()) {
-            ObjectNode event = ClientEvents.of(e, caller.userId(), caller.deviceId(), now, false);
-            if (visible.test(e) && timelineFilter.keeps(event)) {
-                events.add(filter.fields(event));
-                senders.add(e.sender());
-                inTimeline.add(e.eventId());
+    /**
+     * Whether the user's join (after {@code since}) makes the room new to the client: the user was
+     * not joined at {@code since}, or left (was kicked, banned) and joined again since then. The
+     * client then gets the room's whole state, as for a room it never saw.
+     */
+    private boolean joinedAnew(Membership m, long since) {
+        Optional<StoredEvent> e = rooms.event(m.eventId());
+        while (e.isPresent()) {
+            Optional<StoredEvent> before = joinedRooms.states().replaced(e.get());
+            if (before.isEmpty() || !RoomStates.membership(before.get()).equals("join")) {
+                return true;
             }
-        }
-        t.put("limited", limited);
-        long first = recent.isEmpty() ? upTo : (limited ? recent.subList(0, limit) : recent).getLast().streamPos();
-        t.put("prev_batch", "s" + (first - 1));
-        ArrayNode state = room.putObject("state").putArray("events");
-        SyncFilter.EventFilter stateFilter = filter.room().state();
-        if (withState && stateFilter.keepsRoom(roomId)) {
-            int kept = 0;
-            for (StoredEvent e : rooms.stateEvents(roomId)) {
-                boolean wanted = !stateFilter.lazyLoadMembers() || !e.type().equals("m.room.member") || senders.contains(e.stateKey().orElse(""));
-                if (wanted && !inTimeline.contains(e.eventId()) && e.streamPos() <= upTo && kept < stateFilter.limit().orElse(Integer.MAX_VALUE)) {
-                    ObjectNode event = ClientEvents.of(e, caller.userId(), caller.deviceId(), now, false);
-                    if (stateFilter.keeps(event)) {
-                        state.add(filter.fields(event));
-                        kept++;
-                    }
-                }
+            if (before.get().streamPos() <= since) {
+                return false;
             }
+            e = before;
         }
-        room.putObject("unread_notifications").put("highlight_count", 0).put("notification_count", 0);
-        return room;
+        return true;
     }
 
     private ObjectNode invited(Membership m, String section) {
@@ -283,23 +261,15 @@ public final class SyncService {
         return room;
     }
 
-    private ObjectNode left(Caller caller, Membership m, long since, Request request) {
+    private ObjectNode left(Caller caller, Membership m, long since, Request request, long now) {
         ObjectNode room = MatrixJson.mapper().createObjectNode();
-        SyncFilter.EventFilter timelineFilter = request.filter().room().timeline();
-        List<StoredEvent> recent = timelineFilter.keepsRoom(m.roomId())
-                ? rooms.history(m.roomId(), since, m.streamPos(), request.timelineLimit(), true).reversed() : List.of();
-        ArrayNode events = room.putObject("timeline").putArray("events");
-        long now = clock.getAsLong();
-        java.util.function.Predicate<StoredEvent> visible = visibility.viewer(caller.userId(), m.roomId());
-        for (StoredEvent e : recent) {
-            ObjectNode event = ClientEvents.of(e, caller.userId(), caller.deviceId(), now, false);
-            if (visible.test(e) && timelineFilter.keeps(event)) {
-                events.add(request.filter().fields(event));
-            }
-        }
+        RoomTimeline.Timeline timeline = joinedRooms.timelines().load(caller, m.roomId(), since, m.streamPos(), request.filter(), now);
+        ObjectNode t = room.putObject("timeline");
+        ArrayNode events = t.putArray("events");
+        timeline.events().forEach(e -> events.add(request.filter().fields(e.json())));
+        t.put("limited", timeline.limited());
+        t.put("prev_batch", "s" + timeline.start());
         room.putObject("state").putArray("events");
         return room;
     }
-
-
 }

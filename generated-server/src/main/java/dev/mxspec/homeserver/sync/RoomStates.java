@@ -1,0 +1,73 @@
+package dev.mxspec.homeserver.sync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mxspec.homeserver.services.RoomService;
+import dev.mxspec.homeserver.storage.Records.Membership;
+import dev.mxspec.homeserver.storage.Records.StoredEvent;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The state of a room at a stream position, as a sync needs it at the start of a timeline: the
+ * current state, with each event written after the position replaced by the one it replaced
+ * ({@code unsigned.replaces_state}, kept in the stored PDU) until one at or before the position.
+ * A room's events are authorized in stream order against the state before them, so this is the
+ * state after the last event at or before the position. (A redacted state event lost its
+ * {@code unsigned}: what it replaced is then unknown, and the key is taken as unset before it.)
+ */
+final class RoomStates {
+
+    private final RoomService rooms;
+
+    RoomStates(RoomService rooms) {
+        this.rooms = rooms;
+    }
+
+    /** The state at {@code position}: (type, state key) to event. */
+    Map<List<String>, StoredEvent> at(String roomId, long position) {
+        return at(rooms.stateEvents(roomId), position);
+    }
+
+    /** The state at {@code position} from the current state's events. */
+    Map<List<String>, StoredEvent> at(List<StoredEvent> currentState, long position) {
+        Map<List<String>, StoredEvent> state = new LinkedHashMap<>();
+        for (StoredEvent current : currentState) {
+            before(current, position).ifPresent(e -> state.put(List.of(e.type(), e.stateKey().orElse("")), e));
+        }
+        return state;
+    }
+
+    /** The event ID of a user's member event at {@code position}, read from memory unless it changed after. */
+    Optional<String> memberEventIdAt(String roomId, String userId, long position) {
+        Optional<Membership> current = rooms.members(roomId).stream().filter(m -> m.userId().equals(userId)).findFirst();
+        if (current.isEmpty()) {
+            return Optional.empty();
+        }
+        if (current.get().streamPos() <= position) {
+            return Optional.of(current.get().eventId());
+        }
+        return rooms.event(current.get().eventId()).flatMap(e -> before(e, position)).map(StoredEvent::eventId);
+    }
+
+    /** {@code event}, or the earlier event of its key that was in the state at {@code position}. */
+    Optional<StoredEvent> before(StoredEvent event, long position) {
+        Optional<StoredEvent> e = Optional.of(event);
+        while (e.isPresent() && e.get().streamPos() > position) {
+            e = replaced(e.get());
+        }
+        return e;
+    }
+
+    /** The state event {@code event} replaced, if any is known. */
+    Optional<StoredEvent> replaced(StoredEvent event) {
+        JsonNode id = ClientEventsJson.parse(event.json()).path("unsigned").get("replaces_state");
+        return id != null && id.isTextual() ? rooms.event(id.asText()) : Optional.empty();
+    }
+
+    /** The membership of a member event's content. */
+    static String membership(StoredEvent memberEvent) {
+        return ClientEventsJson.parse(memberEvent.json()).path("content").path("membership").asText();
+    }
+}
