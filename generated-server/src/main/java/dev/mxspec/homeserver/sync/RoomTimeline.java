@@ -3,6 +3,7 @@ package dev.mxspec.homeserver.sync;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.core.Caller;
 import dev.mxspec.homeserver.services.EventVisibility;
+import dev.mxspec.homeserver.services.Relations;
 import dev.mxspec.homeserver.services.RoomService;
 import dev.mxspec.homeserver.storage.Records.StoredEvent;
 import java.util.ArrayList;
@@ -79,6 +80,10 @@ final class RoomTimeline {
             if (scanned >= MAX_SCANNED && !more) {
                 more = true; // a room whose latest events the filter drops: the rest is left to /messages
             }
+        }
+        if (!kept.isEmpty() && !filter.federationFormat()) { // bundled aggregations (threads, edits, references)
+            rooms.relations().bundle(roomId, kept.stream().map(Served::json).toList(),
+                    new Relations.Reader(caller.userId(), caller.deviceId(), visible, visibility.ignoredUsers(caller.userId()), now));
         }
         long start = kept.isEmpty() ? upTo : kept.getLast().event().streamPos() - 1;
         return new Timeline(kept.reversed(), more, start, more || (kept.isEmpty() && any));

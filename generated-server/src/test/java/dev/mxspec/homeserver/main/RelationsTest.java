@@ -103,6 +103,19 @@ class RelationsTest {
                 }
             }
 
+            // so does /sync
+            JsonNode timeline = http.call("GET", "/sync", bob, null).body().path("rooms").path("join").path(roomId).path("timeline")
+                    .path("events");
+            boolean bundledInSync = false;
+            for (JsonNode e : timeline) {
+                if (e.path("event_id").asText().equals(root)) {
+                    assertThat(e.path("unsigned").path("m.relations").path("m.thread").path("count").asInt()).isEqualTo(2);
+                    assertThat(e.path("unsigned").path("m.relations").path("m.replace").path("event_id").asText()).isEqualTo(edit);
+                    bundledInSync = true;
+                }
+            }
+            assertThat(bundledInSync).as("the root is in bob's timeline, aggregated").isTrue();
+
             // /relations, newest first, paged
             JsonNode all = relations(alice, roomId, root, "?limit=3");
             assertThat(all.path("chunk").size()).isEqualTo(3);
