@@ -1,6 +1,7 @@
 package dev.mxspec.maven;
 
 import dev.mxspec.generator.emit.CodeGeneration;
+import dev.mxspec.generator.emit.SpecProblems;
 import dev.mxspec.generator.emit.GenerateOptions.Output;
 import dev.mxspec.generator.model.ApiKind;
 import dev.mxspec.generator.parse.SpecException;
@@ -66,6 +67,13 @@ public final class GenerateMojo extends AbstractMojo {
     @Parameter(property = "mxspec.skip", defaultValue = "false")
     private boolean skip;
 
+    /**
+     * Fails the build on warnings too (diagnostics that are not errors, and examples of the spec
+     * that disagree with their schema without a known erratum), not only on errors.
+     */
+    @Parameter(property = "mxspec.failOnWarnings", defaultValue = "false")
+    private boolean failOnWarnings;
+
     /** Regenerates even when no input changed. */
     @Parameter(property = "mxspec.force", defaultValue = "false")
     private boolean force;
@@ -88,7 +96,7 @@ public final class GenerateMojo extends AbstractMojo {
         CodeGeneration.Config config = new CodeGeneration.Config(
                 specDirectory.toPath(), releases, outputDirectory.toPath(), basePackage,
                 Optional.ofNullable(releasePackage), outputs(), apiKinds(),
-                typeMappings == null ? java.util.Map.of() : typeMappings);
+                typeMappings == null ? java.util.Map.of() : typeMappings, failOnWarnings);
         java.nio.file.Path state = java.nio.file.Path.of(project.getBuild().getDirectory(), "mxspec-state",
                 execution.getExecutionId() + ".sha256");
         try {
@@ -98,6 +106,11 @@ public final class GenerateMojo extends AbstractMojo {
             long start = System.nanoTime();
             CodeGeneration.Result result = CodeGeneration.runIfChanged(config, state, plugin.getVersion());
             long ms = (System.nanoTime() - start) / 1_000_000;
+            result.warnings().forEach(w -> getLog().warn(w));
+            if (!result.warnings().isEmpty()) {
+                getLog().warn("mxspec: " + result.warnings().size() + " warning" + (result.warnings().size() == 1 ? "" : "s")
+                        + " (set failOnWarnings to make them fatal)");
+            }
             if (result.upToDate()) {
                 getLog().info("mxspec: " + String.join(", ", releases) + " up to date in " + outputDirectory + " (checked in " + ms + " ms)");
             } else {
@@ -106,6 +119,12 @@ public final class GenerateMojo extends AbstractMojo {
             }
         } catch (java.io.IOException e) {
             throw new MojoExecutionException("mxspec: " + e.getMessage(), e);
+        } catch (SpecProblems e) {
+            e.errors().forEach(line -> getLog().error(line));
+            e.warnings().forEach(line -> (failOnWarnings ? (java.util.function.Consumer<String>) getLog()::error : getLog()::warn).accept(line));
+            getLog().error("mxspec: " + e.errors().size() + " error" + (e.errors().size() == 1 ? "" : "s") + ", "
+                    + e.warnings().size() + " warning" + (e.warnings().size() == 1 ? "" : "s"));
+            throw new MojoFailureException("mxspec: " + e.getMessage());
         } catch (SpecException e) {
             throw new MojoFailureException("mxspec: " + e.getMessage());
         } catch (IllegalArgumentException e) {

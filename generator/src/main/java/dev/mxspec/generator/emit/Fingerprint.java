@@ -31,6 +31,7 @@ final class Fingerprint {
         update(sha, "outputs:" + config.outputs().stream().map(Enum::name).sorted().toList());
         update(sha, "apis:" + config.apis().stream().map(Enum::name).sorted().toList());
         update(sha, "mappings:" + new java.util.TreeMap<>(config.typeMappings()));
+        update(sha, "failOnWarnings:" + config.failOnWarnings());
         update(sha, "tool:" + toolVersion);
         codeLocation().ifPresent(jar -> hashFile(sha, jar));
         for (String release : config.releases()) {

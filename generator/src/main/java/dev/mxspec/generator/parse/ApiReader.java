@@ -234,7 +234,7 @@ final class ApiReader {
             };
             if (target == null) {
                 diagnostics.accept(Diagnostic.error(param.source(), "parameter '" + name + "' is in '" + in
-                        + "'; expected path, query, header" + (in.equals("cookie") ? "" : " or body")));
+                        + "'; expected path, query, header or body"));
                 return;
             }
             target.add(parameter(param, name, schema, found, context));
