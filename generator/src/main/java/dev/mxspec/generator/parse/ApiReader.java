@@ -191,7 +191,7 @@ final class ApiReader {
                 RawSchema schema = schemas.flatten(new YMap(schemaPart, param.source()), files.absolute(param.source()));
                 List<Example> found = new ArrayList<>();
                 param.get("x-example").ifPresent(x -> found.add(examples.example(x)));
-                params.add(param, schema, found, context);
+                params.add(param, param.string("name").orElse(""), schema, found, context);
             }
         }
         return assemble(method, path, op, params, Optional.ofNullable(body), responses(op, context), security, consumes, produces);
@@ -207,7 +207,7 @@ final class ApiReader {
         for (YamlNode node : parameters) {
             OpenApiParts.ParameterPart part = openApi.parameter(node, file);
             if (part != null) {
-                params.add(part.param(), part.schema(), part.examples(), context);
+                params.add(part.param(), part.name(), part.schema(), part.examples(), context);
             }
         }
         List<String> consumes = new ArrayList<>();
@@ -223,9 +223,8 @@ final class ApiReader {
         final List<Field> query = new ArrayList<>();
         final List<Field> header = new ArrayList<>();
 
-        void add(YMap param, RawSchema schema, List<Example> found, Context context) {
+        void add(YMap param, String name, RawSchema schema, List<Example> found, Context context) {
             String in = param.string("in").orElse("").strip();
-            String name = param.string("name").orElse("");
             List<Field> target = switch (in) {
                 case "path" -> path;
                 case "query" -> query;

@@ -186,11 +186,24 @@ final class OpenApiParts {
                     return over;
                 });
         List<Example> found = new ArrayList<>(mediaExamples(param));
-        return new ParameterPart(param, schema, found);
+        String name = param.string("name").orElse("");
+        boolean exploded = param.get("explode").filter(YScalar.class::isInstance).map(v -> !Boolean.FALSE.equals(((YScalar) v).value()))
+                .orElse(true);
+        if (param.string("in").orElse("").equals("query") && schema.isObjectLike() && schema.properties.isEmpty()
+                && param.string("style").orElse("form").equals("form") && exploded) {
+            // An object spread into query parameters of its own (style form, exploded): what Swagger 2.0
+            // files wrote as a parameter named 'name...'; read the same way.
+            name = name + "...";
+            schema = schema.additionalProperties != null ? schema.additionalProperties : schema;
+        }
+        return new ParameterPart(param, name, schema, found);
     }
 
-    /** A parameter read from an OpenAPI 3 file: the mapping, its merged schema and its own examples. */
-    record ParameterPart(YMap param, RawSchema schema, List<Example> examples) {}
+    /**
+     * A parameter read from an OpenAPI 3 file: the mapping, its name in the model, its merged
+     * schema and its own examples.
+     */
+    record ParameterPart(YMap param, String name, RawSchema schema, List<Example> examples) {}
 
     /** The {@code requestBody}; JSON media are typed by their schema, other media are bytes. */
     Optional<Body> body(YamlNode node, Path file, Context context, List<String> consumes) {

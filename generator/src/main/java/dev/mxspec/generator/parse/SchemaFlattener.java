@@ -173,6 +173,16 @@ final class SchemaFlattener {
                         unexpected(value, "required", "a list of property names");
                     }
                 }
+                case "prefixItems" -> {
+                    // JSON schema 2020-12's tuple: one schema per position.
+                    if (value instanceof YList tuple) {
+                        List<RawSchema> positions = new ArrayList<>();
+                        tuple.items().forEach(item -> positions.add(flatten(item, file)));
+                        s.tupleItems = positions;
+                    } else {
+                        unexpected(value, "prefixItems", "a list of schemas");
+                    }
+                }
                 case "items" -> {
                     if (value instanceof YList tuple) {
                         List<RawSchema> positions = new ArrayList<>();
