@@ -71,6 +71,7 @@ final class ModelEmitter {
         if (!type.description().isBlank() || !type.versions().isEmpty()) {
             doc.add("\n");
         }
+        List<com.palantir.javapoet.MethodSpec> deprecatedAccessors = new java.util.ArrayList<>();
         for (int i = 0; i < type.fields().size(); i++) {
             Field f = type.fields().get(i);
             String component = components.get(i);
@@ -85,7 +86,14 @@ final class ModelEmitter {
                         .addMember("value", "$T.Include.ALWAYS", JavaTypes.JSON_INCLUDE).build());
             }
             if (f.versions().deprecated()) {
-                param.addAnnotation(Deprecated.class);
+                // On the accessor: javac warns that @Deprecated has no effect on a record component's parameter.
+                deprecatedAccessors.add(com.palantir.javapoet.MethodSpec.methodBuilder(component)
+                        .addAnnotation(Deprecated.class)
+                        .addModifiers(Modifier.PUBLIC)
+                        .returns(declared)
+                        .addJavadoc("@deprecated the spec deprecates {@code $L}\n@return $L\n", f.name(), "the {@code " + f.name() + "} field")
+                        .addStatement("return $N", component)
+                        .build());
             }
             ctor.addParameter(param.build());
             if (optional) {
@@ -112,6 +120,7 @@ final class ModelEmitter {
                 .recordConstructor(ctor.build())
                 .addJavadoc(doc.build());
         interfaces.getOrDefault(type.name(), List.of()).forEach(record::addSuperinterface);
+        deprecatedAccessors.forEach(record::addMethod);
         if (type.versions().deprecated()) {
             record.addAnnotation(Deprecated.class);
         }
