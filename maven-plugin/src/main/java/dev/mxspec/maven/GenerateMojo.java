@@ -19,13 +19,15 @@ import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.plugins.annotations.ResolutionScope;
 import org.apache.maven.project.MavenProject;
 
 /**
  * Generates Java from one or more Matrix spec releases (models, events, endpoint metadata, server
  * stubs, clients) into {@code target/generated-sources/mxspec} and adds it as a compile source root.
  */
-@Mojo(name = "generate", defaultPhase = LifecyclePhase.GENERATE_SOURCES, threadSafe = true)
+@Mojo(name = "generate", defaultPhase = LifecyclePhase.GENERATE_SOURCES, threadSafe = true,
+        requiresDependencyResolution = ResolutionScope.COMPILE)
 public final class GenerateMojo extends AbstractMojo {
 
     /** The Matrix spec folder: one folder per release ({@code v1.7/data}, ...), such as a matrix-spec checkout's releases. */
@@ -97,6 +99,7 @@ public final class GenerateMojo extends AbstractMojo {
                 specDirectory.toPath(), releases, outputDirectory.toPath(), basePackage,
                 Optional.ofNullable(releasePackage), outputs(), apiKinds(),
                 typeMappings == null ? java.util.Map.of() : typeMappings, failOnWarnings);
+        checkPrerequisites(config);
         java.nio.file.Path state = java.nio.file.Path.of(project.getBuild().getDirectory(), "mxspec-state",
                 execution.getExecutionId() + ".sha256");
         try {
@@ -131,6 +134,32 @@ public final class GenerateMojo extends AbstractMojo {
             throw new MojoFailureException("mxspec: " + e.getMessage());
         }
         project.addCompileSourceRoot(outputDirectory.getPath());
+    }
+
+    /** Fails when the asked outputs need code that is neither generated here nor on the compile class path. */
+    private void checkPrerequisites(CodeGeneration.Config config) throws MojoFailureException, MojoExecutionException {
+        java.util.List<java.net.URL> urls = new java.util.ArrayList<>();
+        try {
+            for (String element : project.getCompileClasspathElements()) {
+                if (!new File(element).getAbsoluteFile().equals(new File(project.getBuild().getOutputDirectory()).getAbsoluteFile())) {
+                    urls.add(new File(element).toURI().toURL());
+                }
+            }
+        } catch (org.apache.maven.artifact.DependencyResolutionRequiredException | java.net.MalformedURLException e) {
+            throw new MojoExecutionException("mxspec: cannot read the compile class path: " + e.getMessage(), e);
+        }
+        try (java.net.URLClassLoader loader = new java.net.URLClassLoader(urls.toArray(java.net.URL[]::new), null)) {
+            for (String release : releases) {
+                String releasePart = Optional.ofNullable(releasePackage).orElse(dev.mxspec.generator.emit.JavaLayout.releasePackage(release));
+                Optional<String> missing = dev.mxspec.generator.emit.Prerequisites.missing(config.outputs(), config.apis(), basePackage,
+                        releasePart, pkg -> loader.getResource(pkg.replace('.', '/')) != null);
+                if (missing.isPresent()) {
+                    throw new MojoFailureException("mxspec: " + release + ": " + missing.get());
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new MojoExecutionException("mxspec: " + e.getMessage(), e);
+        }
     }
 
     private Set<Output> outputs() throws MojoFailureException {

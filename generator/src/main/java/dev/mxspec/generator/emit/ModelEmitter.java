@@ -78,9 +78,16 @@ final class ModelEmitter {
             TypeName javaType = types.of(f.type());
             boolean nullable = f.type() instanceof TypeRef.Nullable;
             boolean optional = !f.required();
-            TypeName declared = optional ? JavaTypes.optional(javaType) : javaType;
+            // Optional and nullable: absent, JSON null and a value are three different things (Nullable keeps null).
+            TypeName declared = optional
+                    ? JavaTypes.optional(nullable ? ParameterizedTypeName.get(JavaTypes.NULLABLE, javaType) : javaType)
+                    : javaType;
             ParameterSpec.Builder param = ParameterSpec.builder(declared, component)
                     .addAnnotation(AnnotationSpec.builder(JavaTypes.JSON_PROPERTY).addMember("value", "$S", f.name()).build());
+            if (optional && nullable) {
+                param.addAnnotation(AnnotationSpec.builder(JavaTypes.JSON_DESERIALIZE)
+                        .addMember("using", "$T.OptionalReader.class", JavaTypes.NULLABLE).build());
+            }
             if (f.required() && nullable) {
                 param.addAnnotation(AnnotationSpec.builder(JavaTypes.JSON_INCLUDE)
                         .addMember("value", "$T.Include.ALWAYS", JavaTypes.JSON_INCLUDE).build());
