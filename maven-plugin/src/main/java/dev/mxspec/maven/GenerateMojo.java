@@ -124,7 +124,13 @@ public final class GenerateMojo extends AbstractMojo {
             throw new MojoExecutionException("mxspec: " + e.getMessage(), e);
         } catch (SpecProblems e) {
             e.errors().forEach(line -> getLog().error(line));
-            e.warnings().forEach(line -> (failOnWarnings ? (java.util.function.Consumer<String>) getLog()::error : getLog()::warn).accept(line));
+            for (String line : e.warnings()) {
+                if (failOnWarnings) {
+                    getLog().error(line);
+                } else {
+                    getLog().warn(line);
+                }
+            }
             getLog().error("mxspec: " + e.errors().size() + " error" + (e.errors().size() == 1 ? "" : "s") + ", "
                     + e.warnings().size() + " warning" + (e.warnings().size() == 1 ? "" : "s"));
             throw new MojoFailureException("mxspec: " + e.getMessage());
