@@ -30,7 +30,10 @@ import org.apache.maven.project.MavenProject;
         requiresDependencyResolution = ResolutionScope.COMPILE)
 public final class GenerateMojo extends AbstractMojo {
 
-    /** The Matrix spec folder: one folder per release ({@code v1.7/data}, ...), such as a matrix-spec checkout's releases. */
+    /**
+     * The Matrix spec folder: one folder per release ({@code v1.7/data}, ...), or a matrix-spec git
+     * repository, whose tags ({@code v1.16}) are the releases, read straight from git.
+     */
     @Parameter(property = "mxspec.specDirectory", required = true)
     private File specDirectory;
 

@@ -43,7 +43,7 @@ final class ChangelogReader {
     /** Front matter keys about the page, not the release. */
     private static final Pattern FRONT_MATTER_PAGE = Pattern.compile("(title|type|layout|outputs):.*|- (html|checklist)");
     private static final Pattern RELEASE_DATE_ROW = Pattern.compile("<tr><th>Release date</th><td>(.*)</td>(?:</tr>)?");
-    private static final Pattern GIT_COMMIT_ROW = Pattern.compile("<tr><th>Git commit</th><td>.*</td>(?:</tr>)?");
+    private static final Pattern GIT_COMMIT_ROW = Pattern.compile("<tr><th>(?:Git commit|Checklist)</th><td>.*</td>(?:</tr>)?");
     private static final DateTimeFormatter RELEASE_DATE = DateTimeFormatter.ofPattern("MMMM d, uuuu", Locale.ENGLISH);
     private static final String NO_CHANGES = "No significant changes.";
 

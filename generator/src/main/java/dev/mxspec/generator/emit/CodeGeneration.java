@@ -89,11 +89,7 @@ public final class CodeGeneration {
         List<String> errors = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         for (String version : config.releases()) {
-            Path folder = config.specDirectory().resolve(version);
-            if (!Files.isDirectory(folder)) {
-                throw new SpecException(folder, 0, "release folder missing (expected " + version + "/data under the spec directory "
-                        + config.specDirectory() + ")");
-            }
+            Path folder = dev.mxspec.generator.source.SpecSource.releaseFolder(config.specDirectory(), version);
             SpecRelease release = SpecReader.read(folder);
             releases.add(release);
             Problems.collect(release, SpecReader.dataFolderOf(folder), errors, warnings);

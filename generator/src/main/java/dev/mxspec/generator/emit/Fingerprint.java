@@ -37,6 +37,11 @@ final class Fingerprint {
         for (String release : config.releases()) {
             Path dir = config.specDirectory().resolve(release);
             update(sha, "release:" + release);
+            java.util.Optional<String> commit = dev.mxspec.generator.source.SpecSource.gitCommit(config.specDirectory(), release);
+            if (commit.isPresent()) {
+                update(sha, "git:" + commit.get());
+                continue;
+            }
             if (!Files.isDirectory(dir)) {
                 update(sha, "missing");
                 continue;
