@@ -164,6 +164,10 @@ class ReleaseDiffTest {
     @Test
     void identicalChangesOnSiblingEndpointsAreExplainedAlike(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         java.nio.file.Files.writeString(dir.resolve("v9.1.md"), """
+                ---
+                date: 2031-01-01
+                ---
+
                 ## v9.1
 
                 ### Client-Server API
