@@ -24,6 +24,9 @@ public final class Main {
                   Generates Java like the Maven plugin's generate goal. Every error of the spec (and every warning
                   with --fail-on-warnings) is printed with file and line and the exit code is 1; warnings are
                   printed with their count.
+              bundle <release folder> --out <folder>
+                  Writes one self-contained OpenAPI 3.1 document per API (<api>.json), from the model: what
+                  tools of other languages can generate from.
               help
                   Prints this text.
             """;
@@ -46,6 +49,7 @@ public final class Main {
                 case "describe" -> Describe.run(rest, out, err);
                 case "diff" -> DiffCommand.run(rest, out, err);
                 case "generate" -> GenerateCommand.run(rest, out, err);
+                case "bundle" -> BundleCommand.run(rest, out, err);
                 default -> {
                     err.println("mxspec: unknown command '" + args[0] + "'");
                     err.print(USAGE);
