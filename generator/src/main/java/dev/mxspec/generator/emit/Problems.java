@@ -15,10 +15,15 @@ final class Problems {
 
     /**
      * Adds the release's error diagnostics to {@code errors}; its warnings and the examples that
-     * disagree with their schema without a known erratum to {@code warnings}.
+     * disagree with their schema, except those listed with their reason as known errata of the spec
+     * ({@code mxspec/errata.yaml}), to {@code warnings}.
      */
     static void collect(SpecRelease release, Path dataFolder, List<String> errors, List<String> warnings) {
+        dev.mxspec.generator.validate.Errata errata = dev.mxspec.generator.validate.Errata.bundled();
         for (Diagnostic d : release.diagnostics()) {
+            if (d.severity() == Diagnostic.Severity.WARNING && errata.warningReason(release.version(), d).isPresent()) {
+                continue;
+            }
             String line = dataFolder.resolve(d.source().file()) + (d.source().line() > 0 ? ":" + d.source().line() : "")
                     + ": " + d.severity().name().toLowerCase(java.util.Locale.ROOT) + ": " + d.message();
             (d.severity() == Diagnostic.Severity.ERROR ? errors : warnings).add(line);

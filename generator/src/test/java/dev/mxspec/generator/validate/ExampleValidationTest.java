@@ -26,8 +26,21 @@ class ExampleValidationTest {
         ExampleCheck check = ReleaseValidator.validate(SpecSources.model(version));
         List<String> seen = check.mismatches().stream().map(m -> m.source() + " " + m.message()).toList();
 
-        assertThat(Errata.bundled().entries()).filteredOn(e -> e.release().equals(version))
+        assertThat(Errata.bundled().entries()).filteredOn(e -> e.release().equals(version) && !e.warning())
                 .allSatisfy(e -> assertThat(seen).contains(e.at() + " " + e.problem()))
+                .allSatisfy(e -> assertThat(e.reason()).isNotBlank());
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.mxspec.generator.SpecSources#allReleases")
+    void everyReaderWarningIsAKnownErratumWithItsReasonAndEveryWarningErratumStillHappens(String version) {
+        SpecRelease release = SpecSources.model(version);
+        List<dev.mxspec.generator.model.Diagnostic> warnings = release.diagnostics().stream()
+                .filter(d -> d.severity() == dev.mxspec.generator.model.Diagnostic.Severity.WARNING).toList();
+
+        assertThat(warnings).filteredOn(w -> Errata.bundled().warningReason(version, w).isEmpty()).isEmpty();
+        assertThat(Errata.bundled().entries()).filteredOn(e -> e.release().equals(version) && e.warning())
+                .allSatisfy(e -> assertThat(warnings).extracting(w -> w.source() + " " + w.message()).contains(e.at() + " " + e.problem()))
                 .allSatisfy(e -> assertThat(e.reason()).isNotBlank());
     }
 
