@@ -16,6 +16,23 @@ public final class SpecSources {
 
     public static final List<String> RELEASES = List.of("v1.3", "v1.4", "v1.5", "v1.6", "v1.7");
 
+    /**
+     * Every release folder of the spec sources ({@code v1.1} ... {@code v1.16}, and any later one
+     * published in the same layout), in release order.
+     */
+    public static List<String> allReleases() {
+        try (java.util.stream.Stream<Path> s = Files.list(root())) {
+            return s.filter(p -> Files.isDirectory(p.resolve("data/api")))
+                    .map(p -> p.getFileName().toString())
+                    .filter(n -> n.matches("v[0-9]+\\.[0-9]+"))
+                    .sorted(java.util.Comparator.comparingInt((String n) -> Integer.parseInt(n.substring(1, n.indexOf('.'))))
+                            .thenComparingInt(n -> Integer.parseInt(n.substring(n.indexOf('.') + 1))))
+                    .toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static final Map<String, SpecRelease> CACHE = new ConcurrentHashMap<>();
 
     private SpecSources() {}

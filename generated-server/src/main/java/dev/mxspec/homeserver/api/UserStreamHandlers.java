@@ -39,6 +39,7 @@ import dev.mxspec.spec.v1_7.clientserver.server.ToDeviceHandler;
 import dev.mxspec.spec.v1_7.clientserver.server.TypingHandler;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import dev.mxspec.runtime.json.Nullable;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 
@@ -194,7 +195,7 @@ public final class UserStreamHandlers implements TypingHandler, ReceiptsHandler,
     public GetPresenceResponse getPresence(RequestContext context, GetPresence.Request request) {
         Optional<Presence> p = streams.presence(request.userId());
         return new GetPresenceResponse(GetPresenceResponsePresence.of(p.map(Presence::presence).orElse("offline")),
-                p.map(x -> clock.getAsLong() - x.lastActiveTs()), p.flatMap(Presence::statusMsg),
+                p.map(x -> clock.getAsLong() - x.lastActiveTs()), p.flatMap(Presence::statusMsg).map(Nullable::of),
                 p.map(x -> x.presence().equals("online")), Map.of());
     }
 

@@ -34,10 +34,16 @@ final class ChangelogReader {
 
     private static final Pattern FRONT_MATTER_DATE = Pattern.compile("date:\\s*(\\d{4}-\\d{2}-\\d{2})(?:T\\S*)?");
     private static final Pattern VERSION_HEADING = Pattern.compile("## (v\\d+\\.\\d+)");
-    private static final Pattern SECTION_HEADING = Pattern.compile("### (.+)");
-    private static final Pattern CATEGORY_HEADING = Pattern.compile("<strong>(.+)</strong>");
+    /** {@code ### API} up to v1.11; {@code ## API} from v1.12, where the version is in the front matter. */
+    private static final Pattern SECTION_HEADING = Pattern.compile("#{2,3} (.+)");
+    /** {@code <strong>Category</strong>} up to v1.7, {@code **Category**} from v1.8. */
+    private static final Pattern CATEGORY_HEADING = Pattern.compile("<strong>(.+)</strong>|\\*\\*(.+)\\*\\*");
+    /** Front matter of v1.12 and later: {@code linkTitle: v1.16} names the version. */
+    private static final Pattern FRONT_MATTER_VERSION = Pattern.compile("linkTitle:\\s*(v\\d+\\.\\d+)");
+    /** Front matter keys about the page, not the release. */
+    private static final Pattern FRONT_MATTER_PAGE = Pattern.compile("(title|type|layout|outputs):.*|- (html|checklist)");
     private static final Pattern RELEASE_DATE_ROW = Pattern.compile("<tr><th>Release date</th><td>(.*)</td>(?:</tr>)?");
-    private static final Pattern GIT_COMMIT_ROW = Pattern.compile("<tr><th>Git commit</th><td>.*</td>(?:</tr>)?");
+    private static final Pattern GIT_COMMIT_ROW = Pattern.compile("<tr><th>(?:Git commit|Checklist)</th><td>.*</td>(?:</tr>)?");
     private static final DateTimeFormatter RELEASE_DATE = DateTimeFormatter.ofPattern("MMMM d, uuuu", Locale.ENGLISH);
     private static final String NO_CHANGES = "No significant changes.";
 
@@ -112,9 +118,12 @@ final class ChangelogReader {
         for (int i = 1; i < end; i++) {
             String line = lines.get(i).strip();
             Matcher date = FRONT_MATTER_DATE.matcher(line);
+            Matcher linkTitle = FRONT_MATTER_VERSION.matcher(line);
             if (date.matches()) {
                 frontMatterDate = localDate(date.group(1), i + 1, line, DateTimeFormatter.ISO_LOCAL_DATE);
-            } else if (!line.isEmpty()) {
+            } else if (linkTitle.matches()) {
+                version = linkTitle.group(1);
+            } else if (!line.isEmpty() && !FRONT_MATTER_PAGE.matcher(line).matches()) {
                 unparsed(i + 1, "unknown front matter", line);
             }
         }
@@ -144,7 +153,7 @@ final class ChangelogReader {
     private void line(int number, String line) {
         Matcher m;
         if ((m = VERSION_HEADING.matcher(line)).matches()) {
-            if (version != null) {
+            if (version != null && !version.equals(m.group(1))) {
                 unparsed(number, "second version heading in one file", line);
             } else {
                 version = m.group(1);
@@ -158,7 +167,7 @@ final class ChangelogReader {
             categoryTitle = null;
             category = null;
         } else if ((m = CATEGORY_HEADING.matcher(line)).matches()) {
-            categoryTitle = m.group(1).strip();
+            categoryTitle = (m.group(1) != null ? m.group(1) : m.group(2)).strip();
             category = Category.ofTitle(categoryTitle).orElse(null);
             if (category == null) {
                 unparsed(number, "unknown category", line);

@@ -33,7 +33,8 @@ public final class Describe {
         }
         SpecRelease release = SpecReader.read(Path.of(folders.getFirst()));
         out.print(json ? json(release) : text(release));
-        return 0;
+        // A release with errors is not one the tools can use faithfully: say so in the exit code too.
+        return release.diagnostics().stream().anyMatch(d -> d.severity() == dev.mxspec.generator.model.Diagnostic.Severity.ERROR) ? 1 : 0;
     }
 
     /** The summary as indented JSON, with a final newline. */

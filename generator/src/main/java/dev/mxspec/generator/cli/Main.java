@@ -19,6 +19,14 @@ public final class Main {
               diff <from release folder> <to release folder> --changelogs <changelog folder> --out <folder>
                   Compares two releases (structure, changelog entries, generated code) and writes
                   diff.md, diff.html and diff.json into the folder.
+              generate <spec folder> --releases <v1.16,...> --out <folder> [--generate models,events,endpoints,server,client]
+                       [--apis client-server,...] [--package <base package>] [--fail-on-warnings]
+                  Generates Java like the Maven plugin's generate goal. Every error of the spec (and every warning
+                  with --fail-on-warnings) is printed with file and line and the exit code is 1; warnings are
+                  printed with their count.
+              bundle <release folder> --out <folder>
+                  Writes one self-contained OpenAPI 3.1 document per API (<api>.json), from the model: what
+                  tools of other languages can generate from.
               help
                   Prints this text.
             """;
@@ -40,6 +48,8 @@ public final class Main {
             return switch (args[0]) {
                 case "describe" -> Describe.run(rest, out, err);
                 case "diff" -> DiffCommand.run(rest, out, err);
+                case "generate" -> GenerateCommand.run(rest, out, err);
+                case "bundle" -> BundleCommand.run(rest, out, err);
                 default -> {
                     err.println("mxspec: unknown command '" + args[0] + "'");
                     err.print(USAGE);

@@ -57,7 +57,35 @@ public final class ChangelogLinker {
                     .toList();
             linked.add(new LinkedChange(change, best));
         }
-        return linked;
+        return alike(linked);
+    }
+
+    /**
+     * Identical changes on sibling endpoints (the same kind, place and values, such as a field made
+     * nullable in both {@code POST /publicRooms} of the client-server and the server-server API)
+     * are explained alike: one without entries takes those of an explained sibling.
+     */
+    private static List<LinkedChange> alike(List<LinkedChange> linked) {
+        Map<String, List<Entry>> explained = new LinkedHashMap<>();
+        for (LinkedChange l : linked) {
+            if (l.explained()) {
+                explained.putIfAbsent(sibling(l.change()), l.entries());
+            }
+        }
+        List<LinkedChange> result = new ArrayList<>();
+        for (LinkedChange l : linked) {
+            List<Entry> fromSibling = explained.get(sibling(l.change()));
+            result.add(!l.explained() && fromSibling != null && !l.change().location().isEmpty()
+                    ? new LinkedChange(l.change(), fromSibling)
+                    : l);
+        }
+        return result;
+    }
+
+    private static String sibling(Change c) {
+        String path = c.subject().contains(" ") ? c.subject().substring(c.subject().indexOf(' ') + 1) : c.subject();
+        String last = path.substring(path.lastIndexOf('/') + 1);
+        return c.kind() + "|" + c.subject().split(" ", 2)[0] + "|" + last + "|" + c.location() + "|" + c.before() + "|" + c.after();
     }
 
     /**

@@ -35,16 +35,25 @@ public final class CodeGeneration {
      * @param outputs which kinds of code
      * @param apis which APIs
      * @param typeMappings spec type names to classes of the user's own, used instead of generated ones
+     * @param failOnWarnings whether warnings (diagnostics and examples that disagree with their schema
+     *     without a known erratum) refuse generation like errors do
      */
     public record Config(Path specDirectory, List<String> releases, Path outputDirectory, String basePackage,
             Optional<String> releasePackage, Set<GenerateOptions.Output> outputs, Set<ApiKind> apis,
-            java.util.Map<String, String> typeMappings) {
+            java.util.Map<String, String> typeMappings, boolean failOnWarnings) {
 
         public Config {
             releases = List.copyOf(releases);
             outputs = Set.copyOf(outputs);
             apis = Set.copyOf(apis);
             typeMappings = java.util.Map.copyOf(typeMappings);
+        }
+
+        /** Warnings are reported, not fatal. */
+        public Config(Path specDirectory, List<String> releases, Path outputDirectory, String basePackage,
+                Optional<String> releasePackage, Set<GenerateOptions.Output> outputs, Set<ApiKind> apis,
+                java.util.Map<String, String> typeMappings) {
+            this(specDirectory, releases, outputDirectory, basePackage, releasePackage, outputs, apis, typeMappings, false);
         }
     }
 
@@ -55,8 +64,13 @@ public final class CodeGeneration {
      * @param unchanged files whose content was already right
      * @param deleted stale generated files removed
      * @param upToDate whether nothing was read or written because no input had changed
+     * @param warnings the warnings of the releases read, one line each ({@code file:line: warning: ...})
      */
-    public record Result(int written, int unchanged, int deleted, boolean upToDate) {}
+    public record Result(int written, int unchanged, int deleted, boolean upToDate, List<String> warnings) {
+        public Result {
+            warnings = List.copyOf(warnings);
+        }
+    }
 
     private CodeGeneration() {}
 
@@ -71,13 +85,23 @@ public final class CodeGeneration {
         Set<Path> produced = new HashSet<>();
         int written = 0;
         int unchanged = 0;
+        List<SpecRelease> releases = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         for (String version : config.releases()) {
-            Path folder = config.specDirectory().resolve(version);
-            if (!Files.isDirectory(folder)) {
-                throw new SpecException(folder, 0, "release folder missing (expected " + version + "/data under the spec directory "
-                        + config.specDirectory() + ")");
-            }
+            Path folder = dev.mxspec.generator.source.SpecSource.releaseFolder(config.specDirectory(), version);
             SpecRelease release = SpecReader.read(folder);
+            releases.add(release);
+            Problems.collect(release, SpecReader.dataFolderOf(folder), errors, warnings);
+        }
+        if (!errors.isEmpty() || (config.failOnWarnings() && !warnings.isEmpty())) {
+            String what = !errors.isEmpty()
+                    ? errors.size() + " error" + (errors.size() == 1 ? "" : "s")
+                    : warnings.size() + " warning" + (warnings.size() == 1 ? "" : "s") + " (failOnWarnings)";
+            throw new SpecProblems("the spec cannot be generated faithfully: " + what + "; nothing was generated", errors, warnings);
+        }
+        for (SpecRelease release : releases) {
+            String version = release.version();
             String releasePackage = config.releasePackage().orElse(JavaLayout.releasePackage(version));
             GenerateOptions options = new GenerateOptions(config.basePackage(), releasePackage, config.outputs(), config.apis(),
                     config.typeMappings());
@@ -94,7 +118,7 @@ public final class CodeGeneration {
             unchanged += files.size() - (int) changed;
         }
         int deleted = deleteStale(config.outputDirectory(), produced);
-        return new Result(written, unchanged, deleted, false);
+        return new Result(written, unchanged, deleted, false, warnings);
     }
 
     /**
@@ -110,7 +134,7 @@ public final class CodeGeneration {
         try {
             if (Files.isRegularFile(stateFile) && Files.isDirectory(config.outputDirectory())
                     && Files.readString(stateFile, StandardCharsets.UTF_8).strip().equals(fingerprint)) {
-                return new Result(0, 0, 0, true);
+                return new Result(0, 0, 0, true, List.of());
             }
             Result result = run(config);
             Files.createDirectories(stateFile.toAbsolutePath().getParent());

@@ -37,7 +37,9 @@ public final class CodeSurface {
                     for (int i = 0; i < o.fields().size(); i++) {
                         Field f = o.fields().get(i);
                         String javaType = relative(types.of(f.type()).toString());
-                        members.put(names.get(i), f.required() ? javaType : "Optional<" + javaType + ">");
+                        boolean nullable = f.type() instanceof dev.mxspec.generator.model.TypeRef.Nullable;
+                        members.put(names.get(i), f.required() ? javaType
+                                : "Optional<" + (nullable ? "Nullable<" + javaType + ">" : javaType) + ">");
                     }
                 }
                 case NamedType.EnumType e -> e.values().forEach(v -> members.put(Names.constant(v), "\"" + v + "\""));

@@ -88,10 +88,12 @@ final class EventEmitter {
         TypeSpec.Builder rawRecord = TypeSpec.recordBuilder(raw).addModifiers(Modifier.PUBLIC)
                 .recordConstructor(MethodSpec.compactConstructorBuilder().addModifiers(Modifier.PUBLIC)
                         .addParameter(JavaTypes.STRING, "type")
-                        .addParameter(JavaTypes.JSON_NODE, "json")
+                        .addParameter(com.palantir.javapoet.ParameterSpec.builder(JavaTypes.JSON_NODE, "json")
+                                .addAnnotation(JavaTypes.JSON_VALUE).build())
                         .build())
                 .addJavadoc("Content kept as JSON: of an event type or variant this release does not define, or that did"
-                        + " not fit its schema.\n\n@param type the event type\n@param json the content as received\n");
+                        + " not fit its schema. Written as JSON, it is the content itself.\n\n@param type the event type\n"
+                        + "@param json the content as received\n");
         for (EventKind kind : EventKind.values()) {
             rawRecord.addSuperinterface(kindInterface(kind));
         }

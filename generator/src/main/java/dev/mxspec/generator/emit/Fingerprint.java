@@ -31,11 +31,17 @@ final class Fingerprint {
         update(sha, "outputs:" + config.outputs().stream().map(Enum::name).sorted().toList());
         update(sha, "apis:" + config.apis().stream().map(Enum::name).sorted().toList());
         update(sha, "mappings:" + new java.util.TreeMap<>(config.typeMappings()));
+        update(sha, "failOnWarnings:" + config.failOnWarnings());
         update(sha, "tool:" + toolVersion);
         codeLocation().ifPresent(jar -> hashFile(sha, jar));
         for (String release : config.releases()) {
             Path dir = config.specDirectory().resolve(release);
             update(sha, "release:" + release);
+            java.util.Optional<String> commit = dev.mxspec.generator.source.SpecSource.gitCommit(config.specDirectory(), release);
+            if (commit.isPresent()) {
+                update(sha, "git:" + commit.get());
+                continue;
+            }
             if (!Files.isDirectory(dir)) {
                 update(sha, "missing");
                 continue;

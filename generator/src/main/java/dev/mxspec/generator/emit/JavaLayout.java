@@ -100,6 +100,11 @@ public final class JavaLayout {
         return file.startsWith("event-schemas/") ? eventsPackage() : root + ".common";
     }
 
+    /** The package of an API's types under a release's root package, without reading the release. */
+    public static String apiPackage(String root, ApiKind api) {
+        return root + "." + areaName(api);
+    }
+
     private static String areaName(ApiKind api) {
         return switch (api) {
             case CLIENT_SERVER -> "clientserver";

@@ -25,6 +25,8 @@ final class JavaTypes {
     static final ClassName JSON_INCLUDE = ClassName.get("com.fasterxml.jackson.annotation", "JsonInclude");
     static final ClassName JSON_IGNORE = ClassName.get("com.fasterxml.jackson.annotation", "JsonIgnore");
     static final ClassName MATRIX_JSON = ClassName.get("dev.mxspec.runtime.json", "MatrixJson");
+    static final ClassName JSON_DESERIALIZE = ClassName.get("com.fasterxml.jackson.databind.annotation", "JsonDeserialize");
+    static final ClassName NULLABLE = ClassName.get("dev.mxspec.runtime.json", "Nullable");
     static final ClassName ENDPOINT = ClassName.get("dev.mxspec.runtime.api", "Endpoint");
     static final ClassName MATRIX_EXCEPTION = ClassName.get("dev.mxspec.runtime.api", "MatrixException");
     static final ClassName MEDIA = ClassName.get("dev.mxspec.runtime.api", "Media");

@@ -71,21 +71,36 @@ final class ModelEmitter {
         if (!type.description().isBlank() || !type.versions().isEmpty()) {
             doc.add("\n");
         }
+        List<com.palantir.javapoet.MethodSpec> deprecatedAccessors = new java.util.ArrayList<>();
         for (int i = 0; i < type.fields().size(); i++) {
             Field f = type.fields().get(i);
             String component = components.get(i);
             TypeName javaType = types.of(f.type());
             boolean nullable = f.type() instanceof TypeRef.Nullable;
             boolean optional = !f.required();
-            TypeName declared = optional ? JavaTypes.optional(javaType) : javaType;
+            // Optional and nullable: absent, JSON null and a value are three different things (Nullable keeps null).
+            TypeName declared = optional
+                    ? JavaTypes.optional(nullable ? ParameterizedTypeName.get(JavaTypes.NULLABLE, javaType) : javaType)
+                    : javaType;
             ParameterSpec.Builder param = ParameterSpec.builder(declared, component)
                     .addAnnotation(AnnotationSpec.builder(JavaTypes.JSON_PROPERTY).addMember("value", "$S", f.name()).build());
+            if (optional && nullable) {
+                param.addAnnotation(AnnotationSpec.builder(JavaTypes.JSON_DESERIALIZE)
+                        .addMember("using", "$T.OptionalReader.class", JavaTypes.NULLABLE).build());
+            }
             if (f.required() && nullable) {
                 param.addAnnotation(AnnotationSpec.builder(JavaTypes.JSON_INCLUDE)
                         .addMember("value", "$T.Include.ALWAYS", JavaTypes.JSON_INCLUDE).build());
             }
             if (f.versions().deprecated()) {
-                param.addAnnotation(Deprecated.class);
+                // On the accessor: javac warns that @Deprecated has no effect on a record component's parameter.
+                deprecatedAccessors.add(com.palantir.javapoet.MethodSpec.methodBuilder(component)
+                        .addAnnotation(Deprecated.class)
+                        .addModifiers(Modifier.PUBLIC)
+                        .returns(declared)
+                        .addJavadoc("@deprecated the spec deprecates {@code $L}\n@return $L\n", f.name(), "the {@code " + f.name() + "} field")
+                        .addStatement("return $N", component)
+                        .build());
             }
             ctor.addParameter(param.build());
             if (optional) {
@@ -112,6 +127,7 @@ final class ModelEmitter {
                 .recordConstructor(ctor.build())
                 .addJavadoc(doc.build());
         interfaces.getOrDefault(type.name(), List.of()).forEach(record::addSuperinterface);
+        deprecatedAccessors.forEach(record::addMethod);
         if (type.versions().deprecated()) {
             record.addAnnotation(Deprecated.class);
         }

@@ -36,6 +36,8 @@ final class ApiReader {
     private static final Set<String> FILE_KEYS = Set.of(
             "swagger", "info", "host", "schemes", "basePath", "consumes", "produces", "securityDefinitions", "paths",
             "security", "tags", "definitions");
+    /** Path item keys of OpenAPI 3 that describe all its operations. */
+    private static final Set<String> PATH_ITEM_TEXT = Set.of("summary", "description");
     private static final Set<String> OPERATION_KEYS = Set.of(
             "summary", "description", "operationId", "security", "parameters", "responses", "tags", "deprecated",
             "x-addedInMatrixVersion", "x-changedInMatrixVersion", "consumes", "produces");
@@ -48,6 +50,9 @@ final class ApiReader {
     private final TypeRegistry types;
     private final ExampleReader examples;
     private final Consumer<Diagnostic> diagnostics;
+    private final OpenApiParts openApi;
+    /** Security schemes declared anywhere in the API being read, for files that use one without declaring it. */
+    private final Map<String, Security> apiSecurity = new TreeMap<>();
 
     ApiReader(SpecFiles files, SchemaFlattener schemas, TypeRegistry types, ExampleReader examples, Consumer<Diagnostic> diagnostics) {
         this.files = files;
@@ -55,10 +60,18 @@ final class ApiReader {
         this.types = types;
         this.examples = examples;
         this.diagnostics = diagnostics;
+        this.openApi = new OpenApiParts(files, schemas, types, examples, diagnostics);
     }
 
     Api read(ApiKind kind, List<Path> yamlFiles) {
         List<EndpointGroup> groups = new ArrayList<>();
+        apiSecurity.clear();
+        for (Path file : yamlFiles) {
+            if (files.load(file) instanceof YMap doc) {
+                Map<String, Security> declared = doc.has("openapi") ? openApi.securitySchemes(doc, file) : securityDefinitions(doc, file);
+                declared.forEach(apiSecurity::putIfAbsent);
+            }
+        }
         for (Path file : yamlFiles) {
             groups.add(group(file));
         }
@@ -70,23 +83,27 @@ final class ApiReader {
         YamlNode root = files.load(file);
         String name = stem(file);
         if (!(root instanceof YMap doc)) {
-            throw new SpecException(file, root.source().line(), "expected a Swagger 2.0 document (a mapping), found " + root.kind());
+            throw new SpecException(file, root.source().line(), "expected an OpenAPI 3 or Swagger 2.0 document (a mapping), found "
+                    + root.kind());
         }
-        if (!doc.string("swagger").map("2.0"::equals).orElse(false)) {
-            diagnostics.accept(Diagnostic.error(doc.source(), "expected 'swagger: \"2.0\"'"));
-        }
-        doc.entries().forEach((key, value) -> {
-            if (!FILE_KEYS.contains(key)) {
-                diagnostics.accept(Diagnostic.warning(value.source(), "top-level key '" + key + "' is not understood; ignored"));
+        boolean openApi3 = doc.has("openapi");
+        String basePath;
+        Map<String, Security> security;
+        if (openApi3) {
+            openApi.checkDocument(doc);
+            basePath = openApi.basePath(doc);
+            security = openApi.securitySchemes(doc, file);
+        } else {
+            if (!doc.string("swagger").map("2.0"::equals).orElse(false)) {
+                diagnostics.accept(Diagnostic.error(doc.source(), "expected 'swagger: \"2.0\"' or 'openapi: 3.x'"));
             }
-        });
-        String basePath = doc.string("basePath").orElse("");
-        Map<String, Security> security = securityDefinitions(doc, file);
-        if (!doc.has("securityDefinitions")) {
-            Path common = file.getParent().resolve("definitions/security.yaml");
-            if (java.nio.file.Files.isRegularFile(common)) {
-                security = securitySchemes(files.load(common));
-            }
+            doc.entries().forEach((key, value) -> {
+                if (!FILE_KEYS.contains(key)) {
+                    diagnostics.accept(Diagnostic.warning(value.source(), "top-level key '" + key + "' is not understood; ignored"));
+                }
+            });
+            basePath = doc.string("basePath").orElse("");
+            security = securityDefinitions(doc, file);
         }
         List<Operation> operations = new ArrayList<>();
         YMap paths = doc.map("paths").orElse(null);
@@ -107,15 +124,18 @@ final class ApiReader {
                             + "' has surrounding whitespace; read as '" + path + "'"));
                 }
                 for (Map.Entry<String, YamlNode> m : methods.entries().entrySet()) {
-                    if (m.getKey().equals("parameters")) {
+                    if (m.getKey().equals("parameters") || (openApi3 && PATH_ITEM_TEXT.contains(m.getKey()))) {
                         continue;
                     }
                     if (!METHODS.contains(m.getKey()) || !(m.getValue() instanceof YMap op)) {
                         diagnostics.accept(Diagnostic.error(m.getValue().source(), "'" + m.getKey() + "' is not an HTTP method with an operation"));
                         continue;
                     }
-                    operations.add(operation(m.getKey().toUpperCase(Locale.ROOT), basePath + path, op, shared, security,
-                            mediaTypes(doc, op, "consumes"), mediaTypes(doc, op, "produces")));
+                    String method = m.getKey().toUpperCase(Locale.ROOT);
+                    operations.add(openApi3
+                            ? operation3(method, basePath + path, op, shared, security, file)
+                            : operation(method, basePath + path, op, shared, security,
+                                    mediaTypes(doc, op, "consumes"), mediaTypes(doc, op, "produces")));
                 }
             }
         }
@@ -125,12 +145,11 @@ final class ApiReader {
     }
 
     private Map<String, Security> securityDefinitions(YMap doc, Path file) {
-        Map<String, Security> result = new TreeMap<>();
         YamlNode defs = doc.get("securityDefinitions").orElse(null);
         if (defs instanceof YMap map && map.string("$ref").isPresent()) {
-            defs = files.load(files.resolve(file, map.string("$ref").get(), map.source()));
+            defs = files.target(file, map.string("$ref").get(), map.source()).node();
         }
-        return defs == null ? result : securitySchemes(defs);
+        return defs == null ? new TreeMap<>() : securitySchemes(defs);
     }
 
     private static Map<String, Security> securitySchemes(YamlNode defs) {
@@ -153,19 +172,9 @@ final class ApiReader {
 
     private Operation operation(String method, String path, YMap op, List<YamlNode> shared, Map<String, Security> security,
             List<String> consumes, List<String> produces) {
-        op.entries().forEach((key, value) -> {
-            if (!OPERATION_KEYS.contains(key)) {
-                diagnostics.accept(Diagnostic.warning(value.source(), "operation key '" + key + "' is not understood; ignored"));
-            }
-        });
-        String operationId = op.string("operationId").orElseGet(() -> {
-            diagnostics.accept(Diagnostic.error(op.source(), "operation " + method + " " + path + " has no operationId"));
-            return Names.pascal(method.toLowerCase(Locale.ROOT) + " " + path);
-        });
-        Context context = Context.of(Names.pascal(operationId));
-        List<Field> pathParams = new ArrayList<>();
-        List<Field> queryParams = new ArrayList<>();
-        List<Field> headerParams = new ArrayList<>();
+        unknownKeys(op, OPERATION_KEYS);
+        Context context = Context.of(Names.pascal(operationId(method, path, op)));
+        Parameters params = new Parameters();
         Body body = null;
         List<YamlNode> parameters = new ArrayList<>(shared);
         op.list("parameters").ifPresent(l -> parameters.addAll(l.items()));
@@ -174,20 +183,84 @@ final class ApiReader {
                 diagnostics.accept(Diagnostic.error(node.source(), "a parameter should be a mapping, found " + node.kind()));
                 continue;
             }
-            String in = param.string("in").orElse("").strip();
-            String name = param.string("name").orElse("");
-            switch (in) {
-                case "body" -> body = body(param, context);
-                case "path" -> pathParams.add(parameter(param, name, context));
-                case "query" -> queryParams.add(parameter(param, name, context));
-                case "header" -> headerParams.add(parameter(param, name, context));
-                default -> diagnostics.accept(Diagnostic.error(param.source(), "parameter '" + name + "' is in '" + in
-                        + "'; expected path, query, header or body"));
+            if (param.string("in").orElse("").strip().equals("body")) {
+                body = body(param, context);
+            } else {
+                Map<String, YamlNode> schemaPart = new LinkedHashMap<>(param.entries());
+                PARAMETER_KEYS.forEach(schemaPart::remove);
+                RawSchema schema = schemas.flatten(new YMap(schemaPart, param.source()), files.absolute(param.source()));
+                List<Example> found = new ArrayList<>();
+                param.get("x-example").ifPresent(x -> found.add(examples.example(x)));
+                params.add(param, param.string("name").orElse(""), schema, found, context);
             }
         }
+        return assemble(method, path, op, params, Optional.ofNullable(body), responses(op, context), security, consumes, produces);
+    }
+
+    /** An operation of an OpenAPI 3 file. */
+    private Operation operation3(String method, String path, YMap op, List<YamlNode> shared, Map<String, Security> security, Path file) {
+        unknownKeys(op, OpenApiParts.OPERATION_KEYS);
+        Context context = Context.of(Names.pascal(operationId(method, path, op)));
+        Parameters params = new Parameters();
+        List<YamlNode> parameters = new ArrayList<>(shared);
+        op.list("parameters").ifPresent(l -> parameters.addAll(l.items()));
+        for (YamlNode node : parameters) {
+            OpenApiParts.ParameterPart part = openApi.parameter(node, file);
+            if (part != null) {
+                params.add(part.param(), part.name(), part.schema(), part.examples(), context);
+            }
+        }
+        List<String> consumes = new ArrayList<>();
+        List<String> produces = new ArrayList<>();
+        Optional<Body> body = op.get("requestBody").flatMap(b -> openApi.body(b, file, context, consumes));
+        List<Response> responses = openApi.responses(op, file, context, produces);
+        return assemble(method, path, op, params, body, responses, security, consumes, produces);
+    }
+
+    /** Path, query and header parameters, in the order written. */
+    private final class Parameters {
+        final List<Field> path = new ArrayList<>();
+        final List<Field> query = new ArrayList<>();
+        final List<Field> header = new ArrayList<>();
+
+        void add(YMap param, String name, RawSchema schema, List<Example> found, Context context) {
+            String in = param.string("in").orElse("").strip();
+            List<Field> target = switch (in) {
+                case "path" -> path;
+                case "query" -> query;
+                case "header" -> header;
+                default -> null;
+            };
+            if (target == null) {
+                diagnostics.accept(Diagnostic.error(param.source(), "parameter '" + name + "' is in '" + in
+                        + "'; expected path, query, header or body"));
+                return;
+            }
+            target.add(parameter(param, name, schema, found, context));
+        }
+    }
+
+    private String operationId(String method, String path, YMap op) {
+        return op.string("operationId").orElseGet(() -> {
+            diagnostics.accept(Diagnostic.error(op.source(), "operation " + method + " " + path + " has no operationId"));
+            return Names.pascal(method.toLowerCase(Locale.ROOT) + " " + path);
+        });
+    }
+
+    private void unknownKeys(YMap op, Set<String> known) {
+        op.entries().forEach((key, value) -> {
+            if (!known.contains(key)) {
+                diagnostics.accept(Diagnostic.warning(value.source(), "operation key '" + key + "' is not understood; ignored"));
+            }
+        });
+    }
+
+    private Operation assemble(String method, String path, YMap op, Parameters params, Optional<Body> body,
+            List<Response> responses, Map<String, Security> security, List<String> consumes, List<String> produces) {
+        String operationId = op.string("operationId").orElseGet(() -> Names.pascal(method.toLowerCase(Locale.ROOT) + " " + path));
+        List<Field> pathParams = params.path;
         checkPathParameters(path, pathParams, op);
         pathParams.sort(Comparator.comparingInt(f -> path.indexOf("{" + f.name() + "}")));
-        List<Response> responses = responses(op, context);
         Optional<Security> auth = security(op, security);
         VersionInfo versions = new VersionInfo(
                 op.string("x-addedInMatrixVersion"),
@@ -197,7 +270,7 @@ final class ApiReader {
         return new Operation(operationId, method, path, op.string("summary").orElse("").strip(),
                 op.string("description").orElse("").strip(),
                 op.list("tags").map(l -> l.items().stream().map(SchemaFlattener::text).toList()).orElse(List.of()),
-                consumes, produces, pathParams, queryParams, headerParams, Optional.ofNullable(body), responses, auth, rateLimited, versions, op.source());
+                consumes, produces, pathParams, params.query, params.header, body, responses, auth, rateLimited, versions, op.source());
     }
 
     private void checkPathParameters(String path, List<Field> pathParams, YMap op) {
@@ -219,14 +292,9 @@ final class ApiReader {
         }
     }
 
-    private Field parameter(YMap param, String name, Context context) {
-        Map<String, YamlNode> schemaPart = new LinkedHashMap<>(param.entries());
-        PARAMETER_KEYS.forEach(schemaPart::remove);
-        RawSchema schema = schemas.flatten(new YMap(schemaPart, param.source()), files.absolute(param.source()));
+    private Field parameter(YMap param, String name, RawSchema schema, List<Example> found, Context context) {
         boolean required = param.get("required").filter(YScalar.class::isInstance)
                 .map(v -> Boolean.TRUE.equals(((YScalar) v).value())).orElse(false);
-        List<Example> found = new ArrayList<>();
-        param.get("x-example").ifPresent(x -> found.add(examples.example(x)));
         Field field = types.field(name, schema, required, context.child(name));
         TypeRef type = name.endsWith("...")
                 ? new TypeRef.MapOf(field.type(), Optional.empty(), Optional.of(name))
@@ -300,6 +368,11 @@ final class ApiReader {
             if (item instanceof YMap requirement) {
                 for (String scheme : requirement.entries().keySet()) {
                     Security s = definitions.get(scheme);
+                    if (s == null && apiSecurity.containsKey(scheme)) {
+                        diagnostics.accept(Diagnostic.warning(item.source(), "security scheme '" + scheme
+                                + "' is not defined in this file; read as the API's other files define it"));
+                        return Optional.of(apiSecurity.get(scheme));
+                    }
                     if (s == null) {
                         diagnostics.accept(Diagnostic.warning(item.source(), "security scheme '" + scheme
                                 + "' is not defined for this file; the operation needs authentication of an unknown form"));

@@ -23,41 +23,7 @@ import java.util.function.Consumer;
  */
 final class EventReader {
 
-    /**
-     * The kind of events built on the plain {@code event.yaml}, which the schema itself does not say:
-     * it comes from the section of the Client-Server API prose each event is described in (account
-     * data, ephemeral events, to-device messages, end-to-end encryption). Events built on
-     * {@code room_event.yaml} are messages, on {@code state_event.yaml} state.
-     */
-    private static final Map<String, EventKind> PLAIN_EVENT_KINDS = Map.ofEntries(
-            Map.entry("m.accepted_terms", EventKind.ACCOUNT_DATA),
-            Map.entry("m.direct", EventKind.ACCOUNT_DATA),
-            Map.entry("m.fully_read", EventKind.ACCOUNT_DATA),
-            Map.entry("m.identity_server", EventKind.ACCOUNT_DATA),
-            Map.entry("m.ignored_user_list", EventKind.ACCOUNT_DATA),
-            Map.entry("m.push_rules", EventKind.ACCOUNT_DATA),
-            Map.entry("m.tag", EventKind.ACCOUNT_DATA),
-            Map.entry("m.secret_storage.default_key", EventKind.ACCOUNT_DATA),
-            Map.entry("m.presence", EventKind.EPHEMERAL),
-            Map.entry("m.receipt", EventKind.EPHEMERAL),
-            Map.entry("m.typing", EventKind.EPHEMERAL),
-            Map.entry("m.room.encrypted", EventKind.MESSAGE),
-            Map.entry("m.dummy", EventKind.TO_DEVICE),
-            Map.entry("m.forwarded_room_key", EventKind.TO_DEVICE),
-            Map.entry("m.room_key", EventKind.TO_DEVICE),
-            Map.entry("m.room_key.withheld", EventKind.TO_DEVICE),
-            Map.entry("m.room_key_request", EventKind.TO_DEVICE),
-            Map.entry("m.secret.request", EventKind.TO_DEVICE),
-            Map.entry("m.secret.send", EventKind.TO_DEVICE));
-
-    /** Example files that show a shared schema rather than one event type. */
-    private static final Map<String, String> SHARED_EXAMPLES = Map.of(
-            "core/event.json", "core-event-schema/event.yaml",
-            "core/room_edu.json", "core-event-schema/event.yaml",
-            "core/room_event.json", "core-event-schema/room_event.yaml",
-            "core/state_event.json", "core-event-schema/state_event.yaml",
-            "invite_room_state.json", "core-event-schema/stripped_state.yaml",
-            "knock_room_state.json", "core-event-schema/stripped_state.yaml");
+    private static final EventConventions CONVENTIONS = EventConventions.load();
 
     private final SpecFiles files;
     private final SchemaFlattener schemas;
@@ -76,14 +42,24 @@ final class EventReader {
     /** Reads every schema file; fills {@code shared} with the examples of shared schemas. */
     List<EventSchema> read(Path schemaDir, Path exampleDir, List<Path> schemaFiles, List<Path> exampleFiles, List<TypedExample> shared) {
         Map<String, List<Example>> examplesByStem = new java.util.TreeMap<>();
+        Map<String, Path> schemasByName = new java.util.TreeMap<>();
+        for (Path file : schemaFiles(schemaDir)) {
+            schemasByName.putIfAbsent(file.getFileName().toString(), file);
+        }
         for (Path file : exampleFiles) {
             String relative = exampleDir.relativize(file).toString().replace('\\', '/');
-            String sharedSchema = SHARED_EXAMPLES.get(relative);
+            EventConventions.SharedExample sharedSchema = CONVENTIONS.sharedExamples().get(relative);
             Example example = examples.example(files.load(file));
             if (sharedSchema != null) {
-                RawSchema schema = schemas.file(schemaDir.resolve(sharedSchema));
-                TypeRef type = types.type(schema, Context.of(Names.fileName(sharedSchema)));
-                shared.add(new TypedExample(relative.endsWith("room_state.json") ? new TypeRef.ArrayOf(type) : type, example));
+                Path schemaFile = schemasByName.get(sharedSchema.schemaFileName());
+                if (schemaFile == null) {
+                    diagnostics.accept(Diagnostic.warning(example.source(), "example of the shared schema "
+                            + sharedSchema.schemaFileName() + ", which this release does not have; not checked"));
+                    continue;
+                }
+                RawSchema schema = schemas.file(schemaFile);
+                TypeRef type = types.type(schema, Context.of(Names.fileName(sharedSchema.schemaFileName())));
+                shared.add(new TypedExample(sharedSchema.list() ? new TypeRef.ArrayOf(type) : type, example));
             } else {
                 examplesByStem.computeIfAbsent(stem(relative), k -> new ArrayList<>()).add(example);
             }
@@ -150,7 +126,7 @@ final class EventReader {
         if (variant.isEmpty()) {
             for (String key : List.copyOf(examplesByStem.keySet())) {
                 if (key.startsWith(type + "$") && !key.equals(stem)) {
-                    boolean hasOwnSchema = files.root().resolve("event-schemas/schema/" + key + ".yaml").toFile().isFile();
+                    boolean hasOwnSchema = java.nio.file.Files.isRegularFile(file.resolveSibling(key + ".yaml"));
                     if (!hasOwnSchema) {
                         all.addAll(examplesByStem.remove(key));
                     }
@@ -169,13 +145,11 @@ final class EventReader {
         if (base.equals("room_event.yaml")) {
             return EventKind.MESSAGE;
         }
-        EventKind kind = PLAIN_EVENT_KINDS.get(type);
-        if (kind == null && type.startsWith("m.key.verification.")) {
-            kind = EventKind.TO_DEVICE;
-        }
+        EventKind kind = CONVENTIONS.kind(type).orElse(null);
         if (kind == null) {
             diagnostics.accept(Diagnostic.error(schema.source, "the kind of event '" + type
-                    + "' (account data, ephemeral, to-device) is not known; read as ephemeral"));
+                    + "' (account data, ephemeral, to-device) is not known (it is built on the plain event schema and "
+                    + "mxspec/event-conventions.yaml does not name it); read as ephemeral"));
             kind = EventKind.EPHEMERAL;
         }
         return kind;
@@ -192,6 +166,14 @@ final class EventReader {
             }
         }
         return "";
+    }
+
+    private static List<Path> schemaFiles(Path dir) {
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.walk(dir)) {
+            return s.filter(java.nio.file.Files::isRegularFile).sorted().toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static String stem(String fileName) {

@@ -11,7 +11,6 @@ import dev.mxspec.generator.parse.YamlNode.YMap;
 import dev.mxspec.generator.parse.YamlNode.YScalar;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -45,8 +44,8 @@ final class ExampleReader {
             case YMap m -> {
                 ObjectNode object = NODES.objectNode();
                 if (m.string("$ref").isPresent()) {
-                    Path target = files.resolve(files.absolute(m.source()), m.string("$ref").get(), m.source());
-                    JsonNode base = json(files.load(target));
+                    SpecFiles.Target target = files.target(files.absolute(m.source()), m.string("$ref").get(), m.source());
+                    JsonNode base = json(target.node());
                     if (base instanceof ObjectNode baseObject) {
                         object.setAll(baseObject);
                     } else if (m.entries().size() == 1) {

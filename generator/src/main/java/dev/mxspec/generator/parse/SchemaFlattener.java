@@ -31,14 +31,23 @@ final class SchemaFlattener {
      */
     private static final Set<String> CONSTRAINTS = Set.of(
             "minItems", "maxItems", "minLength", "maxLength", "minimum", "maximum", "pattern", "uniqueItems",
-            "minProperties", "maxProperties",
+            "minProperties", "maxProperties", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
             // The JSON schema dialect a file declares: the reader understands the dialect the spec uses.
             "$schema");
+
+    /**
+     * Matrix extensions that only shape the rendered spec: {@code x-weight} orders sections,
+     * {@code x-pattern-format} names the format of map keys for readers (the key pattern itself is
+     * {@code patternProperties}).
+     */
+    private static final Set<String> PRESENTATION = Set.of("x-weight", "x-pattern-format");
 
     private final SpecFiles files;
     private final Consumer<Diagnostic> diagnostics;
     private final Map<Path, RawSchema> byFile = new HashMap<>();
     private final Set<Path> inProgress = new HashSet<>();
+    private final Map<String, RawSchema> byPointer = new HashMap<>();
+    private final Set<String> inProgressPointers = new HashSet<>();
 
     SchemaFlattener(SpecFiles files, Consumer<Diagnostic> diagnostics) {
         this.files = files;
@@ -66,6 +75,27 @@ final class SchemaFlattener {
         }
     }
 
+    /**
+     * The schema a JSON pointer leads to ({@code #/components/schemas/...}). It is read like a
+     * schema written in place: it has no file of its own to name it.
+     */
+    private RawSchema pointed(SpecFiles.Target target) {
+        RawSchema cached = byPointer.get(target.key());
+        if (cached != null) {
+            return cached;
+        }
+        if (!inProgressPointers.add(target.key())) {
+            throw new SpecException(target.file(), target.node().source().line(), "$ref cycle through '#" + target.pointer() + "'");
+        }
+        try {
+            RawSchema schema = flatten(target.node(), target.file()).copy();
+            byPointer.put(target.key(), schema);
+            return schema;
+        } finally {
+            inProgressPointers.remove(target.key());
+        }
+    }
+
     /** The schema written at {@code node} in {@code file}. */
     RawSchema flatten(YamlNode node, Path file) {
         if (!(node instanceof YMap map)) {
@@ -78,7 +108,8 @@ final class SchemaFlattener {
         RawSchema result = null;
         if (map.get("$ref").isPresent()) {
             String ref = map.string("$ref").orElse("");
-            result = file(files.resolve(file, ref, map.source()));
+            SpecFiles.Target target = files.target(file, ref, map.source());
+            result = target.pointer().isEmpty() ? file(target.file()) : pointed(target);
         }
         if (map.list("allOf").isPresent()) {
             for (YamlNode part : map.list("allOf").get().items()) {
@@ -101,6 +132,9 @@ final class SchemaFlattener {
             YamlNode value = e.getValue();
             switch (key) {
                 case "$ref", "allOf" -> { }
+                // Definitions other parts of the file point to with '#/components/...' or '#/$defs/...':
+                // read where they are used.
+                case "components", "$defs" -> { }
                 case "title" -> s.title = text(value);
                 case "description" -> s.description = text(value);
                 case "type" -> {
@@ -126,6 +160,8 @@ final class SchemaFlattener {
                 case "properties" -> {
                     if (value instanceof YMap props) {
                         props.entries().forEach((name, schema) -> s.properties.put(name, flatten(schema, file)));
+                    } else if (value instanceof YList list && list.items().isEmpty()) {
+                        diagnostics.accept(Diagnostic.warning(value.source(), "'properties' is an empty list; read as no properties"));
                     } else {
                         unexpected(value, "properties", "a mapping of property names to schemas");
                     }
@@ -135,6 +171,16 @@ final class SchemaFlattener {
                         list.items().forEach(item -> s.required.add(text(item)));
                     } else {
                         unexpected(value, "required", "a list of property names");
+                    }
+                }
+                case "prefixItems" -> {
+                    // JSON schema 2020-12's tuple: one schema per position.
+                    if (value instanceof YList tuple) {
+                        List<RawSchema> positions = new ArrayList<>();
+                        tuple.items().forEach(item -> positions.add(flatten(item, file)));
+                        s.tupleItems = positions;
+                    } else {
+                        unexpected(value, "prefixItems", "a list of schemas");
                     }
                 }
                 case "items" -> {
@@ -161,13 +207,14 @@ final class SchemaFlattener {
                     }
                 }
                 case "x-pattern" -> s.keyName = text(value);
-                case "oneOf" -> {
+                // anyOf is read as oneOf: a value is checked against each option until one accepts it.
+                case "oneOf", "anyOf" -> {
                     if (value instanceof YList list) {
                         List<RawSchema> options = new ArrayList<>();
                         list.items().forEach(item -> options.add(flatten(item, file)));
                         s.oneOf = options;
                     } else {
-                        unexpected(value, "oneOf", "a list of schemas");
+                        unexpected(value, key, "a list of schemas");
                     }
                 }
                 case "enum" -> {
@@ -178,6 +225,16 @@ final class SchemaFlattener {
                     }
                 }
                 case "example" -> s.example = value;
+                case "const" -> s.enumValues = List.of(text(value));
+                case "examples" -> {
+                    if (value instanceof YList list && !list.items().isEmpty()) {
+                        if (s.example == null) {
+                            s.example = list.items().getFirst();
+                        }
+                    } else {
+                        unexpected(value, "examples", "a non-empty list of example values");
+                    }
+                }
                 case "x-example" -> {
                     if (s.example == null) {
                         s.example = value;
@@ -188,7 +245,7 @@ final class SchemaFlattener {
                 case "x-changedInMatrixVersion" -> s.changedIn.putAll(changedIn(value, diagnostics));
                 case "deprecated" -> s.deprecated = value instanceof YScalar sc && Boolean.TRUE.equals(sc.value());
                 default -> {
-                    if (!CONSTRAINTS.contains(key) && !KNOWN.contains(key)) {
+                    if (!CONSTRAINTS.contains(key) && !KNOWN.contains(key) && !PRESENTATION.contains(key)) {
                         diagnostics.accept(Diagnostic.warning(value.source(), "schema keyword '" + key + "' is not understood; ignored"));
                     }
                 }

@@ -72,6 +72,11 @@ public final class SpecReader {
                 distinct);
     }
 
+    /** The {@code data} folder of the release at {@code folder} (the folder itself or its {@code data/}). */
+    public static Path dataFolderOf(Path folder) {
+        return dataFolder(folder);
+    }
+
     /** The release's {@code data} folder; a clear error when {@code folder} is not a spec release. */
     static Path dataFolder(Path folder) {
         Path abs = folder.toAbsolutePath().normalize();

@@ -92,10 +92,16 @@ final class TypeRegistry {
     private TypeRef convert(RawSchema s, Context context) {
         if (!s.oneOf.isEmpty()) {
             List<TypeRef> options = new ArrayList<>();
+            boolean nullable = false;
             for (RawSchema option : s.oneOf) {
-                options.add(type(option, context));
+                if (option.types.equals(List.of("null")) && option.properties.isEmpty()) {
+                    nullable = true; // {type: "null"} among the options: the value may be null
+                } else {
+                    options.add(type(option, context));
+                }
             }
-            return new TypeRef.OneOf(options);
+            TypeRef base = options.size() == 1 ? options.getFirst() : new TypeRef.OneOf(options);
+            return nullable ? new TypeRef.Nullable(base) : base;
         }
         List<String> types = s.types;
         if (types.size() > 1) {

@@ -24,8 +24,9 @@ public final class Errata {
      * @param at {@code file:line} of the example
      * @param problem the mismatch message as the validator reports it
      * @param reason why the example is wrong (or the schema is)
+     * @param warning whether this is a reader warning (the diagnostic's message) rather than an example mismatch
      */
-    public record Erratum(String release, String at, String problem, String reason) {}
+    public record Erratum(String release, String at, String problem, String reason, boolean warning) {}
 
     private static final String RESOURCE = "/mxspec/errata.yaml";
 
@@ -50,7 +51,8 @@ public final class Errata {
             if (doc instanceof List<?> list) {
                 for (Object item : list) {
                     if (item instanceof Map<?, ?> m) {
-                        entries.add(new Erratum(str(m.get("release")), str(m.get("at")), str(m.get("problem")), str(m.get("reason"))));
+                        entries.add(new Erratum(str(m.get("release")), str(m.get("at")), str(m.get("problem")), str(m.get("reason")),
+                                "warning".equals(str(m.get("kind")))));
                     }
                 }
             }
@@ -67,7 +69,16 @@ public final class Errata {
     /** The reason, when this mismatch is a known erratum. */
     public Optional<String> reason(String release, String at, String problem) {
         return entries.stream()
-                .filter(e -> e.release().equals(release) && e.at().equals(at) && e.problem().equals(problem))
+                .filter(e -> !e.warning() && e.release().equals(release) && e.at().equals(at) && e.problem().equals(problem))
+                .map(Erratum::reason)
+                .findFirst();
+    }
+
+    /** The reason, when this reader warning is a known erratum of the spec ({@code kind: warning}). */
+    public Optional<String> warningReason(String release, dev.mxspec.generator.model.Diagnostic warning) {
+        return entries.stream()
+                .filter(e -> e.warning() && e.release().equals(release) && e.at().equals(warning.source().toString())
+                        && e.problem().equals(warning.message()))
                 .map(Erratum::reason)
                 .findFirst();
     }

@@ -31,10 +31,25 @@ import org.openjdk.jmh.annotations.Warmup;
 public class GenerateBenchmark {
 
     private Path v17;
+    private Path newest;
 
     @Setup
     public void locate() {
         v17 = SpecSources.release("v1.7");
+        newest = SpecSources.release(SpecSources.allReleases().getLast());
+    }
+
+    /** The newest release (v1.16): read, and render all of its Java. */
+    @Benchmark
+    public long generateAllOfNewest() {
+        String version = SpecSources.allReleases().getLast();
+        JavaGenerator generator = new JavaGenerator(SpecReader.read(newest),
+                GenerateOptions.all("dev.mxspec.spec", dev.mxspec.generator.emit.JavaLayout.releasePackage(version)));
+        long chars = 0;
+        for (JavaFile file : generator.files()) {
+            chars += file.toString().length();
+        }
+        return chars;
     }
 
     @Benchmark

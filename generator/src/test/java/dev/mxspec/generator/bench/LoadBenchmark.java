@@ -31,10 +31,18 @@ import org.openjdk.jmh.annotations.Warmup;
 public class LoadBenchmark {
 
     private Path v17;
+    private Path newest;
 
     @Setup
     public void locate() {
         v17 = SpecSources.release("v1.7");
+        newest = SpecSources.release(SpecSources.allReleases().getLast());
+    }
+
+    /** The newest release (v1.16, OpenAPI 3.1), read and every example checked. */
+    @Benchmark
+    public ExampleCheck loadAndValidateNewest() {
+        return ReleaseValidator.validate(SpecReader.read(newest));
     }
 
     @Benchmark

@@ -228,6 +228,20 @@ class ChangelogParserTest {
                 "v1.1", 75, "v1.2", 46, "v1.3", 43, "v1.4", 40, "v1.5", 32, "v1.6", 36, "v1.7", 48));
     }
 
+    /** v1.8 to v1.16: {@code **Category**} headings, and from v1.12 {@code ## API} sections with the version in the front matter. */
+    private static final List<String> LATER_RELEASES = List.of("v1.8", "v1.9", "v1.10", "v1.11", "v1.12", "v1.13", "v1.14", "v1.15", "v1.16");
+
+    @Test
+    void laterChangelogsAreReadWholeWithTheirVersionAndEveryBullet() {
+        // grep -c '^- ' changelog/*.md
+        assertThat(LATER_RELEASES.stream().collect(Collectors.toMap(Function.identity(), v -> changelog(v).entries().size())))
+                .isEqualTo(Map.of("v1.8", 42, "v1.9", 25, "v1.10", 36, "v1.11", 84, "v1.12", 44, "v1.13", 43, "v1.14", 30,
+                        "v1.15", 34, "v1.16", 34));
+        assertThat(LATER_RELEASES.stream().collect(Collectors.toMap(Function.identity(), v -> changelog(v).unparsed())))
+                .isEqualTo(LATER_RELEASES.stream().collect(Collectors.toMap(Function.identity(), v -> List.of())));
+        assertThat(LATER_RELEASES.stream().map(v -> changelog(v).version()).toList()).isEqualTo(LATER_RELEASES);
+    }
+
     @Test
     void noLineOfThePublishedChangelogsIsLeftUnparsed() {
         assertThat(perRelease(Changelog::unparsed))

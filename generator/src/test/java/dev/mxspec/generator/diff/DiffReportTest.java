@@ -54,7 +54,10 @@ class DiffReportTest {
 
         String html = Files.readString(out.resolve("diff.html"));
         assertThat(html).startsWith("<!DOCTYPE html>").endsWith("</html>\n")
-                .contains("<h2 id=\"api-client-server\">client-server</h2>")
+                .contains("<details class=\"api\" open data-api=\"api-client-server\"><summary><h2 id=\"api-client-server\">client-server</h2></summary>")
+                .contains("<option value=\"api-client-server\">client-server</option>")
+                .containsPattern("class=\"change[^\"]*\" data-api=\"api-client-server\" data-client=\"(breaking|compatible)\" "
+                        + "data-server=\"(breaking|compatible)\" data-explained=\"(yes|no)\"")
                 .contains("<a href=\"https://github.com/matrix-org/matrix-spec-proposals/pull/3440\">MSC3440</a>");
     }
 

@@ -138,6 +138,57 @@ class ReleaseDiffTest {
     }
 
     @Test
+    void acrossTheSwitchToOpenApi3OnlyTheSpecsOwnChangesShowAndTheV18ChangelogExplainsThem() {
+        ReleaseDiff diff = diff("v1.7", "v1.8");
+
+        assertThat(diff.changelogs()).extracting(c -> c.version()).containsExactly("v1.8");
+        assertThat(find(diff, "POST /_matrix/client/v3/publicRooms", "request body: filter.room_types[]").entries())
+                .extracting(Entry::pullRequests).containsExactly(List.of(1564));
+        assertThat(find(diff, "POST /_matrix/federation/v1/user/keys/claim", "response 200: one_time_keys{}{}{}").entries())
+                .extracting(Entry::pullRequests).containsExactly(List.of(1559));
+        // No change of representation: upload bodies (bytes either way), the custom 'fields' query parameters.
+        assertThat(diff.changes()).map(c -> c.change().subject())
+                .doesNotContain("POST /_matrix/media/v3/upload", "GET /_matrix/app/v1/thirdparty/user/{protocol}");
+    }
+
+    @Test
+    void aDiffSpanningSeveralReleasesReadsTheChangelogOfEachReleaseBetween() {
+        ReleaseDiff diff = diff("v1.4", "v1.16");
+
+        assertThat(diff.changelogs()).extracting(c -> c.version()).containsExactly(
+                "v1.5", "v1.6", "v1.7", "v1.8", "v1.9", "v1.10", "v1.11", "v1.12", "v1.13", "v1.14", "v1.15", "v1.16");
+        assertThat(diff.changes()).flatMap(LinkedChange::entries).map(Entry::version)
+                .contains("v1.5", "v1.7", "v1.8", "v1.11", "v1.16");
+    }
+
+    @Test
+    void identicalChangesOnSiblingEndpointsAreExplainedAlike(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("v9.1.md"), """
+                ---
+                date: 2031-01-01
+                ---
+
+                ## v9.1
+
+                ### Client-Server API
+
+                **Spec Clarifications**
+
+                - Allow `null` in `room_types` of [`POST /_matrix/client/v3/publicRooms`](/client-server-api/#post_matrixclientv3publicrooms). ([#1564](https://github.com/matrix-org/matrix-spec/issues/1564))
+                """);
+        java.util.function.Function<String, Change> nullable = subject -> new Change(ChangeKind.MADE_NULLABLE,
+                Optional.of(subject.contains("federation") ? ApiKind.SERVER_SERVER : ApiKind.CLIENT_SERVER), subject,
+                "request body: filter.room_types[]", "string", "string?", Impact.COMPATIBLE, Impact.BREAKING,
+                List.of("room_types"), Optional.empty());
+
+        List<LinkedChange> linked = ChangelogLinker.link(
+                List.of(nullable.apply("POST /_matrix/client/v3/publicRooms"), nullable.apply("POST /_matrix/federation/v1/publicRooms")),
+                dev.mxspec.generator.changelog.ChangelogParser.between(dir, "v9.0", "v9.1"));
+
+        assertThat(linked).allSatisfy(l -> assertThat(l.entries()).extracting(Entry::pullRequests).containsExactly(List.of(1564)));
+    }
+
+    @Test
     void aReleaseComparedWithItselfHasNoChanges() {
         ReleaseDiff same = ReleaseDiff.compute(SpecSources.model("v1.7"), SpecSources.model("v1.7"), SpecSources.root().resolve("changelog"));
 

@@ -55,7 +55,7 @@ class EventDispatchTest {
     void unknownTypesKeepTheirJsonAndKnownTypesKeepUnknownFields() throws Exception {
         Object unknown = content("org.example.thing", json("{\"a\":[1,2]}"));
         assertThat(unknown.getClass().getSimpleName()).isEqualTo("RawEventContent");
-        assertThat(MatrixJson.tree(unknown).get("json").toString()).isEqualTo("{\"a\":[1,2]}");
+        assertThat(MatrixJson.write(unknown)).isEqualTo("{\"a\":[1,2]}"); // the content itself, not a wrapper
 
         ObjectNode withExtra = json("{\"msgtype\":\"m.text\",\"body\":\"hi\",\"org.example.extra\":{\"x\":true}}");
         Object text = content("m.room.message", withExtra);
@@ -67,6 +67,21 @@ class EventDispatchTest {
         Object broken = content("m.room.member", json("{\"displayname\":\"no membership\"}"));
 
         assertThat(broken.getClass().getSimpleName()).isEqualTo("RawEventContent");
+        assertThat(MatrixJson.write(broken)).isEqualTo("{\"displayname\":\"no membership\"}");
+    }
+
+    @Test
+    void anExplicitNullInANullableOptionalFieldSurvivesAndAbsenceStaysAbsence() throws Exception {
+        String withNull = "{\"displayname\":null,\"membership\":\"join\"}";
+        String without = "{\"membership\":\"join\"}";
+        String withName = "{\"displayname\":\"Alice\",\"membership\":\"join\"}";
+
+        assertThat(CanonicalJson.write(MatrixJson.tree(content("m.room.member", json(withNull))))).isEqualTo(withNull);
+        assertThat(CanonicalJson.write(MatrixJson.tree(content("m.room.member", json(without))))).isEqualTo(without);
+        assertThat(CanonicalJson.write(MatrixJson.tree(content("m.room.member", json(withName))))).isEqualTo(withName);
+        Object member = content("m.room.member", json(withNull));
+        assertThat(member.getClass().getMethod("displayname").invoke(member))
+                .isEqualTo(java.util.Optional.of(dev.mxspec.runtime.json.Nullable.ofNull()));
     }
 
     @Test

@@ -5,22 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mxspec.generator.SpecSources;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 class GeneratedCodeCompilesTest {
 
     @TempDir
     Path dir;
 
-    @ParameterizedTest
-    @ValueSource(strings = {"v1.3", "v1.4", "v1.5", "v1.6", "v1.7"})
-    void everythingGeneratedForAReleaseCompilesWithoutWarnings(String version) {
-        JavaGenerator generator = new JavaGenerator(SpecSources.model(version),
-                GenerateOptions.all("dev.mxspec.spec", JavaLayout.releasePackage(version)));
-        generator.writeTo(dir.resolve("src"));
-
-        assertThat(Compiler.compile(dir.resolve("src"), dir.resolve("classes"))).isEmpty();
+    /**
+     * Every output for every API of the releases of {@link CompiledRelease#RELEASES} (all of them with
+     * {@code -P all-releases}), compiled together with {@code -Xlint:all -Werror}.
+     */
+    @org.junit.jupiter.api.Test
+    void everythingGeneratedForEachReleaseCompilesWithoutWarnings() {
+        assertThat(CompiledRelease.compileErrors()).isEmpty();
     }
 
     @org.junit.jupiter.api.Test

@@ -21,33 +21,52 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class GoldenFilesTest {
 
-    private static final Path GOLDEN = Path.of("src/test/resources/golden/v1.7");
+    private static final Path GOLDEN = Path.of("src/test/resources/golden");
 
-    private static final Map<String, JavaFile> FILES = new JavaGenerator(SpecSources.model("v1.7"),
-            GenerateOptions.all("dev.mxspec.spec", "v1_7")).files().stream()
-            .collect(Collectors.toMap(f -> f.packageName().substring("dev.mxspec.spec.v1_7.".length()).replace('.', '/')
-                    + "/" + f.typeSpec().name() + ".java", Function.identity()));
+    private static final Map<String, Map<String, JavaFile>> FILES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The generated files of a release by path below its package ({@code clientserver/SyncResponse.java}). */
+    private static Map<String, JavaFile> files(String version) {
+        return FILES.computeIfAbsent(version, v -> {
+            String root = "dev.mxspec.spec." + JavaLayout.releasePackage(v) + ".";
+            return new JavaGenerator(SpecSources.model(v), GenerateOptions.all("dev.mxspec.spec", JavaLayout.releasePackage(v)))
+                    .files().stream()
+                    .collect(Collectors.toMap(f -> f.packageName().substring(root.length()).replace('.', '/')
+                            + "/" + f.typeSpec().name() + ".java", Function.identity()));
+        });
+    }
 
     @ParameterizedTest
     @ValueSource(strings = {
         // a simple endpoint: metadata, request, response, handler
-        "clientserver/endpoints/GetTokenOwner.java",
-        "clientserver/GetTokenOwnerResponse.java",
-        "clientserver/server/WhoamiHandler.java",
+        "v1.7/clientserver/endpoints/GetTokenOwner.java",
+        "v1.7/clientserver/GetTokenOwnerResponse.java",
+        "v1.7/clientserver/server/WhoamiHandler.java",
         // sync
-        "clientserver/endpoints/Sync.java",
-        "clientserver/SyncResponse.java",
+        "v1.7/clientserver/endpoints/Sync.java",
+        "v1.7/clientserver/SyncResponse.java",
         // an event with msgtype variants, and the dispatch
-        "events/RoomMessageTextEventContent.java",
-        "events/RoomMessageEventContent.java",
-        "events/Events.java",
+        "v1.7/events/RoomMessageTextEventContent.java",
+        "v1.7/events/RoomMessageEventContent.java",
+        "v1.7/events/Events.java",
         // properties together with additionalProperties
-        "clientserver/Capabilities.java",
+        "v1.7/clientserver/Capabilities.java",
         // an open enum
-        "events/RoomMemberEventContentMembership.java"
+        "v1.7/events/RoomMemberEventContentMembership.java",
+        // an optional field that may be null (displayname), and raw content
+        "v1.7/events/RoomMemberEventContent.java",
+        "v1.7/events/RawEventContent.java",
+        // OpenAPI 3.1: the base path from 'servers', bodies from 'content', a media upload, deprecated fields
+        "v1.16/clientserver/endpoints/Sync.java",
+        "v1.16/clientserver/SyncResponse.java",
+        "v1.16/clientserver/endpoints/CreateRoom.java",
+        "v1.16/clientserver/endpoints/UploadContent.java",
+        "v1.16/clientserver/Capabilities.java",
+        "v1.16/events/RoomMemberEventContent.java"
     })
     void generatedFileMatchesItsGoldenCopy(String file) throws IOException {
-        JavaFile generated = FILES.get(file);
+        String version = file.substring(0, file.indexOf('/'));
+        JavaFile generated = files(version).get(file.substring(version.length() + 1));
         assertThat(generated).as("generated " + file).isNotNull();
         Path golden = GOLDEN.resolve(file + ".txt");
         String text = generated.toString();

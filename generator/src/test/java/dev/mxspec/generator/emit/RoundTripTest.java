@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every response example with a JSON body, every request example and every file of
@@ -31,7 +31,7 @@ class RoundTripTest {
     record Case(String subject, Example example, TypeRef type) {}
 
     @ParameterizedTest
-    @ValueSource(strings = {"v1.4", "v1.7"})
+    @MethodSource("releases")
     void everyExampleSurvivesAReadAndAWrite(String version) {
         CompiledRelease compiled = CompiledRelease.of(version);
         Set<String> missingRequired = ReleaseValidator.validate(compiled.release, Errata.bundled()).mismatches().stream()
@@ -65,6 +65,10 @@ class RoundTripTest {
         assertThat(exact).isGreaterThan(200);
         assertThat(refused).isEqualTo(missingRequired.stream().filter(s -> cases(compiled).stream()
                 .anyMatch(c -> c.example().source().toString().equals(s))).count());
+    }
+
+    static List<String> releases() {
+        return CompiledRelease.RELEASES;
     }
 
     static List<Case> cases(CompiledRelease compiled) {

@@ -97,7 +97,7 @@ class BadInputTest {
                             properties:
                               n:
                                 type: integer
-                                exclusiveMaximum: 3
+                                unevaluatedItems: false
                 """);
 
         SpecRelease release = SpecReader.read(data);
@@ -110,8 +110,92 @@ class BadInputTest {
                 Diagnostic.error(new dev.mxspec.generator.model.SourceRef("api/client-server/odd.yaml", 9),
                         "parameter 'c' is in 'cookie'; expected path, query, header or body"),
                 Diagnostic.warning(new dev.mxspec.generator.model.SourceRef("api/client-server/odd.yaml", 20),
-                        "schema keyword 'exclusiveMaximum' is not understood; ignored"));
+                        "schema keyword 'unevaluatedItems' is not understood; ignored"));
         assertThat(release.operation("GET", "/_matrix/client/v3/x/{id}")).isPresent();
+    }
+
+    @Test
+    void openApi3ConstructsTheReaderDoesNotKnowAreDiagnosticsWithLine() throws IOException {
+        Path data = minimalRelease();
+        write(data.resolve("api/client-server/odd3.yaml"), """
+                openapi: 3.1.0
+                info:
+                  title: odd
+                paths:
+                  /x:
+                    post:
+                      operationId: postX
+                      callbacks: {}
+                      requestBody:
+                        content:
+                          application/json:
+                            schema:
+                              type: object
+                            encoding: {}
+                      responses:
+                        "200":
+                          description: ok
+                          content:
+                            application/json:
+                              schema:
+                                $ref: "#/components/schemas/Thing"
+                webhooks: {}
+                servers:
+                  - url: "{protocol}://{host}/_matrix/client/v3"
+                    variables:
+                      protocol:
+                        default: https
+                components:
+                  schemas:
+                    Thing:
+                      type: object
+                      properties:
+                        n:
+                          type: integer
+                  links: {}
+                """);
+
+        SpecRelease release = SpecReader.read(data);
+
+        assertThat(release.diagnostics()).containsExactly(
+                Diagnostic.warning(new dev.mxspec.generator.model.SourceRef("api/client-server/odd3.yaml", 8),
+                        "operation key 'callbacks' is not understood; ignored"),
+                Diagnostic.warning(new dev.mxspec.generator.model.SourceRef("api/client-server/odd3.yaml", 14),
+                        "media type key 'encoding' is not understood; ignored"),
+                Diagnostic.warning(new dev.mxspec.generator.model.SourceRef("api/client-server/odd3.yaml", 22),
+                        "top-level key 'webhooks' is not understood; ignored"),
+                Diagnostic.error(new dev.mxspec.generator.model.SourceRef("api/client-server/odd3.yaml", 24),
+                        "server variable 'host' has no default; the base path cannot be known"),
+                Diagnostic.warning(new dev.mxspec.generator.model.SourceRef("api/client-server/odd3.yaml", 35),
+                        "component kind 'links' is not understood; ignored"));
+        assertThat(release.operation("POST", "/_matrix/client/v3/x").orElseThrow().response(200).orElseThrow().type())
+                .hasValueSatisfying(t -> assertThat(t.display()).isEqualTo("PostXResponse")); // named by its place of use, as inline schemas are
+    }
+
+    @Test
+    void aJsonPointerThatLeadsNowhereNamesTheRefAndTheLine() throws IOException {
+        Path data = minimalRelease();
+        write(data.resolve("api/client-server/ptr.yaml"), """
+                openapi: 3.1.0
+                servers:
+                  - url: /_matrix/client/v3
+                paths:
+                  /x:
+                    get:
+                      operationId: getX
+                      parameters:
+                        - $ref: "#/components/parameters/missing"
+                      responses:
+                        "200":
+                          description: ok
+                components:
+                  parameters: {}
+                """);
+
+        assertThatThrownBy(() -> SpecReader.read(data))
+                .isInstanceOf(SpecException.class)
+                .hasMessage(data.resolve("api/client-server/ptr.yaml") + ":9: $ref '#/components/parameters/missing': "
+                        + "api/client-server/ptr.yaml has nothing at '/components/parameters/missing' (no 'missing' in a mapping at line 14)");
     }
 
     /** A release with the folders a release has, and no files. */

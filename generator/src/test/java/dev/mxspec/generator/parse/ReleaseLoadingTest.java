@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -26,7 +26,7 @@ class ReleaseLoadingTest {
     private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options");
 
     @ParameterizedTest
-    @ValueSource(strings = {"v1.3", "v1.4", "v1.5", "v1.6", "v1.7"})
+    @MethodSource("dev.mxspec.generator.SpecSources#allReleases")
     void everyReleaseLoadsWithoutErrors(String version) {
         SpecRelease release = SpecSources.model(version);
 
@@ -36,7 +36,7 @@ class ReleaseLoadingTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"v1.3", "v1.4", "v1.5", "v1.6", "v1.7"})
+    @MethodSource("dev.mxspec.generator.SpecSources#allReleases")
     void operationCountsMatchAnIndependentWalkOfTheYaml(String version) throws IOException {
         SpecRelease release = SpecSources.model(version);
         Map<String, Integer> modelled = new LinkedHashMap<>();
@@ -49,6 +49,36 @@ class ReleaseLoadingTest {
     void operationCountsAreThePublishedOnes() {
         assertThat(counts(SpecSources.model("v1.7"))).containsExactly(150, 35, 9, 23, 1);
         assertThat(counts(SpecSources.model("v1.4"))).containsExactly(145, 34, 8, 23, 1);
+        assertThat(counts(SpecSources.model("v1.16"))).containsExactly(160, 37, 9, 23, 1);
+    }
+
+    @org.junit.jupiter.api.Test
+    void openApi3ReleasesKeepTheServersBasePathTheirBodiesAndTypedResponses() {
+        SpecRelease v116 = SpecSources.model("v1.16");
+
+        dev.mxspec.generator.model.Operation sync = v116.operation("GET", "/_matrix/client/v3/sync").orElseThrow();
+        assertThat(sync.response(200).orElseThrow().type()).contains(new dev.mxspec.generator.model.TypeRef.Named("SyncResponse"));
+        assertThat(sync.security().map(s -> s.scheme())).contains("accessTokenQuery");
+        dev.mxspec.generator.model.Operation createRoom = v116.operation("POST", "/_matrix/client/v3/createRoom").orElseThrow();
+        assertThat(createRoom.body().map(b -> b.type())).contains(new dev.mxspec.generator.model.TypeRef.Named("CreateRoomRequest"));
+        assertThat(createRoom.body().orElseThrow().required()).isTrue();
+        dev.mxspec.generator.model.Operation upload = v116.operation("POST", "/_matrix/media/v3/upload").orElseThrow();
+        assertThat(upload.binaryBody()).isTrue();
+        assertThat(upload.consumes()).containsExactly("application/octet-stream");
+        dev.mxspec.generator.model.Operation thumbnail = v116.operation("GET",
+                "/_matrix/client/v1/media/thumbnail/{serverName}/{mediaId}").orElseThrow();
+        assertThat(thumbnail.response(200).orElseThrow().type()).contains(new dev.mxspec.generator.model.TypeRef.Binary());
+        assertThat(thumbnail.pathParams()).extracting(f -> f.name()).containsExactly("serverName", "mediaId");
+    }
+
+    @org.junit.jupiter.api.Test
+    void typeNamesAndOperationIdsStayTheSameAcrossTheSwitchToOpenApi3() {
+        SpecRelease v17 = SpecSources.model("v1.7");
+        SpecRelease v18 = SpecSources.model("v1.8");
+
+        assertThat(v18.types().keySet()).isEqualTo(v17.types().keySet());
+        assertThat(v18.operations().stream().map(o -> o.key() + " " + o.operationId()).toList())
+                .isEqualTo(v17.operations().stream().map(o -> o.key() + " " + o.operationId()).toList());
     }
 
     @org.junit.jupiter.api.Test
