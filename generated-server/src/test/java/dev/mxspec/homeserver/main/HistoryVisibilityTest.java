@@ -4,12 +4,9 @@ import static dev.mxspec.homeserver.main.RoomAccessTest.enc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mxspec.homeserver.core.ServerConfig;
-import dev.mxspec.homeserver.storage.Backends;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -26,9 +23,7 @@ class HistoryVisibilityTest {
     private JsonHttp http;
 
     private Homeserver start(String backend) throws Exception {
-        Optional<String> pg = backend.equals("postgresql") ? Optional.of(Backends.postgresSchemaUrl()) : Optional.empty();
-        Homeserver server = Homeserver.start(new ServerConfig("localhost", "127.0.0.1", -1, dir.resolve("data").toString(), backend, pg,
-                true, 0, -1));
+        Homeserver server = TestServers.start(backend, dir, config -> config);
         http = new JsonHttp(server.port());
         return server;
     }

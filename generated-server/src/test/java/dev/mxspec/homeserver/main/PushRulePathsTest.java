@@ -3,11 +3,8 @@ package dev.mxspec.homeserver.main;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mxspec.homeserver.core.ServerConfig;
-import dev.mxspec.homeserver.storage.Backends;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -21,9 +18,7 @@ class PushRulePathsTest {
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
     void listingsAnswerWithAndWithoutTheTrailingSlashAndInvalidRulesAreRefused(String backend) throws Exception {
-        Optional<String> pg = backend.equals("postgresql") ? Optional.of(Backends.postgresSchemaUrl()) : Optional.empty();
-        try (Homeserver server = Homeserver.start(new ServerConfig("localhost", "127.0.0.1", -1, dir.resolve("data").toString(), backend,
-                pg, true, 0, -1))) {
+        try (Homeserver server = TestServers.start(backend, dir, config -> config)) {
             JsonHttp http = new JsonHttp(server.port());
             String alice = http.register("alice", "alice-password");
             String rule = "{\"actions\":[\"notify\",{\"set_tweak\":\"sound\",\"value\":\"default\"}],\"pattern\":\"cake\"}";
