@@ -27,6 +27,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -48,12 +49,30 @@ public final class MediaHandlers implements ContentRepoHandler {
     private final long maxUpload;
     private final Function<Optional<String>, Caller> authenticator;
 
+    /** How long a created media ID waits for its upload (Synapse's default: a day). */
+    static final long PENDING_LIFETIME_MS = 24 * 60 * 60 * 1000L;
+    /** Media IDs a user may hold reserved and not yet filled at once. */
+    static final int MAX_PENDING_PER_USER = 5;
+    /** How long a download waits for a created ID's upload when the client gives no {@code timeout_ms} (the spec's default). */
+    static final long DEFAULT_WAIT_MS = 20_000;
+    private static final long MAX_WAIT_MS = 60_000;
+
+    private final long pendingLifetimeMs;
+    private final java.util.function.LongSupplier clock;
+
     /**
      * @param authenticator the caller of an access token ({@code M_MISSING_TOKEN} or {@code M_UNKNOWN_TOKEN} otherwise), for
      *     {@code PUT /upload/{serverName}/{mediaId}}, which v1.7's data does not mark as authenticated although only the
      *     creator of the media ID may use it
      */
     public MediaHandlers(Path dir, String serverName, long maxUpload, Function<Optional<String>, Caller> authenticator) {
+        this(dir, serverName, maxUpload, authenticator, PENDING_LIFETIME_MS, System::currentTimeMillis);
+    }
+
+    MediaHandlers(Path dir, String serverName, long maxUpload, Function<Optional<String>, Caller> authenticator, long pendingLifetimeMs,
+            java.util.function.LongSupplier clock) {
+        this.pendingLifetimeMs = pendingLifetimeMs;
+        this.clock = clock;
         this.dir = dir;
         this.serverName = serverName;
         this.maxUpload = maxUpload;
@@ -67,17 +86,51 @@ public final class MediaHandlers implements ContentRepoHandler {
         return new UploadContentResponse("mxc://" + serverName + "/" + id, Map.of());
     }
 
-    /** Reserves a media ID; the {@code .pending} file holds the user who may fill it. */
+    /** A reserved media ID: who may fill it, and until when. */
+    private record Pending(String creator, long expiresAt) {}
+
+    /**
+     * Reserves a media ID; the {@code .pending} file holds the user who may fill it and when the
+     * reservation expires ({@code unused_expires_at}). A user holds at most
+     * {@link #MAX_PENDING_PER_USER} unexpired reservations ({@code M_LIMIT_EXCEEDED} until one expires).
+     */
     @Override
-    public CreateContentResponse createContent(RequestContext context, CreateContent.Request request) {
-        String id = Ids.random(24);
+    public synchronized CreateContentResponse createContent(RequestContext context, CreateContent.Request request) {
+        String user = context.principal(Caller.class).userId();
+        long now = clock.getAsLong();
+        List<Pending> mine = new java.util.ArrayList<>();
         try {
             Files.createDirectories(dir);
-            Files.writeString(dir.resolve(id + ".pending"), context.principal(Caller.class).userId());
+            try (var files = Files.newDirectoryStream(dir, "*.pending")) {
+                for (Path f : files) {
+                    pending(f).filter(p -> p.creator().equals(user) && p.expiresAt() > now).ifPresent(mine::add);
+                }
+            }
+            if (mine.size() >= MAX_PENDING_PER_USER) {
+                long retry = mine.stream().mapToLong(Pending::expiresAt).min().orElse(now) - now;
+                throw MatrixException.limitExceeded(Math.max(1, retry));
+            }
+            String id = Ids.random(24);
+            long expires = now + pendingLifetimeMs;
+            Files.writeString(dir.resolve(id + ".pending"), user + "\n" + expires);
+            return new CreateContentResponse("mxc://" + serverName + "/" + id, Optional.of(expires), Map.of());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new CreateContentResponse("mxc://" + serverName + "/" + id, Optional.empty(), Map.of());
+    }
+
+    /** A reservation as stored (an older one without an expiry expires a lifetime after it was made). */
+    private Optional<Pending> pending(Path file) {
+        try {
+            String[] lines = Files.readString(file).split("\n");
+            long expires = lines.length > 1 ? Long.parseLong(lines[1].strip())
+                    : Files.getLastModifiedTime(file).toMillis() + pendingLifetimeMs;
+            return Optional.of(new Pending(lines[0].strip(), expires));
+        } catch (java.nio.file.NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     /**
@@ -94,14 +147,17 @@ public final class MediaHandlers implements ContentRepoHandler {
         if (Files.exists(dir.resolve(id)) || Files.exists(claimed)) {
             throw new MatrixException(409, "M_CANNOT_OVERWRITE_MEDIA", "media " + id + " is already uploaded");
         }
-        String creator;
-        try {
-            creator = Files.readString(pending);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new MatrixException(404, ErrorCodes.M_NOT_FOUND, "media " + id + " was not created for upload");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        Pending reservation = pending(pending)
+                .orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "media " + id + " was not created for upload"));
+        if (reservation.expiresAt() <= clock.getAsLong()) {
+            try {
+                Files.deleteIfExists(pending);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            throw new MatrixException(404, ErrorCodes.M_NOT_FOUND, "the reservation of media " + id + " expired unused");
         }
+        String creator = reservation.creator();
         if (!creator.equals(caller.userId())) {
             throw new MatrixException(403, ErrorCodes.M_FORBIDDEN, "only the user who created media " + id + " may upload it");
         }
@@ -130,17 +186,23 @@ public final class MediaHandlers implements ContentRepoHandler {
 
     @Override
     public Media getContent(RequestContext context, GetContent.Request request) {
-        return load(local(request.serverName(), request.mediaId()), Optional.empty());
+        String id = local(request.serverName(), request.mediaId());
+        awaitUpload(id, request.timeoutMs());
+        return load(id, Optional.empty());
     }
 
     @Override
     public Media getContentOverrideName(RequestContext context, GetContentOverrideName.Request request) {
-        return load(local(request.serverName(), request.mediaId()), Optional.of(request.fileName()));
+        String id = local(request.serverName(), request.mediaId());
+        awaitUpload(id, request.timeoutMs());
+        return load(id, Optional.of(request.fileName()));
     }
 
     @Override
     public Media getContentThumbnail(RequestContext context, GetContentThumbnail.Request request) {
-        return load(local(request.serverName(), request.mediaId()), Optional.empty());
+        String id = local(request.serverName(), request.mediaId());
+        awaitUpload(id, request.timeoutMs());
+        return load(id, Optional.empty());
     }
 
     @Override
@@ -151,6 +213,35 @@ public final class MediaHandlers implements ContentRepoHandler {
     @Override
     public GetUrlPreviewResponse getUrlPreview(RequestContext context, GetUrlPreview.Request request) {
         throw new MatrixException(404, ErrorCodes.M_UNRECOGNIZED, "URL previews are not offered by this server");
+    }
+
+    /**
+     * For an ID created but not yet filled: waits up to {@code timeout_ms} (20 s by default, 60 s at
+     * most) for its upload, then answers 504 {@code M_NOT_YET_UPLOADED}. Other IDs return at once.
+     */
+    private void awaitUpload(String id, Optional<Long> timeoutMs) {
+        Path data = dir.resolve(id);
+        if (Files.isRegularFile(data)) {
+            return;
+        }
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
+                Math.max(0, Math.min(MAX_WAIT_MS, timeoutMs.orElse(DEFAULT_WAIT_MS))));
+        while (!Files.isRegularFile(data)) {
+            boolean reserved = Files.exists(dir.resolve(id + ".uploading"))
+                    || pending(dir.resolve(id + ".pending")).filter(p -> p.expiresAt() > clock.getAsLong()).isPresent();
+            if (!reserved) {
+                return; // never created, or expired: load answers M_NOT_FOUND
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                throw new MatrixException(504, "M_NOT_YET_UPLOADED", "media " + id + " has not been uploaded yet");
+            }
+            try {
+                Thread.sleep(25);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new MatrixException(504, "M_NOT_YET_UPLOADED", "media " + id + " has not been uploaded yet");
+            }
+        }
     }
 
     private String local(String server, String mediaId) {
