@@ -86,7 +86,7 @@ public final class Homeserver implements AutoCloseable {
             AccountHandlers accountHandlers = new AccountHandlers(accounts, config.registration(), limiter);
             RateLimiter sends = RateLimiter.of(limits.sends(), clock);
             EventVisibility visibility = new EventVisibility(storage, stream);
-            RoomReads reads = new RoomReads(rooms, memberships, visibility, storage);
+            RoomReads reads = new RoomReads(rooms, memberships, visibility);
             Aliases aliases = new Aliases(storage, rooms, config.serverName());
             RoomHandlers roomHandlers = new RoomHandlers(rooms, reads, aliases, sends, clock);
             RelationHandlers relationHandlers = new RelationHandlers(reads, rooms.relations(), clock);

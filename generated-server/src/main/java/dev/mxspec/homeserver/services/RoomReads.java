@@ -2,12 +2,10 @@ package dev.mxspec.homeserver.services;
 
 import dev.mxspec.homeserver.storage.Records.Membership;
 import dev.mxspec.homeserver.storage.Records.StoredEvent;
-import dev.mxspec.homeserver.storage.RoomStore;
 import dev.mxspec.runtime.api.ErrorCodes;
 import dev.mxspec.runtime.api.MatrixException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -35,13 +33,11 @@ public final class RoomReads {
     private final RoomService rooms;
     private final Memberships memberships;
     private final EventVisibility visibility;
-    private final RoomStore storage;
 
-    public RoomReads(RoomService rooms, Memberships memberships, EventVisibility visibility, RoomStore storage) {
+    public RoomReads(RoomService rooms, Memberships memberships, EventVisibility visibility) {
         this.rooms = rooms;
         this.memberships = memberships;
         this.visibility = visibility;
-        this.storage = storage;
     }
 
     public EventVisibility visibility() {
@@ -86,18 +82,13 @@ public final class RoomReads {
 
     /** The state the view shows: current, or as it was when the user left. */
     public List<StoredEvent> state(View view) {
-        return view.current() ? rooms.stateEvents(view.roomId()) : stateAt(view.roomId(), view.upTo());
+        return view.current() ? rooms.stateEvents(view.roomId()) : rooms.stateEventsAt(view.roomId(), view.upTo());
     }
 
     /** The state of the room as it was at a stream position (capped at what the view may read). */
     public List<StoredEvent> stateAt(View view, long position) {
         long at = Math.min(position, view.upTo());
-        return view.current() && at >= rooms.streamPosition() ? rooms.stateEvents(view.roomId()) : stateAt(view.roomId(), at);
-    }
-
-    private List<StoredEvent> stateAt(String roomId, long position) {
-        Map<List<String>, String> ids = storage.stateAt(roomId, position);
-        return storage.events(List.copyOf(ids.values()));
+        return view.current() && at >= rooms.streamPosition() ? rooms.stateEvents(view.roomId()) : rooms.stateEventsAt(view.roomId(), at);
     }
 
     /** One event of the room, when the user may see it; {@code M_NOT_FOUND} otherwise, as if it did not exist. */

@@ -323,8 +323,9 @@ public final class RoomService {
             if (!m.membership().equals("join")) {
                 continue;
             }
-            ObjectNode current = stateJson(m.roomId()).get(List.of("m.room.member", caller.userId()));
-            ObjectNode content = current == null ? memberContent(caller.userId(), "join") : current.path("content").deepCopy();
+            // the member event the membership record names: one row, not the room's whole state
+            ObjectNode content = storage.event(m.eventId()).map(e -> (ObjectNode) ClientEvents.parse(e.json()).path("content").deepCopy())
+                    .orElseGet(() -> memberContent(caller.userId(), "join"));
             content.remove(List.of("displayname", "avatar_url", "join_authorised_via_users_server"));
             user.displayname().ifPresent(n -> content.put("displayname", n));
             user.avatarUrl().ifPresent(a -> content.put("avatar_url", a));
@@ -339,11 +340,20 @@ public final class RoomService {
 
     /** The room's current power levels (the defaults of a room without them: its creator at 100). */
     public PowerLevels powerLevels(String roomId) {
-        Map<List<String>, ObjectNode> state = stateJson(roomId);
+        return levels(stateJson(roomId), room(roomId).creator());
+    }
+
+    /** The power levels of a state (as {@link #stateJson} gives it); without an event, the creator's defaults. */
+    private static PowerLevels levels(Map<List<String>, ObjectNode> state, String creator) {
         ObjectNode levels = state.get(List.of("m.room.power_levels", ""));
         return levels != null ? PowerLevels.fromContent(levels.path("content"))
                 : PowerLevels.withoutEvent(Optional.ofNullable(state.get(List.of("m.room.create", "")))
-                        .map(c -> c.path("sender").asText()).orElse(room(roomId).creator()));
+                        .map(c -> c.path("sender").asText()).orElse(creator));
+    }
+
+    /** The state of the room as it was at a stream position (after the event there). */
+    public List<StoredEvent> stateEventsAt(String roomId, long position) {
+        return storage.events(List.copyOf(storage.stateAt(roomId, position).values()));
     }
 
     /** Whether a user is an administrator of this server. */
@@ -363,8 +373,7 @@ public final class RoomService {
         if (!target.roomId().equals(roomId)) {
             throw new MatrixException(400, ErrorCodes.M_INVALID_PARAM, "event " + targetId + " is not in room " + roomId);
         }
-        if (!target.sender().equals(caller.userId()) && powerLevels(roomId).userLevel(caller.userId()) < powerLevels(roomId).redact()
-                && !serverAdmin(caller.userId())) {
+        if (!target.sender().equals(caller.userId()) && !mayRedactOthers(roomId, caller.userId()) && !serverAdmin(caller.userId())) {
             throw MatrixException.forbidden("only the sender of an event or a member at the room's redact level may redact it");
         }
         ObjectNode content = MatrixJson.mapper().createObjectNode();
@@ -372,6 +381,11 @@ public final class RoomService {
         content.put("redacts", targetId);
         return send(caller.userId(), Optional.of(caller.deviceId()), roomId,
                 new Draft("m.room.redaction", Optional.empty(), content, Optional.of(targetId)), Optional.of(REDACTION_TXN + txnId));
+    }
+
+    private boolean mayRedactOthers(String roomId, String userId) {
+        PowerLevels levels = powerLevels(roomId);
+        return levels.userLevel(userId) >= levels.redact();
     }
 
     /** Transaction IDs of redactions are kept apart from those of sends by this prefix (not shown to clients). */
@@ -437,11 +451,7 @@ public final class RoomService {
                     ? "you are not in any room that gives access to this room: knock to ask for an invite"
                     : "you are not in any room that gives access to this room");
         }
-        ObjectNode levelsEvent = state.get(List.of("m.room.power_levels", ""));
-        PowerLevels levels = levelsEvent != null
-                ? PowerLevels.fromContent(levelsEvent.path("content"))
-                : PowerLevels.withoutEvent(
-                        state.get(List.of("m.room.create", "")).path("sender").asText());
+        PowerLevels levels = levels(state, room(roomId).creator());
         return state.entrySet().stream()
                 .filter(e -> e.getKey().getFirst().equals("m.room.member"))
                 .filter(e -> e.getValue().path("content").path("membership").asText().equals("join"))

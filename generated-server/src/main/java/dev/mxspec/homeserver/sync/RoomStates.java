@@ -11,11 +11,11 @@ import java.util.Optional;
 
 /**
  * The state of a room at a stream position, as a sync needs it at the start of a timeline: the
- * current state, with each event written after the position replaced by the one it replaced
- * ({@code unsigned.replaces_state}, kept in the stored PDU) until one at or before the position.
- * A room's events are authorized in stream order against the state before them, so this is the
- * state after the last event at or before the position. (A redacted state event lost its
- * {@code unsigned}: what it replaced is then unknown, and the key is taken as unset before it.)
+ * current state when none of it was written after the position (the common case, no read), else
+ * the state storage keeps for the position ({@link RoomService#stateEventsAt}). One member's event
+ * at a position follows {@code unsigned.replaces_state} back from the current one instead (a read
+ * per step, usually none); a redacted member event lost its {@code unsigned}, and the key is then
+ * taken as unset before it.
  */
 final class RoomStates {
 
@@ -32,10 +32,10 @@ final class RoomStates {
 
     /** The state at {@code position} from the current state's events. */
     Map<List<String>, StoredEvent> at(List<StoredEvent> currentState, long position) {
+        List<StoredEvent> events = currentState.stream().anyMatch(e -> e.streamPos() > position)
+                ? rooms.stateEventsAt(currentState.getFirst().roomId(), position) : currentState;
         Map<List<String>, StoredEvent> state = new LinkedHashMap<>();
-        for (StoredEvent current : currentState) {
-            before(current, position).ifPresent(e -> state.put(List.of(e.type(), e.stateKey().orElse("")), e));
-        }
+        events.forEach(e -> state.put(List.of(e.type(), e.stateKey().orElse("")), e));
         return state;
     }
 
