@@ -133,6 +133,12 @@ class RelationsTest {
             assertThat(ids(http.callV1("GET", "/rooms/" + roomId + "/threads?include=participated", bob).body().path("chunk")))
                     .containsExactly(root);
 
+            // a client's retry of the reaction (same transaction ID) is answered with the reaction, not refused
+            JsonHttp.Reply retried = http.call("PUT", "/rooms/" + roomId + "/send/m.reaction/t4", carol,
+                    "{\"m.relates_to\":{\"rel_type\":\"m.annotation\",\"event_id\":\"" + root + "\",\"key\":\"👍\"}}");
+            assertThat(retried.status()).isEqualTo(200);
+            assertThat(retried.body().path("event_id").asText()).isEqualTo(reaction);
+
             // refused: the same reaction twice, a thread from an event that is itself a relation
             JsonHttp.Reply again = send(carol, roomId, "m.reaction", "{\"m.relates_to\":{\"rel_type\":\"m.annotation\",\"event_id\":\""
                     + root + "\",\"key\":\"👍\"}}");

@@ -89,6 +89,9 @@ class RoomAccessTest {
             // bob redacts his own message; the client's transaction ID comes back as given
             JsonHttp.Reply own = http.call("PUT", "/rooms/" + roomId + "/redact/" + enc(bobMessage) + "/txR1", bob, "{\"reason\":\"typo\"}");
             assertThat(own.status()).isEqualTo(200);
+            JsonHttp.Reply replayed = http.call("PUT", "/rooms/" + roomId + "/redact/" + enc(bobMessage) + "/txR1", bob, "{\"reason\":\"typo\"}");
+            assertThat(replayed.body().path("event_id").asText()).as("a replayed redaction makes no new event")
+                    .isEqualTo(own.body().path("event_id").asText());
             JsonNode redaction = event(bob, roomId, own.body().path("event_id").asText()).body();
             assertThat(redaction.path("unsigned").path("transaction_id").asText()).isEqualTo("txR1");
             assertThat(event(alice, roomId, bobMessage).body().path("content").isEmpty()).isTrue();
