@@ -1,6 +1,7 @@
 package dev.mxspec.homeserver.core;
 
 import dev.mxspec.runtime.api.MatrixException;
+import dev.mxspec.runtime.server.PathGrammar;
 import java.security.SecureRandom;
 import java.util.regex.Pattern;
 
@@ -52,77 +53,30 @@ public final class Ids {
         return "@" + localpart + ":" + serverName;
     }
 
-    /** The server name grammar of the Appendices: a DNS name, IPv4 address or bracketed IPv6 address, and an optional port. */
-    private static final Pattern SERVER_NAME = Pattern.compile(
-            "(?:[A-Za-z0-9.\\-]{1,255}|\\[[0-9A-Fa-f:.]{2,45}\\])(?::[0-9]{1,5})?");
-    /** Localparts of user IDs, historical ones included (printable ASCII without ':'). */
-    private static final Pattern HISTORICAL_LOCALPART = Pattern.compile("[\\x21-\\x39\\x3B-\\x7E]+");
-
-    /** Whether {@code name} is a server name (with an optional port). */
-    public static boolean isServerName(String name) {
-        return SERVER_NAME.matcher(name).matches();
-    }
-
-    /** {@code sigil opaque : server_name}, at most 255 bytes, no control characters. */
-    private static boolean isSigilId(String id, char sigil, Pattern localpart) {
-        if (id.isEmpty() || id.charAt(0) != sigil || id.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
-            return false;
-        }
-        int colon = id.indexOf(':');
-        if (colon < 2 || !isServerName(id.substring(colon + 1))) {
-            return false;
-        }
-        String local = id.substring(1, colon);
-        return localpart == null ? local.codePoints().noneMatch(c -> c < 0x20 || c == 0x7F) : localpart.matcher(local).matches();
-    }
-
-    public static boolean isUserId(String id) {
-        return id != null && isSigilId(id, '@', HISTORICAL_LOCALPART);
-    }
-
-    public static boolean isRoomId(String id) {
-        return id != null && isSigilId(id, '!', null);
-    }
-
-    public static boolean isRoomAlias(String id) {
-        return id != null && isSigilId(id, '#', null);
-    }
-
-    /** An event ID: {@code $opaque:server} (room versions 1 and 2) or {@code $} and unpadded base64 (3 and later). */
-    public static boolean isEventId(String id) {
-        return id != null && id.length() > 1 && id.charAt(0) == '$' && id.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 255
-                && id.codePoints().noneMatch(c -> c < 0x21 || c == 0x7F);
-    }
-
     /** {@code id} when it is a user ID; 400 {@code M_INVALID_PARAM} naming {@code field} otherwise. */
     public static String requireUserId(String id, String field) {
-        return require(isUserId(id), id, field, "a user ID (@localpart:server)");
+        return require("userId", id, field);
     }
 
     public static String requireRoomId(String id, String field) {
-        return require(isRoomId(id), id, field, "a room ID (!opaque:server)");
+        return require("roomId", id, field);
     }
 
     public static String requireRoomAlias(String id, String field) {
-        return require(isRoomAlias(id), id, field, "a room alias (#name:server)");
+        return require("roomAlias", id, field);
     }
 
     public static String requireEventId(String id, String field) {
-        return require(isEventId(id), id, field, "an event ID ($...)");
+        return require("eventId", id, field);
     }
 
-    private static String require(boolean valid, String id, String field, String what) {
-        if (!valid) {
-            String shown = id == null ? "nothing" : id.length() > 80 ? "'" + printable(id.substring(0, 80)) + "...'" : "'" + printable(id) + "'";
-            throw MatrixException.invalidParam(field, "expected " + what + ", found " + shown);
+    /** The identifier grammar the generated routers check path parameters with, applied to a value from a body. */
+    private static String require(String grammar, String id, String field) {
+        if (id == null) {
+            throw MatrixException.invalidParam(field, "missing");
         }
+        PathGrammar.check(field, grammar, id);
         return id;
-    }
-
-    private static String printable(String s) {
-        StringBuilder out = new StringBuilder();
-        s.codePoints().forEach(c -> out.append(c < 0x20 || c == 0x7F ? "?" : Character.toString(c)));
-        return out.toString();
     }
 
     public static String serverOf(String id) {

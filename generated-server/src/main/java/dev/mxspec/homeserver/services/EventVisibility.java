@@ -75,11 +75,6 @@ public final class EventVisibility {
         return event -> (event.stateKey().isPresent() || !ignoring.contains(event.sender())) && allowed(timeline, mine, userId, event);
     }
 
-    /** Whether {@code userId} may see one event. */
-    public boolean maySee(String userId, StoredEvent event) {
-        return viewer(userId, event.roomId()).test(event);
-    }
-
     /** Whether anyone may read the room now, without joining ({@code world_readable}). */
     public boolean worldReadable(String roomId) {
         List<Change> visibility = timeline(roomId).visibility();

@@ -47,11 +47,6 @@ public final class Relations {
         this.parents = new StreamCache<>(stream);
     }
 
-    /** The relation a new event's content declares, as stored with it. */
-    public static Optional<Relation> of(String eventId, String roomId, String sender, String type, JsonNode content, long position) {
-        return Relation.of(eventId, roomId, sender, type, content, position);
-    }
-
     /** Checks a new event's relation before it is sent. */
     public void check(String roomId, String sender, String type, JsonNode content) {
         Optional<Relation> relation = Relation.of("", roomId, sender, type, content, 0);

@@ -10,6 +10,7 @@ import dev.mxspec.homeserver.core.StreamCache;
 import dev.mxspec.homeserver.core.StreamCounter;
 import dev.mxspec.homeserver.rooms.PowerLevels;
 import dev.mxspec.homeserver.storage.Records.Membership;
+import dev.mxspec.homeserver.storage.Records.Relation;
 import dev.mxspec.homeserver.storage.Records.Room;
 import dev.mxspec.homeserver.storage.Records.StoredEvent;
 import dev.mxspec.homeserver.storage.Records.Txn;
@@ -214,7 +215,7 @@ public final class RoomService {
                     ? Optional.of(new Membership(roomId, draft.stateKey().get(), draft.content().path("membership").asText(), eventId, pos))
                     : Optional.empty();
             if (!storage.persistEvent(stored, membership,
-                    Relations.of(eventId, roomId, sender, draft.type(), draft.content(), pos))) {
+                    Relation.of(eventId, roomId, sender, draft.type(), draft.content(), pos))) {
                 return false;
             }
             Map<List<String>, ObjectNode> newState = state;

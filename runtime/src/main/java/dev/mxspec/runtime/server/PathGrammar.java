@@ -41,8 +41,16 @@ public final class PathGrammar {
 
     /** Refuses a path parameter that does not fit its grammar. */
     public static void check(String name, String value) {
-        problem(name, value).ifPresent(why -> {
-            throw MatrixException.invalidParam(name, why);
+        check(name, name, value);
+    }
+
+    /**
+     * Refuses a value that does not fit the grammar of the path parameter {@code grammar} (a user ID
+     * in a request body fits {@code userId}), naming {@code field} in the error.
+     */
+    public static void check(String field, String grammar, String value) {
+        problem(grammar, value).ifPresent(why -> {
+            throw MatrixException.invalidParam(field, why);
         });
     }
 
