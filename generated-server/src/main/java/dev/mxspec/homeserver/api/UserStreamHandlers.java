@@ -6,6 +6,8 @@ import static dev.mxspec.homeserver.api.Handlers.empty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.core.Caller;
+import dev.mxspec.homeserver.core.Ids;
+import dev.mxspec.homeserver.services.Notifications;
 import dev.mxspec.homeserver.services.RoomService;
 import dev.mxspec.homeserver.services.UserStreams;
 import dev.mxspec.homeserver.storage.Records.Presence;
@@ -38,6 +40,7 @@ import dev.mxspec.spec.v1_7.clientserver.server.TagsHandler;
 import dev.mxspec.spec.v1_7.clientserver.server.ToDeviceHandler;
 import dev.mxspec.spec.v1_7.clientserver.server.TypingHandler;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import dev.mxspec.runtime.json.Nullable;
 import java.util.Optional;
@@ -49,11 +52,13 @@ public final class UserStreamHandlers implements TypingHandler, ReceiptsHandler,
 
     private final UserStreams streams;
     private final RoomService rooms;
+    private final Notifications notifications;
     private final LongSupplier clock;
 
-    public UserStreamHandlers(UserStreams streams, RoomService rooms, LongSupplier clock) {
+    public UserStreamHandlers(UserStreams streams, RoomService rooms, Notifications notifications, LongSupplier clock) {
         this.streams = streams;
         this.rooms = rooms;
+        this.notifications = notifications;
         this.clock = clock;
     }
 
@@ -87,7 +92,13 @@ public final class UserStreamHandlers implements TypingHandler, ReceiptsHandler,
         Caller caller = caller(context);
         rooms.requireMember(request.roomId(), caller.userId());
         String type = request.receiptType().value();
+        Optional<String> thread = request.body().threadId();
+        thread.filter(t -> !t.equals(Notifications.MAIN)).ifPresent(t -> Ids.requireEventId(t, "thread_id"));
         if (type.equals("m.fully_read")) {
+            if (thread.isPresent()) {
+                throw new MatrixException(400, ErrorCodes.M_INVALID_PARAM, "m.fully_read is not threaded: it takes no thread_id");
+            }
+            eventInRoom(request.roomId(), request.eventId());
             streams.setAccountData(caller.userId(), request.roomId(), "m.fully_read",
                     MatrixJson.mapper().createObjectNode().put("event_id", request.eventId()));
             return empty();
@@ -95,20 +106,32 @@ public final class UserStreamHandlers implements TypingHandler, ReceiptsHandler,
         if (!type.equals("m.read") && !type.equals("m.read.private")) {
             throw new MatrixException(400, ErrorCodes.M_INVALID_PARAM, "unknown receipt type " + type);
         }
-        rooms.event(request.eventId()).filter(e -> e.roomId().equals(request.roomId()))
-                .orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "no such event in the room"));
-        streams.receipt(request.roomId(), caller.userId(), type, request.eventId(), request.body().threadId());
+        eventInRoom(request.roomId(), request.eventId());
+        streams.receipt(request.roomId(), caller.userId(), type, request.eventId(), thread);
+        notifications.read(caller.userId(), request.roomId(), request.eventId(), thread);
         return empty();
+    }
+
+    private void eventInRoom(String roomId, String eventId) {
+        rooms.event(eventId).filter(e -> e.roomId().equals(roomId))
+                .orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "no such event in the room"));
     }
 
     @Override
     public JsonNode setReadMarker(RequestContext context, SetReadMarker.Request request) {
         Caller caller = caller(context);
         rooms.requireMember(request.roomId(), caller.userId());
-        request.body().mFullyRead().ifPresent(e -> streams.setAccountData(caller.userId(), request.roomId(), "m.fully_read",
+        var body = request.body();
+        java.util.stream.Stream.of(body.mFullyRead(), body.mRead(), body.mReadPrivate()).flatMap(Optional::stream)
+                .forEach(e -> eventInRoom(request.roomId(), e)); // all checked before any is set
+        body.mFullyRead().ifPresent(e -> streams.setAccountData(caller.userId(), request.roomId(), "m.fully_read",
                 MatrixJson.mapper().createObjectNode().put("event_id", e)));
-        request.body().mRead().ifPresent(e -> streams.receipt(request.roomId(), caller.userId(), "m.read", e, Optional.empty()));
-        request.body().mReadPrivate().ifPresent(e -> streams.receipt(request.roomId(), caller.userId(), "m.read.private", e, Optional.empty()));
+        for (String type : List.of("m.read", "m.read.private")) {
+            (type.equals("m.read") ? body.mRead() : body.mReadPrivate()).ifPresent(e -> {
+                streams.receipt(request.roomId(), caller.userId(), type, e, Optional.empty());
+                notifications.read(caller.userId(), request.roomId(), e, Optional.empty());
+            });
+        }
         return empty();
     }
 

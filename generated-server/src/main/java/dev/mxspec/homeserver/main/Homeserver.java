@@ -4,6 +4,7 @@ import dev.mxspec.homeserver.api.AccountHandlers;
 import dev.mxspec.homeserver.api.DirectoryHandlers;
 import dev.mxspec.homeserver.api.FilterHandlers;
 import dev.mxspec.homeserver.api.MediaHandlers;
+import dev.mxspec.homeserver.api.NotificationHandlers;
 import dev.mxspec.homeserver.api.PushRuleHandlers;
 import dev.mxspec.homeserver.api.RelationHandlers;
 import dev.mxspec.homeserver.api.PushRuleListings;
@@ -22,7 +23,10 @@ import dev.mxspec.homeserver.services.DeviceLists;
 import dev.mxspec.homeserver.services.KeysService;
 import dev.mxspec.homeserver.api.KeysHandlers;
 import dev.mxspec.homeserver.services.Memberships;
+import dev.mxspec.homeserver.services.Notifications;
 import dev.mxspec.homeserver.services.Notifier;
+import dev.mxspec.homeserver.services.PushDelivery;
+import dev.mxspec.homeserver.services.Pushers;
 import dev.mxspec.homeserver.services.RoomRules;
 import dev.mxspec.homeserver.services.RoomService;
 import dev.mxspec.homeserver.services.SpecRoomRules;
@@ -48,12 +52,14 @@ public final class Homeserver implements AutoCloseable {
 
     private final Storage storage;
     private final HttpServer http;
+    private final PushDelivery delivery;
     private final ServerConfig config;
 
-    private Homeserver(ServerConfig config, Storage storage, HttpServer http) {
+    private Homeserver(ServerConfig config, Storage storage, HttpServer http, PushDelivery delivery) {
         this.config = config;
         this.storage = storage;
         this.http = http;
+        this.delivery = delivery;
     }
 
     public static Storage openStorage(ServerConfig config) throws java.io.IOException {
@@ -79,26 +85,34 @@ public final class Homeserver implements AutoCloseable {
             Notifier notifier = new Notifier();
             StreamCounter stream = new StreamCounter(storage.maxStreamPos());
             Memberships memberships = new Memberships(storage, stream);
-            RoomService rooms = new RoomService(storage, rules, stream, memberships, notifier, config.serverName(), clock);
+            EventVisibility visibility = new EventVisibility(storage, stream);
+            UserStreams streams = new UserStreams(storage, stream, memberships, notifier, clock);
+            dev.mxspec.homeserver.services.PushRules pushRules = new dev.mxspec.homeserver.services.PushRules(streams);
+            Notifications notifications = new Notifications(storage, storage, storage, pushRules::ruleset, visibility::ignoredUsers,
+                    config.serverName(), config.push().evaluate());
+            pushRules.onChange(notifications::rulesChanged);
+            RoomService rooms = new RoomService(storage, rules, stream, memberships, notifier, notifications, config.serverName(), clock);
+            Pushers pushers = new Pushers(storage, stream, clock, config.push().allowPrivateGateways());
+            PushDelivery delivery = new PushDelivery(storage, storage, pushers, rooms, clock, 1000);
+            notifications.onNotified(delivery::notified);
+            pushers.onChange(delivery::pushersChanged);
             DeviceLists deviceLists = new DeviceLists(storage, stream, memberships, notifier);
             AccountService accounts = new AccountService(storage, config.serverName(), clock, config.accessTokenLifetimeMs(),
                     deviceLists::changed, RateLimiter.of(limits.loginFailures(), clock));
             AccountHandlers accountHandlers = new AccountHandlers(accounts, config.registration(), limiter);
             RateLimiter sends = RateLimiter.of(limits.sends(), clock);
-            EventVisibility visibility = new EventVisibility(storage, stream);
             RoomReads reads = new RoomReads(rooms, memberships, visibility);
             Aliases aliases = new Aliases(storage, rooms, config.serverName());
             RoomHandlers roomHandlers = new RoomHandlers(rooms, reads, aliases, sends, clock);
             RelationHandlers relationHandlers = new RelationHandlers(reads, rooms.relations(), clock);
             FilterHandlers filters = new FilterHandlers(storage);
             DirectoryHandlers directory = new DirectoryHandlers(rooms, reads, aliases, config.serverName(), clock);
-            UserStreams streams = new UserStreams(storage, stream, memberships, notifier, clock);
-            UserStreamHandlers streamHandlers = new UserStreamHandlers(streams, rooms, clock);
+            UserStreamHandlers streamHandlers = new UserStreamHandlers(streams, rooms, notifications, clock);
             KeysService keys = new KeysService(storage, stream, deviceLists, config.serverName());
-            SyncHandlers sync = new SyncHandlers(new SyncService(rooms, streams, deviceLists, keys, notifier, clock, visibility), filters);
+            SyncHandlers sync = new SyncHandlers(new SyncService(rooms, streams, deviceLists, keys, notifier, clock, visibility, notifications), filters);
             ServerInfoHandlers info = new ServerInfoHandlers(accounts, rooms, baseUrl, rules.supportedVersions(), rules.defaultVersion());
-            dev.mxspec.homeserver.services.PushRules pushRules = new dev.mxspec.homeserver.services.PushRules(streams);
             PushRuleListings pushRuleListings = new PushRuleListings(pushRules, accounts::authenticate);
+            NotificationHandlers notificationHandlers = new NotificationHandlers(notifications, pushers, clock);
             ClientServerRouter router = ClientServerRouter.builder((endpoint, request) -> accounts.authenticate(request.accessToken()))
                     .registration(accountHandlers)
                     .login(accountHandlers)
@@ -135,6 +149,8 @@ public final class Homeserver implements AutoCloseable {
                     .presence(streamHandlers)
                     .toDevice(streamHandlers)
                     .pushrules(new PushRuleHandlers(pushRules))
+                    .notifications(notificationHandlers)
+                    .pusher(notificationHandlers)
                     .directory(directory)
                     .listPublicRooms(directory)
                     .eventContext(directory)
@@ -149,7 +165,8 @@ public final class Homeserver implements AutoCloseable {
                         return pushRuleListings.answer(r).orElseGet(() -> router.handle(r));
                     },
                     new HttpServer.Options(config.maxBodyBytes(), config.http(), config.requestLog() ? RequestLog.toLogger() : null));
-            return new Homeserver(config, storage, http);
+            delivery.start();
+            return new Homeserver(config, storage, http, delivery);
         } catch (Exception | Error e) {
             storage.close();
             throw e;
@@ -189,6 +206,7 @@ public final class Homeserver implements AutoCloseable {
 
     @Override
     public void close() {
+        delivery.close();
         http.close();
         storage.close();
     }

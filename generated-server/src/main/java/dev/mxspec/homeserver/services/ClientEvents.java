@@ -73,11 +73,12 @@ public final class ClientEvents {
         return out;
     }
 
-    static JsonNode parse(String json) {
+    /** Stored JSON text (an event, actions, a pusher's data) back to a tree. */
+    public static JsonNode parse(String json) {
         try {
             return MatrixJson.mapper().readTree(json);
         } catch (java.io.IOException e) {
-            throw new IllegalStateException("stored event is not JSON", e);
+            throw new IllegalStateException("stored JSON is not JSON", e);
         }
     }
 }

@@ -29,9 +29,15 @@ public final class PushRules {
 
     private final UserStreams streams;
     private final KeyLocks locks = new KeyLocks(32);
+    private volatile java.util.function.Consumer<String> changed = user -> { };
 
     public PushRules(UserStreams streams) {
         this.streams = streams;
+    }
+
+    /** Who hears that a user's rules changed (after the change is stored). */
+    public void onChange(java.util.function.Consumer<String> listener) {
+        this.changed = listener;
     }
 
     /** The whole rule set: {@code {"global": {kind: [rules]}}}, every kind present, the server's rules merged in. */
@@ -186,6 +192,7 @@ public final class PushRules {
             change.accept(set);
             streams.setAccountData(userId, "", TYPE, set);
         }
+        changed.accept(userId);
     }
 
     private static ObjectNode find(ObjectNode set, String scope, String kind, String ruleId) {

@@ -58,6 +58,7 @@ public final class RoomService {
     private final Map<String, Room> roomsById = new java.util.concurrent.ConcurrentHashMap<>();
     private final Notifier notifier;
     private final Relations relations;
+    private final Notifications notifications;
     private final String serverName;
     private final LongSupplier clock;
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
@@ -68,8 +69,9 @@ public final class RoomService {
     private final ConcurrentHashMap<String, Head> heads = new ConcurrentHashMap<>();
 
     public RoomService(Storage storage, RoomRules rules, StreamCounter stream, Memberships memberships, Notifier notifier,
-            String serverName, LongSupplier clock) {
+            Notifications notifications, String serverName, LongSupplier clock) {
         this.relations = new Relations(storage, storage, stream);
+        this.notifications = notifications;
         this.storage = storage;
         this.memberships = memberships;
         this.encryption = new StreamCache<>(stream);
@@ -164,13 +166,16 @@ public final class RoomService {
                 return earlier(sender, deviceId, txnId).orElseThrow(() -> refused);
             }
             long pos = stream.next(changes(roomId, draft));
+            Notifications.Outcome notified;
             try {
-                if (!persist(roomId, room, draft, sender, deviceId, txnId, pdu, eventId, pos, head)) {
+                notified = notifications.evaluate(pdu, eventId, pos, state, room.creator());
+                if (!persist(roomId, room, draft, sender, deviceId, txnId, pdu, eventId, pos, head, notified)) {
                     return earlier(sender, deviceId, txnId).orElseThrow(); // the transaction ID was used: its event
                 }
             } finally {
                 stream.done(pos);
             }
+            notifications.stored(notified);
             List<String> audience = new ArrayList<>(memberships.ofRoom(roomId).stream()
                     .filter(m -> m.membership().equals("join") || m.membership().equals("invite") || m.membership().equals("knock"))
                     .map(Membership::userId).toList());
@@ -204,7 +209,7 @@ public final class RoomService {
 
     /** Stores a new event; false, storing nothing, when its transaction ID was used before. */
     private boolean persist(String roomId, Room room, Draft draft, String sender, Optional<String> deviceId, Optional<String> txnId,
-            ObjectNode pdu, String eventId, long pos, Head head) {
+            ObjectNode pdu, String eventId, long pos, Head head, Notifications.Outcome notified) {
         {
             Map<List<String>, ObjectNode> state = head.state();
             long previousPos = head.lastPos();
@@ -214,8 +219,8 @@ public final class RoomService {
             Optional<Membership> membership = draft.type().equals("m.room.member") && draft.stateKey().isPresent()
                     ? Optional.of(new Membership(roomId, draft.stateKey().get(), draft.content().path("membership").asText(), eventId, pos))
                     : Optional.empty();
-            if (!storage.persistEvent(stored, membership,
-                    Relation.of(eventId, roomId, sender, draft.type(), draft.content(), pos))) {
+            if (!storage.persistEvent(stored, membership, Relation.of(eventId, roomId, sender, draft.type(), draft.content(), pos),
+                    notified.actions(), notified.reads())) {
                 return false;
             }
             Map<List<String>, ObjectNode> newState = state;
@@ -345,7 +350,7 @@ public final class RoomService {
     }
 
     /** The power levels of a state (as {@link #stateJson} gives it); without an event, the creator's defaults. */
-    private static PowerLevels levels(Map<List<String>, ObjectNode> state, String creator) {
+    static PowerLevels levels(Map<List<String>, ObjectNode> state, String creator) {
         ObjectNode levels = state.get(List.of("m.room.power_levels", ""));
         return levels != null ? PowerLevels.fromContent(levels.path("content"))
                 : PowerLevels.withoutEvent(Optional.ofNullable(state.get(List.of("m.room.create", "")))

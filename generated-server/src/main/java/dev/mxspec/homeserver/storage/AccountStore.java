@@ -26,6 +26,7 @@ public interface AccountStore {
 
     List<Device> devices(String userId);
 
+    /** Removes a device with its tokens, end-to-end keys and the pushers it set. */
     void deleteDevice(String userId, String deviceId);
 
     void saveAccessToken(AccessToken token);

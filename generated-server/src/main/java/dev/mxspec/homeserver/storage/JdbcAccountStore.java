@@ -81,7 +81,7 @@ interface JdbcAccountStore extends AccountStore {
             Jdbc.update(c, "DELETE FROM devices WHERE user_id = ? AND device_id = ?", userId, deviceId);
             Jdbc.update(c, "DELETE FROM access_tokens WHERE user_id = ? AND device_id = ?", userId, deviceId);
             Jdbc.update(c, "DELETE FROM refresh_tokens WHERE user_id = ? AND device_id = ?", userId, deviceId);
-            for (String table : List.of("device_keys", "one_time_keys", "fallback_keys")) {
+            for (String table : List.of("device_keys", "one_time_keys", "fallback_keys", "pushers")) {
                 Jdbc.update(c, "DELETE FROM " + table + " WHERE user_id = ? AND device_id = ?", userId, deviceId);
             }
             return null;

@@ -31,6 +31,11 @@ interface JdbcRelationStore extends RelationStore {
     }
 
     @Override
+    default Optional<Relation> relationOf(String eventId) {
+        return jdbc().one("SELECT * FROM event_relations WHERE event_id = ?", JdbcRelationStore::relation, eventId);
+    }
+
+    @Override
     default List<Relation> relationsTo(List<String> parentIds) {
         if (parentIds.isEmpty()) {
             return List.of();

@@ -60,6 +60,12 @@ interface JdbcRoomStore extends RoomStore {
 
     @Override
     default boolean persistEvent(StoredEvent e, Optional<Membership> membership, Optional<Relation> relation) {
+        return persistEvent(e, membership, relation, List.of(), List.of());
+    }
+
+    @Override
+    default boolean persistEvent(StoredEvent e, Optional<Membership> membership, Optional<Relation> relation, List<Records.PushAction> actions,
+            List<NotificationStore.ReadMark> reads) {
         return jdbc().commitIf(c -> {
             if (e.txn().isPresent() && Jdbc.update(c, "INSERT INTO event_txns (user_id, device_id, txn_id, event_id) VALUES (?, ?, ?, ?) "
                     + "ON CONFLICT (user_id, device_id, txn_id) DO NOTHING", e.sender(), e.txn().get().deviceId(), e.txn().get().txnId(),
@@ -83,6 +89,10 @@ interface JdbcRoomStore extends RoomStore {
             }
             if (relation.isPresent()) {
                 JdbcRelationStore.insert(c, relation.get());
+            }
+            JdbcNotificationStore.insert(c, actions);
+            for (NotificationStore.ReadMark read : reads) {
+                JdbcNotificationStore.markRead(c, read);
             }
             return true;
         });
@@ -143,6 +153,7 @@ interface JdbcRoomStore extends RoomStore {
         jdbc().transaction(c -> {
             Jdbc.update(c, "UPDATE events SET redacted_by = ?, json = ? WHERE event_id = ?", redactedBy, redactedJson, eventId);
             Jdbc.update(c, "DELETE FROM event_relations WHERE event_id = ?", eventId); // a redacted child relates to nothing
+            Jdbc.update(c, "DELETE FROM event_push_actions WHERE event_id = ?", eventId); // and notifies nobody
             return null;
         });
     }

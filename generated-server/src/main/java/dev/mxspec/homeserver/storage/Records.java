@@ -70,4 +70,28 @@ public final class Records {
     public record ToDevice(long streamPos, String userId, String deviceId, String sender, String type, String content) {}
 
     public record Presence(String userId, String presence, Optional<String> statusMsg, long lastActiveTs, long streamPos) {}
+
+    /**
+     * What a member's push rules made of an event that notifies him.
+     *
+     * @param threadId the thread root's event ID, or {@code main}
+     * @param actions the matching rule's actions (JSON list)
+     */
+    public record PushAction(String userId, String roomId, String eventId, long streamPos, String threadId, boolean highlight,
+            String actions, long ts) {}
+
+    /** Unread notifications of one thread ({@code main} for the main timeline) of a room. */
+    public record UnreadCounts(String threadId, long notifications, long highlights) {}
+
+    /**
+     * A pusher.
+     *
+     * @param data the JSON of its {@code data} object
+     * @param deviceId the device that set it, when known
+     * @param lastStreamPos the position of the last notification delivered or given up on
+     * @param failingSince when the gateway first failed in the current run of failures
+     */
+    public record Pusher(String userId, String appId, String pushkey, String kind, String appDisplayName, String deviceDisplayName,
+            Optional<String> profileTag, String lang, String data, Optional<String> deviceId, long pushkeyTs, long lastStreamPos,
+            Optional<Long> failingSince) {}
 }

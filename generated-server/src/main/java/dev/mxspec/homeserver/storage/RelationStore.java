@@ -14,6 +14,9 @@ import java.util.Set;
  */
 public interface RelationStore {
 
+    /** The relation an event has to its parent, if it has one (and was not redacted). */
+    Optional<Relation> relationOf(String eventId);
+
     /** The relations of every child of the given parents, in stream order. */
     List<Relation> relationsTo(List<String> parentIds);
 

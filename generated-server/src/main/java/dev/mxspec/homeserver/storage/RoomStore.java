@@ -29,6 +29,13 @@ public interface RoomStore {
     /** {@link #persistEvent(StoredEvent, Optional)}, with the event's relation to its parent in the same transaction. */
     boolean persistEvent(StoredEvent event, Optional<Membership> membership, Optional<Relation> relation);
 
+    /**
+     * {@link #persistEvent(StoredEvent, Optional, Optional)}, with the push actions of the members the
+     * event notifies and the read marks it moves (its sender's) in the same transaction.
+     */
+    boolean persistEvent(StoredEvent event, Optional<Membership> membership, Optional<Relation> relation, List<Records.PushAction> actions,
+            List<NotificationStore.ReadMark> reads);
+
     Optional<StoredEvent> event(String eventId);
 
     /** Events of a room between stream positions (exclusive, inclusive), newest first when {@code backwards}. */
@@ -45,7 +52,7 @@ public interface RoomStore {
 
     List<StoredEvent> events(List<String> eventIds);
 
-    /** Replaces an event's JSON by its redacted form and removes its relation to a parent. */
+    /** Replaces an event's JSON by its redacted form and removes its relation to a parent and its notifications. */
     void markRedacted(String eventId, String redactedBy, String redactedJson);
 
     List<Membership> membershipsOfUser(String userId);

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.core.Caller;
 import dev.mxspec.homeserver.services.EventVisibility;
+import dev.mxspec.homeserver.services.Notifications;
 import dev.mxspec.homeserver.services.RoomService;
 import dev.mxspec.homeserver.storage.Records.Membership;
 import dev.mxspec.homeserver.storage.Records.StoredEvent;
+import dev.mxspec.homeserver.storage.Records.UnreadCounts;
 import dev.mxspec.runtime.json.MatrixJson;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -34,6 +36,8 @@ import java.util.Set;
  *       name or canonical alias: up to 5 joined or invited members other than the user, by the
  *       stream order of their membership (left and banned ones when there are none), as the spec
  *       says.
+ *   <li>Unread notification counts ({@link Notifications}): for the whole room, or with the
+ *       timeline filter's {@code unread_thread_notifications}, for the main timeline and per thread.
  * </ul>
  */
 final class JoinedRoom {
@@ -54,9 +58,11 @@ final class JoinedRoom {
     private final RoomTimeline timelines;
     private final RoomStates states;
     private final LazyMembers lazyMembers = new LazyMembers();
+    private final Notifications notifications;
 
-    JoinedRoom(RoomService rooms, EventVisibility visibility) {
+    JoinedRoom(RoomService rooms, EventVisibility visibility, Notifications notifications) {
         this.rooms = rooms;
+        this.notifications = notifications;
         this.timelines = new RoomTimeline(rooms, visibility);
         this.states = new RoomStates(rooms);
     }
@@ -142,8 +148,18 @@ final class JoinedRoom {
             lazyMembers.sent(caller, roomId, membersSent, w.upTo());
         }
         summary.ifPresent(s -> room.set("summary", s));
-        room.putObject("unread_notifications").put("highlight_count", 0).put("notification_count", 0);
+        boolean perThread = filter.room().timeline().unreadThreadNotifications();
+        Notifications.Unread unread = notifications.unread(caller.userId(), roomId, w.upTo(), perThread);
+        counts(room.putObject("unread_notifications"), unread.room());
+        if (perThread) {
+            ObjectNode threads = room.putObject("unread_thread_notifications");
+            unread.threads().forEach((root, c) -> counts(threads.putObject(root), c));
+        }
         return room;
+    }
+
+    private static void counts(ObjectNode out, UnreadCounts counts) {
+        out.put("highlight_count", counts.highlights()).put("notification_count", counts.notifications());
     }
 
     /** Whether anything of the room is worth sending in an incremental sync. */

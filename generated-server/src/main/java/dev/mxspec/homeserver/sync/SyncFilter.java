@@ -40,17 +40,19 @@ public record SyncFilter(EventFilter presence, EventFilter accountData, RoomFilt
      * @param containsUrl only events with (true) or without (false) a {@code content.url}, when given
      * @param lazyLoadMembers only the member events of the timeline's senders (state filters)
      * @param includeRedundantMembers with {@code lazyLoadMembers}: member events even when the client was sent them before
+     * @param unreadThreadNotifications notification counts per thread (timeline filters)
      */
     public record EventFilter(Optional<Integer> limit, Optional<List<String>> types, List<String> notTypes,
             Optional<List<String>> senders, List<String> notSenders, Optional<List<String>> rooms, List<String> notRooms,
-            Optional<Boolean> containsUrl, boolean lazyLoadMembers, boolean includeRedundantMembers) {
+            Optional<Boolean> containsUrl, boolean lazyLoadMembers, boolean includeRedundantMembers, boolean unreadThreadNotifications) {
 
         static EventFilter of(JsonNode json) {
             return new EventFilter(json.path("limit").canConvertToInt() ? Optional.of(json.path("limit").asInt()) : Optional.empty(),
                     optionalStrings(json.path("types")), strings(json.path("not_types")), optionalStrings(json.path("senders")),
                     strings(json.path("not_senders")), optionalStrings(json.path("rooms")), strings(json.path("not_rooms")),
                     json.path("contains_url").isBoolean() ? Optional.of(json.path("contains_url").asBoolean()) : Optional.empty(),
-                    json.path("lazy_load_members").asBoolean(false), json.path("include_redundant_members").asBoolean(false));
+                    json.path("lazy_load_members").asBoolean(false), json.path("include_redundant_members").asBoolean(false),
+                    json.path("unread_thread_notifications").asBoolean(false));
         }
 
         /** Whether the filter may drop events (of a room it keeps) for their type, sender or URL. */

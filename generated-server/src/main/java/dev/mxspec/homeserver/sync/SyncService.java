@@ -7,6 +7,7 @@ import dev.mxspec.homeserver.services.ClientEvents;
 import dev.mxspec.homeserver.services.DeviceLists;
 import dev.mxspec.homeserver.services.EventVisibility;
 import dev.mxspec.homeserver.services.KeysService;
+import dev.mxspec.homeserver.services.Notifications;
 import dev.mxspec.homeserver.services.Notifier;
 import dev.mxspec.homeserver.services.RoomService;
 import dev.mxspec.homeserver.services.UserStreams;
@@ -59,7 +60,7 @@ public final class SyncService {
     private final PresenceSection presence;
 
     public SyncService(RoomService rooms, UserStreams streams, DeviceLists deviceLists, KeysService keys, Notifier notifier,
-            LongSupplier clock, EventVisibility visibility) {
+            LongSupplier clock, EventVisibility visibility, Notifications notifications) {
         this.visibility = visibility;
         this.rooms = rooms;
         this.keys = keys;
@@ -67,7 +68,7 @@ public final class SyncService {
         this.streams = streams;
         this.notifier = notifier;
         this.clock = clock;
-        this.joinedRooms = new JoinedRoom(rooms, visibility);
+        this.joinedRooms = new JoinedRoom(rooms, visibility, notifications);
         this.presence = new PresenceSection(streams, rooms::streamPosition, clock);
     }
 
