@@ -14,7 +14,9 @@ import org.eclipse.jetty.util.Callback;
 /**
  * What Jetty answers on its own (a request it cannot parse or accept: a URI or headers too long,
  * a malformed request line, path or Host header, an unsupported version) as a Matrix error: JSON
- * with {@code errcode} and {@code error}, the CORS headers, never an HTML page, whatever the method.
+ * with {@code errcode} and {@code error}, the CORS headers, never an HTML page, whatever the method;
+ * and {@code Connection: close}, since what follows a refused request on its connection cannot be trusted
+ * to start a new one.
  */
 final class MatrixErrorHandler extends ErrorHandler {
 
@@ -36,6 +38,8 @@ final class MatrixErrorHandler extends ErrorHandler {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, MimeTypes.Type.APPLICATION_JSON.asString());
         ResponseHeaders.addCors(response.getHeaders());
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        // the rest of a refused request may still be on its way: the client must not send another on this connection
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
         if (requestLog != null) {
             requestLog.log(request.getMethod(), request.getHttpURI().getPath(), request.getHttpURI().getQuery(), code,
                     request.getBeginNanoTime());

@@ -87,4 +87,21 @@ class HttpErrorsTest {
             assertThat(r.json().path("versions").get(0).asText()).isEqualTo("v1.1");
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void aRefusedRequestClosesItsConnectionSoThatWhatFollowsIsNeverReadAsARequest() throws Exception {
+        try (Homeserver server = TestServers.start("sqlite", dir, c -> c);
+                java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(10_000);
+            String tooLong = "GET /_matrix/client/v3/rooms/" + "a".repeat(10_000) + "/state HTTP/1.1\r\nHost: localhost\r\n\r\n";
+            String next = "GET /_matrix/client/versions HTTP/1.1\r\nHost: localhost\r\n\r\n";
+            socket.getOutputStream().write((tooLong + next).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            java.io.InputStream in = socket.getInputStream();
+            RawHttp.Response first = RawHttp.read(in);
+            assertThat(first.status()).isEqualTo(414);
+            assertThat(first.header("Connection")).isEqualTo("close");
+            assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII)).as("nothing after it: the connection closed")
+                    .isEmpty();
+        }
+    }
 }
