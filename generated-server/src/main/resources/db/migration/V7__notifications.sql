@@ -1,23 +1,22 @@
--- Notifications: what the push rules of each member made of each new event (one row per member
--- notified), how far each member has read (per room and thread), and the pushers that deliver
--- notifications to push gateways.
+-- Notifications: what the push rules of the members made of each new event, how far each member
+-- has read (per room and thread), and the pushers that deliver notifications to push gateways.
 
--- thread_id is the thread root's event ID, or 'main' for the main timeline (thread roots included).
--- actions is the JSON list of the matching rule's actions.
-CREATE TABLE event_push_actions (
-    user_id    TEXT NOT NULL,
-    room_id    TEXT NOT NULL,
+-- One row per event and set of actions: recipients lists the members those actions notified, each
+-- user ID between newlines ("\n@a:x\n@b:x\n"; user IDs hold no whitespace). Kept per event rather
+-- than per member, an event in a room of 200 members adds one row, not 199 rows on 199 pages of
+-- per-user indexes. thread_id is the thread root's event ID, or 'main' for the main timeline
+-- (thread roots included); actions is the JSON list of the matching rule's actions.
+CREATE TABLE event_notifications (
     event_id   TEXT NOT NULL,
+    room_id    TEXT NOT NULL,
     stream_pos BIGINT NOT NULL,
     thread_id  TEXT NOT NULL,
     highlight  INTEGER NOT NULL,
     actions    TEXT NOT NULL,
-    ts         BIGINT NOT NULL,
-    PRIMARY KEY (user_id, event_id)
+    recipients TEXT NOT NULL,
+    ts         BIGINT NOT NULL
 );
-CREATE INDEX push_actions_by_room ON event_push_actions (user_id, room_id, stream_pos);
-CREATE INDEX push_actions_by_user ON event_push_actions (user_id, stream_pos);
-CREATE INDEX push_actions_by_event ON event_push_actions (event_id);
+CREATE INDEX notifications_by_room ON event_notifications (room_id, stream_pos);
 
 -- How far a member has read a room: thread_id '' for unthreaded receipts (the whole room), 'main'
 -- or a thread root for threaded ones; stream_pos is the position of the event read up to. Moved

@@ -93,7 +93,7 @@ public final class Homeserver implements AutoCloseable {
             pushRules.onChange(notifications::rulesChanged);
             RoomService rooms = new RoomService(storage, rules, stream, memberships, notifier, notifications, config.serverName(), clock);
             Pushers pushers = new Pushers(storage, stream, clock, config.push().allowPrivateGateways());
-            PushDelivery delivery = new PushDelivery(storage, storage, pushers, rooms, clock, 1000);
+            PushDelivery delivery = new PushDelivery(storage, notifications, pushers, rooms, clock, 1000);
             notifications.onNotified(delivery::notified);
             pushers.onChange(delivery::pushersChanged);
             DeviceLists deviceLists = new DeviceLists(storage, stream, memberships, notifier);

@@ -3,7 +3,9 @@ package dev.mxspec.homeserver.push;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A user's whole push rule set ({@code global}: override, content, room, sender, underride, server
@@ -20,6 +22,17 @@ public final class CompiledRules {
     public record Rule(String kind, String ruleId, List<Condition> conditions, Actions actions) {}
 
     private final List<Rule> rules;
+
+    /**
+     * Conditions as compiled, one instance for each distinct condition: the server's rules of every user
+     * share theirs, so an event's evaluation for all members of a room tests each condition once
+     * ({@link #match(JsonNode, Recipient, RoomFacts, Map)}).
+     */
+    private static final ConcurrentHashMap<Condition, Condition> SHARED = new ConcurrentHashMap<>();
+
+    private static Condition shared(Condition c) {
+        return SHARED.computeIfAbsent(c, k -> k);
+    }
 
     private CompiledRules(List<Rule> rules) {
         this.rules = List.copyOf(rules);
@@ -48,7 +61,7 @@ public final class CompiledRules {
                 if (DefaultRules.LEGACY_MENTION_RULES.contains(id) && rule.path("default").asBoolean(false)) {
                     conditions.addFirst(new Condition.NoMentions());
                 }
-                rules.add(new Rule(kind, id, conditions, Actions.of(rule.path("actions"))));
+                rules.add(new Rule(kind, id, conditions.stream().map(CompiledRules::shared).toList(), Actions.of(rule.path("actions"))));
             }
         }
         return new CompiledRules(rules);
@@ -59,10 +72,30 @@ public final class CompiledRules {
      * empty when none matches. Events the member sent himself never notify: callers skip them.
      */
     public Optional<Rule> match(JsonNode event, Recipient recipient, RoomFacts room) {
+        return match(event, recipient, room, null);
+    }
+
+    /**
+     * {@link #match(JsonNode, Recipient, RoomFacts)} for one of many members of the event's room, with the
+     * outcomes of the conditions that do not depend on the member, shared by all of them (an
+     * identity map, one per event and room state; {@code null} for none).
+     */
+    public Optional<Rule> match(JsonNode event, Recipient recipient, RoomFacts room, Map<Condition, Boolean> known) {
         for (Rule rule : rules) {
             boolean all = true;
             for (Condition c : rule.conditions()) {
-                if (!c.test(event, recipient, room)) {
+                boolean holds;
+                if (known == null || c.perMember()) {
+                    holds = c.test(event, recipient, room);
+                } else {
+                    Boolean k = known.get(c);
+                    if (k == null) {
+                        k = c.test(event, recipient, room);
+                        known.put(c, k);
+                    }
+                    holds = k;
+                }
+                if (!holds) {
                     all = false;
                     break;
                 }
@@ -76,7 +109,12 @@ public final class CompiledRules {
 
     /** The actions for an event: those of the first matching rule, none when no rule matches. */
     public Actions actions(JsonNode event, Recipient recipient, RoomFacts room) {
-        return match(event, recipient, room).map(Rule::actions).orElse(Actions.NONE);
+        return actions(event, recipient, room, null);
+    }
+
+    /** {@link #actions(JsonNode, Recipient, RoomFacts)} with shared outcomes ({@link #match(JsonNode, Recipient, RoomFacts, Map)}). */
+    public Actions actions(JsonNode event, Recipient recipient, RoomFacts room, Map<Condition, Boolean> known) {
+        return match(event, recipient, room, known).map(Rule::actions).orElse(Actions.NONE);
     }
 
     public List<Rule> rules() {

@@ -8,6 +8,14 @@ public sealed interface Condition {
 
     boolean test(JsonNode event, Recipient recipient, RoomFacts room);
 
+    /**
+     * Whether the outcome depends on the member the rules are evaluated for; the others give the same
+     * answer for every member of an event's room, so one evaluation of an event tests each of them once.
+     */
+    default boolean perMember() {
+        return false;
+    }
+
     /** {@code event_match}: a glob on a string property; on {@code content.body} it matches at word boundaries. */
     record EventMatch(PropertyPath key, Glob pattern, boolean body) implements Condition {
         @Override
@@ -45,6 +53,11 @@ public sealed interface Condition {
 
     /** {@code contains_display_name}: the recipient's display name in the room, as words of {@code content.body}. */
     record ContainsDisplayName() implements Condition {
+        @Override
+        public boolean perMember() {
+            return true;
+        }
+
         @Override
         public boolean test(JsonNode event, Recipient recipient, RoomFacts room) {
             JsonNode body = event.path("content").path("body");

@@ -8,11 +8,13 @@ import java.util.regex.Pattern;
  */
 public final class Glob {
 
+    private final String glob;
     private final Pattern whole;
     private final Pattern words;
     private final String literal;
 
     private Glob(String glob) {
+        this.glob = glob;
         StringBuilder regex = new StringBuilder();
         boolean plain = true;
         for (int i = 0; i < glob.length(); i++) {
@@ -45,6 +47,22 @@ public final class Glob {
 
     public static Glob of(String glob) {
         return new Glob(glob);
+    }
+
+    /** Globs are equal when written alike (conditions compiled for many users are then shared). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Glob g && g.glob.equals(glob);
+    }
+
+    @Override
+    public int hashCode() {
+        return glob.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return glob;
     }
 
     /** Whether the whole value matches. */

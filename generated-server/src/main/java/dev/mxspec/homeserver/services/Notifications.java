@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.push.Actions;
 import dev.mxspec.homeserver.push.CompiledRules;
+import dev.mxspec.homeserver.push.Condition;
 import dev.mxspec.homeserver.push.Recipient;
 import dev.mxspec.homeserver.push.RoomFacts;
 import dev.mxspec.homeserver.rooms.PowerLevels;
@@ -16,6 +17,7 @@ import dev.mxspec.homeserver.storage.Records.UnreadCounts;
 import dev.mxspec.homeserver.storage.RelationStore;
 import dev.mxspec.homeserver.storage.RoomStore;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,8 +33,9 @@ import java.util.function.Function;
  *
  * <p>Rules are compiled once per user and change ({@link #rulesChanged}); what the conditions read
  * from a room (its joined members with their display names, its member count and power levels)
- * is worked out once per state of the room, so evaluating an event costs one walk down each
- * member's compiled rules. Events in a thread count in that thread: the thread of an event is
+ * is worked out once per state of the room, and the conditions that do not depend on the member
+ * are tested once per event for all of them, so evaluating an event costs little more per member
+ * than the conditions that name him (his user ID, display name, localpart). Events in a thread count in that thread: the thread of an event is
  * found by following its relations, at most three hops, as the spec recommends; thread roots
  * belong to the main timeline.
  */
@@ -104,24 +107,25 @@ public final class Notifications {
         ObjectNode event = pdu.deepCopy().put("event_id", eventId);
         List<PushAction> actions = new ArrayList<>();
         long ts = pdu.path("origin_server_ts").asLong();
+        Map<Condition, Boolean> known = new IdentityHashMap<>(64); // outcomes the members share
         for (Recipient member : audience.members()) {
-            consider(event, member, audience, sender, thread, streamPos, ts, actions);
+            consider(event, member, audience, sender, thread, streamPos, ts, actions, known);
         }
         if (pdu.path("type").asText().equals("m.room.member") && pdu.path("content").path("membership").asText().equals("invite")) {
             String invitee = pdu.path("state_key").asText();
             if (isLocal(invitee) && audience.members().stream().noneMatch(m -> m.userId().equals(invitee))) {
-                consider(event, Recipient.of(invitee, Optional.empty()), audience, sender, thread, streamPos, ts, actions);
+                consider(event, Recipient.of(invitee, Optional.empty()), audience, sender, thread, streamPos, ts, actions, known);
             }
         }
         return new Outcome(actions, reads);
     }
 
     private void consider(ObjectNode event, Recipient member, Audience audience, String sender, String thread, long streamPos, long ts,
-            List<PushAction> out) {
+            List<PushAction> out, Map<Condition, Boolean> known) {
         if (member.userId().equals(sender) || ignoredBy.apply(member.userId()).contains(sender)) {
             return;
         }
-        Actions actions = rules(member.userId()).actions(event, member, audience);
+        Actions actions = rules(member.userId()).actions(event, member, audience, known);
         if (actions.notifies()) {
             out.add(new PushAction(member.userId(), event.path("room_id").asText(), event.path("event_id").asText(), streamPos, thread,
                     actions.highlight(), actions.json(), ts));
@@ -137,7 +141,8 @@ public final class Notifications {
 
     private CompiledRules rules(String userId) {
         // computed under the map's lock for the user, so that rulesChanged, which removes, waits for a compile in progress
-        return compiled.computeIfAbsent(userId, u -> CompiledRules.compile(rulesOf.apply(u).path("global")));
+        CompiledRules rules = compiled.get(userId);
+        return rules != null ? rules : compiled.computeIfAbsent(userId, u -> CompiledRules.compile(rulesOf.apply(u).path("global")));
     }
 
     /**
@@ -213,6 +218,11 @@ public final class Notifications {
     /** A member's notifications before a position, newest first. */
     public List<NotificationStore.Notified> list(String userId, long before, int limit, boolean onlyHighlight) {
         return store.notifications(userId, before, limit, onlyHighlight);
+    }
+
+    /** A member's notifications after a position, oldest first (for the pushers). */
+    public List<PushAction> after(String userId, long after, int limit) {
+        return store.pushActions(userId, after, limit);
     }
 
     /** The stored events of notifications, by ID. */

@@ -3,7 +3,6 @@ package dev.mxspec.homeserver.services;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.push.Actions;
-import dev.mxspec.homeserver.storage.NotificationStore;
 import dev.mxspec.homeserver.storage.PusherStore;
 import dev.mxspec.homeserver.storage.Records.PushAction;
 import dev.mxspec.homeserver.storage.Records.Pusher;
@@ -54,7 +53,7 @@ public final class PushDelivery implements AutoCloseable {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final PusherStore pushers;
-    private final NotificationStore notifications;
+    private final Notifications notifications;
     private final Pushers rules;
     private final RoomService rooms;
     private final LongSupplier clock;
@@ -72,7 +71,7 @@ public final class PushDelivery implements AutoCloseable {
     private volatile boolean closed;
 
     /** @param initialBackoffMs the first wait after a failure, doubled on each further one */
-    public PushDelivery(PusherStore pushers, NotificationStore notifications, Pushers rules, RoomService rooms, LongSupplier clock,
+    public PushDelivery(PusherStore pushers, Notifications notifications, Pushers rules, RoomService rooms, LongSupplier clock,
             long initialBackoffMs) {
         this.pushers = pushers;
         this.notifications = notifications;
@@ -163,7 +162,7 @@ public final class PushDelivery implements AutoCloseable {
             long last = pusher.lastStreamPos();
             Optional<Long> failingSince = pusher.failingSince();
             while (!closed) {
-                List<PushAction> batch = notifications.pushActions(userId, last, Long.MAX_VALUE, BATCH);
+                List<PushAction> batch = notifications.after(userId, last, BATCH);
                 if (batch.isEmpty()) {
                     return 0;
                 }

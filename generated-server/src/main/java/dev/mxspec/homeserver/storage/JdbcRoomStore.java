@@ -153,7 +153,8 @@ interface JdbcRoomStore extends RoomStore {
         jdbc().transaction(c -> {
             Jdbc.update(c, "UPDATE events SET redacted_by = ?, json = ? WHERE event_id = ?", redactedBy, redactedJson, eventId);
             Jdbc.update(c, "DELETE FROM event_relations WHERE event_id = ?", eventId); // a redacted child relates to nothing
-            Jdbc.update(c, "DELETE FROM event_push_actions WHERE event_id = ?", eventId); // and notifies nobody
+            Jdbc.update(c, "DELETE FROM event_notifications WHERE room_id = (SELECT room_id FROM events WHERE event_id = ?) "
+                    + "AND stream_pos = (SELECT stream_pos FROM events WHERE event_id = ?)", eventId, eventId); // and notifies nobody
             return null;
         });
     }

@@ -5,14 +5,17 @@ import dev.mxspec.homeserver.storage.Records.UnreadCounts;
 import java.util.List;
 
 /**
- * Notifications: the push actions of each member notified of an event (written with the event,
- * {@link RoomStore#persistEvent(Records.StoredEvent, java.util.Optional, java.util.Optional, List, List)}), and how
- * far each member has read each room and thread.
+ * Notifications: what the push rules of the members made of each event (written with the event,
+ * {@link RoomStore#persistEvent(Records.StoredEvent, java.util.Optional, java.util.Optional, List, List)}),
+ * and how far each member has read each room and thread.
  */
 public interface NotificationStore {
 
     /** Where a member has read a room up to: {@code threadId} empty for the whole room, else {@code main} or a thread root. */
     record ReadMark(String userId, String roomId, String threadId, long streamPos) {}
+
+    /** A notification of a member and whether he has read past it. */
+    record Notified(PushAction action, boolean read) {}
 
     /** Moves a read mark forward (never back). */
     void markRead(ReadMark mark);
@@ -23,7 +26,7 @@ public interface NotificationStore {
      */
     List<UnreadCounts> unread(String userId, String roomId, long upTo);
 
-    /** The unread notifications of a member in all rooms. */
+    /** The unread notifications of a member in the rooms he is joined to. */
     UnreadCounts unreadTotal(String userId);
 
     /**
@@ -33,9 +36,6 @@ public interface NotificationStore {
      */
     List<Notified> notifications(String userId, long before, int limit, boolean onlyHighlight);
 
-    /** A member's notifications after a position up to another, oldest first (for delivery to push gateways). */
-    List<PushAction> pushActions(String userId, long after, long upTo, int limit);
-
-    /** A stored notification and whether the member has read past it. */
-    record Notified(PushAction action, boolean read) {}
+    /** A member's notifications after a position, oldest first (for delivery to push gateways). */
+    List<PushAction> pushActions(String userId, long after, int limit);
 }

@@ -1,6 +1,8 @@
 package dev.mxspec.homeserver.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mxspec.homeserver.core.PushSettings;
+import dev.mxspec.homeserver.core.RateLimits;
 import dev.mxspec.homeserver.core.ServerConfig;
 import dev.mxspec.homeserver.main.Homeserver;
 import dev.mxspec.homeserver.storage.Backends;
@@ -34,7 +36,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Homeserver benchmarks, a main rather than a timed test:
  * {@code sends}: 3,287 sequential sends by several users in one room (the Romeo-and-Juliet workload);
  * {@code latency}: send-to-delivery latency into waiting /sync requests of 100 clients;
- * {@code start}: time from start to serving and heap after start.
+ * {@code start}: time from start to serving and heap after start;
+ * {@code members}: sequential sends in a room of 200 members with the default push rules, against the
+ * same run with push rule evaluation switched off ({@code push.evaluate: false}).
  * Run with {@code mvn -P bench -pl generated-server verify [-Dbench.args="sends sqlite"]}.
  */
 public final class HomeserverBench {
@@ -59,6 +63,9 @@ public final class HomeserverBench {
             if (what.equals("all") || what.equals("latency")) {
                 latency(backend, 100, 300);
             }
+            if (what.equals("all") || what.equals("members")) {
+                members(backend, 200, 2000);
+            }
             if (what.equals("all") || what.equals("polls")) {
                 polls(backend, Integer.getInteger("bench.polls", 10_000));
             }
@@ -71,9 +78,16 @@ public final class HomeserverBench {
     }
 
     private static Homeserver server(String backend) throws Exception {
+        return server(backend, true);
+    }
+
+    private static Homeserver server(String backend, boolean evaluatePushRules) throws Exception {
         Path dir = Files.createTempDirectory("mxspec-bench");
         Optional<String> pg = backend.equals("postgresql") ? Optional.of(Backends.postgresSchemaUrl()) : Optional.empty();
-        return Homeserver.start(new ServerConfig("localhost", "127.0.0.1", -1, dir.toString(), backend, pg, true, 0, -1));
+        ServerConfig config = new ServerConfig("localhost", "127.0.0.1", -1, dir.toString(), backend, pg, true, 0, -1);
+        RateLimits.Limit off = RateLimits.Limit.off(); // many registrations from one address, sends as fast as they come
+        return Homeserver.start(config.withRateLimits(new RateLimits(null, null, off, off))
+                .withPush(new PushSettings(evaluatePushRules, false)));
     }
 
     private static ClientServerClient client(Homeserver server, HttpClient http) {
@@ -152,6 +166,59 @@ public final class HomeserverBench {
             for (RawClient r : raw) {
                 r.close();
             }
+        }
+    }
+
+    /**
+     * Sequential sends (raw HTTP/1.1, four senders) into a room of {@code members} members, on two
+     * servers set up alike: one evaluates the default push rules for every member, the other has
+     * evaluation off. Batches alternate between them, so that both see the same machine; the first's
+     * throughput is reported as a share of the second's.
+     */
+    static void members(String backend, int members, int messages) throws Exception {
+        try (Homeserver on = server(backend, true); Homeserver off = server(backend, false)) {
+            List<List<RawClient>> senders = new ArrayList<>();
+            List<String> rooms = new ArrayList<>();
+            for (Homeserver server : List.of(on, off)) {
+                HttpClient http = HttpClient.newHttpClient();
+                List<ClientServerClient> clients = new ArrayList<>();
+                for (int i = 0; i < members; i++) {
+                    ClientServerClient c = client(server, http);
+                    register(c, "member" + i);
+                    clients.add(c);
+                }
+                String roomId = room(clients.getFirst());
+                clients.subList(1, members).forEach(c -> join(c, roomId));
+                List<RawClient> raw = new ArrayList<>();
+                for (ClientServerClient c : clients.subList(0, 4)) {
+                    raw.add(new RawClient("127.0.0.1", server.port(), c.http().accessToken()));
+                }
+                for (int i = 0; i < 300; i++) { // warm-up
+                    raw.get(i % raw.size()).send(roomId, "w" + i, "{\"msgtype\":\"m.text\",\"body\":\"warm-up " + i + "\"}");
+                }
+                senders.add(raw);
+                rooms.add(roomId);
+            }
+            long[] nanos = new long[2];
+            int batch = 250;
+            for (int sent = 0; sent < messages; sent += batch) {
+                for (int s = 0; s < 2; s++) {
+                    List<RawClient> raw = senders.get(s);
+                    long t0 = System.nanoTime();
+                    for (int i = sent; i < sent + batch; i++) {
+                        raw.get(i % raw.size()).send(rooms.get(s), "m" + i, "{\"msgtype\":\"m.text\",\"body\":\"line " + i + "\"}");
+                    }
+                    nanos[s] += System.nanoTime() - t0;
+                }
+            }
+            for (int s = 0; s < 2; s++) {
+                System.out.printf("members [%s]: %d sequential sends into a room of %d members, push rules %s: %.2f s (%.0f/s)%n", backend,
+                        messages, members, s == 0 ? "evaluated" : "off", nanos[s] / 1e9, messages / (nanos[s] / 1e9));
+                for (RawClient r : senders.get(s)) {
+                    r.close();
+                }
+            }
+            System.out.printf("members [%s]: with evaluation, %.0f%% of the throughput without%n", backend, 100.0 * nanos[1] / nanos[0]);
         }
     }
 
