@@ -25,9 +25,9 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  * Makes thumbnails of JPEG, PNG and WebP images (TwelveMonkeys' readers for JPEG and WebP, the
  * JDK's for PNG), with no storage and no state. The image's size is read from its header before
  * anything is decoded, and an image of more than the configured number of pixels is refused
- * ({@code 413 M_TOO_LARGE}); a large image is decoded subsampled (every n-th pixel, never fewer
- * than twice the thumbnail's) and only in the region a crop keeps, then scaled down in bilinear
- * halvings. Thumbnails of images with transparency are PNG, the others JPEG. An image no larger
+ * ({@code 413 M_TOO_LARGE}); a large image is decoded subsampled (every n-th pixel: at least four
+ * times the thumbnail's size each way, at most eight megapixels) and only in the region a crop
+ * keeps, then scaled down in bilinear halvings. Thumbnails of images with transparency are PNG, the others JPEG. An image no larger
  * than the size asked for gets no thumbnail: the original is served, as the spec says.
  */
 final class Thumbnailer {
@@ -37,6 +37,10 @@ final class Thumbnailer {
     /** The decoders used, by ImageIO format name, whatever type the upload claimed. */
     private static final Set<String> FORMATS = Set.of("jpeg", "png", "webp");
     private static final float JPEG_QUALITY = 0.85f;
+    /** Decoded pixels per thumbnail pixel, each way, at least: subsampling picks pixels without averaging them. */
+    private static final int OVERSAMPLING = 4;
+    /** The most pixels decoded for one thumbnail (32 MB as RGB ints), whatever the oversampling asks. */
+    private static final long MAX_DECODED_PIXELS = 8_000_000;
 
     static {
         if (System.getProperty("java.awt.headless") == null) {
@@ -164,7 +168,11 @@ final class Thumbnailer {
                 height = (int) Math.max(1, Math.round(imageHeight * factor));
                 region = new Rectangle(0, 0, imageWidth, imageHeight);
             }
-            int subsampling = Math.max(1, Math.min(region.width / (2 * width), region.height / (2 * height)));
+            // every n-th pixel, keeping at least four per thumbnail pixel each way, and at most MAX_DECODED_PIXELS in all
+            int oversampled = Math.min(region.width / (OVERSAMPLING * width), region.height / (OVERSAMPLING * height));
+            int bounded = (int) Math.ceil(Math.sqrt((double) region.width * region.height / MAX_DECODED_PIXELS));
+            int neverBelowTheThumbnail = Math.min(region.width / width, region.height / height);
+            int subsampling = Math.max(1, Math.min(Math.max(oversampled, bounded), neverBelowTheThumbnail));
             return new Plan(region, subsampling, width, height);
         }
     }

@@ -38,12 +38,16 @@ class ThumbnailerTest {
     }
 
     @Test
-    void aCropDecodesOnlyTheCentreAndALargeImageIsSubsampled() {
+    void aCropDecodesOnlyTheCentreAndALargeImageIsSubsampledWithinBounds() {
         assertThat(Thumbnailer.Plan.of(6000, 4000, size("96x96-crop")))
-                .isEqualTo(new Thumbnailer.Plan(new Rectangle(1000, 0, 4000, 4000), 20, 96, 96));
+                .isEqualTo(new Thumbnailer.Plan(new Rectangle(1000, 0, 4000, 4000), 10, 96, 96));
         assertThat(Thumbnailer.Plan.of(6000, 4000, size("320x240-scale")))
-                .isEqualTo(new Thumbnailer.Plan(new Rectangle(0, 0, 6000, 4000), 9, 320, 213));
+                .isEqualTo(new Thumbnailer.Plan(new Rectangle(0, 0, 6000, 4000), 4, 320, 213));
+        // four times 800x533 is most of the image: eight megapixels at most are decoded
+        assertThat(Thumbnailer.Plan.of(6000, 4000, size("800x600-scale")).subsampling()).isEqualTo(2);
         assertThat(Thumbnailer.Plan.of(1000, 750, size("800x600-scale")).subsampling()).isEqualTo(1);
+        // never fewer pixels than the thumbnail's
+        assertThat(Thumbnailer.Plan.of(5000, 5000, size("4096x4096-scale")).subsampling()).isEqualTo(1);
     }
 
     @Test
