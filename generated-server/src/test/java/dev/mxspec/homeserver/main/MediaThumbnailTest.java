@@ -39,6 +39,8 @@ class MediaThumbnailTest {
             String tall = media.upload("image/jpeg", TestImages.jpeg(600, 1200));
             byte[] smallPng = TestImages.png(100, 80);
             String small = media.upload("image/png", smallPng);
+            String webp = media.upload("image/webp", TestImages.webp());
+            String webpWithAlpha = media.upload("image/webp", TestImages.webpWithAlpha());
             Map<String, String> expected = new LinkedHashMap<>();
             // what Element asks, and requests between or beyond the configured sizes
             expected.put(photo + "?width=32&height=32&method=crop", "image/jpeg 32x32");
@@ -55,6 +57,9 @@ class MediaThumbnailTest {
             // never upscaled
             expected.put(small + "?width=320&height=240&method=scale", "image/png 100x80");
             expected.put(small + "?width=96&height=96&method=crop", "image/jpeg 96x80");
+            // WebP in, JPEG or PNG out
+            expected.put(webp + "?width=320&height=240&method=scale", "image/jpeg 320x240");
+            expected.put(webpWithAlpha + "?width=96&height=96&method=crop", "image/png 96x96");
 
             Map<String, String> actual = new LinkedHashMap<>();
             for (String request : expected.keySet()) {

@@ -36,6 +36,21 @@ public final class TestImages {
         return encode(image, "png");
     }
 
+    /** A lossy WebP of 400 by 300 in three bands like {@link #jpeg} (made with {@code cwebp -q 80}). */
+    public static byte[] webp() {
+        return java.util.Base64.getDecoder().decode("UklGRsgBAABXRUJQVlA4ILwBAABQJQCdASqQASwBPm02mEkkIqKhIqgAgA2JZ27hdgEbAV/gBpmvwA/Y6nAf0D8Vd7/z"
+                + "gD+gZQB+oABPxjh4RnXmNnUPq8N0qp/76sebU096GEJCRbx19MY4fCEj1Jbjh70Mqgqx5tTT4NJar4h3Zc9q7U0+EJFvDx9Y1zBtafCEj6x4gwhISLeOvpjH"
+                + "D4QkepLccPehlUFWPNqafBpLVfEO7LntXamnwhIt4ePrGuYNrT4QkfWPEGEJCRbx19MY4fCEj1Jbjh70Mqgqx5tTT4NJar4h3Zc9q7U0+EJFvDx9Y1zBtafC"
+                + "Ej6x4gwhISLeOvpjHD4QkepLccPehlUFWPNqafBpLVfEO7LntXamnwhIt4ePrGuYNrT4QkfWPEGEJCRbx19MY4fCEj1Jbjh70Mqgqx4YAP7/KL79ISLd8tVf"
+                + "6QtN0qg/+PimdpmDrg97m3HL5XqX+QzqjSMmTt2/En8rWNW2o96xv6N//FuQxeN2/5b+o9P+J5y/b5+yT1FvkkyqT77ViaAfVTSpfQD6u8rdEzCkOY01b8wN"
+                + "gC6QLpAukC6QLpAukC6QLpAukC6QLpAukC6QLpAukC6QIAA=");
+    }
+
+    /** A lossless WebP of 400 by 300 like {@link #pngWithAlpha} (made with {@code cwebp -lossless}). */
+    public static byte[] webpWithAlpha() {
+        return java.util.Base64.getDecoder().decode("UklGRjAAAABXRUJQVlA4TCQAAAAvj8FKEA8Q8x/zHwylbRsw+f/p8uIV0f8JIN/L9v67/56rWA8=");
+    }
+
     /** A GIF of {@code width} by {@code height}. */
     public static byte[] gif(int width, int height) {
         return encode(bands(width, height, BufferedImage.TYPE_INT_RGB), "gif");
