@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Homeserver benchmarks, a main rather than a timed test:
  * {@code sends}: 3,287 sequential sends by several users in one room (the Romeo-and-Juliet workload);
  * {@code latency}: send-to-delivery latency into waiting /sync requests of 100 clients;
- * {@code start}: time from start to serving and heap after start.
+ * {@code start}: time from start to serving and heap after start;
+ * {@code thumbnails}: {@link dev.mxspec.homeserver.media.ThumbnailBench} (not part of {@code all}).
  * Run with {@code mvn -P bench -pl generated-server verify [-Dbench.args="sends sqlite"]}.
  */
 public final class HomeserverBench {
@@ -46,6 +47,10 @@ public final class HomeserverBench {
         if (what.equals("push")) { // JMH: push rule evaluation per event and member
             new org.openjdk.jmh.runner.Runner(new org.openjdk.jmh.runner.options.OptionsBuilder()
                     .include(PushRulesBenchmark.class.getSimpleName()).build()).run();
+            return;
+        }
+        if (what.equals("thumbnails")) { // thumbnails of a 24-megapixel JPEG: time, allocation, smallest heap
+            dev.mxspec.homeserver.media.ThumbnailBench.main(new String[0]);
             return;
         }
         List<String> backends = args.length > 1 ? List.of(args[1]) : backends();
