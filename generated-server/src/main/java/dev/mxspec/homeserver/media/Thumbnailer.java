@@ -27,8 +27,10 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  * anything is decoded, and an image of more than the configured number of pixels is refused
  * ({@code 413 M_TOO_LARGE}); a large image is decoded subsampled (every n-th pixel: at least four
  * times the thumbnail's size each way, at most eight megapixels) and only in the region a crop
- * keeps, then scaled down in bilinear halvings. Thumbnails of images with transparency are PNG, the others JPEG. An image no larger
- * than the size asked for gets no thumbnail: the original is served, as the spec says.
+ * keeps, then scaled down in bilinear halvings. A JPEG's EXIF orientation is applied, so the
+ * thumbnail stands as browsers show the original. Thumbnails of images with transparency are PNG,
+ * the others JPEG. An image no larger than the size asked for gets no thumbnail: the original is
+ * served, as the spec says.
  */
 final class Thumbnailer {
 
@@ -89,16 +91,21 @@ final class Thumbnailer {
                 if (reader.getFormatName().equalsIgnoreCase("webp") && reader.getNumImages(true) > 1) {
                     throw cannot("an animated image");
                 }
-                if (width <= size.width() && height <= size.height()) {
+                // planned upright (as a browser shows the original), decoded and scaled as stored, then turned
+                Orientation orientation = reader.getFormatName().equalsIgnoreCase("jpeg") ? Orientation.of(image) : Orientation.NORMAL;
+                boolean turned = orientation.transposes();
+                if ((turned ? height : width) <= size.width() && (turned ? width : height) <= size.height()) {
                     return new Original();
                 }
-                Plan plan = Plan.of(width, height, size);
+                Plan plan = Plan.of(turned ? height : width, turned ? width : height, size);
+                Rectangle region = plan.region();
                 ImageReadParam param = reader.getDefaultReadParam();
-                param.setSourceRegion(plan.region());
+                param.setSourceRegion(turned ? new Rectangle(region.y, region.x, region.height, region.width) : region);
                 param.setSourceSubsampling(plan.subsampling(), plan.subsampling(), 0, 0);
                 BufferedImage decoded = reader.read(0, param);
                 boolean alpha = decoded.getColorModel().hasAlpha();
-                BufferedImage scaled = Resampling.downscale(decoded, plan.width(), plan.height(), alpha);
+                BufferedImage scaled = orientation.apply(Resampling.downscale(decoded, turned ? plan.height() : plan.width(),
+                        turned ? plan.width() : plan.height(), alpha));
                 return new Made(alpha ? "image/png" : "image/jpeg", alpha ? png(scaled) : jpeg(scaled), plan.width(), plan.height());
             } finally {
                 reader.dispose();

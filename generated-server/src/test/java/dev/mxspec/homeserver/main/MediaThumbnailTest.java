@@ -39,6 +39,7 @@ class MediaThumbnailTest {
             String tall = media.upload("image/jpeg", TestImages.jpeg(600, 1200));
             byte[] smallPng = TestImages.png(100, 80);
             String small = media.upload("image/png", smallPng);
+            String sideways = media.upload("image/jpeg", TestImages.jpegWithOrientation(600, 1200, 6));
             String webp = media.upload("image/webp", TestImages.webp());
             String webpWithAlpha = media.upload("image/webp", TestImages.webpWithAlpha());
             Map<String, String> expected = new LinkedHashMap<>();
@@ -57,6 +58,8 @@ class MediaThumbnailTest {
             // never upscaled
             expected.put(small + "?width=320&height=240&method=scale", "image/png 100x80");
             expected.put(small + "?width=96&height=96&method=crop", "image/jpeg 96x80");
+            // upright, as the EXIF orientation says (stored 600x1200, shown 1200x600)
+            expected.put(sideways + "?width=320&height=240&method=scale", "image/jpeg 320x160");
             // WebP in, JPEG or PNG out
             expected.put(webp + "?width=320&height=240&method=scale", "image/jpeg 320x240");
             expected.put(webpWithAlpha + "?width=96&height=96&method=crop", "image/png 96x96");

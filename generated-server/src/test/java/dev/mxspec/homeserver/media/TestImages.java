@@ -36,6 +36,22 @@ public final class TestImages {
         return encode(image, "png");
     }
 
+    /**
+     * A JPEG like {@link #jpeg} with an EXIF segment (big-endian TIFF, one entry) giving its orientation: 6 for
+     * pixels to be turned 90 degrees clockwise for display, 8 anticlockwise, 3 half a turn.
+     */
+    public static byte[] jpegWithOrientation(int width, int height, int orientation) {
+        byte[] jpeg = jpeg(width, height);
+        byte[] tiff = {'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (byte) orientation, 0, 0, 0, 0, 0, 0};
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(jpeg, 0, 2);
+        int length = 2 + 6 + tiff.length;
+        out.writeBytes(new byte[] {(byte) 0xff, (byte) 0xe1, (byte) (length >> 8), (byte) length, 'E', 'x', 'i', 'f', 0, 0});
+        out.writeBytes(tiff);
+        out.write(jpeg, 2, jpeg.length - 2);
+        return out.toByteArray();
+    }
+
     /** A lossy WebP of 400 by 300 in three bands like {@link #jpeg} (made with {@code cwebp -q 80}). */
     public static byte[] webp() {
         return java.util.Base64.getDecoder().decode("UklGRsgBAABXRUJQVlA4ILwBAABQJQCdASqQASwBPm02mEkkIqKhIqgAgA2JZ27hdgEbAV/gBpmvwA/Y6nAf0D8Vd7/z"

@@ -64,6 +64,36 @@ class ThumbnailerTest {
         assertThat(rgb(croppedImage, 2, 48)).isEqualTo(rgb(croppedImage, 93, 48)).isEqualTo(new int[] {0, 255, 0});
     }
 
+    @ParameterizedTest(name = "orientation {0}")
+    @CsvSource({
+        // EXIF orientation, thumbnail size, colours at the top-left, centre and bottom-right of the upright image
+        "1, 320x240, ff0000 00ff00 0000ff",
+        "3, 320x240, 0000ff 00ff00 ff0000",
+        "6, 180x240, ff0000 00ff00 0000ff",
+        "8, 180x240, 0000ff 00ff00 ff0000",
+    })
+    void aJpegIsTurnedUprightAsItsExifOrientationSays(int orientation, String expectedSize, String expectedColours) {
+        // stored 400x300 as red, green and blue bands from left to right
+        Thumbnailer.Made made = (Thumbnailer.Made) thumbnailer.thumbnail(TestImages.jpegWithOrientation(400, 300, orientation),
+                size("320x240-scale"));
+
+        BufferedImage image = TestImages.decode(made.bytes());
+        int w = image.getWidth();
+        int h = image.getHeight();
+        assertThat(w + "x" + h).isEqualTo(expectedSize);
+        assertThat(colour(image, 3, 3) + " " + colour(image, w / 2, h / 2) + " " + colour(image, w - 4, h - 4)).isEqualTo(expectedColours);
+    }
+
+    @Test
+    void aBrokenExifSegmentLeavesTheImageAsStored() {
+        byte[] jpeg = TestImages.jpegWithOrientation(400, 300, 6);
+        jpeg[17] = 0x7f; // the first directory's offset now points far past the segment
+
+        Thumbnailer.Made made = (Thumbnailer.Made) thumbnailer.thumbnail(jpeg, size("320x240-scale"));
+
+        assertThat(new int[] {made.width(), made.height()}).containsExactly(320, 240);
+    }
+
     @Test
     void anImageWithTransparencyStaysPngWithItsTransparency() {
         Thumbnailer.Made made = (Thumbnailer.Made) thumbnailer.thumbnail(TestImages.pngWithAlpha(1000, 1000), size("96x96-crop"));
@@ -113,6 +143,12 @@ class ThumbnailerTest {
                         assertThat(e.errcode()).isEqualTo("M_UNKNOWN");
                     });
         }
+    }
+
+    /** The colour at a point, each channel rounded to 00 or ff (JPEG is lossy). */
+    private static String colour(BufferedImage image, int x, int y) {
+        int[] rgb = rgb(image, x, y);
+        return "%02x%02x%02x".formatted(rgb[0], rgb[1], rgb[2]);
     }
 
     private static int[] rgb(BufferedImage image, int x, int y) {
