@@ -7,6 +7,7 @@ import dev.mxspec.runtime.json.MatrixJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ public final class FileMediaStore implements MediaStore {
         ObjectNode meta = MatrixJson.mapper().createObjectNode().put("content_type", info.contentType());
         info.filename().ifPresent(f -> meta.put("filename", f));
         // the metadata first, the data last: a reader finds either nothing or the whole item
-        writeWhole(file(mediaId, ".json"), MatrixJson.write(meta).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        writeWhole(file(mediaId, ".json"), MatrixJson.write(meta).getBytes(StandardCharsets.UTF_8));
         writeWhole(data, bytes);
         return true;
     }
@@ -60,6 +61,7 @@ public final class FileMediaStore implements MediaStore {
         return Files.isRegularFile(file(mediaId, ""));
     }
 
+    /** An item without its {@code .json} (lost, or removed by hand) is served as {@code application/octet-stream}. */
     @Override
     public Optional<Info> metadata(String mediaId) {
         if (!exists(mediaId)) {
@@ -67,7 +69,7 @@ public final class FileMediaStore implements MediaStore {
         }
         JsonNode meta;
         try {
-            meta = MatrixJson.mapper().readTree(read(file(mediaId, ".json")).orElseThrow());
+            meta = MatrixJson.mapper().readTree(read(file(mediaId, ".json")).orElse("{}".getBytes(StandardCharsets.UTF_8)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -83,7 +85,7 @@ public final class FileMediaStore implements MediaStore {
     @Override
     public void reserve(Reservation reservation) {
         writeWhole(file(reservation.mediaId(), ".pending"), (reservation.creator() + "\n" + reservation.expiresAt())
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
