@@ -1,5 +1,6 @@
 package dev.mxspec.homeserver.api;
 
+import dev.mxspec.homeserver.media.MediaService;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
@@ -30,12 +31,6 @@ final class MediaTypes {
 
     private MediaTypes() {}
 
-    /** The type and subtype, lower case, without parameters. */
-    static String essence(String contentType) {
-        int semicolon = contentType.indexOf(';');
-        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
-    }
-
     /** The {@code Content-Type} to serve: text types without a charset get UTF-8. */
     static String servedContentType(String contentType) {
         return TEXT.contains(contentType.strip().toLowerCase(Locale.ROOT)) ? contentType + "; charset=UTF-8" : contentType;
@@ -43,7 +38,7 @@ final class MediaTypes {
 
     /** {@code inline} or {@code attachment}, with {@code filename=} or {@code filename*=utf-8''...} when there is a name. */
     static String contentDisposition(String contentType, Optional<String> filename) {
-        String disposition = INLINE.contains(essence(contentType)) ? "inline" : "attachment";
+        String disposition = INLINE.contains(MediaService.essence(contentType)) ? "inline" : "attachment";
         if (filename.isEmpty() || filename.get().isEmpty()) {
             return disposition;
         }

@@ -26,6 +26,7 @@ import java.util.Optional;
  * @param rateLimits the rate limits ({@code rate_limits:}), each of which can be switched off
  * @param http timeouts and limits of the HTTP server ({@code http:})
  * @param requestLog whether to log one line per request (method, path without secrets, status, time)
+ * @param media the media repository ({@code media:}): thumbnails, a public URL for redirects
  * @param push notifications and pushers ({@code push:})
  */
 public record ServerConfig(
@@ -42,6 +43,7 @@ public record ServerConfig(
         @JsonProperty("rate_limits") RateLimits rateLimits,
         @JsonProperty("http") HttpSettings http,
         @JsonProperty("request_log") boolean requestLog,
+        @JsonProperty("media") MediaSettings media,
         @JsonProperty("push") PushSettings push) {
 
     public ServerConfig {
@@ -57,6 +59,7 @@ public record ServerConfig(
         rateLimits = (rateLimits == null ? new RateLimits(null, null, null, null) : rateLimits).resolve(legacySends);
         sendRatePerSecond = rateLimits.sends().perSecond();
         http = http == null ? HttpSettings.defaults() : http;
+        media = media == null ? MediaSettings.defaults() : media;
         push = push == null ? PushSettings.defaults() : push;
         accessTokenLifetimeMs = accessTokenLifetimeMs == 0 ? 15 * 60 * 1000 : accessTokenLifetimeMs;
         if (accessTokenLifetimeMs < 0) {
@@ -80,31 +83,37 @@ public record ServerConfig(
     public ServerConfig(String serverName, String host, int port, String dataDir, String database, Optional<String> postgresUrl,
             boolean registration, int maxBodyBytes, double sendRatePerSecond, long accessTokenLifetimeMs) {
         this(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond, accessTokenLifetimeMs,
-                null, null, false, null);
+                null, null, false, null, null);
     }
 
     /** This configuration with other rate limits. */
     public ServerConfig withRateLimits(RateLimits limits) {
         return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, 0, accessTokenLifetimeMs,
-                limits, http, requestLog, push);
+                limits, http, requestLog, media, push);
     }
 
     /** This configuration with other HTTP settings. */
     public ServerConfig withHttp(HttpSettings settings) {
         return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond,
-                accessTokenLifetimeMs, rateLimits, settings, requestLog, push);
+                accessTokenLifetimeMs, rateLimits, settings, requestLog, media, push);
     }
 
     /** This configuration with the request log on or off. */
     public ServerConfig withRequestLog(boolean on) {
         return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond,
-                accessTokenLifetimeMs, rateLimits, http, on, push);
+                accessTokenLifetimeMs, rateLimits, http, on, media, push);
+    }
+
+    /** This configuration with other media settings. */
+    public ServerConfig withMedia(MediaSettings settings) {
+        return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond,
+                accessTokenLifetimeMs, rateLimits, http, requestLog, settings, push);
     }
 
     /** This configuration with other push settings. */
     public ServerConfig withPush(PushSettings settings) {
         return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond,
-                accessTokenLifetimeMs, rateLimits, http, requestLog, settings);
+                accessTokenLifetimeMs, rateLimits, http, requestLog, media, settings);
     }
 
     public static ServerConfig defaults() {
@@ -145,6 +154,7 @@ public record ServerConfig(
                 # One log line per request (method, path without tokens, status, time), through the server's log.
                 request_log: %9$s
                 """.formatted(serverName, host, port, dataDir, database, registration, maxBodyBytes, accessTokenLifetimeMs, requestLog)
-                + rateLimits.toYaml() + http.toYaml() + push.toYaml() + postgresUrl.map(u -> "postgres_url: " + u + "\n").orElse("");
+                + rateLimits.toYaml() + http.toYaml() + media.toYaml() + push.toYaml()
+                + postgresUrl.map(u -> "postgres_url: " + u + "\n").orElse("");
     }
 }

@@ -5,6 +5,8 @@ import dev.mxspec.homeserver.api.DirectoryHandlers;
 import dev.mxspec.homeserver.api.FilterHandlers;
 import dev.mxspec.homeserver.api.MediaHandlers;
 import dev.mxspec.homeserver.api.NotificationHandlers;
+import dev.mxspec.homeserver.media.FileMediaStore;
+import dev.mxspec.homeserver.media.MediaService;
 import dev.mxspec.homeserver.api.PushRuleHandlers;
 import dev.mxspec.homeserver.api.RelationHandlers;
 import dev.mxspec.homeserver.api.PushRuleListings;
@@ -155,8 +157,7 @@ public final class Homeserver implements AutoCloseable {
                     .listPublicRooms(directory)
                     .eventContext(directory)
                     .knocking(directory)
-                    .contentRepo(new MediaHandlers(Path.of(config.dataDir()).resolve("media"), config.serverName(), config.maxBodyBytes(),
-                            accounts::authenticate))
+                    .contentRepo(new MediaHandlers(media(config), accounts::authenticate))
                     .sync(sync)
                     .keys(new KeysHandlers(keys, deviceLists))
                     .build();
@@ -171,6 +172,12 @@ public final class Homeserver implements AutoCloseable {
             storage.close();
             throw e;
         }
+    }
+
+    /** The media repository: files in {@code data_dir/media}, served from {@code media.public_base_url} to clients that allow it. */
+    static MediaService media(ServerConfig config) {
+        FileMediaStore store = new FileMediaStore(Path.of(config.dataDir()).resolve("media"), config.media().publicBaseUrl());
+        return new MediaService(store, config.serverName(), config.maxBodyBytes(), config.media());
     }
 
     /** Clients that still use the {@code r0} prefix (matrix-nio 0.20) get the {@code v3} endpoints, which are the same. */

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Uploads a browser would run (HTML, SVG) come back as attachments under a sandboxing content
- * security policy, never inline; a media ID reserved with {@code /create} can be filled only by the
+ * security policy, never inline, and have no thumbnail; a media ID reserved with {@code /create} can be filled only by the
  * user who reserved it (anonymous requests included: v1.7's data does not mark that endpoint as
  * authenticated), and only once.
  */
@@ -98,7 +98,9 @@ class MediaSecurityTest {
             assertThat(htmlDownload.statusCode()).isEqualTo(200);
             assertThat(htmlDownload.body()).isEqualTo(html);
             assertThat(securityHeaders(htmlDownload)).isEqualTo(expected("text/html; charset=UTF-8", "attachment; filename=evil.html"));
-            assertThat(securityHeaders(htmlThumbnail)).isEqualTo(expected("text/html; charset=UTF-8", "attachment; filename=evil.html"));
+            assertThat(htmlThumbnail.statusCode()).as("no thumbnail of what is not an image").isEqualTo(400);
+            assertThat(json(htmlThumbnail).path("errcode").asText()).isEqualTo("M_UNKNOWN");
+            assertThat(securityHeaders(htmlThumbnail)).isEqualTo(expected("application/json", null));
             assertThat(securityHeaders(htmlRenamed)).isEqualTo(expected("text/html; charset=UTF-8", "attachment; filename=page.html"));
             assertThat(svgDownload.body()).isEqualTo(svg);
             assertThat(securityHeaders(svgDownload)).isEqualTo(expected("image/svg+xml; charset=UTF-8",

@@ -25,7 +25,11 @@ public record ServerResponse(int status, String contentType, Map<String, String>
         return new ServerResponse(e.status(), "application/json", headers, MatrixJson.bytes(e.body()));
     }
 
+    /** The media's bytes with {@code status}, or a {@code 307 Temporary Redirect} to its location when it has one. */
     public static ServerResponse media(int status, dev.mxspec.runtime.api.Media media) {
+        if (media.location().isPresent()) {
+            return new ServerResponse(307, media.contentType(), Map.of("Location", media.location().get().toASCIIString()), new byte[0]);
+        }
         Map<String, String> headers = media.contentDisposition().map(d -> Map.of("Content-Disposition", d)).orElse(Map.of());
         return new ServerResponse(status, media.contentType(), headers, media.bytes());
     }
