@@ -38,7 +38,25 @@ public final class CompiledRules {
         this.rules = List.copyOf(rules);
     }
 
-    /** Compiles {@code global} (the object of kinds to rule lists); disabled rules are left out. */
+    /** Rule sets as compiled, one instance for each distinct set: users who kept the server's rules share one. */
+    private static final ConcurrentHashMap<List<Rule>, CompiledRules> SHARED_SETS = new ConcurrentHashMap<>();
+
+    /**
+     * Compiles the rule set of {@code userId}: conditions on his own user ID or localpart become
+     * conditions on the member evaluated for ({@link Condition.OfRecipient}), so that users who kept the
+     * server's rules share one compiled set, and an event is walked through it once for all of them
+     * ({@link #forEvent}).
+     */
+    public static CompiledRules compile(JsonNode global, String userId) {
+        String localpart = Recipient.of(userId, Optional.empty()).localpart();
+        List<Rule> rules = compile(global).rules().stream()
+                .map(r -> new Rule(r.kind(), r.ruleId(), r.conditions().stream().map(c -> shared(Condition.OfRecipient.of(c, userId, localpart)))
+                        .toList(), r.actions()))
+                .toList();
+        return SHARED_SETS.computeIfAbsent(rules, CompiledRules::new);
+    }
+
+    /** Compiles {@code global} (the object of kinds to rule lists) as written; disabled rules are left out. */
     public static CompiledRules compile(JsonNode global) {
         List<Rule> rules = new ArrayList<>();
         for (String kind : KINDS) {
@@ -119,5 +137,69 @@ public final class CompiledRules {
 
     public List<Rule> rules() {
         return rules;
+    }
+
+    /**
+     * What is left of these rules for one event once the conditions that do not depend on the member
+     * are tested (once, through {@code known}, an identity map shared by every rule set evaluated for
+     * the event): the rules still possible, each with its conditions on the member, and the actions of
+     * the first rule that matches whoever the member is.
+     */
+    public Evaluation forEvent(JsonNode event, RoomFacts room, Map<Condition, Boolean> known) {
+        List<Rule> possible = new ArrayList<>();
+        List<List<Condition>> onMember = new ArrayList<>();
+        for (Rule rule : rules) {
+            boolean holds = true;
+            List<Condition> left = new ArrayList<>();
+            for (Condition c : rule.conditions()) {
+                if (c.perMember()) {
+                    left.add(c);
+                    continue;
+                }
+                Boolean k = known.get(c);
+                if (k == null) {
+                    k = c.test(event, null, room);
+                    known.put(c, k);
+                }
+                if (!k) {
+                    holds = false;
+                    break;
+                }
+            }
+            if (!holds) {
+                continue;
+            }
+            if (left.isEmpty()) {
+                return new Evaluation(possible, onMember, rule.actions());
+            }
+            possible.add(rule);
+            onMember.add(left);
+        }
+        return new Evaluation(possible, onMember, Actions.NONE);
+    }
+
+    /**
+     * A rule set's rules for one event, with only their conditions on the member left.
+     *
+     * @param otherwise the actions when none of the possible rules matches the member
+     */
+    public record Evaluation(List<Rule> possible, List<List<Condition>> onMember, Actions otherwise) {
+
+        /** The actions for one member. */
+        public Actions actions(JsonNode event, Recipient recipient, RoomFacts room) {
+            for (int i = 0; i < possible.size(); i++) {
+                boolean all = true;
+                for (Condition c : onMember.get(i)) {
+                    if (!c.test(event, recipient, room)) {
+                        all = false;
+                        break;
+                    }
+                }
+                if (all) {
+                    return possible.get(i).actions();
+                }
+            }
+            return otherwise;
+        }
     }
 }

@@ -96,6 +96,55 @@ public sealed interface Condition {
         }
     }
 
+    /**
+     * A condition on the member's own user ID or localpart, written in his rules as the value itself (as
+     * the server's rules are: {@code state_key} is his ID, {@code m.mentions.user_ids} holds it, the body
+     * holds his localpart). Compiled this way, the rules of all users are alike and shared.
+     *
+     * @param test {@code match} (the whole string, case-insensitive, as a glob without wildcards), {@code words}
+     *     (words of the string, case-insensitive), {@code is} (exactly the string), {@code contains} (an array holding it)
+     * @param localpart whether the value is the localpart rather than the whole user ID
+     */
+    record OfRecipient(String test, PropertyPath key, boolean localpart) implements Condition {
+        @Override
+        public boolean perMember() {
+            return true;
+        }
+
+        @Override
+        public boolean test(JsonNode event, Recipient recipient, RoomFacts room) {
+            String own = localpart ? recipient.localpart() : recipient.userId();
+            JsonNode at = key.in(event);
+            return switch (test) {
+                case "match" -> at.isTextual() && at.asText().equalsIgnoreCase(own);
+                case "words" -> at.isTextual() && Words.contains(at.asText(), own);
+                case "is" -> at.isTextual() && at.asText().equals(own);
+                default -> {
+                    if (at.isArray()) {
+                        for (JsonNode item : at) {
+                            if (item.isTextual() && item.asText().equals(own)) {
+                                yield true;
+                            }
+                        }
+                    }
+                    yield false;
+                }
+            };
+        }
+
+        /** The condition on {@code userId}'s own ID or localpart that {@code c} is for that user, or {@code c} itself. */
+        static Condition of(Condition c, String userId, String localpart) {
+            return switch (c) {
+                case EventMatch m when m.pattern().toString().equals(userId) -> new OfRecipient(m.body() ? "words" : "match", m.key(), false);
+                case EventMatch m when m.pattern().toString().equals(localpart) && m.body() -> new OfRecipient("words", m.key(), true);
+                case PropertyIs p when p.value().isTextual() && p.value().asText().equals(userId) -> new OfRecipient("is", p.key(), false);
+                case PropertyContains p when p.value().isTextual() && p.value().asText().equals(userId)
+                        -> new OfRecipient("contains", p.key(), false);
+                default -> c;
+            };
+        }
+    }
+
     /** A condition this server does not know, or a malformed one: it never matches, as the spec says. */
     record Never(String kind) implements Condition {
         @Override

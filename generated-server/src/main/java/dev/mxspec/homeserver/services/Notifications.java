@@ -33,9 +33,10 @@ import java.util.function.Function;
  *
  * <p>Rules are compiled once per user and change ({@link #rulesChanged}); what the conditions read
  * from a room (its joined members with their display names, its member count and power levels)
- * is worked out once per state of the room, and the conditions that do not depend on the member
- * are tested once per event for all of them, so evaluating an event costs little more per member
- * than the conditions that name him (his user ID, display name, localpart). Events in a thread count in that thread: the thread of an event is
+ * is worked out once per state of the room. Compiled rule sets are shared by the users who kept the
+ * same rules (conditions on a user's own ID become conditions on the member), and each set is
+ * walked once per event, testing what does not depend on the member; what is left for each member
+ * is the few conditions that name him (his user ID, display name, localpart). Events in a thread count in that thread: the thread of an event is
  * found by following its relations, at most three hops, as the spec recommends; thread roots
  * belong to the main timeline.
  */
@@ -107,25 +108,25 @@ public final class Notifications {
         ObjectNode event = pdu.deepCopy().put("event_id", eventId);
         List<PushAction> actions = new ArrayList<>();
         long ts = pdu.path("origin_server_ts").asLong();
-        Map<Condition, Boolean> known = new IdentityHashMap<>(64); // outcomes the members share
+        Evaluations evaluations = new Evaluations(event, audience);
         for (Recipient member : audience.members()) {
-            consider(event, member, audience, sender, thread, streamPos, ts, actions, known);
+            consider(event, member, audience, sender, thread, streamPos, ts, actions, evaluations);
         }
         if (pdu.path("type").asText().equals("m.room.member") && pdu.path("content").path("membership").asText().equals("invite")) {
             String invitee = pdu.path("state_key").asText();
             if (isLocal(invitee) && audience.members().stream().noneMatch(m -> m.userId().equals(invitee))) {
-                consider(event, Recipient.of(invitee, Optional.empty()), audience, sender, thread, streamPos, ts, actions, known);
+                consider(event, Recipient.of(invitee, Optional.empty()), audience, sender, thread, streamPos, ts, actions, evaluations);
             }
         }
         return new Outcome(actions, reads);
     }
 
     private void consider(ObjectNode event, Recipient member, Audience audience, String sender, String thread, long streamPos, long ts,
-            List<PushAction> out, Map<Condition, Boolean> known) {
+            List<PushAction> out, Evaluations evaluations) {
         if (member.userId().equals(sender) || ignoredBy.apply(member.userId()).contains(sender)) {
             return;
         }
-        Actions actions = rules(member.userId()).actions(event, member, audience, known);
+        Actions actions = evaluations.of(rules(member.userId())).actions(event, member, audience);
         if (actions.notifies()) {
             out.add(new PushAction(member.userId(), event.path("room_id").asText(), event.path("event_id").asText(), streamPos, thread,
                     actions.highlight(), actions.json(), ts));
@@ -142,7 +143,32 @@ public final class Notifications {
     private CompiledRules rules(String userId) {
         // computed under the map's lock for the user, so that rulesChanged, which removes, waits for a compile in progress
         CompiledRules rules = compiled.get(userId);
-        return rules != null ? rules : compiled.computeIfAbsent(userId, u -> CompiledRules.compile(rulesOf.apply(u).path("global")));
+        return rules != null ? rules : compiled.computeIfAbsent(userId, u -> CompiledRules.compile(rulesOf.apply(u).path("global"), u));
+    }
+
+    /**
+     * One event's evaluations: per rule set (users who kept the server's rules share one), the rules
+     * left once the conditions that do not depend on the member are tested, each of those tested once.
+     */
+    private static final class Evaluations {
+        private final ObjectNode event;
+        private final RoomFacts room;
+        private final Map<Condition, Boolean> known = new IdentityHashMap<>(64);
+        private final Map<CompiledRules, CompiledRules.Evaluation> bySet = new IdentityHashMap<>();
+
+        Evaluations(ObjectNode event, RoomFacts room) {
+            this.event = event;
+            this.room = room;
+        }
+
+        CompiledRules.Evaluation of(CompiledRules rules) {
+            CompiledRules.Evaluation e = bySet.get(rules);
+            if (e == null) {
+                e = rules.forEvent(event, room, known);
+                bySet.put(rules, e);
+            }
+            return e;
+        }
     }
 
     /**

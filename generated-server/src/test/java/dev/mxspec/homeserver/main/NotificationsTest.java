@@ -177,6 +177,21 @@ class NotificationsTest {
         assertThat(ids(http.call("GET", "/notifications", bob, null).body())).as("nobody notified bob").isEmpty();
     }
 
+    @org.junit.jupiter.api.Test
+    void aUserIdIsNeverTakenForAnotherThatDiffersWhereItHasAnUnderscore() throws Exception {
+        start("sqlite");
+        String underscore = http.register("a_b", "a_b-password");
+        String other = http.register("axb", "axb-password");
+        String bob = http.register("bob", "bob-password");
+        String roomId = room3(bob, underscore, other);
+        assertThat(http.call("PUT", "/pushrules/global/underride/.m.rule.message/enabled", underscore, "{\"enabled\":false}").status())
+                .isEqualTo(200);
+        send(bob, roomId, text("hello"));
+        assertThat(counts(room(other, roomId, false))).isEqualTo("1/0");
+        assertThat(counts(room(underscore, roomId, false))).as("a_b turned messages off; axb's notification is not his").isEqualTo("0/0");
+        assertThat(ids(http.call("GET", "/notifications", underscore, null).body())).isEmpty();
+    }
+
     private static List<String> ids(JsonNode page) {
         List<String> out = new ArrayList<>();
         page.path("notifications").forEach(n -> out.add(n.path("event").path("event_id").asText()));

@@ -161,4 +161,34 @@ class CompiledRulesTest {
         assertThat(PropertyPath.parse("content.m\\.relates_to.rel_type").names()).containsExactly("content", "m.relates_to", "rel_type");
         assertThat(PropertyPath.parse("a\\xb").names()).containsExactly("a\\xb");
     }
+
+    @Test
+    void usersWhoKeptTheServerRulesShareOneCompiledSetThatDecidesAsTheirOwnWould() throws Exception {
+        String bobId = "@bob_smith:example.org";
+        CompiledRules alice = CompiledRules.compile(DefaultRules.forUser(ALICE), ALICE);
+        CompiledRules bob = CompiledRules.compile(DefaultRules.forUser(bobId), bobId);
+        assertThat(bob).as("one set for both").isSameAs(alice);
+        ObjectNode changed = DefaultRules.forUser(bobId);
+        ((ObjectNode) changed.path("underride").get(3)).put("enabled", false);
+        assertThat(CompiledRules.compile(changed, bobId)).as("a changed rule makes a set of its own").isNotSameAs(alice);
+
+        Recipient bobRecipient = Recipient.of(bobId, Optional.of("Bob"));
+        java.util.List<JsonNode> events = java.util.List.of(message("lunch?"), message("ask alice!"), message("ask bob_smith"),
+                message("Bob, lunch"), message("bobXsmith"), message("@room now"),
+                event("{\"type\":\"m.room.message\",\"sender\":\"@carol:example.org\",\"room_id\":\"!r:example.org\","
+                        + "\"content\":{\"msgtype\":\"m.text\",\"body\":\"hi\",\"m.mentions\":{\"user_ids\":[\"" + bobId + "\"]}}}"),
+                event("{\"type\":\"m.room.member\",\"sender\":\"@carol:example.org\",\"room_id\":\"!r:example.org\","
+                        + "\"state_key\":\"" + bobId + "\",\"content\":{\"membership\":\"invite\"}}"),
+                event("{\"type\":\"m.room.member\",\"sender\":\"@carol:example.org\",\"room_id\":\"!r:example.org\","
+                        + "\"state_key\":\"" + ALICE + "\",\"content\":{\"membership\":\"invite\"}}"));
+        for (JsonNode e : events) {
+            for (RoomFacts room : java.util.List.of(GROUP, room(2, Map.of()))) {
+                for (Recipient r : java.util.List.of(RECIPIENT, bobRecipient)) {
+                    Actions asWritten = CompiledRules.compile(DefaultRules.forUser(r.userId())).actions(e, r, room);
+                    Actions shared = alice.forEvent(e, room, new java.util.IdentityHashMap<>()).actions(e, r, room);
+                    assertThat(shared).as(r.userId() + " " + e).isEqualTo(asWritten);
+                }
+            }
+        }
+    }
 }
