@@ -50,6 +50,11 @@ public final class StreamCounter {
         return first == null ? last.get() : first - 1;
     }
 
+    /** The last position given out (its write may not be done yet). */
+    public long lastGiven() {
+        return last.get();
+    }
+
     /** Whether a write naming {@code key} took a position after {@code position} (or may have, before start). */
     public boolean changedSince(String key, long position) {
         return changes.getOrDefault(key, start) > position;

@@ -90,7 +90,7 @@ public final class Homeserver implements AutoCloseable {
             EventVisibility visibility = new EventVisibility(storage, stream);
             UserStreams streams = new UserStreams(storage, stream, memberships, notifier, clock);
             dev.mxspec.homeserver.services.PushRules pushRules = new dev.mxspec.homeserver.services.PushRules(streams);
-            Notifications notifications = new Notifications(storage, storage, storage, pushRules::ruleset, visibility::ignoredUsers,
+            Notifications notifications = new Notifications(storage, storage, storage, stream, pushRules::ruleset, visibility::ignoredUsers,
                     config.serverName(), config.push().evaluate());
             pushRules.onChange(notifications::rulesChanged);
             RoomService rooms = new RoomService(storage, rules, stream, memberships, notifier, notifications, config.serverName(), clock);

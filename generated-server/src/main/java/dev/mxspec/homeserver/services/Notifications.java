@@ -2,6 +2,7 @@ package dev.mxspec.homeserver.services;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mxspec.homeserver.core.StreamCounter;
 import dev.mxspec.homeserver.push.Actions;
 import dev.mxspec.homeserver.push.CompiledRules;
 import dev.mxspec.homeserver.push.Condition;
@@ -47,6 +48,7 @@ public final class Notifications {
     private static final int THREAD_HOPS = 3;
 
     private final NotificationStore store;
+    private final UnreadCounter counter;
     private final RelationStore relations;
     private final RoomStore events;
     private final Function<String, JsonNode> rulesOf;
@@ -62,9 +64,10 @@ public final class Notifications {
      * @param ignoredBy the users a user ignores: their events never notify him
      * @param evaluate false to switch evaluation off (no notifications, counts always 0)
      */
-    public Notifications(NotificationStore store, RelationStore relations, RoomStore events, Function<String, JsonNode> rulesOf,
-            Function<String, Set<String>> ignoredBy, String serverName, boolean evaluate) {
+    public Notifications(NotificationStore store, RelationStore relations, RoomStore events, StreamCounter stream,
+            Function<String, JsonNode> rulesOf, Function<String, Set<String>> ignoredBy, String serverName, boolean evaluate) {
         this.store = store;
+        this.counter = new UnreadCounter(store, stream);
         this.relations = relations;
         this.events = events;
         this.rulesOf = rulesOf;
@@ -133,7 +136,18 @@ public final class Notifications {
         }
     }
 
-    /** Tells the pushers of what an event stored with its outcome notified. */
+    /** Hands the notifications of a stored event to the counts; called before its position is done. */
+    public void hold(Outcome outcome) {
+        outcome.reads().forEach(r -> counter.marksMoved(r.userId(), r.roomId()));
+        counter.held(outcome.actions());
+    }
+
+    /** The notifications of an event of the room were removed (it was redacted). */
+    public void redacted(String roomId) {
+        counter.roomChanged(roomId);
+    }
+
+    /** Tells the pushers of what an event stored with its outcome notified; called once its position is done. */
     public void stored(Outcome outcome) {
         if (!outcome.actions().isEmpty()) {
             listener.accept(outcome.actions());
@@ -203,8 +217,10 @@ public final class Notifications {
      * a root). Marks never move back.
      */
     public void read(String userId, String roomId, String eventId, Optional<String> threadId) {
-        events.event(eventId).filter(e -> e.roomId().equals(roomId))
-                .ifPresent(e -> store.markRead(new ReadMark(userId, roomId, threadId.orElse(""), e.streamPos())));
+        events.event(eventId).filter(e -> e.roomId().equals(roomId)).ifPresent(e -> {
+            store.markRead(new ReadMark(userId, roomId, threadId.orElse(""), e.streamPos()));
+            counter.marksMoved(userId, roomId);
+        });
     }
 
     /** A member's unread notifications in a room. */
@@ -219,7 +235,7 @@ public final class Notifications {
         if (!evaluate) {
             return new Unread(new UnreadCounts(MAIN, 0, 0), Map.of());
         }
-        List<UnreadCounts> all = store.unread(userId, roomId, upTo);
+        List<UnreadCounts> all = counter.unread(userId, roomId, upTo);
         if (!perThread) {
             return new Unread(new UnreadCounts(MAIN, all.stream().mapToLong(UnreadCounts::notifications).sum(),
                     all.stream().mapToLong(UnreadCounts::highlights).sum()), Map.of());

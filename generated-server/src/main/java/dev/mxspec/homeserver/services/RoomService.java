@@ -172,6 +172,7 @@ public final class RoomService {
                 if (!persist(roomId, room, draft, sender, deviceId, txnId, pdu, eventId, pos, head, notified)) {
                     return earlier(sender, deviceId, txnId).orElseThrow(); // the transaction ID was used: its event
                 }
+                notifications.hold(notified); // before the position is done: a sync that sees the event counts it
             } finally {
                 stream.done(pos);
             }
@@ -256,6 +257,7 @@ public final class RoomService {
             because.remove(List.of("hashes", "signatures", "auth_events", "prev_events", "depth", "origin"));
             redacted.withObjectProperty("unsigned").set("redacted_because", because);
             storage.markRedacted(targetId, redactionId, MatrixJson.write(redacted));
+            notifications.redacted(target.roomId());
         });
     }
 

@@ -49,6 +49,12 @@ interface JdbcNotificationStore extends NotificationStore {
         });
     }
 
+    @Override
+    default List<ReadMark> readMarks(String userId, String roomId) {
+        return jdbc().query("SELECT * FROM read_marks WHERE user_id = ? AND room_id = ?", rs -> new ReadMark(rs.getString("user_id"),
+                rs.getString("room_id"), rs.getString("thread_id"), rs.getLong("stream_pos")), userId, roomId);
+    }
+
     /** The {@code LIKE} pattern of rows that notify a user. */
     private static String recipient(String userId) {
         return "%\n" + userId.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "\n%";
@@ -61,12 +67,13 @@ interface JdbcNotificationStore extends NotificationStore {
     String FOR_USER = " n.recipients LIKE ? ESCAPE '\\' ";
 
     @Override
-    default List<UnreadCounts> unread(String userId, String roomId, long upTo) {
+    default List<UnreadCounts> unread(String userId, String roomId, long after, long upTo) {
         return jdbc().query("SELECT n.thread_id, COUNT(*), SUM(n.highlight) FROM event_notifications n" + THREAD_MARK
                 + "WHERE n.room_id = ? AND n.stream_pos > COALESCE((SELECT r.stream_pos FROM read_marks r WHERE r.user_id = ? "
-                + "AND r.room_id = ? AND r.thread_id = ''), 0) AND n.stream_pos <= ? AND" + FOR_USER
+                + "AND r.room_id = ? AND r.thread_id = ''), 0) AND n.stream_pos > ? AND n.stream_pos <= ? AND" + FOR_USER
                 + "AND n.stream_pos > COALESCE(t.stream_pos, 0) GROUP BY n.thread_id ORDER BY n.thread_id",
-                rs -> new UnreadCounts(rs.getString(1), rs.getLong(2), rs.getLong(3)), userId, roomId, userId, roomId, upTo, recipient(userId));
+                rs -> new UnreadCounts(rs.getString(1), rs.getLong(2), rs.getLong(3)), userId, roomId, userId, roomId, after, upTo,
+                recipient(userId));
     }
 
     @Override

@@ -20,11 +20,14 @@ public interface NotificationStore {
     /** Moves a read mark forward (never back). */
     void markRead(ReadMark mark);
 
+    /** A member's read marks in a room (the unthreaded one with an empty thread ID). */
+    List<ReadMark> readMarks(String userId, String roomId);
+
     /**
-     * The unread notifications of a member in a room up to a stream position, per thread ({@code main} for the main
-     * timeline); threads with none left out.
+     * The unread notifications of a member in a room after a stream position up to another, per thread ({@code main}
+     * for the main timeline); threads with none left out.
      */
-    List<UnreadCounts> unread(String userId, String roomId, long upTo);
+    List<UnreadCounts> unread(String userId, String roomId, long after, long upTo);
 
     /** The unread notifications of a member in the rooms he is joined to. */
     UnreadCounts unreadTotal(String userId);

@@ -82,8 +82,9 @@ public final class HomeserverBench {
         return pg == null || pg.isBlank() ? List.of("sqlite") : List.of("sqlite", "postgresql");
     }
 
+    /** A server as {@code ./run} starts it; {@code -Dbench.push=false} switches push rule evaluation off. */
     private static Homeserver server(String backend) throws Exception {
-        return server(backend, true);
+        return server(backend, Boolean.parseBoolean(System.getProperty("bench.push", "true")));
     }
 
     private static Homeserver server(String backend, boolean evaluatePushRules) throws Exception {

@@ -192,6 +192,53 @@ class NotificationsTest {
         assertThat(ids(http.call("GET", "/notifications", underscore, null).body())).isEmpty();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void countsCarriedForwardWhileOthersSendAreNeverLostNorCountedTwice(String backend) throws Exception {
+        start(backend);
+        String alice = http.register("alice", "alice-password");
+        String bob = http.register("bob", "bob-password");
+        String carol = http.register("carol", "carol-password");
+        String roomId = room3(alice, bob, carol);
+        assertThat(counts(room(alice, roomId, false))).isEqualTo("0/0"); // counted once from storage, then carried forward
+        int each = 40;
+        java.util.concurrent.atomic.AtomicInteger seq = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            List<java.util.concurrent.Future<?>> senders = new ArrayList<>();
+            for (String token : List.of(bob, carol)) {
+                senders.add(pool.submit(() -> {
+                    for (int i = 0; i < each; i++) {
+                        JsonHttp.Reply r = http.call("PUT", "/rooms/" + roomId + "/send/m.room.message/c" + seq.incrementAndGet(), token,
+                                text("message " + i));
+                        assertThat(r.status()).isEqualTo(200);
+                    }
+                    return null;
+                }));
+            }
+            java.util.concurrent.Future<List<Integer>> reader = pool.submit(() -> {
+                List<Integer> seen = new ArrayList<>();
+                while (senders.stream().anyMatch(f -> !f.isDone())) {
+                    seen.add(room(alice, roomId, false).path("unread_notifications").path("notification_count").asInt());
+                }
+                return seen;
+            });
+            for (java.util.concurrent.Future<?> f : senders) {
+                f.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            List<Integer> seen = reader.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(seen).as("never going back, never past the messages sent").isSorted().allMatch(n -> n <= 2 * each);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(counts(room(alice, roomId, false))).isEqualTo((2 * each) + "/0");
+        dev.mxspec.homeserver.core.ServerConfig config = server.config();
+        server.close();
+        server = Homeserver.start(config);
+        http = new JsonHttp(server.port());
+        assertThat(counts(room(alice, roomId, false))).as("counted again from storage after a restart").isEqualTo((2 * each) + "/0");
+    }
+
     private static List<String> ids(JsonNode page) {
         List<String> out = new ArrayList<>();
         page.path("notifications").forEach(n -> out.add(n.path("event").path("event_id").asText()));
