@@ -25,6 +25,18 @@ class NotificationsTest {
     private Homeserver server;
     private JsonHttp http;
     private int txn;
+    private String alice;
+    private String bob;
+    private String carol;
+    private String roomId;
+
+    /** Registers alice, bob and carol, and puts them in one room (alice's), with no messages yet. */
+    private void threeInARoom() throws Exception {
+        alice = http.register("alice", "alice-password");
+        bob = http.register("bob", "bob-password");
+        carol = http.register("carol", "carol-password");
+        roomId = room3(alice, bob, carol);
+    }
 
     private void start(String backend) throws Exception {
         server = TestServers.start(backend, dir, config -> config);
@@ -81,10 +93,7 @@ class NotificationsTest {
     @ValueSource(strings = {"sqlite", "postgresql"})
     void countsRiseWithMessagesAndMentionsAndFallWithReceipts(String backend) throws Exception {
         start(backend);
-        String alice = http.register("alice", "alice-password");
-        String bob = http.register("bob", "bob-password");
-        String carol = http.register("carol", "carol-password");
-        String roomId = room3(alice, bob, carol);
+        threeInARoom();
         assertThat(counts(room(alice, roomId, false))).as("joins do not notify").isEqualTo("0/0");
 
         send(bob, roomId, text("hello all"));
@@ -113,10 +122,7 @@ class NotificationsTest {
     @ValueSource(strings = {"sqlite", "postgresql"})
     void threadsHaveTheirOwnCountsAndReceipts(String backend) throws Exception {
         start(backend);
-        String alice = http.register("alice", "alice-password");
-        String bob = http.register("bob", "bob-password");
-        String carol = http.register("carol", "carol-password");
-        String roomId = room3(alice, bob, carol);
+        threeInARoom();
         String root = send(bob, roomId, text("lunch?"));
         String reply = send(bob, roomId, inThread(root, "noon"));
         send(carol, roomId, inThread(root, "you too?"));
@@ -146,10 +152,7 @@ class NotificationsTest {
     @ValueSource(strings = {"sqlite", "postgresql"})
     void notificationsAreListedNewestFirstWithTheirActionsAndReadState(String backend) throws Exception {
         start(backend);
-        String alice = http.register("alice", "alice-password");
-        String bob = http.register("bob", "bob-password");
-        String carol = http.register("carol", "carol-password");
-        String roomId = room3(alice, bob, carol);
+        threeInARoom();
         List<String> sent = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             sent.add(send(bob, roomId, i == 2 ? "{\"msgtype\":\"m.text\",\"body\":\"hey alice\"}" : text("message " + i)));
@@ -196,10 +199,7 @@ class NotificationsTest {
     @ValueSource(strings = {"sqlite", "postgresql"})
     void countsCarriedForwardWhileOthersSendAreNeverLostNorCountedTwice(String backend) throws Exception {
         start(backend);
-        String alice = http.register("alice", "alice-password");
-        String bob = http.register("bob", "bob-password");
-        String carol = http.register("carol", "carol-password");
-        String roomId = room3(alice, bob, carol);
+        threeInARoom();
         assertThat(counts(room(alice, roomId, false))).isEqualTo("0/0"); // counted once from storage, then carried forward
         int each = 40;
         java.util.concurrent.atomic.AtomicInteger seq = new java.util.concurrent.atomic.AtomicInteger();
@@ -249,10 +249,7 @@ class NotificationsTest {
     @ValueSource(strings = {"sqlite", "postgresql"})
     void rulesDecideAndChangesApplyAtOnce(String backend) throws Exception {
         start(backend);
-        String alice = http.register("alice", "alice-password");
-        String bob = http.register("bob", "bob-password");
-        String carol = http.register("carol", "carol-password");
-        String roomId = room3(alice, bob, carol);
+        threeInARoom();
         send(bob, roomId, text("one"));
         assertThat(counts(room(alice, roomId, false))).isEqualTo("1/0");
 
@@ -275,10 +272,7 @@ class NotificationsTest {
     @ValueSource(strings = {"sqlite", "postgresql"})
     void aRedactedEventNoLongerCounts(String backend) throws Exception {
         start(backend);
-        String alice = http.register("alice", "alice-password");
-        String bob = http.register("bob", "bob-password");
-        String carol = http.register("carol", "carol-password");
-        String roomId = room3(alice, bob, carol);
+        threeInARoom();
         String spam = send(bob, roomId, text("spam alice"));
         assertThat(counts(room(alice, roomId, false))).isEqualTo("1/1");
         JsonHttp.Reply r = http.call("PUT", "/rooms/" + roomId + "/redact/" + enc(spam) + "/r1", bob, "{}");
@@ -291,10 +285,7 @@ class NotificationsTest {
     @ValueSource(strings = {"sqlite", "postgresql"})
     void receiptsAndNotificationRequestsThatDoNotFitAreRefused(String backend) throws Exception {
         start(backend);
-        String alice = http.register("alice", "alice-password");
-        String bob = http.register("bob", "bob-password");
-        String carol = http.register("carol", "carol-password");
-        String roomId = room3(alice, bob, carol);
+        threeInARoom();
         String other = http.call("POST", "/createRoom", bob, "{}").body().path("room_id").asText();
         String elsewhere = send(bob, other, text("elsewhere"));
         String message = send(bob, roomId, text("hi"));

@@ -31,6 +31,18 @@ class PushersTest {
     private JsonHttp http;
     private TestPushGateway gateway;
     private int txn;
+    private String alice;
+    private String bob;
+    private String carol;
+    private String roomId;
+
+    /** Registers alice, bob and carol, and puts them in one room (alice's), with no messages yet. */
+    private void threeInARoom() throws Exception {
+        alice = http.register("alice", "alice-password");
+        bob = http.register("bob", "bob-password");
+        carol = http.register("carol", "carol-password");
+        roomId = roomOfThree(alice, bob, carol);
+    }
 
     private void start(String backend, boolean allowPrivate) throws Exception {
         server = TestServers.start(backend, dir, config -> config.withPush(new PushSettings(true, allowPrivate)));
@@ -77,10 +89,7 @@ class PushersTest {
     void notificationsReachThePushGatewayWithCountsEventAndDevice(String backend) throws Exception {
         gateway = new TestPushGateway();
         start(backend, true);
-        String alice = http.register("alice", "alice-password");
-        String bob = http.register("bob", "bob-password");
-        String carol = http.register("carol", "carol-password");
-        String roomId = roomOfThree(alice, bob, carol);
+        threeInARoom();
         setPusher(alice, pusher("alice-key", ",\"custom\":\"kept\"", false));
 
         JsonNode listed = http.call("GET", "/pushers", alice, null).body();
@@ -125,10 +134,7 @@ class PushersTest {
     void eventIdOnlyPushersGetNoContent() throws Exception {
         gateway = new TestPushGateway();
         start("sqlite", true);
-        String alice = http.register("alice", "alice-password");
-        String bob = http.register("bob", "bob-password");
-        String carol = http.register("carol", "carol-password");
-        String roomId = roomOfThree(alice, bob, carol);
+        threeInARoom();
         setPusher(alice, pusher("alice-key", ",\"format\":\"event_id_only\"", false));
         String event = send(bob, roomId, "{\"msgtype\":\"m.text\",\"body\":\"secret plans\"}");
         NotifyRequestNotification n = gateway.next(10);
@@ -147,10 +153,7 @@ class PushersTest {
     void aPushkeyMovesToItsNewUserUnlessAppendedAndIsRemovedWithKindNullOrWhenRejected() throws Exception {
         gateway = new TestPushGateway();
         start("sqlite", true);
-        String alice = http.register("alice", "alice-password");
-        String bob = http.register("bob", "bob-password");
-        String carol = http.register("carol", "carol-password");
-        String roomId = roomOfThree(alice, bob, carol);
+        threeInARoom();
 
         setPusher(alice, pusher("shared-key", "", false));
         setPusher(carol, pusher("shared-key", "", false));
@@ -178,10 +181,7 @@ class PushersTest {
     void loggingOutRemovesTheDevicesPushers() throws Exception {
         gateway = new TestPushGateway();
         start("sqlite", true);
-        String alice = http.register("alice", "alice-password");
-        String bob = http.register("bob", "bob-password");
-        String carol = http.register("carol", "carol-password");
-        String roomId = roomOfThree(alice, bob, carol);
+        threeInARoom();
         String phone = http.call("POST", "/login", null, "{\"type\":\"m.login.password\",\"identifier\":{\"type\":\"m.id.user\","
                 + "\"user\":\"alice\"},\"password\":\"alice-password\"}").body().path("access_token").asText();
         setPusher(phone, pusher("phone-key", "", false));
@@ -196,10 +196,7 @@ class PushersTest {
     void aFailingGatewayIsRetriedWithBackoffAcrossARestartAndNothingIsSentTwice(String backend) throws Exception {
         gateway = new TestPushGateway();
         start(backend, true);
-        String alice = http.register("alice", "alice-password");
-        String bob = http.register("bob", "bob-password");
-        String carol = http.register("carol", "carol-password");
-        String roomId = roomOfThree(alice, bob, carol);
+        threeInARoom();
         setPusher(alice, pusher("alice-key", "", false));
 
         gateway.failNext(2);
