@@ -23,7 +23,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The v1.7 server-default rule set evaluated for one event and one member (compiled once, as the
  * server does per user and change): a plain message that falls through to {@code .m.rule.message},
- * the longest walk down the list, and a message that mentions the member by name.
+ * the longest walk down the list, and a message that mentions the member by name; and, as the
+ * server evaluates a new event, one plain message for each of 200 members of a room who kept the
+ * server's rules (one shared rule set walked once, then each member's own conditions), per member.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -38,6 +40,8 @@ public class PushRulesBenchmark {
     private RoomFacts room;
     private JsonNode plain;
     private JsonNode mention;
+    private CompiledRules shared;
+    private java.util.List<Recipient> members;
 
     @Setup
     public void setup() throws Exception {
@@ -63,6 +67,25 @@ public class PushRulesBenchmark {
                 + "\"content\":{\"msgtype\":\"m.text\",\"body\":\"Shall we have lunch at the usual place around noon today?\"}}");
         mention = MatrixJson.mapper().readTree("{\"type\":\"m.room.message\",\"sender\":\"@bob:example.org\",\"room_id\":\"!r:example.org\","
                 + "\"content\":{\"msgtype\":\"m.text\",\"body\":\"Alice Liddell, lunch?\"}}");
+        members = new java.util.ArrayList<>();
+        for (int i = 0; i < MEMBERS; i++) {
+            String id = "@member" + i + ":example.org";
+            members.add(Recipient.of(id, Optional.of("Member " + i)));
+            shared = CompiledRules.compile(DefaultRules.forUser(id), id);
+        }
+    }
+
+    private static final int MEMBERS = 200;
+
+    @Benchmark
+    @org.openjdk.jmh.annotations.OperationsPerInvocation(MEMBERS)
+    public int plainMessageForEachMemberOfARoom() {
+        CompiledRules.Evaluation evaluation = shared.forEvent(plain, room, new java.util.IdentityHashMap<>());
+        int notified = 0;
+        for (Recipient member : members) {
+            notified += evaluation.actions(plain, member, room).notifies() ? 1 : 0;
+        }
+        return notified;
     }
 
     @Benchmark
