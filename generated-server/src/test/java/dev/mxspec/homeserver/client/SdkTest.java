@@ -50,12 +50,26 @@ class SdkTest {
         server.close();
     }
 
+    /** A new user, logged in. */
+    private MatrixSession user(String name) {
+        MatrixSession session = MatrixSession.connect(url);
+        session.register(name, name + "-password");
+        return session;
+    }
+
+    /** A public room of {@code owner} that the others joined. */
+    private static String publicRoom(MatrixSession owner, Optional<String> name, MatrixSession... joining) {
+        String roomId = owner.createRoom(name, true, List.of());
+        for (MatrixSession s : joining) {
+            s.join(roomId);
+        }
+        return roomId;
+    }
+
     @Test
     void theSyncLoopKeepsRoomStateMembersAndTimelineAndDeliversTypedEvents() {
-        MatrixSession alice = MatrixSession.connect(url);
-        alice.register("alice", "alice-password");
-        MatrixSession bob = MatrixSession.connect(url);
-        bob.register("bob", "bob-password");
+        MatrixSession alice = user("alice");
+        MatrixSession bob = user("bob");
         SyncLoop bobs = bob.syncLoop().skipHistory();
         List<String> typed = new CopyOnWriteArrayList<>();
         bobs.listenTyped((room, event, content) -> typed.add(room.name().orElse("?") + " " + event.type() + " "
@@ -93,12 +107,9 @@ class SdkTest {
 
     @Test
     void historyPagesBackToTheStartAndPrivateReceiptsStayPrivate() {
-        MatrixSession alice = MatrixSession.connect(url);
-        alice.register("alice", "alice-password");
-        MatrixSession bob = MatrixSession.connect(url);
-        bob.register("bob", "bob-password");
-        String roomId = alice.createRoom(Optional.empty(), true, List.of());
-        bob.join(roomId);
+        MatrixSession alice = user("alice");
+        MatrixSession bob = user("bob");
+        String roomId = publicRoom(alice, Optional.empty(), bob);
         List<String> sent = new java.util.ArrayList<>();
         for (int i = 0; i < 25; i++) {
             alice.sendText(roomId, "line " + i);
@@ -147,8 +158,7 @@ class SdkTest {
     void aToDeviceMessageSentTwiceWithOneTransactionIdArrivesOnce() {
         MatrixSession alice = MatrixSession.connect(url);
         Credentials a = alice.register("alice", "alice-password");
-        MatrixSession bob = MatrixSession.connect(url);
-        bob.register("bob", "bob-password");
+        MatrixSession bob = user("bob");
         var content = MatrixJson.mapper().createObjectNode().put("hello", "alice");
         var body = new dev.mxspec.spec.v1_7.clientserver.Body(java.util.Map.of(a.userId(), java.util.Map.of(a.deviceId(), content)),
                 java.util.Map.of());
@@ -165,10 +175,8 @@ class SdkTest {
 
     @Test
     void aRestrictedRoomLetsInMembersOfTheAllowedRoomVouchedForByAModerator() {
-        MatrixSession alice = MatrixSession.connect(url);
-        alice.register("alice", "alice-password");
-        MatrixSession carol = MatrixSession.connect(url);
-        carol.register("carol", "carol-password");
+        MatrixSession alice = user("alice");
+        MatrixSession carol = user("carol");
         String space = alice.createRoom(Optional.of("Space"), true, List.of());
         String inner = alice.createRoom(Optional.of("Inner"), false, List.of());
         var rules = MatrixJson.mapper().createObjectNode().put("join_rule", "restricted");
@@ -223,12 +231,9 @@ class SdkTest {
 
     @Test
     void unreadCountsRiseWithMessagesAndMentionsAndFallWithReceiptsPerRoomAndThread() {
-        MatrixSession alice = MatrixSession.connect(url);
-        alice.register("alice", "alice-password");
-        MatrixSession bob = MatrixSession.connect(url);
-        bob.register("bob", "bob-password");
-        String roomId = alice.createRoom(Optional.of("Tea"), true, List.of());
-        bob.join(roomId);
+        MatrixSession alice = user("alice");
+        MatrixSession bob = user("bob");
+        String roomId = publicRoom(alice, Optional.of("Tea"), bob);
         SyncLoop bobs = bob.syncLoop();
         bobs.once(0);
         Room room = bobs.room(roomId).orElseThrow();
@@ -277,12 +282,9 @@ class SdkTest {
 
     @Test
     void theLoopKeepsThreadSummariesReactionsAndLatestEditsAlsoForALaterJoiner() throws Exception {
-        MatrixSession alice = MatrixSession.connect(url);
-        alice.register("alice", "alice-password");
-        MatrixSession bob = MatrixSession.connect(url);
-        bob.register("bob", "bob-password");
-        String roomId = alice.createRoom(Optional.of("Tea"), true, List.of());
-        bob.join(roomId);
+        MatrixSession alice = user("alice");
+        MatrixSession bob = user("bob");
+        String roomId = publicRoom(alice, Optional.of("Tea"), bob);
         SyncLoop bobs = bob.syncLoop();
         bobs.once(0);
         Room live = bobs.room(roomId).orElseThrow();
@@ -313,8 +315,7 @@ class SdkTest {
                 .containsExactly(java.util.Map.entry("👍", 1), java.util.Map.entry("🍵", 1));
         assertThat(live.shownContent(rootEvent).path("body").asText()).as("the newest edit").isEqualTo("tea at 6?");
 
-        MatrixSession carol = MatrixSession.connect(url);
-        carol.register("carol", "carol-password");
+        MatrixSession carol = user("carol");
         carol.join(roomId);
         SyncLoop carols = carol.syncLoop();
         carols.once(0);
@@ -334,12 +335,9 @@ class SdkTest {
 
     @Test
     void notificationsComePageByPageAndPushersAreSetListedAndRemovedPerUser() {
-        MatrixSession alice = MatrixSession.connect(url);
-        alice.register("alice", "alice-password");
-        MatrixSession bob = MatrixSession.connect(url);
-        bob.register("bob", "bob-password");
-        String roomId = alice.createRoom(Optional.empty(), true, List.of());
-        bob.join(roomId);
+        MatrixSession alice = user("alice");
+        MatrixSession bob = user("bob");
+        String roomId = publicRoom(alice, Optional.empty(), bob);
         List<String> sent = new java.util.ArrayList<>();
         for (int i = 0; i < 5; i++) {
             sent.add(i == 3 ? mentioning(alice, roomId, Content.text("bob!"), "@bob:localhost") : alice.sendText(roomId, "line " + i));
@@ -383,8 +381,7 @@ class SdkTest {
 
     @Test
     void anInterruptEndsALongPollAtOnce() throws Exception {
-        MatrixSession alice = MatrixSession.connect(url);
-        alice.register("alice", "alice-password");
+        MatrixSession alice = user("alice");
         SyncLoop loop = alice.syncLoop().skipHistory();
         Thread running = Thread.ofVirtual().start(() -> loop.run(30_000));
         Thread.sleep(500);
