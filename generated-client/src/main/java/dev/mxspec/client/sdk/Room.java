@@ -151,7 +151,7 @@ public final class Room {
     }
 
     /** The counts of a sync: the main timeline's, and each thread's (a thread left out has none). */
-    synchronized void unread(Unread main, Map<String, Unread> threads) {
+    synchronized void unreadFromSync(Unread main, Map<String, Unread> threads) {
         unreadMain = main;
         unreadThreads = java.util.Collections.unmodifiableMap(new TreeMap<>(threads));
     }

@@ -150,7 +150,7 @@ public final class SyncLoop {
             Room room = room(e.getKey(), Room.Membership.JOIN);
             update(room, e.getValue().state(), e.getValue().timeline(), deliver);
             JoinedRoom joined = e.getValue();
-            joined.unreadNotifications().ifPresent(main -> room.unread(Unread.of(main.notificationCount(), main.highlightCount()),
+            joined.unreadNotifications().ifPresent(main -> room.unreadFromSync(Unread.of(main.notificationCount(), main.highlightCount()),
                     joined.unreadThreadNotifications().orElse(Map.of()).entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
                             t -> Unread.of(t.getValue().notificationCount(), t.getValue().highlightCount())))));
             e.getValue().ephemeral().flatMap(x -> x.events()).orElse(List.of()).forEach(x -> room.applyEphemeral(x.type(), x.content()));
