@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 
 /**
@@ -148,12 +148,12 @@ public final class SyncLoop {
         });
         for (Map.Entry<String, JoinedRoom> e : sections.flatMap(x -> x.join()).orElse(Map.of()).entrySet()) {
             Room room = room(e.getKey(), Room.Membership.JOIN);
-            update(room, e.getValue().state(), e.getValue().timeline(), deliver);
             JoinedRoom joined = e.getValue();
+            update(room, joined.state(), joined.timeline(), deliver);
             joined.unreadNotifications().ifPresent(main -> room.unreadFromSync(Unread.of(main.notificationCount(), main.highlightCount()),
                     joined.unreadThreadNotifications().orElse(Map.of()).entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
                             t -> Unread.of(t.getValue().notificationCount(), t.getValue().highlightCount())))));
-            e.getValue().ephemeral().flatMap(x -> x.events()).orElse(List.of()).forEach(x -> room.applyEphemeral(x.type(), x.content()));
+            joined.ephemeral().flatMap(x -> x.events()).orElse(List.of()).forEach(x -> room.applyEphemeral(x.type(), x.content()));
         }
         for (Map.Entry<String, LeftRoom> e : sections.flatMap(x -> x.leave()).orElse(Map.of()).entrySet()) {
             update(room(e.getKey(), Room.Membership.LEAVE), e.getValue().state(), e.getValue().timeline(), deliver);
