@@ -1,5 +1,7 @@
 // An everyday chat with matrix-js-sdk against the homeserver: register two users, log in, create a room,
-// invite, join, send, sync and read. usage: node scenario.mjs <homeserver url>; one line per step.
+// invite, join, send, sync and read; then, with the clients' thread support on, a thread and an edit as a
+// user who joins later sees them, and unread counts that rise with a mention and fall with a receipt, in
+// the room and in the thread. usage: node scenario.mjs <homeserver url>; one line per step.
 import * as sdk from "matrix-js-sdk";
 
 const url = process.argv[2];
@@ -17,6 +19,17 @@ async function register(name) {
   const client = sdk.createClient({ baseUrl: url });
   const r = await client.registerRequest({ username: name, password: name + "-password", auth: { type: "m.login.dummy" } });
   return r;
+}
+
+/** Polls until the value is truthy (or 10 s pass); returns the last value. */
+async function until(value, ms = 10000) {
+  const end = Date.now() + ms;
+  let v = value();
+  while (!v && Date.now() < end) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    v = value();
+  }
+  return v;
 }
 
 function waitFor(client, predicate, what, ms = 10000) {
@@ -49,8 +62,8 @@ check(roomId.startsWith("!"), "alice creates a room");
 await a.invite(roomId, bobReg.user_id);
 check(true, "alice invites bob");
 
-await a.startClient({ initialSyncLimit: 10 });
-await b.startClient({ initialSyncLimit: 10 });
+await a.startClient({ initialSyncLimit: 10, threadSupport: true });
+await b.startClient({ initialSyncLimit: 10, threadSupport: true });
 await new Promise((resolve) => b.once(sdk.ClientEvent.Sync, (state) => resolve(state)));
 const invited = b.getRoom(roomId);
 check(invited && invited.getMyMembership() === "invite", "bob's client sees the invite");
@@ -64,6 +77,65 @@ check(event.getContent().body === "hello from js", "bob's client receives the me
 await b.sendReadReceipt(event);
 check(true, "bob sends a read receipt");
 
+// Threads and edits, seen by a user who joins later.
+const inThread = (root, body, extra = {}) => ({
+  msgtype: "m.text", body, ...extra,
+  "m.relates_to": { rel_type: "m.thread", event_id: root, is_falling_back: true, "m.in_reply_to": { event_id: root } },
+});
+const { event_id: root } = await a.sendTextMessage(roomId, "tea at 4?");
+await a.sendMessage(roomId, root, inThread(root, "green"));
+const { event_id: latestReply } = await b.sendMessage(roomId, root, inThread(root, "black"));
+const { event_id: edit } = await a.sendMessage(roomId, {
+  msgtype: "m.text", body: "* tea at 5?", "m.new_content": { msgtype: "m.text", body: "tea at 5?" },
+  "m.relates_to": { rel_type: "m.replace", event_id: root },
+});
+check(root && latestReply && edit, "alice starts a thread, bob replies in it, alice edits its root");
+
+const carolReg = await register("js_carol_" + suffix);
+await a.invite(roomId, carolReg.user_id);
+const c = sdk.createClient({ baseUrl: url, accessToken: carolReg.access_token, userId: carolReg.user_id, deviceId: carolReg.device_id });
+await c.joinRoom(roomId);
+const carolSynced = new Promise((resolve) => c.once(sdk.ClientEvent.Sync, (state) => resolve(state)));
+await c.startClient({ initialSyncLimit: 10, threadSupport: true });
+await carolSynced;
+const carolRoom = c.getRoom(roomId);
+await carolRoom.createThreadsTimelineSets();
+await carolRoom.fetchRoomThreads();
+const roots = carolRoom.threadsTimelineSets[0].getLiveTimeline().getEvents();
+check(roots.length === 1 && roots[0].getId() === root, "carol joins later and lists the room's threads (" + roots.map((e) => e.getId()) + ")");
+const summary = roots[0].getServerAggregatedRelation("m.thread");
+check(summary && summary.count === 2 && summary.latest_event?.event_id === latestReply && summary.latest_event?.content?.body === "black",
+  "the thread root carries its bundled m.thread summary (" + JSON.stringify(summary) + ")");
+const carolThread = await until(() => {
+  const t = carolRoom.getThread(root);
+  return t && t.length === 2 && t.replyToEvent?.getId() === latestReply ? t : null;
+});
+check(carolThread, "carol's client counts two replies, the latest bob's (" + carolRoom.getThread(root)?.length + ")");
+check(roots[0].replacingEventId() === edit && roots[0].getContent().body === "tea at 5?",
+  "carol's client shows the root edited, from m.replace in unsigned.m.relations (" + roots[0].getContent().body + ")");
+
+// Unread counts as bob's client reports them from sync.
+const bobRoom = b.getRoom(roomId);
+const total = sdk.NotificationCountType.Total;
+const highlight = sdk.NotificationCountType.Highlight;
+const counts = () => bobRoom.getUnreadNotificationCount(total) + "/" + bobRoom.getUnreadNotificationCount(highlight)
+  + " thread " + bobRoom.getThreadUnreadNotificationCount(root, total) + "/" + bobRoom.getThreadUnreadNotificationCount(root, highlight);
+await b.sendTextMessage(roomId, "back in a minute");
+check(await until(() => counts() === "0/0 thread 0/0"), "bob's own messages leave nothing unread (" + counts() + ")");
+
+const mention = { msgtype: "m.text", body: "bob: tea is ready", "m.mentions": { user_ids: [bobReg.user_id] } };
+const { event_id: mentionId } = await a.sendMessage(roomId, mention);
+check(await until(() => counts() === "1/1 thread 0/0"), "a mention raises bob's room counts, total and highlight (" + counts() + ")");
+await b.sendReadReceipt(await until(() => bobRoom.findEventById(mentionId)));
+check(await until(() => counts() === "0/0 thread 0/0"), "bob's receipt brings them back to zero (" + counts() + ")");
+
+const { event_id: threadMention } = await a.sendMessage(roomId, root, inThread(root, "bob: milk?", { "m.mentions": { user_ids: [bobReg.user_id] } }));
+check(await until(() => counts() === "1/1 thread 1/1"), "a mention in the thread counts in the thread, and in the room's total (" + counts() + ")");
+const threadEvent = await until(() => bobRoom.getThread(root)?.findEventById(threadMention));
+await b.sendReadReceipt(threadEvent);
+check(await until(() => counts() === "0/0 thread 0/0"), "bob's threaded receipt clears the thread (" + counts() + ")");
+
 a.stopClient();
 b.stopClient();
+c.stopClient();
 process.exit(0);

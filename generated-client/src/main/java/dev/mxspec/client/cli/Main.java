@@ -1,6 +1,7 @@
 package dev.mxspec.client.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mxspec.client.sdk.Content;
 import dev.mxspec.client.sdk.Credentials;
 import dev.mxspec.client.sdk.MatrixSession;
 import dev.mxspec.runtime.api.MatrixException;
@@ -9,7 +10,6 @@ import dev.mxspec.spec.v1_7.clientserver.ClientEvent;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,9 +19,10 @@ import picocli.CommandLine.Parameters;
 /** {@code java -jar mxspec-client.jar <command>}: a Matrix client for the terminal, readable by people, JSON with --json. */
 @Command(name = "mxspec-client", mixinStandardHelpOptions = true, version = "mxspec-client 0.1.0",
         description = "A Matrix client for the command line, on the client generated from Matrix spec v1.7.",
-        subcommands = {Main.Register.class, Main.Login.class, Main.Logout.class, Main.Whoami.class, Main.Rooms.class, Main.CreateRoom.class, Main.ThreadList.class,
-            Main.Join.class, Main.Invite.class, Main.Leave.class, Main.Send.class, Main.Reply.class, Main.Edit.class, Main.React.class,
-            Main.Thread.class, Main.History.class, Main.Tail.class, Main.Upload.class, Main.Download.class, Main.Devices.class})
+        subcommands = {Main.Register.class, Main.Login.class, Main.Logout.class, Main.Whoami.class, UnreadCommands.Rooms.class, Main.CreateRoom.class,
+            ThreadCommands.ThreadList.class, Main.Join.class, Main.Invite.class, Main.Leave.class, Main.Send.class, Main.Reply.class, Main.Edit.class,
+            Main.React.class, ThreadCommands.Thread.class, Main.History.class, Main.Tail.class, UnreadCommands.Read.class,
+            PushCommands.NotificationList.class, PushCommands.Pushers.class, Main.Upload.class, Main.Download.class, Main.Devices.class})
 public final class Main {
 
     @Option(names = "--json", description = "Print JSON instead of text.", scope = CommandLine.ScopeType.INHERIT)
@@ -39,37 +40,24 @@ public final class Main {
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
-            if (e instanceof MatrixException m) {
-                line.getErr().println("error: " + m.errcode() + ": " + m.error());
-            } else {
-                line.getErr().println("error: " + e.getMessage());
-            }
+            line.getErr().println("error: " + describe(e));
             return 1;
         });
         return cli.execute(args);
     }
 
-    /** A subcommand that acts with stored credentials. */
-    abstract static class Stored implements Callable<Integer> {
-        @CommandLine.ParentCommand
-        Main main;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        MatrixSession session() {
-            return MatrixSession.resume(Credentials.load(Optional.ofNullable(main.user))
-                    .orElseThrow(() -> new IllegalStateException("not logged in: run login or register first")))
-                    .onRefresh(Credentials::store);
+    /** A failure as one line: the server's error code and message, or what went wrong on the way to it. */
+    static String describe(Exception e) {
+        if (e instanceof MatrixException m) {
+            return m.errcode() + ": " + m.error();
         }
-
-        PrintWriter out() {
-            return spec.commandLine().getOut();
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof java.net.ConnectException || cause instanceof java.net.http.HttpConnectTimeoutException
+                    || cause instanceof java.nio.channels.UnresolvedAddressException) {
+                return "cannot reach the homeserver (" + cause.getClass().getSimpleName() + ")";
+            }
         }
-
-        void print(String text, Object json) {
-            out().println(main.json ? MatrixJson.write(json) : text);
-        }
+        return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
     @Command(name = "register", description = "Create an account and log in.")
@@ -110,7 +98,7 @@ public final class Main {
         public Integer call() {
             MatrixSession s = session();
             s.logout();
-            Credentials.load(Optional.ofNullable(main.user)).ifPresent(Credentials::delete);
+            Credentials.load(Optional.ofNullable(main().user)).ifPresent(Credentials::delete);
             print("logged out", MatrixJson.mapper().createObjectNode());
             return 0;
         }
@@ -122,16 +110,6 @@ public final class Main {
         public Integer call() {
             String me = session().whoami();
             print(me, MatrixJson.mapper().createObjectNode().put("user_id", me));
-            return 0;
-        }
-    }
-
-    @Command(name = "rooms", description = "The rooms you are in.")
-    static final class Rooms extends Stored {
-        @Override
-        public Integer call() {
-            List<String> rooms = session().rooms();
-            print(String.join("\n", rooms), MatrixJson.mapper().createObjectNode().set("joined_rooms", MatrixJson.tree(rooms)));
             return 0;
         }
     }
@@ -191,10 +169,11 @@ public final class Main {
     static final class Send extends Stored {
         @Parameters(index = "0") String room;
         @Parameters(index = "1") String text;
+        @Option(names = "--mention", paramLabel = "USER", description = "mention a user (m.mentions): it highlights for them") String[] mentions = {};
 
         @Override
         public Integer call() {
-            String id = session().sendText(room, text);
+            String id = session().send(room, "m.room.message", Content.mention(Content.text(text), mentions));
             print(id, MatrixJson.mapper().createObjectNode().put("event_id", id));
             return 0;
         }
@@ -242,47 +221,6 @@ public final class Main {
         }
     }
 
-    @Command(name = "thread", description = "Show the thread of a message, or post in it (m.thread) when a text is given.")
-    static final class Thread extends Stored {
-        @Parameters(index = "0") String room;
-        @Parameters(index = "1") String rootId;
-        @Parameters(index = "2", arity = "0..1") String text;
-
-        @Override
-        public Integer call() {
-            if (text != null) {
-                String id = session().thread(room, rootId, text);
-                print(id, MatrixJson.mapper().createObjectNode().put("event_id", id));
-                return 0;
-            }
-            List<ClientEvent> replies = session().threads().replies(room, rootId);
-            if (main.json) {
-                out().println(MatrixJson.write(replies));
-            } else {
-                replies.forEach(e -> out().println(Lines.shown(e)));
-            }
-            return 0;
-        }
-    }
-
-    @Command(name = "threads", description = "The threads of a room, most recently active first.")
-    static final class ThreadList extends Stored {
-        @Parameters(index = "0") String room;
-        @Option(names = "--mine", description = "only threads you started or replied in") boolean mine;
-
-        @Override
-        public Integer call() {
-            var threads = session().threads().list(room, mine);
-            if (main.json) {
-                out().println(MatrixJson.write(threads));
-            } else {
-                threads.forEach(t -> out().println(t.root().eventId() + "  " + Lines.shown(t.root()) + "  [" + t.count()
-                        + (t.count() == 1 ? " reply" : " replies") + t.latest().map(l -> ", latest: " + Lines.shown(l)).orElse("") + "]"));
-            }
-            return 0;
-        }
-    }
-
     @Command(name = "history", description = "The latest messages of a room.")
     static final class History extends Stored {
         @Parameters(index = "0") String room;
@@ -291,7 +229,7 @@ public final class Main {
         @Override
         public Integer call() {
             List<ClientEvent> events = session().history(room, limit);
-            if (main.json) {
+            if (json()) {
                 out().println(MatrixJson.write(events));
             } else {
                 var reactions = dev.mxspec.client.sdk.Threads.reactions(events);
@@ -318,14 +256,7 @@ public final class Main {
                 if (room != null && !room.equals(roomId)) {
                     return;
                 }
-                if (main.json) {
-                    ObjectNode line = MatrixJson.tree(e).deepCopy();
-                    line.put("room_id", roomId);
-                    out().println(MatrixJson.write(line));
-                } else {
-                    out().println(Lines.of(e.sender(), e.type(), e.content()));
-                }
-                out().flush();
+                printLive(roomId, e);
                 if (count != null && seen.incrementAndGet() >= count) {
                     loopStop(loop);
                 }

@@ -44,8 +44,11 @@ public final class Content {
         return c;
     }
 
-    /** Mentions of users ({@code m.mentions}, v1.7). */
+    /** Mentions of users ({@code m.mentions}, v1.7); the content as it is without any. */
     public static ObjectNode mention(ObjectNode content, String... userIds) {
+        if (userIds.length == 0) {
+            return content;
+        }
         var ids = content.withObjectProperty("m.mentions").putArray("user_ids");
         for (String id : userIds) {
             ids.add(id);

@@ -227,6 +227,32 @@ public final class MatrixSession {
                 eventId, new PostReceiptRequest(threadId, Map.of())));
     }
 
+    /**
+     * Marks a whole room read, its threads included: an unthreaded receipt on the room's latest
+     * event ({@code m.read.private} when {@code hidden}). Returns the event marked.
+     */
+    public String markRoomRead(String roomId, boolean hidden) {
+        String latest = history(roomId, 1).stream().findFirst().map(ClientEvent::eventId)
+                .orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "no event to mark read in " + roomId));
+        markRead(roomId, latest, hidden, Optional.empty());
+        return latest;
+    }
+
+    /**
+     * Marks a thread read: a receipt with {@code thread_id} the root on the thread's latest reply
+     * (on the root when it has none). Returns the event marked.
+     */
+    public String markThreadRead(String roomId, String rootId, boolean hidden) {
+        String latest = threads().latestReply(roomId, rootId).map(ClientEvent::eventId).orElse(rootId);
+        markRead(roomId, latest, hidden, Optional.of(rootId));
+        return latest;
+    }
+
+    /** Notifications and pushers. */
+    public Notifications notifications() {
+        return new Notifications(api);
+    }
+
     /** Tells the room the user is typing (for up to {@code timeoutMs}) or has stopped. */
     public void typing(String roomId, boolean typing, long timeoutMs) {
         api.setTyping(new SetTyping.Request(roomId, credentials().userId(), new SetTypingRequest(typing,
@@ -252,7 +278,7 @@ public final class MatrixSession {
     }
 
     public SyncLoop syncLoop() {
-        return new SyncLoop(api);
+        return new SyncLoop(api, credentials().userId());
     }
 
     static ObjectNode object() {

@@ -1,6 +1,7 @@
 package dev.mxspec.client.sdk;
 
 import dev.mxspec.runtime.api.MatrixException;
+import dev.mxspec.runtime.client.MatrixHttpClient;
 import dev.mxspec.spec.v1_7.clientserver.ClientEventWithoutRoomID;
 import dev.mxspec.spec.v1_7.clientserver.JoinedRoom;
 import dev.mxspec.spec.v1_7.clientserver.LeftRoom;
@@ -14,13 +15,18 @@ import dev.mxspec.spec.v1_7.events.Events;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
 
 /**
- * Long-polls {@code /sync}, keeps every room's state, members and recent timeline up to date
- * ({@link #rooms()}), and hands each new timeline event to the listeners, with its content typed
- * by the generated v1.7 event classes.
+ * Long-polls {@code /sync}, keeps every room's state, members, recent timeline, relations and
+ * unread notifications up to date ({@link #rooms()}), and hands each new timeline event to the
+ * listeners, with its content typed by the generated v1.7 event classes. It asks for unread
+ * notifications per thread ({@code unread_thread_notifications} in its filter), so a room's counts
+ * come as those of its main timeline and of each thread. An interrupt ends a long poll at once.
  */
 public final class SyncLoop {
 
@@ -36,14 +42,21 @@ public final class SyncLoop {
         void onEvent(Room room, ClientEventWithoutRoomID event, EventContent content);
     }
 
+    /** The filter of every sync: unread notifications per thread. */
+    static final String FILTER = "{\"room\":{\"timeline\":{\"unread_thread_notifications\":true}}}";
+    /** The filter of a sync that skips history: the latest event of each room only. */
+    static final String LATEST_ONLY = "{\"room\":{\"timeline\":{\"limit\":1,\"unread_thread_notifications\":true}}}";
+
     private final ClientServerClient api;
+    private final String me;
     private final List<TypedListener> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
     private volatile Optional<String> since = Optional.empty();
     private volatile boolean running;
 
-    SyncLoop(ClientServerClient api) {
+    SyncLoop(ClientServerClient api, String me) {
         this.api = api;
+        this.me = me;
     }
 
     public SyncLoop listen(Listener listener) {
@@ -75,17 +88,20 @@ public final class SyncLoop {
      * is still taken in.
      */
     public SyncLoop skipHistory() {
-        SyncResponse r = api.sync(new Sync.Request(Optional.of("{\"room\":{\"timeline\":{\"limit\":1}}}"), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty()));
+        SyncResponse r = api.sync(new Sync.Request(Optional.of(LATEST_ONLY), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty()));
         apply(r, false);
         since = Optional.of(r.nextBatch());
         return this;
     }
 
-    /** Runs until {@link #stop}; network errors are retried after a pause, an invalid session ends the loop. */
+    /**
+     * Runs until {@link #stop} or until its thread is interrupted; network errors are retried after a
+     * pause, an invalid session ends the loop.
+     */
     public void run(long pollMs) {
         running = true;
-        while (running) {
+        while (running && !Thread.currentThread().isInterrupted()) {
             try {
                 once(pollMs);
             } catch (MatrixException e) {
@@ -99,8 +115,21 @@ public final class SyncLoop {
         }
     }
 
+    /** One sync, waiting up to {@code pollMs} for news; returns at once, changing nothing, when the thread is interrupted. */
     public void once(long pollMs) {
-        SyncResponse r = api.sync(new Sync.Request(Optional.empty(), since, Optional.empty(), Optional.empty(), Optional.of(pollMs)));
+        CompletableFuture<SyncResponse> poll = api.syncAsync(new Sync.Request(Optional.of(FILTER), since, Optional.empty(), Optional.empty(),
+                Optional.of(pollMs)));
+        try {
+            poll.get();
+        } catch (InterruptedException e) {
+            poll.cancel(true);
+            Thread.currentThread().interrupt();
+            running = false;
+            return;
+        } catch (ExecutionException e) {
+            // thrown as it is by join below
+        }
+        SyncResponse r = MatrixHttpClient.join(poll);
         apply(r, true);
         since = Optional.of(r.nextBatch());
     }
@@ -119,8 +148,12 @@ public final class SyncLoop {
         });
         for (Map.Entry<String, JoinedRoom> e : sections.flatMap(x -> x.join()).orElse(Map.of()).entrySet()) {
             Room room = room(e.getKey(), Room.Membership.JOIN);
-            update(room, e.getValue().state(), e.getValue().timeline(), deliver);
-            e.getValue().ephemeral().flatMap(x -> x.events()).orElse(List.of()).forEach(x -> room.applyEphemeral(x.type(), x.content()));
+            JoinedRoom joined = e.getValue();
+            update(room, joined.state(), joined.timeline(), deliver);
+            joined.unreadNotifications().ifPresent(main -> room.unreadFromSync(Unread.of(main.notificationCount(), main.highlightCount()),
+                    joined.unreadThreadNotifications().orElse(Map.of()).entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
+                            t -> Unread.of(t.getValue().notificationCount(), t.getValue().highlightCount())))));
+            joined.ephemeral().flatMap(x -> x.events()).orElse(List.of()).forEach(x -> room.applyEphemeral(x.type(), x.content()));
         }
         for (Map.Entry<String, LeftRoom> e : sections.flatMap(x -> x.leave()).orElse(Map.of()).entrySet()) {
             update(room(e.getKey(), Room.Membership.LEAVE), e.getValue().state(), e.getValue().timeline(), deliver);
@@ -128,7 +161,7 @@ public final class SyncLoop {
     }
 
     private Room room(String id, Room.Membership membership) {
-        Room room = rooms.computeIfAbsent(id, k -> new Room(k, membership));
+        Room room = rooms.computeIfAbsent(id, k -> new Room(k, membership, me));
         room.membership(membership);
         return room;
     }

@@ -61,6 +61,12 @@ public final class Threads {
         return out;
     }
 
+    /** The latest reply of a thread, if it has any. */
+    public Optional<ClientEvent> latestReply(String roomId, String rootId) {
+        return api.getRelatingEventsWithRelType(new GetRelatingEventsWithRelType.Request(roomId, rootId, "m.thread", Optional.empty(),
+                Optional.empty(), Optional.of(1L), Optional.of(GetRelatingEventsWithRelTypeDir.B))).chunk().stream().findFirst();
+    }
+
     /** The content to show for an event: that of its latest edit's {@code m.new_content} when the server bundled one. */
     public static JsonNode shownContent(ClientEvent event) {
         JsonNode edit = MatrixJson.tree(event).path("unsigned").path("m.relations").path("m.replace");

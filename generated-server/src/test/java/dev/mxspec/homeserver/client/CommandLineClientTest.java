@@ -3,6 +3,7 @@ package dev.mxspec.homeserver.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mxspec.client.cli.Main;
+import dev.mxspec.homeserver.core.PushSettings;
 import dev.mxspec.homeserver.core.ServerConfig;
 import dev.mxspec.homeserver.main.Homeserver;
 import dev.mxspec.runtime.json.MatrixJson;
@@ -11,6 +12,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
@@ -32,7 +34,7 @@ class CommandLineClientTest {
     @BeforeEach
     void start() throws Exception {
         server = Homeserver.start(new ServerConfig("localhost", "127.0.0.1", -1, dir.resolve("data").toString(), "sqlite", Optional.empty(),
-                true, 0, 0));
+                true, 0, 0).withPush(new PushSettings(true, true)));
         url = "http://127.0.0.1:" + server.port();
         System.setProperty("mxspec.client.config", dir.resolve("config").toString());
     }
@@ -171,5 +173,170 @@ class CommandLineClientTest {
             assertThat(cli("--user", "@erin:localhost", "whoami").out()).as("the stored new refresh token works too")
                     .isEqualTo("@erin:localhost");
         }
+    }
+
+    /** Alice and bob registered, in a public room named Tea that bob joined (no invite to notify him of). */
+    private String teaRoom() {
+        cli("register", "--homeserver", url, "alice", "--password", "alice-password");
+        cli("register", "--homeserver", url, "bob", "--password", "bob-password");
+        String room = cli("--user", "@alice:localhost", "create-room", "--name", "Tea", "--public").out();
+        cli("--user", "@bob:localhost", "join", room);
+        return room;
+    }
+
+    private static Result alice(String... args) {
+        return as("@alice:localhost", args);
+    }
+
+    private static Result bob(String... args) {
+        return as("@bob:localhost", args);
+    }
+
+    private static Result as(String user, String... args) {
+        String[] all = new String[args.length + 2];
+        all[0] = "--user";
+        all[1] = user;
+        System.arraycopy(args, 0, all, 2, args.length);
+        return cli(all);
+    }
+
+    @Test
+    void roomsShowUnreadAndHighlightCountsPerRoomAndThreadUntilRead() throws Exception {
+        String room = teaRoom();
+        assertThat(bob("rooms").out()).isEqualTo(room + "  Tea");
+
+        String root = alice("send", room, "tea?").out();
+        alice("send", room, "bob, green or black?", "--mention", "@bob:localhost");
+        assertThat(bob("rooms").out()).isEqualTo(room + "  Tea  [2 unread, 1 highlighted]");
+
+        String milk = alice("thread", room, root, "milk?", "--mention", "@bob:localhost").out();
+        assertThat(bob("rooms").out().lines()).containsExactly(
+                room + "  Tea  [3 unread, 2 highlighted]",
+                "  thread " + root + "  [1 unread, 1 highlighted]");
+        var json = MatrixJson.mapper().readTree(bob("--json", "rooms").out());
+        assertThat(json.path("joined_rooms")).isEqualTo(MatrixJson.tree(java.util.List.of(room)));
+        assertThat(json.path("rooms").path(room)).isEqualTo(MatrixJson.mapper().readTree("{\"name\":\"Tea\","
+                + "\"unread\":{\"notification_count\":3,\"highlight_count\":2},"
+                + "\"threads\":{\"" + root + "\":{\"notification_count\":1,\"highlight_count\":1}}}"));
+
+        assertThat(bob("read", room, "--thread", root).out()).isEqualTo("read up to " + milk + " in thread " + root);
+        assertThat(bob("rooms").out()).as("the thread is read, the main timeline is not").isEqualTo(room + "  Tea  [2 unread, 1 highlighted]");
+        assertThat(bob("read", room, "--private").out()).isEqualTo("read up to " + milk);
+        assertThat(bob("rooms").out()).isEqualTo(room + "  Tea");
+        assertThat(alice("rooms").out()).as("alice's own messages never counted for her").isEqualTo(room + "  Tea");
+    }
+
+    @Test
+    void notificationsAreListedNewestFirstInPages() throws Exception {
+        String room = teaRoom();
+        String one = alice("send", room, "one").out();
+        alice("send", room, "two, bob", "--mention", "@bob:localhost");
+        alice("send", room, "three");
+        assertThat(bob("read", room, "--event", one).out()).isEqualTo("read up to " + one);
+
+        List<String> first = bob("notifications", "--limit", "2").out().lines().toList();
+        assertThat(first).hasSize(3);
+        assertThat(first.subList(0, 2)).containsExactly(
+                room + "  @alice:localhost: three  [unread]",
+                room + "  @alice:localhost: two, bob  [unread, highlight]");
+        assertThat(first.get(2)).startsWith("more: --from ");
+        String from = first.get(2).substring("more: --from ".length());
+        assertThat(bob("notifications", "--from", from).out()).isEqualTo(room + "  @alice:localhost: one");
+        assertThat(bob("notifications", "--only-highlight").out()).isEqualTo(room + "  @alice:localhost: two, bob  [unread, highlight]");
+        assertThat(alice("notifications").out()).as("alice was notified of nothing").isEmpty();
+        var json = MatrixJson.mapper().readTree(bob("--json", "notifications", "--limit", "3").out());
+        assertThat(json.path("notifications")).hasSize(3);
+        assertThat(json.path("notifications").get(1).path("highlight").asBoolean()).isTrue();
+        assertThat(json.path("notifications").get(2).path("read").asBoolean()).isTrue();
+    }
+
+    @Test
+    void pushersAreSetListedAndRemovedAndBadGatewaysRefused() {
+        teaRoom();
+        String gateway = "http://127.0.0.1:9/_matrix/push/v1/notify";
+        assertThat(bob("pushers").out()).isEmpty();
+        assertThat(bob("pushers", "set", "--app-id", "org.example.tea", "--pushkey", "bob-laptop", "--url", gateway,
+                "--format", "event_id_only").out()).isEqualTo("pusher set: org.example.tea bob-laptop");
+        assertThat(bob("pushers").out())
+                .isEqualTo("org.example.tea  bob-laptop  " + gateway + "  event_id_only  (org.example.tea on mxspec-client, en)");
+        assertThat(alice("pushers").out()).as("pushers are per user").isEmpty();
+
+        Result notHers = alice("pushers", "remove", "--app-id", "org.example.tea", "--pushkey", "bob-laptop");
+        assertThat(notHers.code()).isEqualTo(1);
+        assertThat(notHers.err()).isEqualTo("error: you have no pusher with app ID org.example.tea and pushkey bob-laptop");
+        assertThat(bob("pushers").out()).as("bob's pusher is still there").startsWith("org.example.tea  bob-laptop");
+
+        assertThat(bob("pushers", "remove", "--app-id", "org.example.tea", "--pushkey", "bob-laptop").out())
+                .isEqualTo("pusher removed: org.example.tea bob-laptop");
+        assertThat(bob("pushers").out()).isEmpty();
+
+        Result wrongPath = bob("pushers", "set", "--app-id", "org.example.tea", "--pushkey", "k", "--url", "http://127.0.0.1:9/notify");
+        assertThat(wrongPath.code()).isEqualTo(1);
+        assertThat(wrongPath.err()).isEqualTo(
+                "error: M_INVALID_PARAM: data.url must be an http(s) URL with the path /_matrix/push/v1/notify and no query");
+        Result notAUrl = bob("pushers", "set", "--app-id", "org.example.tea", "--pushkey", "k", "--url", "no url at all");
+        assertThat(notAUrl.code()).isEqualTo(1);
+        assertThat(notAUrl.err()).startsWith("error: M_INVALID_PARAM: data.url is not a URL").doesNotContain("\n");
+        assertThat(bob("pushers").out()).isEmpty();
+    }
+
+    @Test
+    void threadFollowPrintsNewMessagesOfTheThreadUntilInterrupted() throws Exception {
+        String room = teaRoom();
+        String root = alice("send", room, "tea?").out();
+        alice("thread", room, root, "green");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int[] code = {-1};
+        Thread follow = Thread.ofPlatform().start(() -> code[0] = Main.run(new PrintWriter(out, true), new PrintWriter(err, true),
+                "--user", "@bob:localhost", "thread", room, root, "--follow"));
+        await(() -> out.toString().contains("green"));
+
+        String black = alice("thread", room, root, "black").out();
+        alice("react", room, black, "👍");
+        alice("send", room, "not in the thread");
+        alice("thread", room, root, "oolong");
+        await(() -> out.toString().contains("oolong"));
+        follow.interrupt();
+        follow.join(5_000);
+
+        assertThat(follow.isAlive()).as("interrupted, it stops").isFalse();
+        assertThat(code[0]).as(err.toString()).isZero();
+        assertThat(out.toString().lines()).containsExactly(
+                "@alice:localhost: green (in thread " + root + ")",
+                "@alice:localhost: black (in thread " + root + ")",
+                "@alice:localhost reacted 👍 to " + black,
+                "@alice:localhost: oolong (in thread " + root + ")");
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waited 10 s").isLessThan(end);
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void serverErrorsAreOneClearLineAndAFailingExitCode() {
+        String room = teaRoom();
+        String root = alice("send", room, "tea?").out();
+        cli("register", "--homeserver", url, "carol", "--password", "carol-password");
+        for (String[] command : List.of(
+                new String[] {"read", "not-a-room-id"},
+                new String[] {"read", "!nowhere:localhost"},
+                new String[] {"read", room},
+                new String[] {"read", room, "--thread", "$nonesuch"},
+                new String[] {"thread", "!nowhere:localhost", root, "--follow"},
+                new String[] {"rooms", "--nonsense"})) {
+            Result r = as("@carol:localhost", command);
+            assertThat(r.code()).as(String.join(" ", command) + ": " + r.err()).isNotZero();
+            assertThat(r.err()).as(String.join(" ", command)).doesNotContain("Exception").doesNotContain("\tat ");
+        }
+        assertThat(as("@carol:localhost", "read", "not-a-room-id").err()).startsWith("error: M_INVALID_PARAM: ");
+        assertThat(as("@carol:localhost", "read", room).err()).as("carol is not in the room").startsWith("error: M_FORBIDDEN: ");
+        Result unreachable = cli("login", "--homeserver", "http://127.0.0.1:1", "carol", "--password", "carol-password");
+        assertThat(unreachable.code()).isEqualTo(1);
+        assertThat(unreachable.err()).isEqualTo("error: cannot reach the homeserver (ConnectException)");
     }
 }

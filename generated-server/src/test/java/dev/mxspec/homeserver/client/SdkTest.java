@@ -7,6 +7,10 @@ import dev.mxspec.client.sdk.Credentials;
 import dev.mxspec.client.sdk.MatrixSession;
 import dev.mxspec.client.sdk.Room;
 import dev.mxspec.client.sdk.SyncLoop;
+import dev.mxspec.client.sdk.Content;
+import dev.mxspec.client.sdk.Notifications;
+import dev.mxspec.client.sdk.Unread;
+import dev.mxspec.homeserver.core.PushSettings;
 import dev.mxspec.homeserver.core.ServerConfig;
 import dev.mxspec.homeserver.main.Homeserver;
 import dev.mxspec.runtime.api.MatrixException;
@@ -37,7 +41,7 @@ class SdkTest {
     @BeforeEach
     void start() throws Exception {
         server = Homeserver.start(new ServerConfig("localhost", "127.0.0.1", -1, dir.resolve("data").toString(), "sqlite", Optional.empty(),
-                true, 0, 0, TOKEN_LIFETIME_MS));
+                true, 0, 0, TOKEN_LIFETIME_MS).withPush(new PushSettings(true, true)));
         url = "http://127.0.0.1:" + server.port();
     }
 
@@ -46,12 +50,26 @@ class SdkTest {
         server.close();
     }
 
+    /** A new user, logged in. */
+    private MatrixSession user(String name) {
+        MatrixSession session = MatrixSession.connect(url);
+        session.register(name, name + "-password");
+        return session;
+    }
+
+    /** A public room of {@code owner} that the others joined. */
+    private static String publicRoom(MatrixSession owner, Optional<String> name, MatrixSession... joining) {
+        String roomId = owner.createRoom(name, true, List.of());
+        for (MatrixSession s : joining) {
+            s.join(roomId);
+        }
+        return roomId;
+    }
+
     @Test
     void theSyncLoopKeepsRoomStateMembersAndTimelineAndDeliversTypedEvents() {
-        MatrixSession alice = MatrixSession.connect(url);
-        alice.register("alice", "alice-password");
-        MatrixSession bob = MatrixSession.connect(url);
-        bob.register("bob", "bob-password");
+        MatrixSession alice = user("alice");
+        MatrixSession bob = user("bob");
         SyncLoop bobs = bob.syncLoop().skipHistory();
         List<String> typed = new CopyOnWriteArrayList<>();
         bobs.listenTyped((room, event, content) -> typed.add(room.name().orElse("?") + " " + event.type() + " "
@@ -89,12 +107,9 @@ class SdkTest {
 
     @Test
     void historyPagesBackToTheStartAndPrivateReceiptsStayPrivate() {
-        MatrixSession alice = MatrixSession.connect(url);
-        alice.register("alice", "alice-password");
-        MatrixSession bob = MatrixSession.connect(url);
-        bob.register("bob", "bob-password");
-        String roomId = alice.createRoom(Optional.empty(), true, List.of());
-        bob.join(roomId);
+        MatrixSession alice = user("alice");
+        MatrixSession bob = user("bob");
+        String roomId = publicRoom(alice, Optional.empty(), bob);
         List<String> sent = new java.util.ArrayList<>();
         for (int i = 0; i < 25; i++) {
             alice.sendText(roomId, "line " + i);
@@ -143,8 +158,7 @@ class SdkTest {
     void aToDeviceMessageSentTwiceWithOneTransactionIdArrivesOnce() {
         MatrixSession alice = MatrixSession.connect(url);
         Credentials a = alice.register("alice", "alice-password");
-        MatrixSession bob = MatrixSession.connect(url);
-        bob.register("bob", "bob-password");
+        MatrixSession bob = user("bob");
         var content = MatrixJson.mapper().createObjectNode().put("hello", "alice");
         var body = new dev.mxspec.spec.v1_7.clientserver.Body(java.util.Map.of(a.userId(), java.util.Map.of(a.deviceId(), content)),
                 java.util.Map.of());
@@ -161,10 +175,8 @@ class SdkTest {
 
     @Test
     void aRestrictedRoomLetsInMembersOfTheAllowedRoomVouchedForByAModerator() {
-        MatrixSession alice = MatrixSession.connect(url);
-        alice.register("alice", "alice-password");
-        MatrixSession carol = MatrixSession.connect(url);
-        carol.register("carol", "carol-password");
+        MatrixSession alice = user("alice");
+        MatrixSession carol = user("carol");
         String space = alice.createRoom(Optional.of("Space"), true, List.of());
         String inner = alice.createRoom(Optional.of("Inner"), false, List.of());
         var rules = MatrixJson.mapper().createObjectNode().put("join_rule", "restricted");
@@ -211,5 +223,171 @@ class SdkTest {
         MatrixSession stale = MatrixSession.resume(first);
         assertThatThrownBy(stale::whoami).as("the spent refresh token is refused")
                 .isInstanceOfSatisfying(MatrixException.class, e -> assertThat(e.errcode()).isEqualTo("M_UNKNOWN_TOKEN"));
+    }
+
+    private static String mentioning(MatrixSession from, String roomId, com.fasterxml.jackson.databind.node.ObjectNode content, String... users) {
+        return from.send(roomId, "m.room.message", Content.mention(content, users));
+    }
+
+    @Test
+    void unreadCountsRiseWithMessagesAndMentionsAndFallWithReceiptsPerRoomAndThread() {
+        MatrixSession alice = user("alice");
+        MatrixSession bob = user("bob");
+        String roomId = publicRoom(alice, Optional.of("Tea"), bob);
+        SyncLoop bobs = bob.syncLoop();
+        bobs.once(0);
+        Room room = bobs.room(roomId).orElseThrow();
+        assertThat(room.unread()).as("joins do not notify").isEqualTo(Unread.NONE);
+
+        String root = alice.sendText(roomId, "tea?");
+        mentioning(alice, roomId, Content.text("bob, green or black?"), "@bob:localhost");
+        bobs.once(0);
+        assertThat(room.unread()).isEqualTo(new Unread(2, 1));
+        assertThat(room.unreadThreads()).isEmpty();
+
+        String reply = mentioning(alice, roomId, Content.thread("bob: milk?", root), "@bob:localhost");
+        alice.thread(roomId, root, "or lemon");
+        bobs.once(0);
+        assertThat(room.unreadMain()).as("the room's counts from the server cover the main timeline").isEqualTo(new Unread(2, 1));
+        assertThat(room.unreadThreads()).containsExactly(java.util.Map.entry(root, new Unread(2, 1)));
+        assertThat(room.unread()).as("the whole room").isEqualTo(new Unread(4, 2));
+        assertThat(room.unread(root).toString()).isEqualTo("2 unread, 1 highlighted");
+
+        assertThat(bob.markThreadRead(roomId, root, false)).as("the thread's latest reply").isNotEqualTo(reply);
+        bobs.once(0);
+        assertThat(room.unreadThreads()).as("a threaded receipt clears its thread").isEmpty();
+        assertThat(room.unread()).as("and leaves the main timeline alone").isEqualTo(new Unread(2, 1));
+        assertThat(room.readUpTo("@bob:localhost", "m.read", Optional.of(root))).isPresent();
+        assertThat(room.readUpTo("@bob:localhost", "m.read", Optional.empty())).as("no unthreaded receipt yet").isEmpty();
+
+        mentioning(alice, roomId, Content.thread("bob?", root), "@bob:localhost");
+        bobs.once(0);
+        assertThat(room.unread()).isEqualTo(new Unread(3, 2));
+        String marked = bob.markRoomRead(roomId, true);
+        bobs.once(0);
+        assertThat(room.unread()).as("a private unthreaded receipt clears the room, threads included").isEqualTo(Unread.NONE);
+        assertThat(room.unreadThreads()).isEmpty();
+        assertThat(room.readUpTo("@bob:localhost", "m.read.private", Optional.empty())).contains(marked);
+
+        SyncLoop alices = alice.syncLoop();
+        alices.once(0);
+        assertThat(alices.room(roomId).orElseThrow().readUpTo("@bob:localhost", "m.read.private", Optional.empty()))
+                .as("bob's private receipt stays his").isEmpty();
+        assertThatThrownBy(() -> bob.markThreadRead(roomId, "$nonesuch", false)).as("no such thread")
+                .isInstanceOfSatisfying(MatrixException.class, e -> assertThat(e.errcode()).isEqualTo("M_NOT_FOUND"));
+        String elsewhere = alice.createRoom(Optional.of("Private"), false, List.of());
+        assertThatThrownBy(() -> bob.markRoomRead(elsewhere, false)).as("a room bob is not in")
+                .isInstanceOfSatisfying(MatrixException.class, e -> assertThat(e.errcode()).isEqualTo("M_FORBIDDEN"));
+    }
+
+    @Test
+    void theLoopKeepsThreadSummariesReactionsAndLatestEditsAlsoForALaterJoiner() throws Exception {
+        MatrixSession alice = user("alice");
+        MatrixSession bob = user("bob");
+        String roomId = publicRoom(alice, Optional.of("Tea"), bob);
+        SyncLoop bobs = bob.syncLoop();
+        bobs.once(0);
+        Room live = bobs.room(roomId).orElseThrow();
+
+        String root = alice.sendText(roomId, "tea at 4?");
+        alice.thread(roomId, root, "green");
+        String latest = bob.thread(roomId, root, "black");
+        alice.edit(roomId, root, "tea at 5?");
+        String thumb = alice.react(roomId, root, "👍");
+        bob.react(roomId, root, "👍");
+        bob.react(roomId, root, "🍵");
+        bobs.once(0);
+
+        Room.ThreadSummary summary = live.thread(root).orElseThrow();
+        assertThat(summary.replies()).isEqualTo(2);
+        assertThat(summary.latest().map(ClientEventWithoutRoomID::eventId)).contains(latest);
+        assertThat(summary.participated()).isTrue();
+        assertThat(live.reactions(root)).containsExactly(java.util.Map.entry("👍", 2), java.util.Map.entry("🍵", 1));
+        ClientEventWithoutRoomID rootEvent = live.timeline().stream().filter(e -> e.eventId().equals(root)).findFirst().orElseThrow();
+        assertThat(live.shownContent(rootEvent).path("body").asText()).isEqualTo("tea at 5?");
+
+        alice.api().redactEvent(new dev.mxspec.spec.v1_7.clientserver.endpoints.RedactEvent.Request(roomId, thumb, "r1",
+                new dev.mxspec.spec.v1_7.clientserver.RedactEventRequest(Optional.empty(), java.util.Map.of())));
+        Thread.sleep(5); // a later origin_server_ts than the first edit's
+        alice.edit(roomId, root, "tea at 6?");
+        bobs.once(0);
+        assertThat(live.reactions(root)).as("a redacted reaction no longer counts")
+                .containsExactly(java.util.Map.entry("👍", 1), java.util.Map.entry("🍵", 1));
+        assertThat(live.shownContent(rootEvent).path("body").asText()).as("the newest edit").isEqualTo("tea at 6?");
+
+        MatrixSession carol = user("carol");
+        carol.join(roomId);
+        SyncLoop carols = carol.syncLoop();
+        carols.once(0);
+        Room later = carols.room(roomId).orElseThrow();
+        Room.ThreadSummary seen = later.thread(root).orElseThrow();
+        assertThat(seen.replies()).as("the bundled count, its replies in the same timeline not counted twice").isEqualTo(2);
+        assertThat(seen.latest().map(ClientEventWithoutRoomID::eventId)).contains(latest);
+        assertThat(seen.participated()).isFalse();
+        assertThat(later.latestEdit(root).map(e -> e.content().path("m.new_content").path("body").asText())).contains("tea at 6?");
+
+        carol.thread(roomId, root, "oolong");
+        carols.once(0);
+        assertThat(later.thread(root).orElseThrow()).extracting(Room.ThreadSummary::replies, Room.ThreadSummary::participated)
+                .containsExactly(3L, true);
+        assertThat(later.threads()).extracting(Room.ThreadSummary::rootId).containsExactly(root);
+    }
+
+    @Test
+    void notificationsComePageByPageAndPushersAreSetListedAndRemovedPerUser() {
+        MatrixSession alice = user("alice");
+        MatrixSession bob = user("bob");
+        String roomId = publicRoom(alice, Optional.empty(), bob);
+        List<String> sent = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            sent.add(i == 3 ? mentioning(alice, roomId, Content.text("bob!"), "@bob:localhost") : alice.sendText(roomId, "line " + i));
+        }
+        bob.markRead(roomId, sent.get(1), false, Optional.empty());
+
+        Notifications.Page first = bob.notifications().list(Optional.empty(), 2, false);
+        assertThat(first.notifications()).extracting(n -> n.event().eventId()).containsExactly(sent.get(4), sent.get(3));
+        assertThat(first.notifications()).extracting(Notifications.Notification::highlight, Notifications.Notification::read)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(false, false), org.assertj.core.groups.Tuple.tuple(true, false));
+        assertThat(first.notifications().getFirst().roomId()).isEqualTo(roomId);
+        Notifications.Page rest = bob.notifications().list(first.next(), 10, false);
+        assertThat(rest.notifications()).extracting(n -> n.event().eventId()).containsExactly(sent.get(2), sent.get(1), sent.get(0));
+        assertThat(rest.notifications()).extracting(Notifications.Notification::read).containsExactly(false, true, true);
+        assertThat(rest.next()).isEmpty();
+        assertThat(bob.notifications().list(Optional.empty(), 150, false).notifications()).as("past the server's page size").hasSize(5);
+        assertThat(bob.notifications().list(Optional.empty(), 10, true).notifications()).extracting(n -> n.event().eventId())
+                .containsExactly(sent.get(3));
+        assertThat(alice.notifications().list(Optional.empty(), 10, false).notifications()).as("alice was notified of nothing").isEmpty();
+        assertThatThrownBy(() -> bob.notifications().list(Optional.of("not-a-token"), 10, false))
+                .isInstanceOfSatisfying(MatrixException.class, e -> assertThat(e.errcode()).isEqualTo("M_INVALID_PARAM"));
+
+        String gateway = "http://127.0.0.1:9/_matrix/push/v1/notify";
+        alice.notifications().setPusher(Notifications.HttpPusher.of("org.example.tea", "alice-phone", gateway), false);
+        bob.notifications().setPusher(new Notifications.HttpPusher("org.example.tea", "bob-phone", gateway, Optional.of("event_id_only"),
+                "Tea", "bob's phone", "de"), false);
+        assertThat(bob.notifications().pushers()).singleElement().satisfies(p -> {
+            assertThat(p.pushkey()).isEqualTo("bob-phone");
+            assertThat(p.data().url()).contains(gateway);
+            assertThat(p.data().format()).contains("event_id_only");
+            assertThat(p.deviceDisplayName()).isEqualTo("bob's phone");
+            assertThat(p.lang()).isEqualTo("de");
+        });
+        assertThat(bob.notifications().removePusher("org.example.tea", "alice-phone")).as("not bob's").isFalse();
+        assertThat(alice.notifications().pushers()).extracting(p -> p.pushkey()).containsExactly("alice-phone");
+        assertThat(bob.notifications().removePusher("org.example.tea", "bob-phone")).isTrue();
+        assertThat(bob.notifications().pushers()).isEmpty();
+        assertThatThrownBy(() -> bob.notifications().setPusher(Notifications.HttpPusher.of("org.example.tea", "k", "http://127.0.0.1:9/notify"), false))
+                .isInstanceOfSatisfying(MatrixException.class, e -> assertThat(e.errcode()).isEqualTo("M_INVALID_PARAM"));
+    }
+
+    @Test
+    void anInterruptEndsALongPollAtOnce() throws Exception {
+        MatrixSession alice = user("alice");
+        SyncLoop loop = alice.syncLoop().skipHistory();
+        Thread running = Thread.ofVirtual().start(() -> loop.run(30_000));
+        Thread.sleep(500);
+        long start = System.nanoTime();
+        running.interrupt();
+        assertThat(running.join(java.time.Duration.ofSeconds(5))).as("the loop ended").isTrue();
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(2));
     }
 }

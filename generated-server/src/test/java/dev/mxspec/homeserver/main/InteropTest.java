@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real clients written by others drive the homeserver through an everyday chat: matrix-nio
- * (Debian's python3-matrix-nio) and matrix-js-sdk (npm). {@code interop/install-clients.sh}
- * installs them.
+ * (Debian's python3-matrix-nio) and matrix-js-sdk (npm; with its thread support on, also threads,
+ * edits and unread counts). {@code interop/install-clients.sh} installs them.
  */
 class InteropTest {
 
@@ -66,7 +66,14 @@ class InteropTest {
 
             assertThat(steps).containsExactly("ok: alice registers", "ok: bob registers", "ok: alice logs in", "ok: alice creates a room",
                     "ok: alice invites bob", "ok: bob's client sees the invite", "ok: bob joins", "ok: bob's client receives the message live",
-                    "ok: bob sends a read receipt");
+                    "ok: bob sends a read receipt", "ok: alice starts a thread, bob replies in it, alice edits its root",
+                    "ok: carol joins later and lists the room's threads", "ok: the thread root carries its bundled m.thread summary",
+                    "ok: carol's client counts two replies, the latest bob's",
+                    "ok: carol's client shows the root edited, from m.replace in unsigned.m.relations",
+                    "ok: bob's own messages leave nothing unread", "ok: a mention raises bob's room counts, total and highlight",
+                    "ok: bob's receipt brings them back to zero",
+                    "ok: a mention in the thread counts in the thread, and in the room's total",
+                    "ok: bob's threaded receipt clears the thread");
         }
     }
 
