@@ -11,6 +11,7 @@ import dev.mxspec.homeserver.services.Notifications;
 import dev.mxspec.homeserver.services.RoomService;
 import dev.mxspec.homeserver.services.UserStreams;
 import dev.mxspec.homeserver.storage.Records.Presence;
+import dev.mxspec.homeserver.storage.Records.StoredEvent;
 import dev.mxspec.runtime.api.ErrorCodes;
 import dev.mxspec.runtime.api.MatrixException;
 import dev.mxspec.runtime.json.MatrixJson;
@@ -106,14 +107,17 @@ public final class UserStreamHandlers implements TypingHandler, ReceiptsHandler,
         if (!type.equals("m.read") && !type.equals("m.read.private")) {
             throw new MatrixException(400, ErrorCodes.M_INVALID_PARAM, "unknown receipt type " + type);
         }
-        eventInRoom(request.roomId(), request.eventId());
+        StoredEvent event = eventInRoom(request.roomId(), request.eventId());
+        if (thread.isPresent() && !notifications.inThread(event, thread.get())) {
+            throw new MatrixException(400, ErrorCodes.M_INVALID_PARAM, "event " + request.eventId() + " is not in thread " + thread.get());
+        }
         streams.receipt(request.roomId(), caller.userId(), type, request.eventId(), thread);
         notifications.read(caller.userId(), request.roomId(), request.eventId(), thread);
         return empty();
     }
 
-    private void eventInRoom(String roomId, String eventId) {
-        rooms.event(eventId).filter(e -> e.roomId().equals(roomId))
+    private StoredEvent eventInRoom(String roomId, String eventId) {
+        return rooms.event(eventId).filter(e -> e.roomId().equals(roomId))
                 .orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "no such event in the room"));
     }
 

@@ -212,6 +212,15 @@ public final class Notifications {
     }
 
     /**
+     * Whether a threaded receipt may name an event: {@code main} takes events of the main timeline
+     * (thread roots included), a root takes the events of its thread and the root itself.
+     */
+    public boolean inThread(StoredEvent event, String threadId) {
+        String thread = threadOf(ClientEvents.parse(event.json()).path("content"));
+        return thread.equals(threadId) || threadId.equals(event.eventId()) && thread.equals(MAIN);
+    }
+
+    /**
      * Moves a member's read mark to an event, for an {@code m.read} or {@code m.read.private}
      * receipt: unthreaded (the whole room) without a thread ID, else that thread's ({@code main} or
      * a root). Marks never move back.

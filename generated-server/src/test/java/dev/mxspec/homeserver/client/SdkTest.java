@@ -390,4 +390,25 @@ class SdkTest {
         assertThat(running.join(java.time.Duration.ofSeconds(5))).as("the loop ended").isTrue();
         assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(2));
     }
+
+    @Test
+    void aThreadedReceiptOnAnEventOutsideItsThreadIsRefusedAndClearsNothing() {
+        MatrixSession alice = user("alice");
+        MatrixSession bob = user("bob");
+        String roomId = publicRoom(alice, Optional.empty(), bob);
+        String root = alice.sendText(roomId, "tea?");
+        alice.thread(roomId, root, "green");
+        String inMain = alice.sendText(roomId, "in the room");
+        SyncLoop bobs = bob.syncLoop();
+        bobs.once(0);
+        assertThat(bobs.room(roomId).orElseThrow().unread(root)).isEqualTo(new Unread(1, 0));
+
+        assertThatThrownBy(() -> bob.markRead(roomId, inMain, false, Optional.of(root)))
+                .as("v1.7 POST /receipt: 400 when the event_id is not related to the thread_id")
+                .isInstanceOfSatisfying(MatrixException.class, e -> assertThat(e.errcode()).isEqualTo("M_INVALID_PARAM"));
+        assertThatThrownBy(() -> bob.markRead(roomId, inMain, false, Optional.of("$no-such-root")))
+                .isInstanceOfSatisfying(MatrixException.class, e -> assertThat(e.errcode()).isEqualTo("M_INVALID_PARAM"));
+        bobs.once(0);
+        assertThat(bobs.room(roomId).orElseThrow().unread(root)).as("the thread's reply is still unread").isEqualTo(new Unread(1, 0));
+    }
 }

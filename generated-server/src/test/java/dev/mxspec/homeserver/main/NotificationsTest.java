@@ -142,6 +142,13 @@ class NotificationsTest {
         assertThat(counts(perThread)).as("a threaded receipt leaves the main timeline alone").isEqualTo("2/0");
         assertThat(perThread.path("unread_thread_notifications").size()).isZero();
 
+        for (String[] wrong : List.of(new String[] {main, root}, new String[] {main, "$no-such-root"}, new String[] {reply, "main"})) {
+            JsonHttp.Reply refused = http.call("POST", "/rooms/" + roomId + "/receipt/m.read/" + enc(wrong[0]), alice,
+                    "{\"thread_id\":\"" + wrong[1] + "\"}");
+            assertThat(refused.status()).as("an event outside the receipt's thread").isEqualTo(400);
+            assertThat(refused.body().path("errcode").asText()).isEqualTo("M_INVALID_PARAM");
+        }
+        assertThat(counts(room(alice, roomId, true))).as("refused threaded receipts clear nothing").isEqualTo("2/0");
         receipt(alice, roomId, "m.read", root, "{\"thread_id\":\"main\"}");
         assertThat(counts(room(alice, roomId, true))).isEqualTo("1/0");
         receipt(alice, roomId, "m.read", main, "{}");
