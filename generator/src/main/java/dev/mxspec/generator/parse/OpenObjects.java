@@ -1,16 +1,10 @@
 package dev.mxspec.generator.parse;
 
 import dev.mxspec.generator.model.SourceRef;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * Objects an API file leaves open although the spec gives their fields elsewhere (a definition file
@@ -32,21 +26,13 @@ record OpenObjects(Map<String, Map<String, Shape>> shapes) {
     private static final String RESOURCE = "/mxspec/open-objects.yaml";
 
     static OpenObjects load() {
-        try (InputStream in = OpenObjects.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException(RESOURCE + " is missing from the classpath");
-            }
-            Map<?, ?> root = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
-            Map<String, Map<String, Shape>> shapes = new TreeMap<>();
-            root.forEach((file, byTitle) -> ((Map<?, ?>) byTitle).forEach((title, entry) -> {
-                Map<?, ?> e = (Map<?, ?>) entry;
-                shapes.computeIfAbsent(file.toString(), f -> new TreeMap<>())
-                        .put(title.toString(), new Shape((String) e.get("ref"), (Map<?, ?>) e.get("schema")));
-            }));
-            return new OpenObjects(Map.copyOf(shapes));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Map<String, Map<String, Shape>> shapes = new TreeMap<>();
+        ClasspathYaml.load(RESOURCE).forEach((file, byTitle) -> ((Map<?, ?>) byTitle).forEach((title, entry) -> {
+            Map<?, ?> e = (Map<?, ?>) entry;
+            shapes.computeIfAbsent(file.toString(), f -> new TreeMap<>())
+                    .put(title.toString(), new Shape((String) e.get("ref"), (Map<?, ?>) e.get("schema")));
+        }));
+        return new OpenObjects(Map.copyOf(shapes));
     }
 
     /** The shape given for an open object with this title in this file, if any. */
