@@ -168,6 +168,12 @@ final class TypeRegistry {
         for (RawSchema option : options) {
             types.add(type(option, context.child(kind(option))));
         }
+        if (types.stream().allMatch(t -> t instanceof TypeRef.Primitive p && p.kind() == ((TypeRef.Primitive) types.getFirst()).kind())) {
+            // Values JSON cannot tell apart (strings of two formats, such as a room ID or an alias) are one primitive.
+            List<Optional<String>> formats = types.stream().map(t -> ((TypeRef.Primitive) t).format()).distinct().toList();
+            return new TypeRef.Primitive(((TypeRef.Primitive) types.getFirst()).kind(),
+                    formats.size() == 1 ? formats.getFirst() : Optional.empty());
+        }
         String baseName = baseName(s, context);
         UnionShape shape = new UnionShape(baseName, types);
         String id = idsByShape.get(shape);
