@@ -186,7 +186,7 @@ final class TypeRegistry {
         return new TypeRef.Named(id);
     }
 
-    /** The JSON kind of a schema, as a word: {@code Object}, {@code String}, {@code Array}, ... */
+    /** The JSON kind of a schema, as a word for names: {@code object}, {@code string}, {@code array}, ... */
     private static String kind(RawSchema s) {
         if (s.types.size() == 1) {
             return s.types.getFirst();
