@@ -34,8 +34,8 @@ public final class KeysHandlers implements KeysHandler {
     @Override
     public UploadKeysResponse uploadKeys(RequestContext context, UploadKeys.Request request) {
         var body = request.body();
-        return new UploadKeysResponse(keys.upload(caller(context), body.deviceKeys().map(MatrixJson::tree), body.oneTimeKeys(),
-                body.fallbackKeys()), Map.of());
+        return new UploadKeysResponse(keys.upload(caller(context), body.deviceKeys().map(MatrixJson::tree),
+                body.oneTimeKeys().map(MatrixJson::tree), body.fallbackKeys().map(MatrixJson::tree)), Map.of());
     }
 
     @Override

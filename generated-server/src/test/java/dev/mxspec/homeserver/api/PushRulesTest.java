@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import dev.mxspec.client.sdk.MatrixSession;
 import dev.mxspec.homeserver.core.ServerConfig;
 import dev.mxspec.homeserver.main.Homeserver;
@@ -16,10 +15,12 @@ import dev.mxspec.spec.v1_7.clientserver.IsPushRuleEnabledKind;
 import dev.mxspec.spec.v1_7.clientserver.PushCondition;
 import dev.mxspec.spec.v1_7.clientserver.SetPushRuleActionsKind;
 import dev.mxspec.spec.v1_7.clientserver.SetPushRuleActionsRequest;
+import dev.mxspec.spec.v1_7.clientserver.SetPushRuleActionsRequestActions;
 import dev.mxspec.spec.v1_7.clientserver.SetPushRuleEnabledKind;
 import dev.mxspec.spec.v1_7.clientserver.SetPushRuleEnabledRequest;
 import dev.mxspec.spec.v1_7.clientserver.SetPushRuleKind;
 import dev.mxspec.spec.v1_7.clientserver.SetPushRuleRequest;
+import dev.mxspec.spec.v1_7.clientserver.SetPushRuleRequestActions;
 import dev.mxspec.spec.v1_7.clientserver.client.ClientServerClient;
 import dev.mxspec.spec.v1_7.clientserver.endpoints.DeletePushRule;
 import dev.mxspec.spec.v1_7.clientserver.endpoints.GetPushRule;
@@ -66,7 +67,7 @@ class PushRulesTest {
         List<PushCondition> conditions = List.of(new PushCondition("event_match", Optional.of("type"), Optional.of("m.room.message"),
                 Optional.empty(), Map.of()));
         api.setPushRule(new SetPushRule.Request("global", new SetPushRuleKind(kind), ruleId, before, Optional.empty(),
-                new SetPushRuleRequest(List.of(TextNode.valueOf(action)), kind.equals("override") ? Optional.of(conditions) : Optional.empty(),
+                new SetPushRuleRequest(List.of(new SetPushRuleRequestActions.StringValue(action)), kind.equals("override") ? Optional.of(conditions) : Optional.empty(),
                         pattern, Map.of())));
     }
 
@@ -108,7 +109,7 @@ class PushRulesTest {
         assertThat(api.isPushRuleEnabled(new IsPushRuleEnabled.Request("global", new IsPushRuleEnabledKind("content"), "tea")).enabled())
                 .isFalse();
         api.setPushRuleActions(new SetPushRuleActions.Request("global", new SetPushRuleActionsKind("content"), "tea",
-                new SetPushRuleActionsRequest(List.of(TextNode.valueOf("dont_notify")), Map.of())));
+                new SetPushRuleActionsRequest(List.of(new SetPushRuleActionsRequestActions.StringValue("dont_notify")), Map.of())));
         put("content", "tea", Optional.empty(), Optional.of("green tea"), "notify");
         tea = MatrixJson.tree(api.getPushRule(new GetPushRule.Request("global", new GetPushRuleKind("content"), "tea")));
         assertThat(tea.path("pattern").asText()).isEqualTo("green tea");

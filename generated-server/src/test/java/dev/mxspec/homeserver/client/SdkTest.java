@@ -167,8 +167,8 @@ class SdkTest {
             bob.api().sendToDevice(new dev.mxspec.spec.v1_7.clientserver.endpoints.SendToDevice.Request("org.example.ping", txn, body));
         }
 
-        List<com.fasterxml.jackson.databind.JsonNode> toDevice = new java.util.ArrayList<>();
-        alice.api().sync(syncNow()).toDevice().ifPresent(t -> t.path("events").forEach(toDevice::add));
+        List<dev.mxspec.spec.v1_7.clientserver.ToDeviceEvents> toDevice = new java.util.ArrayList<>();
+        alice.api().sync(syncNow()).toDevice().flatMap(t -> t.events()).ifPresent(toDevice::addAll);
         assertThat(toDevice).as("t1 retried is delivered once, t2 is a new message").hasSize(2)
                 .allSatisfy(e -> assertThat(MatrixJson.write(e)).contains("\"sender\":\"@bob:localhost\"").contains("\"hello\":\"alice\""));
     }

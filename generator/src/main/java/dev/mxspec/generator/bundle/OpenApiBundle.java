@@ -260,10 +260,6 @@ public final class OpenApiBundle {
                     }
                 }
                 case TypeRef.Nullable n -> s.putArray("oneOf").add(of(n.type())).addObject().put("type", "null");
-                case TypeRef.OneOf o -> {
-                    ArrayNode options = s.putArray("oneOf");
-                    o.options().forEach(x -> options.add(of(x)));
-                }
                 case TypeRef.AnyJson j -> j.jsonType().ifPresent(t -> s.put("type", t));
                 case TypeRef.Binary b -> s.put("type", "string").put("contentMediaType", "application/octet-stream");
             }
@@ -294,6 +290,13 @@ public final class OpenApiBundle {
                     }
                     ArrayNode values = s.putArray("enum");
                     e.values().forEach(values::add);
+                }
+                case NamedType.UnionType u -> {
+                    if (!u.description().isEmpty()) {
+                        s.put("description", u.description());
+                    }
+                    ArrayNode options = s.putArray("oneOf");
+                    u.options().forEach(x -> options.add(of(x)));
                 }
                 case NamedType.ObjectType o -> {
                     s.put("type", "object");

@@ -71,6 +71,7 @@ public final class Describe {
         types.put("total", release.types().size());
         types.put("objects", release.types().values().stream().filter(NamedType.ObjectType.class::isInstance).count());
         types.put("enums", release.types().values().stream().filter(NamedType.EnumType.class::isInstance).count());
+        types.put("unions", release.types().values().stream().filter(NamedType.UnionType.class::isInstance).count());
         root.put("types", types);
         Map<String, Object> events = new LinkedHashMap<>();
         events.put("total", release.events().size());
@@ -116,7 +117,9 @@ public final class Describe {
         out.printf(Locale.ROOT, "  %-22s %4d operations%n", "total", total);
         out.println();
         long objects = release.types().values().stream().filter(NamedType.ObjectType.class::isInstance).count();
-        out.printf(Locale.ROOT, "Types          %4d (%d objects, %d enums)%n", release.types().size(), objects, release.types().size() - objects);
+        long enums = release.types().values().stream().filter(NamedType.EnumType.class::isInstance).count();
+        out.printf(Locale.ROOT, "Types          %4d (%d objects, %d enums, %d unions)%n", release.types().size(), objects, enums,
+                release.types().size() - objects - enums);
         Map<String, Long> byKind = new TreeMap<>();
         release.events().forEach(e -> byKind.merge(e.kind().name().toLowerCase(Locale.ROOT).replace('_', ' '), 1L, Long::sum));
         out.printf(Locale.ROOT, "Event schemas  %4d %s%n", release.events().size(), byKind.toString().replace("=", ": ").replace("{", "(").replace("}", ")"));

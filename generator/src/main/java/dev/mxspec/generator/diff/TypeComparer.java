@@ -115,17 +115,23 @@ final class TypeComparer {
         out.accept(new Change(kind, place.api(), place.subject(), location, before, after, impact[0], impact[1], identifiers, addedIn));
     }
 
-    /** A type's shape without names: objects and enums by kind only (their members are compared separately). */
+    /**
+     * A type's shape without names: objects and enums by kind only (their members are compared
+     * separately), unions by the shapes of their options.
+     */
     private String shape(TypeRef t) {
         return switch (t) {
             case TypeRef.Named n -> {
                 NamedType type = (to.types().containsKey(n.name()) ? to : from).types().get(n.name());
-                yield type instanceof NamedType.EnumType ? "enum" : "object";
+                yield switch (type) {
+                    case NamedType.EnumType e -> "enum";
+                    case NamedType.UnionType u -> String.join("|", u.options().stream().map(this::shape).sorted().toList());
+                    case null, default -> "object";
+                };
             }
             case TypeRef.Nullable n -> shape(n.type()) + "?";
             case TypeRef.ArrayOf a -> "[" + shape(a.items()) + "]";
             case TypeRef.MapOf m -> "{" + shape(m.values()) + "}";
-            case TypeRef.OneOf o -> String.join("|", o.options().stream().map(this::shape).sorted().toList());
             case TypeRef.Tuple tu -> "(" + String.join(",", tu.items().stream().map(this::shape).toList()) + ")";
             case TypeRef.Primitive p -> p.kind().name().toLowerCase(java.util.Locale.ROOT);
             default -> t.display();

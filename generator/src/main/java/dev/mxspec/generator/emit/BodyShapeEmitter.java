@@ -106,11 +106,12 @@ final class BodyShapeEmitter {
                 case TypeRef.ArrayOf a -> todo.add(a.items());
                 case TypeRef.MapOf m -> todo.add(m.values());
                 case TypeRef.Nullable n -> todo.add(n.type());
-                case TypeRef.OneOf o -> todo.addAll(o.options());
                 case TypeRef.Named n -> {
                     if (model.types().get(n.name()) instanceof NamedType.ObjectType o && !found.containsKey(n.name())) {
                         found.put(n.name(), "");
                         o.fields().forEach(f -> todo.add(f.type()));
+                    } else if (model.types().get(n.name()) instanceof NamedType.UnionType u) {
+                        todo.addAll(u.options());
                     }
                 }
                 default -> { }
@@ -142,18 +143,19 @@ final class BodyShapeEmitter {
             case TypeRef.Tuple t -> CodeBlock.of("$T.arrayOf($T.ANY)", JSON_SHAPE, JSON_SHAPE);
             case TypeRef.MapOf m -> CodeBlock.of("$T.mapOf($L)", JSON_SHAPE, shape(m.values(), types, constants));
             case TypeRef.Nullable n -> CodeBlock.of("$T.nullable($L)", JSON_SHAPE, shape(n.type(), types, constants));
-            case TypeRef.OneOf o -> {
-                CodeBlock.Builder options = CodeBlock.builder();
-                for (TypeRef option : o.options()) {
-                    options.add(options.isEmpty() ? "$L" : ", $L", shape(option, types, constants));
-                }
-                yield CodeBlock.of("$T.oneOf($L)", JSON_SHAPE, options.build());
-            }
             case TypeRef.AnyJson j -> anyJson(j.jsonType());
             case TypeRef.Binary b -> CodeBlock.of("$T.ANY", JSON_SHAPE);
-            case TypeRef.Named n -> model.types().get(n.name()) instanceof NamedType.ObjectType
-                    ? CodeBlock.of("$T.ref(() -> $T.$N)", JSON_SHAPE, types, constants.get(n.name()))
-                    : CodeBlock.of("$T.STRING", JSON_SHAPE); // open enums keep unknown values
+            case TypeRef.Named n -> switch (model.types().get(n.name())) {
+                case NamedType.ObjectType o -> CodeBlock.of("$T.ref(() -> $T.$N)", JSON_SHAPE, types, constants.get(n.name()));
+                case NamedType.UnionType u -> {
+                    CodeBlock.Builder options = CodeBlock.builder();
+                    for (TypeRef option : u.options()) {
+                        options.add(options.isEmpty() ? "$L" : ", $L", shape(option, types, constants));
+                    }
+                    yield CodeBlock.of("$T.oneOf($L)", JSON_SHAPE, options.build());
+                }
+                case NamedType.EnumType e -> CodeBlock.of("$T.STRING", JSON_SHAPE); // open enums keep unknown values
+            };
         };
     }
 

@@ -28,6 +28,7 @@ public final class CodeSurface {
     public static Map<String, Map<String, String>> of(SpecRelease release) {
         JavaLayout layout = new JavaLayout(release, ROOT, "");
         JavaTypes types = new JavaTypes(layout);
+        UnionEmitter unions = new UnionEmitter(release, types);
         Map<String, Map<String, String>> surface = new TreeMap<>();
         for (NamedType type : release.types().values()) {
             Map<String, String> members = new TreeMap<>();
@@ -43,6 +44,7 @@ public final class CodeSurface {
                     }
                 }
                 case NamedType.EnumType e -> e.values().forEach(v -> members.put(Names.constant(v), "\"" + v + "\""));
+                case NamedType.UnionType u -> unions.variants(u).forEach(v -> members.put(v.name(), relative(v.type().toString())));
             }
             surface.put(relative(layout.typeClass(type.name()).canonicalName()), members);
         }

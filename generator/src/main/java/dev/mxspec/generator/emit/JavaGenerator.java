@@ -49,7 +49,7 @@ public final class JavaGenerator {
         EventEmitter events = new EventEmitter(release, layout, types);
         Map<String, List<ClassName>> kindInterfaces = options.has(GenerateOptions.Output.EVENTS) ? events.contentInterfaces() : Map.of();
         if (options.has(GenerateOptions.Output.MODELS)) {
-            ModelEmitter models = new ModelEmitter(layout, types, release.version(), kindInterfaces);
+            ModelEmitter models = new ModelEmitter(layout, types, new UnionEmitter(release, types), release.version(), kindInterfaces);
             for (String name : usedTypes(apis)) {
                 if (!layout.isMapped(name)) {
                     files.add(models.emit(release.types().get(name)));
@@ -123,13 +123,14 @@ public final class JavaGenerator {
                         if (t instanceof NamedType.ObjectType o) {
                             o.fields().stream().map(Field::type).forEach(todo::add);
                             o.additionalProperties().ifPresent(todo::add);
+                        } else if (t instanceof NamedType.UnionType u) {
+                            todo.addAll(u.options());
                         }
                     }
                 }
                 case TypeRef.ArrayOf a -> todo.add(a.items());
                 case TypeRef.MapOf m -> todo.add(m.values());
                 case TypeRef.Nullable n -> todo.add(n.type());
-                case TypeRef.OneOf o -> todo.addAll(o.options());
                 case TypeRef.Tuple t -> todo.addAll(t.items());
                 default -> { }
             }

@@ -38,7 +38,7 @@ final class JavaTypes {
         this.layout = layout;
     }
 
-    /** The Java type of a value of this model type. Nullable and one-of values are plain and JSON. */
+    /** The Java type of a value of this model type. Nullable values are plain (the field says whether null may come); tuples and open JSON are JSON. */
     TypeName of(TypeRef type) {
         return switch (type) {
             case TypeRef.Primitive p -> switch (p.kind()) {
@@ -53,7 +53,6 @@ final class JavaTypes {
             case TypeRef.Named n -> layout.typeClass(n.name());
             case TypeRef.Nullable n -> of(n.type());
             case TypeRef.Tuple t -> JSON_NODE;
-            case TypeRef.OneOf o -> JSON_NODE;
             case TypeRef.AnyJson j -> JSON_NODE;
             case TypeRef.Binary b -> ArrayTypeName.of(TypeName.BYTE);
         };

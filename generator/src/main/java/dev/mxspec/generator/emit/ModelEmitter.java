@@ -15,6 +15,7 @@ import dev.mxspec.generator.model.Field;
 import dev.mxspec.generator.model.NamedType;
 import dev.mxspec.generator.model.NamedType.EnumType;
 import dev.mxspec.generator.model.NamedType.ObjectType;
+import dev.mxspec.generator.model.NamedType.UnionType;
 import dev.mxspec.generator.model.TypeRef;
 import dev.mxspec.generator.model.VersionInfo;
 import dev.mxspec.generator.names.Names;
@@ -26,19 +27,21 @@ import javax.lang.model.element.Modifier;
  * A record per object type (Jackson-annotated; unknown JSON fields kept in
  * {@code additionalProperties}; optional fields as {@code Optional}; required ones checked), and an
  * open enum per string enum (a record holding the value, with a constant per known value, so that
- * unknown values survive).
+ * unknown values survive); unions are {@link UnionEmitter}'s.
  */
 final class ModelEmitter {
 
     private final JavaLayout layout;
     private final JavaTypes types;
+    private final UnionEmitter unions;
     private final String release;
     private final Map<String, List<ClassName>> interfaces;
 
     /** @param interfaces extra interfaces per type name (event content kinds) */
-    ModelEmitter(JavaLayout layout, JavaTypes types, String release, Map<String, List<ClassName>> interfaces) {
+    ModelEmitter(JavaLayout layout, JavaTypes types, UnionEmitter unions, String release, Map<String, List<ClassName>> interfaces) {
         this.layout = layout;
         this.types = types;
+        this.unions = unions;
         this.release = release;
         this.interfaces = interfaces;
     }
@@ -48,6 +51,7 @@ final class ModelEmitter {
         TypeSpec.Builder spec = switch (type) {
             case ObjectType o -> record(name, o);
             case EnumType e -> openEnum(name, e);
+            case UnionType u -> unions.emit(name, u);
         };
         return GeneratedFiles.file(name.packageName(), spec, release);
     }

@@ -3,7 +3,7 @@ package dev.mxspec.generator.model;
 import java.util.List;
 import java.util.Optional;
 
-/** A type with a name of its own: an object with declared fields, or a string enum. */
+/** A type with a name of its own: an object with declared fields, a string enum, or a union of shapes. */
 public sealed interface NamedType {
 
     String name();
@@ -49,6 +49,20 @@ public sealed interface NamedType {
     record EnumType(String name, String description, List<String> values, SourceRef source) implements NamedType {
         public EnumType {
             values = List.copyOf(values);
+        }
+    }
+
+    /**
+     * A value of one of several shapes ({@code oneOf}, {@code anyOf}, or a type list such as
+     * {@code [string, object]}), told apart by their JSON: generated code keeps a value that fits
+     * none of them as it is.
+     *
+     * @param options the shapes, in spec order; never nullable ({@code null} among the options makes
+     *     the union's uses nullable)
+     */
+    record UnionType(String name, String description, List<TypeRef> options, SourceRef source) implements NamedType {
+        public UnionType {
+            options = List.copyOf(options);
         }
     }
 }

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * The type of a value: a field, an item, a body. Object and enum types are referred to by name
- * (see {@link NamedType}); everything else is structural.
+ * (see {@link NamedType}), and so are unions of several shapes; everything else is structural.
  */
 public sealed interface TypeRef {
 
@@ -59,13 +59,6 @@ public sealed interface TypeRef {
     /** A value that may also be JSON {@code null} ({@code type: [string, "null"]}). */
     record Nullable(TypeRef type) implements TypeRef {}
 
-    /** One of several shapes ({@code oneOf}, or a list type such as {@code [string, object]}). */
-    record OneOf(List<TypeRef> options) implements TypeRef {
-        public OneOf {
-            options = List.copyOf(options);
-        }
-    }
-
     static TypeRef string() {
         return new Primitive(PrimitiveKind.STRING, Optional.empty());
     }
@@ -87,7 +80,6 @@ public sealed interface TypeRef {
             case Literal l -> "\"" + l.value() + "\"";
             case AnyJson j -> j.jsonType().orElse("json");
             case Nullable n -> n.type().display() + "?";
-            case OneOf o -> String.join(" | ", o.options().stream().map(TypeRef::display).toList());
         };
     }
 }

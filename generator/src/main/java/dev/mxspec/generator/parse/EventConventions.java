@@ -1,16 +1,10 @@
 package dev.mxspec.generator.parse;
 
 import dev.mxspec.generator.model.EventKind;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * What the event schemas leave to the spec's prose: the kind of events built on the plain event
@@ -34,24 +28,17 @@ record EventConventions(Map<String, EventKind> kinds, Map<String, EventKind> kin
     private static final String RESOURCE = "/mxspec/event-conventions.yaml";
 
     static EventConventions load() {
-        try (InputStream in = EventConventions.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException(RESOURCE + " is missing from the classpath");
-            }
-            Map<?, ?> root = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
-            Map<String, EventKind> kinds = new TreeMap<>();
-            ((Map<?, ?>) root.get("plainEventKinds")).forEach((k, v) -> kinds.put(k.toString(), kind(v)));
-            Map<String, EventKind> prefixes = new TreeMap<>();
-            ((Map<?, ?>) root.get("plainEventKindPrefixes")).forEach((k, v) -> prefixes.put(k.toString(), kind(v)));
-            Map<String, SharedExample> shared = new TreeMap<>();
-            ((Map<?, ?>) root.get("sharedExamples")).forEach((k, v) -> {
-                Map<?, ?> entry = (Map<?, ?>) v;
-                shared.put(k.toString(), new SharedExample(entry.get("schema").toString(), Boolean.TRUE.equals(entry.get("list"))));
-            });
-            return new EventConventions(Map.copyOf(kinds), Map.copyOf(prefixes), Map.copyOf(shared));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Map<?, ?> root = ClasspathYaml.load(RESOURCE);
+        Map<String, EventKind> kinds = new TreeMap<>();
+        ((Map<?, ?>) root.get("plainEventKinds")).forEach((k, v) -> kinds.put(k.toString(), kind(v)));
+        Map<String, EventKind> prefixes = new TreeMap<>();
+        ((Map<?, ?>) root.get("plainEventKindPrefixes")).forEach((k, v) -> prefixes.put(k.toString(), kind(v)));
+        Map<String, SharedExample> shared = new TreeMap<>();
+        ((Map<?, ?>) root.get("sharedExamples")).forEach((k, v) -> {
+            Map<?, ?> entry = (Map<?, ?>) v;
+            shared.put(k.toString(), new SharedExample(entry.get("schema").toString(), Boolean.TRUE.equals(entry.get("list"))));
+        });
+        return new EventConventions(Map.copyOf(kinds), Map.copyOf(prefixes), Map.copyOf(shared));
     }
 
     /** The kind of a plain event type, when this file knows it. */

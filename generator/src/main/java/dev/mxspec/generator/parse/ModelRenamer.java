@@ -7,6 +7,7 @@ import dev.mxspec.generator.model.Field;
 import dev.mxspec.generator.model.NamedType;
 import dev.mxspec.generator.model.NamedType.EnumType;
 import dev.mxspec.generator.model.NamedType.ObjectType;
+import dev.mxspec.generator.model.NamedType.UnionType;
 import dev.mxspec.generator.model.Operation;
 import dev.mxspec.generator.model.TypeRef;
 import dev.mxspec.generator.model.TypedExample;
@@ -34,7 +35,6 @@ final class ModelRenamer {
             case TypeRef.Binary b -> b;
             case TypeRef.MapOf m -> new TypeRef.MapOf(type(m.values()), m.keyPattern(), m.keyName());
             case TypeRef.Nullable n -> new TypeRef.Nullable(type(n.type()));
-            case TypeRef.OneOf o -> new TypeRef.OneOf(o.options().stream().map(this::type).toList());
             case TypeRef.Primitive p -> p;
             case TypeRef.Literal l -> l;
             case TypeRef.AnyJson j -> j;
@@ -54,6 +54,7 @@ final class ModelRenamer {
             case ObjectType o -> new ObjectType(name(o.name()), o.title(), o.description(), fields(o.fields()),
                     o.additionalProperties().map(this::type), o.versions(), o.source());
             case EnumType e -> new EnumType(name(e.name()), e.description(), e.values(), e.source());
+            case UnionType u -> new UnionType(name(u.name()), u.description(), u.options().stream().map(this::type).toList(), u.source());
         };
     }
 

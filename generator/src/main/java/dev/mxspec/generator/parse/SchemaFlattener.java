@@ -4,6 +4,7 @@ import dev.mxspec.generator.model.Diagnostic;
 import dev.mxspec.generator.parse.YamlNode.YList;
 import dev.mxspec.generator.parse.YamlNode.YMap;
 import dev.mxspec.generator.parse.YamlNode.YScalar;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,6 +42,8 @@ final class SchemaFlattener {
      * {@code patternProperties}).
      */
     private static final Set<String> PRESENTATION = Set.of("x-weight", "x-pattern-format");
+
+    private static final OpenObjects OPEN_OBJECTS = OpenObjects.load();
 
     private final SpecFiles files;
     private final Consumer<Diagnostic> diagnostics;
@@ -117,12 +120,29 @@ final class SchemaFlattener {
                 result = result == null ? flat : RawSchema.merge(result, flat);
             }
         }
-        RawSchema own = own(map, file);
+        RawSchema own = shaped(own(map, file), file);
         if (result == null) {
             return own;
         }
         boolean onlyRef = map.entries().keySet().stream().allMatch(k -> k.equals("$ref"));
         return onlyRef ? result : RawSchema.merge(result, own);
+    }
+
+    /**
+     * An open object (a title, no fields) with the fields {@link OpenObjects} knows for its title in
+     * this file; any other schema as it is.
+     */
+    private RawSchema shaped(RawSchema s, Path file) {
+        if (!OpenObjects.isOpen(s)) {
+            return s;
+        }
+        return OPEN_OBJECTS.shape(files.relative(file), s.title).map(shape -> {
+            if (shape.ref() == null) {
+                return RawSchema.merge(OpenObjects.schema(shape.schema(), s.source), s);
+            }
+            Path target = file.toAbsolutePath().getParent().resolve(shape.ref()).normalize();
+            return Files.isRegularFile(target) ? RawSchema.merge(file(target), s) : s;
+        }).orElse(s);
     }
 
     private RawSchema own(YMap map, Path file) {

@@ -7,6 +7,7 @@ import dev.mxspec.generator.model.Field;
 import dev.mxspec.generator.model.NamedType;
 import dev.mxspec.generator.model.NamedType.EnumType;
 import dev.mxspec.generator.model.NamedType.ObjectType;
+import dev.mxspec.generator.model.NamedType.UnionType;
 import dev.mxspec.generator.model.SourceRef;
 import dev.mxspec.generator.model.TypeRef;
 import dev.mxspec.generator.model.TypedExample;
@@ -46,6 +47,8 @@ final class TypeRegistry {
     private record ObjectShape(String baseName, List<FieldShape> fields, Optional<TypeRef> additional) {}
 
     private record EnumShape(String baseName, List<String> values) {}
+
+    private record UnionShape(String baseName, List<TypeRef> options) {}
 
     private static final String ID_PREFIX = "\u0000";
 
@@ -91,28 +94,30 @@ final class TypeRegistry {
 
     private TypeRef convert(RawSchema s, Context context) {
         if (!s.oneOf.isEmpty()) {
-            List<TypeRef> options = new ArrayList<>();
+            List<RawSchema> options = new ArrayList<>();
             boolean nullable = false;
             for (RawSchema option : s.oneOf) {
                 if (option.types.equals(List.of("null")) && option.properties.isEmpty()) {
                     nullable = true; // {type: "null"} among the options: the value may be null
                 } else {
-                    options.add(type(option, context));
+                    options.add(option);
                 }
             }
-            TypeRef base = options.size() == 1 ? options.getFirst() : new TypeRef.OneOf(options);
+            TypeRef base = options.size() == 1 ? type(options.getFirst(), context) : union(s, options, context);
             return nullable ? new TypeRef.Nullable(base) : base;
         }
         List<String> types = s.types;
         if (types.size() > 1) {
             List<String> nonNull = types.stream().filter(t -> !t.equals("null")).toList();
-            List<TypeRef> options = new ArrayList<>();
+            List<RawSchema> options = new ArrayList<>();
             for (String t : nonNull) {
                 RawSchema single = s.copy();
                 single.types = List.of(t);
-                options.add(type(single, context));
+                single.title = null; // the title names the whole, not one of its shapes
+                single.definitionFile = null;
+                options.add(single);
             }
-            TypeRef base = options.size() == 1 ? options.getFirst() : new TypeRef.OneOf(options);
+            TypeRef base = options.size() == 1 ? type(options.getFirst(), context) : union(s, options, context);
             return nonNull.size() < types.size() ? new TypeRef.Nullable(base) : base;
         }
         String type = types.isEmpty() ? null : types.getFirst();
@@ -151,6 +156,45 @@ final class TypeRegistry {
                 yield new TypeRef.AnyJson(Optional.empty());
             }
         };
+    }
+
+    /**
+     * A union of several shapes, named like an object (title, file, place of use). Its options are
+     * typed at the place of use plus their JSON kind, so that an option without a name of its own is
+     * not named like the union.
+     */
+    private TypeRef union(RawSchema s, List<RawSchema> options, Context context) {
+        List<TypeRef> types = new ArrayList<>();
+        for (RawSchema option : options) {
+            types.add(type(option, context.child(kind(option))));
+        }
+        if (types.stream().allMatch(t -> t instanceof TypeRef.Primitive p && p.kind() == ((TypeRef.Primitive) types.getFirst()).kind())) {
+            // Values JSON cannot tell apart (strings of two formats, such as a room ID or an alias) are one primitive.
+            List<Optional<String>> formats = types.stream().map(t -> ((TypeRef.Primitive) t).format()).distinct().toList();
+            return new TypeRef.Primitive(((TypeRef.Primitive) types.getFirst()).kind(),
+                    formats.size() == 1 ? formats.getFirst() : Optional.empty());
+        }
+        String baseName = baseName(s, context);
+        UnionShape shape = new UnionShape(baseName, types);
+        String id = idsByShape.get(shape);
+        if (id == null) {
+            id = ID_PREFIX + candidates.size();
+            idsByShape.put(shape, id);
+            candidates.put(id, new Candidate(id, baseName, context.name(), s.definitionFile != null,
+                    new UnionType(id, describe(s), types, s.source)));
+        }
+        return new TypeRef.Named(id);
+    }
+
+    /** The JSON kind of a schema, as a word for names: {@code object}, {@code string}, {@code array}, ... */
+    private static String kind(RawSchema s) {
+        if (s.types.size() == 1) {
+            return s.types.getFirst();
+        }
+        if (s.isObjectLike()) {
+            return "object";
+        }
+        return !s.enumValues.isEmpty() ? "string" : s.items != null || !s.tupleItems.isEmpty() ? "array" : "value";
     }
 
     private TypeRef string(RawSchema s, Context context) {

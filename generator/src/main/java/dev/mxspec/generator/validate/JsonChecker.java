@@ -5,6 +5,7 @@ import dev.mxspec.generator.model.Field;
 import dev.mxspec.generator.model.NamedType;
 import dev.mxspec.generator.model.NamedType.EnumType;
 import dev.mxspec.generator.model.NamedType.ObjectType;
+import dev.mxspec.generator.model.NamedType.UnionType;
 import dev.mxspec.generator.model.SpecRelease;
 import dev.mxspec.generator.model.TypeRef;
 import java.util.ArrayList;
@@ -122,19 +123,6 @@ public final class JsonChecker {
                     check(value, n.type(), at, problems);
                 }
             }
-            case TypeRef.OneOf o -> {
-                List<List<String>> attempts = new ArrayList<>();
-                for (TypeRef option : o.options()) {
-                    List<String> attempt = new ArrayList<>();
-                    check(value, option, at, attempt);
-                    if (attempt.isEmpty()) {
-                        return;
-                    }
-                    attempts.add(attempt);
-                }
-                problems.add(where(at) + "matches none of " + type.display() + " (" + String.join("; ",
-                        attempts.stream().map(a -> a.getFirst()).toList()) + ")");
-            }
         }
     }
 
@@ -147,6 +135,19 @@ public final class JsonChecker {
                 } else if (!e.values().contains(value.asText())) {
                     problems.add(where(at) + "\"" + value.asText() + "\" is not one of " + e.values());
                 }
+            }
+            case UnionType u -> {
+                List<List<String>> attempts = new ArrayList<>();
+                for (TypeRef option : u.options()) {
+                    List<String> attempt = new ArrayList<>();
+                    check(value, option, at, attempt);
+                    if (attempt.isEmpty()) {
+                        return;
+                    }
+                    attempts.add(attempt);
+                }
+                problems.add(where(at) + "matches none of " + String.join(" | ", u.options().stream().map(TypeRef::display).toList())
+                        + " (" + String.join("; ", attempts.stream().map(a -> a.getFirst()).toList()) + ")");
             }
             case ObjectType o -> {
                 if (!value.isObject()) {

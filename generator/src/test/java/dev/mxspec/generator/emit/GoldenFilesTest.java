@@ -56,6 +56,12 @@ class GoldenFilesTest {
         // an optional field that may be null (displayname), and raw content
         "v1.7/events/RoomMemberEventContent.java",
         "v1.7/events/RawEventContent.java",
+        // unions: a string or any object; a string or a record; a string, integer or boolean
+        "v1.7/clientserver/PushRuleActions.java",
+        "v1.7/clientserver/UploadKeysRequestOneTimeKeys.java",
+        "v1.16/clientserver/PushConditionValue.java",
+        // an object the API file leaves open and the prose gives fields (open-objects.yaml)
+        "v1.7/clientserver/DeviceLists.java",
         // OpenAPI 3.1: the base path from 'servers', bodies from 'content', a media upload, deprecated fields
         "v1.16/clientserver/endpoints/Sync.java",
         "v1.16/clientserver/SyncResponse.java",

@@ -31,7 +31,6 @@ final class SampleJson {
             case TypeRef.ArrayOf a -> JSON.arrayNode().add(of(a.items(), hint));
             case TypeRef.MapOf m -> JSON.objectNode().set("k", of(m.values(), hint));
             case TypeRef.Nullable n -> of(n.type(), hint);
-            case TypeRef.OneOf o -> of(o.options().getFirst(), hint);
             case TypeRef.Tuple t -> JSON.arrayNode();
             case TypeRef.AnyJson j -> JSON.objectNode().put("any", hint);
             case TypeRef.Binary b -> JSON.textNode("AAEC");
@@ -46,6 +45,7 @@ final class SampleJson {
                     }
                     yield object;
                 }
+                case NamedType.UnionType u -> of(u.options().getFirst(), hint);
             };
         };
     }

@@ -6,6 +6,7 @@ import dev.mxspec.generator.SpecSources;
 import dev.mxspec.generator.model.EventKind;
 import dev.mxspec.generator.model.EventSchema;
 import dev.mxspec.generator.model.Field;
+import dev.mxspec.generator.model.NamedType;
 import dev.mxspec.generator.model.NamedType.ObjectType;
 import dev.mxspec.generator.model.Operation;
 import dev.mxspec.generator.model.SpecRelease;
@@ -71,7 +72,7 @@ class ModelFidelityTest {
     }
 
     @Test
-    void listTypesBecomeNullableOrOneOf() {
+    void listTypesBecomeNullableOrUnions() {
         ObjectType presence = object("GetPresenceResponse");
         assertThat(presence.field("status_msg")).map(Field::type).contains(new TypeRef.Nullable(TypeRef.string()));
 
@@ -79,8 +80,9 @@ class ModelFidelityTest {
         assertThat(pusher.field("kind")).map(Field::type).contains(new TypeRef.Nullable(TypeRef.string()));
 
         ObjectType rule = object("PushRule");
-        assertThat(rule.field("actions")).map(Field::type).contains(new TypeRef.ArrayOf(new TypeRef.OneOf(List.of(
-                TypeRef.anyObject(), TypeRef.string()))));
+        assertThat(rule.field("actions")).map(Field::type).contains(new TypeRef.ArrayOf(new TypeRef.Named("PushRuleActions")));
+        assertThat(v17.type("PushRuleActions")).containsInstanceOf(NamedType.UnionType.class)
+                .map(t -> ((NamedType.UnionType) t).options()).contains(List.of(TypeRef.anyObject(), TypeRef.string()));
     }
 
     @Test

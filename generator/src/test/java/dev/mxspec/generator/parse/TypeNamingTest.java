@@ -32,11 +32,14 @@ class TypeNamingTest {
     @ParameterizedTest
     @ValueSource(strings = {"v1.3", "v1.4", "v1.5", "v1.6"})
     void theSameSchemaHasTheSameNameInLaterReleases(String version) {
-        // Every type of an earlier release is still there in v1.7 under the same name (no type was
-        // removed from the spec between these releases), and names come from the same places.
+        // Every type of an earlier release is still there in v1.7 under the same name, and names come
+        // from the same places. The one type the spec removed: v1.6 made the federation claim's
+        // one-time keys key objects only, where they had been a string or a key object.
         Set<String> later = SpecSources.model("v1.7").types().keySet();
+        Set<String> earlier = new java.util.TreeSet<>(SpecSources.model(version).types().keySet());
+        earlier.remove("ClaimUserEncryptionKeysResponseOneTimeKeys");
 
-        assertThat(later).containsAll(SpecSources.model(version).types().keySet());
+        assertThat(later).containsAll(earlier);
     }
 
     @ParameterizedTest

@@ -2,6 +2,7 @@ package dev.mxspec.runtime.json;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -39,6 +40,27 @@ public final class MatrixJson {
     /** Reads a JSON tree into a type. */
     public static <T> T convert(JsonNode json, Class<T> type) throws JsonProcessingException {
         return MAPPER.treeToValue(json, type);
+    }
+
+    /**
+     * Reads a JSON tree into a type, or nothing when it does not fit: how generated unions try their
+     * shapes one after the other.
+     */
+    public static <T> Optional<T> attempt(JsonNode json, Class<T> type) {
+        try {
+            return Optional.ofNullable(MAPPER.treeToValue(json, type));
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** {@link #attempt(JsonNode, Class)} for generic types (lists, maps). */
+    public static <T> Optional<T> attempt(JsonNode json, TypeReference<T> type) {
+        try {
+            return Optional.ofNullable(MAPPER.readerFor(type).readValue(json));
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     /** The UTF-8 JSON bytes of a value. */
