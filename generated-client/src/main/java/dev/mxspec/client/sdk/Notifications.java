@@ -1,6 +1,7 @@
 package dev.mxspec.client.sdk;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mxspec.runtime.json.MatrixJson;
 import dev.mxspec.spec.v1_7.clientserver.GetNotificationsResponseNotifications;
 import dev.mxspec.spec.v1_7.clientserver.NotificationEvent;
 import dev.mxspec.spec.v1_7.clientserver.PostPusherRequest;
@@ -72,7 +73,8 @@ public final class Notifications {
     }
 
     private static Notification notification(GetNotificationsResponseNotifications n) {
-        return new Notification(n.roomId(), n.event(), n.read(), n.ts(), n.actions().stream().anyMatch(Notifications::highlights), n.actions());
+        List<JsonNode> actions = n.actions().stream().map(MatrixJson::tree).toList();
+        return new Notification(n.roomId(), n.event(), n.read(), n.ts(), actions.stream().anyMatch(Notifications::highlights), actions);
     }
 
     /** Whether an action is the {@code highlight} tweak set (a missing value means true). */
