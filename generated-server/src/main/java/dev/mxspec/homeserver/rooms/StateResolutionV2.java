@@ -1,0 +1,106 @@
+package dev.mxspec.homeserver.rooms;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * State resolution of room versions 2 to 10 ("State resolution" of room version 2), in the prose's five steps:
+ * the power events of the full conflicted set and their auth chains in it, in the reverse topological power
+ * ordering, through the iterative auth checks from the unconflicted state map; then the other events of the full
+ * conflicted set in the mainline ordering of the resulting power levels, through the iterative auth checks again;
+ * then the unconflicted state map applied over the result.
+ */
+final class StateResolutionV2 {
+
+    private final AuthGraph graph;
+    private final IterativeAuthChecks checks;
+
+    StateResolutionV2(AuthGraph graph, IterativeAuthChecks checks) {
+        this.graph = graph;
+        this.checks = checks;
+    }
+
+    Map<StateKey, String> resolve(List<? extends Map<StateKey, String>> stateSets) {
+        ConflictedState state = ConflictedState.of(stateSets);
+        if (state.conflicted().isEmpty()) {
+            return state.unconflicted();
+        }
+        Set<String> fullConflictedSet = state.conflictedEvents();
+        fullConflictedSet.addAll(authDifference(stateSets, state));
+
+        Set<String> powerEvents = new HashSet<>();
+        for (String event : fullConflictedSet) {
+            if (isPowerEvent(graph.node(event))) {
+                powerEvents.add(event);
+            }
+        }
+        Set<String> sortedFirst = new HashSet<>(powerEvents);
+        for (String event : graph.authChain(powerEvents, Set.of())) {
+            if (fullConflictedSet.contains(event)) {
+                sortedFirst.add(event);
+            }
+        }
+        Map<StateKey, String> partial = checks.apply(state.unconflicted(), PowerOrdering.sort(sortedFirst, graph));
+
+        List<String> others = new ArrayList<>();
+        for (String event : fullConflictedSet) {
+            if (!sortedFirst.contains(event)) {
+                others.add(event);
+            }
+        }
+        Optional<String> powerLevels = Optional.ofNullable(partial.get(AuthGraph.POWER_LEVELS));
+        Map<StateKey, String> resolved = checks.apply(partial, MainlineOrdering.sort(others, powerLevels, graph));
+
+        resolved.putAll(state.unconflicted());
+        return resolved;
+    }
+
+    /**
+     * The auth difference: the union of the state sets' full auth chains (the auth chains of their events) less
+     * their intersection. Computed without walking the same events once per state set: with U the auth chain of
+     * the unconflicted state map's events, and B<sub>i</sub> that of the other events of state set i, each full
+     * auth chain is U ∪ B<sub>i</sub>, so the difference is ∪B<sub>i</sub> − ∩B<sub>i</sub> − U; and as U is
+     * closed under auth events, each B<sub>i</sub> − U is walked without entering U.
+     */
+    Set<String> authDifference(List<? extends Map<StateKey, String>> stateSets, ConflictedState state) {
+        Set<String> common = graph.authChain(state.unconflicted().values(), Set.of());
+        Set<String> union = new HashSet<>();
+        Map<String, Integer> counts = new HashMap<>();
+        for (Map<StateKey, String> stateSet : stateSets) {
+            List<String> own = new ArrayList<>();
+            for (Map.Entry<StateKey, String> entry : stateSet.entrySet()) {
+                if (!entry.getValue().equals(state.unconflicted().get(entry.getKey()))) {
+                    own.add(entry.getValue());
+                }
+            }
+            for (String event : graph.authChain(own, common)) {
+                union.add(event);
+                counts.merge(event, 1, Integer::sum);
+            }
+        }
+        union.removeIf(event -> counts.get(event) == stateSets.size());
+        return union;
+    }
+
+    /**
+     * A power event: an {@code m.room.power_levels} or {@code m.room.join_rules} state event, or an
+     * {@code m.room.member} event whose membership is {@code leave} or {@code ban} and whose sender is not its
+     * state key (a kick or a ban).
+     */
+    static boolean isPowerEvent(AuthGraph.Node event) {
+        if (event.key().isEmpty()) {
+            return false;
+        }
+        return switch (event.key().get().type()) {
+            case "m.room.power_levels", "m.room.join_rules" -> true;
+            case "m.room.member" -> event.pdu().membership().filter(m -> m.equals("leave") || m.equals("ban"))
+                    .isPresent() && !event.pdu().sender().equals(event.key().get().stateKey());
+            default -> false;
+        };
+    }
+}
