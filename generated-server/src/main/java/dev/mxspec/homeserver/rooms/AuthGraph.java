@@ -61,23 +61,20 @@ final class AuthGraph {
     }
 
     /**
-     * The auth chain of {@code events} (every event reachable through {@code auth_events}, not the events
-     * themselves unless reachable), walked once. The walk neither enters nor returns an event of {@code known},
-     * which must be closed under auth events (an auth chain): what lies beyond it is in it already.
+     * {@code events} and their auth chains (every event reachable through {@code auth_events}), walked once. The
+     * walk neither enters nor returns an event of {@code known}, which must be closed under auth events (events
+     * with their auth chains): what lies beyond such an event is in {@code known} already.
      */
-    Set<String> authChain(Collection<String> events, Set<String> known) {
-        Set<String> chain = new HashSet<>();
-        Deque<String> pending = new ArrayDeque<>();
-        for (String event : events) {
-            pending.addAll(node(event).authEvents());
-        }
+    Set<String> withAuthChains(Collection<String> events, Set<String> known) {
+        Set<String> reached = new HashSet<>();
+        Deque<String> pending = new ArrayDeque<>(events);
         while (!pending.isEmpty()) {
             String event = pending.pop();
-            if (!known.contains(event) && chain.add(event)) {
+            if (!known.contains(event) && reached.add(event)) {
                 pending.addAll(node(event).authEvents());
             }
         }
-        return chain;
+        return reached;
     }
 
     /** The {@code m.room.power_levels} event among the auth events of {@code eventId}, if it cites one. */

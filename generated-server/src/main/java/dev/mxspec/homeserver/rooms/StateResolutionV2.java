@@ -40,7 +40,7 @@ final class StateResolutionV2 {
             }
         }
         Set<String> sortedFirst = new HashSet<>(powerEvents);
-        for (String event : graph.authChain(powerEvents, Set.of())) {
+        for (String event : graph.withAuthChains(powerEvents, Set.of())) {
             if (fullConflictedSet.contains(event)) {
                 sortedFirst.add(event);
             }
@@ -61,14 +61,20 @@ final class StateResolutionV2 {
     }
 
     /**
-     * The auth difference: the union of the state sets' full auth chains (the auth chains of their events) less
-     * their intersection. Computed without walking the same events once per state set: with U the auth chain of
-     * the unconflicted state map's events, and B<sub>i</sub> that of the other events of state set i, each full
+     * The auth difference: the union of the state sets' full auth chains less their intersection. A state set's
+     * full auth chain is taken to hold its own events as well as their auth chains, as the established
+     * implementations compute it. (Read narrowly, the prose's "union of the auth chains for each event" leaves the
+     * events out; then an event every state set holds but only some state sets' events cite, such as the join of
+     * a moderator who acted on one branch only, would enter the full conflicted set, take part in the power
+     * ordering, and make servers disagree. With the events in, the unconflicted state map never enters it.)
+     *
+     * <p>Computed without walking the same events once per state set: with U the unconflicted state map's events
+     * and their auth chains, and B<sub>i</sub> the other events of state set i and their auth chains, each full
      * auth chain is U ∪ B<sub>i</sub>, so the difference is ∪B<sub>i</sub> − ∩B<sub>i</sub> − U; and as U is
      * closed under auth events, each B<sub>i</sub> − U is walked without entering U.
      */
     Set<String> authDifference(List<? extends Map<StateKey, String>> stateSets, ConflictedState state) {
-        Set<String> common = graph.authChain(state.unconflicted().values(), Set.of());
+        Set<String> common = graph.withAuthChains(state.unconflicted().values(), Set.of());
         Set<String> union = new HashSet<>();
         Map<String, Integer> counts = new HashMap<>();
         for (Map<StateKey, String> stateSet : stateSets) {
@@ -78,7 +84,7 @@ final class StateResolutionV2 {
                     own.add(entry.getValue());
                 }
             }
-            for (String event : graph.authChain(own, common)) {
+            for (String event : graph.withAuthChains(own, common)) {
                 union.add(event);
                 counts.merge(event, 1, Integer::sum);
             }
