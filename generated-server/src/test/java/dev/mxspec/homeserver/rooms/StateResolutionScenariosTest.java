@@ -158,6 +158,26 @@ class StateResolutionScenariosTest {
         assertThat(winnerOfConcurrentEdits(version, 100, 100)).isEqualTo("PB"); // "$PA:hs1" < "$PB:hs1"
     }
 
+    /**
+     * Alice re-states the join rules (JR1), evelyn joins under them on a branch, alice changes them again (JR2),
+     * and zara's message merges the two: its state has JR2 and evelyn's join. Resolving it against JR2's state,
+     * only evelyn's membership conflicts, but JR1 is in the auth difference (evelyn's join cites it, nothing on
+     * the other side does) and is a power event: step 2 applies it over JR2. Step 5 puts back the unconflicted
+     * state map's JR2.
+     */
+    @ParameterizedTest
+    @MethodSource("versions")
+    void theUnconflictedStateMapIsAppliedLast(RoomVersion version) {
+        RoomDag dag = RoomDag.started(version);
+        dag.add("JR1", Events.state("m.room.join_rules", ALICE, "", "{'join_rule': 'public'}"), "START");
+        dag.add("JOIN", Events.member(EVELYN, EVELYN, "join"), "JR1");
+        dag.add("JR2", Events.state("m.room.join_rules", ALICE, "", "{'join_rule': 'public'}"), "JR1");
+        dag.add("MERGE", Events.message(RoomDag.ZARA), "JOIN", "JR2");
+
+        assertThat(dag.state("MERGE")).isEqualTo(dag.stateWith("JR2", "JOIN"));
+        assertThat(dag.resolve("MERGE", "JR2")).isEqualTo(dag.stateWith("JR2", "JOIN"));
+    }
+
     private static String winnerOfConcurrentEdits(RoomVersion version, long aliceTs, long modTs) {
         RoomDag dag = RoomDag.started(version);
         dag.add("ADMINS", powerLevels(ALICE, Map.of(ALICE, 100, MOD, 100)), "START");
