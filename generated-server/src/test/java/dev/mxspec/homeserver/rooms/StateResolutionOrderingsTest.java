@@ -110,7 +110,8 @@ class StateResolutionOrderingsTest {
                 ? new GraphEvent(eventId, event.pdu(), true)
                 : event);
         AuthGraph graph = new AuthGraph(source);
-        return new IterativeAuthChecks(graph, dag.version(), ServerKeys.none()).allowed(graph.node(dag.id(name)), state);
+        IterativeAuthChecks checks = new IterativeAuthChecks(graph, dag.version(), ServerKeys.none());
+        return checks.allowed(graph.node(dag.id(name)), state);
     }
 
     private void add(String id, String type, String sender, long originServerTs, String... authEvents) {
