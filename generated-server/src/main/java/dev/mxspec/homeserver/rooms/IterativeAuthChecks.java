@@ -12,17 +12,7 @@ import java.util.function.Function;
  * one by one to a room state, each only if the authorization rules allow it in that state. Also the single
  * check of version 1's resolution, "allowed by the authorization rules for a room in state R".
  */
-final class IterativeAuthChecks {
-
-    private final AuthGraph graph;
-    private final RoomVersion version;
-    private final ServerKeys serverKeys;
-
-    IterativeAuthChecks(AuthGraph graph, RoomVersion version, ServerKeys serverKeys) {
-        this.graph = graph;
-        this.version = version;
-        this.serverKeys = serverKeys;
-    }
+record IterativeAuthChecks(AuthGraph graph, RoomVersion version, ServerKeys serverKeys) {
 
     /**
      * {@code initial} with each of {@code events}, in order, applied if the authorization rules allow it in the

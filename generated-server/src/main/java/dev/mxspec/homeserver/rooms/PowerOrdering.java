@@ -85,15 +85,12 @@ final class PowerOrdering {
 
         /** The nearest events of the set among {@code event}'s auth events and, through others, their chains. */
         private Set<String> nearestBelow(String event) {
-            Set<String> nearest = new HashSet<>();
             for (String authEvent : graph.node(event).authEvents()) {
-                if (set.contains(authEvent)) {
-                    nearest.add(authEvent);
-                } else {
-                    nearest.addAll(outside(authEvent));
+                if (!set.contains(authEvent)) {
+                    outside(authEvent);
                 }
             }
-            return nearest;
+            return nearestBelowKnown(event);
         }
 
         /** {@link #below} of an event outside the set, computed depth first without recursion. */
@@ -124,6 +121,7 @@ final class PowerOrdering {
             return below.get(start);
         }
 
+        /** {@link #nearestBelow} once {@link #below} holds every auth event of {@code event} outside the set. */
         private Set<String> nearestBelowKnown(String event) {
             Set<String> nearest = new HashSet<>();
             for (String authEvent : graph.node(event).authEvents()) {

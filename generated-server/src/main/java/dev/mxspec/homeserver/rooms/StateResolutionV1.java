@@ -28,19 +28,11 @@ import java.util.function.Predicate;
  * refuse stays out of the result (the prose picks only an event that passes; Synapse keeps the one of lowest
  * depth instead).
  */
-final class StateResolutionV1 {
+record StateResolutionV1(AuthGraph graph, IterativeAuthChecks checks) {
 
     private static final Comparator<AuthGraph.Node> DEPTH_THEN_HASH_DESCENDING =
             Comparator.comparingLong(AuthGraph.Node::depth)
                     .thenComparing(Comparator.comparing((AuthGraph.Node event) -> sha1(event.id())).reversed());
-
-    private final AuthGraph graph;
-    private final IterativeAuthChecks checks;
-
-    StateResolutionV1(AuthGraph graph, IterativeAuthChecks checks) {
-        this.graph = graph;
-        this.checks = checks;
-    }
 
     Map<StateKey, String> resolve(List<? extends Map<StateKey, String>> stateSets) {
         ConflictedState state = ConflictedState.ignoringAbsentKeys(stateSets);

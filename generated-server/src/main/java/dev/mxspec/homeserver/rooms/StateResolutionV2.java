@@ -15,15 +15,7 @@ import java.util.Set;
  * conflicted set in the mainline ordering of the resulting power levels, through the iterative auth checks again;
  * then the unconflicted state map applied over the result.
  */
-final class StateResolutionV2 {
-
-    private final AuthGraph graph;
-    private final IterativeAuthChecks checks;
-
-    StateResolutionV2(AuthGraph graph, IterativeAuthChecks checks) {
-        this.graph = graph;
-        this.checks = checks;
-    }
+record StateResolutionV2(AuthGraph graph, IterativeAuthChecks checks) {
 
     Map<StateKey, String> resolve(List<? extends Map<StateKey, String>> stateSets) {
         ConflictedState state = ConflictedState.of(stateSets);

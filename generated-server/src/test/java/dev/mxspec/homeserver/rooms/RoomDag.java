@@ -202,6 +202,13 @@ final class RoomDag implements EventGraph {
         return state;
     }
 
+    /** {@code state} without the entry for {@code key}. */
+    static Map<StateKey, String> without(Map<StateKey, String> state, StateKey key) {
+        Map<StateKey, String> rest = new HashMap<>(state);
+        rest.remove(key);
+        return rest;
+    }
+
     private Map<StateKey, String> stateBefore(List<String> prevIds) {
         List<Map<StateKey, String>> states = new ArrayList<>();
         for (String prev : prevIds) {

@@ -45,16 +45,19 @@ class StateResolutionKnownCasesTest {
 
     /**
      * Alice makes the room invite-only while evelyn joins by the old public rule. The join rules are a power
-     * event, applied first; evelyn's join is not, and is checked afterwards against the invite rule: refused.
+     * event, applied in step 2 whatever the time; evelyn's join is not, and is checked in step 4 against the invite
+     * rule: refused, whether it was sent after the change or before it.
      */
     @ParameterizedTest
     @MethodSource("versions")
     void joinRuleEvasion(RoomVersion version) {
-        RoomDag dag = RoomDag.started(version);
-        dag.add("JR", Events.state("m.room.join_rules", ALICE, "", "{'join_rule': 'invite'}"), "START");
-        dag.add("ME", Events.member(EVELYN, EVELYN, "join"), "START");
+        for (long joinedAt : new long[] {900, 100}) {
+            RoomDag dag = RoomDag.started(version);
+            dag.addAt(500, "JR", Events.state("m.room.join_rules", ALICE, "", "{'join_rule': 'invite'}"), "START");
+            dag.addAt(joinedAt, "ME", Events.member(EVELYN, EVELYN, "join"), "START");
 
-        assertThat(dag.resolve("JR", "ME")).isEqualTo(dag.stateWith("START", "JR"));
+            assertThat(dag.resolve("JR", "ME")).isEqualTo(dag.stateWith("START", "JR"));
+        }
     }
 
     /**
@@ -81,15 +84,26 @@ class StateResolutionKnownCasesTest {
     @ParameterizedTest
     @MethodSource("versions")
     void topicBasic(RoomVersion version) {
+        RoomDag dag = topicBasicGraph(version);
+
+        assertThat(dag.resolve("PA2", "T3")).isEqualTo(dag.stateWith("START", "PA2", "T2"));
+    }
+
+    private static RoomDag topicBasicGraph(RoomVersion version) {
+        RoomDag dag = alicesTopicsAroundBobsPromotion(version);
+        dag.add("PA2", powerLevels(ALICE, Map.of(ALICE, 100, BOB, 0)), "T2");
+        dag.add("PB", powerLevels(BOB, Map.of(ALICE, 100, BOB, 50)), "PA1");
+        dag.add("T3", topic(BOB, "three"), "PB");
+        return dag;
+    }
+
+    /** Alice sets topic T1, gives bob 50 (PA1), sets topic T2. */
+    private static RoomDag alicesTopicsAroundBobsPromotion(RoomVersion version) {
         RoomDag dag = RoomDag.started(version);
         dag.add("T1", topic(ALICE, "one"), "START");
         dag.add("PA1", powerLevels(ALICE, Map.of(ALICE, 100, BOB, 50)), "T1");
         dag.add("T2", topic(ALICE, "two"), "PA1");
-        dag.add("PA2", powerLevels(ALICE, Map.of(ALICE, 100, BOB, 0)), "T2");
-        dag.add("PB", powerLevels(BOB, Map.of(ALICE, 100, BOB, 50)), "PA1");
-        dag.add("T3", topic(BOB, "three"), "PB");
-
-        assertThat(dag.resolve("PA2", "T3")).isEqualTo(dag.stateWith("START", "PA2", "T2"));
+        return dag;
     }
 
     /**
@@ -116,13 +130,7 @@ class StateResolutionKnownCasesTest {
     @ParameterizedTest
     @MethodSource("versions")
     void topicAcrossAMerge(RoomVersion version) {
-        RoomDag dag = RoomDag.started(version);
-        dag.add("T1", topic(ALICE, "one"), "START");
-        dag.add("PA1", powerLevels(ALICE, Map.of(ALICE, 100, BOB, 50)), "T1");
-        dag.add("T2", topic(ALICE, "two"), "PA1");
-        dag.add("PA2", powerLevels(ALICE, Map.of(ALICE, 100, BOB, 0)), "T2");
-        dag.add("PB", powerLevels(BOB, Map.of(ALICE, 100, BOB, 50)), "PA1");
-        dag.add("T3", topic(BOB, "three"), "PB");
+        RoomDag dag = topicBasicGraph(version);
         dag.add("MZ1", Events.message(ZARA), "PA2", "T3");
         dag.add("T4", topic(ALICE, "four"), "MZ1");
 
@@ -139,10 +147,7 @@ class StateResolutionKnownCasesTest {
     @ParameterizedTest
     @MethodSource("versions")
     void mainlineSort(RoomVersion version) {
-        RoomDag dag = RoomDag.started(version);
-        dag.add("T1", topic(ALICE, "one"), "START");
-        dag.add("PA1", powerLevels(ALICE, Map.of(ALICE, 100, BOB, 50)), "T1");
-        dag.add("T2", topic(ALICE, "two"), "PA1");
+        RoomDag dag = alicesTopicsAroundBobsPromotion(version);
         dag.add("PA2", Events.state("m.room.power_levels", ALICE, "", "{'users': {'" + ALICE + "': 100, '" + BOB
                 + "': 50}, 'events': {'m.room.power_levels': 100}}"), "T2");
         dag.add("T3", topic(BOB, "three"), "PA2");

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
@@ -105,9 +106,7 @@ class StateResolutionPropertiesTest {
     @ParameterizedTest(name = "seed {0}, {1}")
     @MethodSource("rooms")
     void aResolvedStateHoldsAcceptedEventsUnderTheirOwnKeysAndTheUnconflictedStateMap(long seed, RoomDag dag) {
-        Random random = new Random(seed);
-        for (int round = 0; round < 10; round++) {
-            List<Map<StateKey, String>> states = randomStates(dag, random, 2 + random.nextInt(2));
+        forRandomStateSets(seed, dag, states -> {
             Map<StateKey, String> resolved = resolve(dag, states);
             resolved.forEach((key, eventId) -> {
                 GraphEvent event = dag.event(eventId).orElseThrow();
@@ -119,7 +118,7 @@ class StateResolutionPropertiesTest {
                     ? ConflictedState.of(states).unconflicted()
                     : Map.of();
             assertThat(resolved).containsAllEntriesOf(unconflicted);
-        }
+        });
     }
 
     /**
@@ -129,9 +128,7 @@ class StateResolutionPropertiesTest {
     @ParameterizedTest(name = "seed {0}, {1}")
     @MethodSource("v2Rooms")
     void theAuthDifferenceIsTheUnionOfTheFullAuthChainsLessTheirIntersection(long seed, RoomDag dag) {
-        Random random = new Random(seed);
-        for (int round = 0; round < 10; round++) {
-            List<Map<StateKey, String>> states = randomStates(dag, random, 2 + random.nextInt(2));
+        forRandomStateSets(seed, dag, states -> {
             Set<String> union = new HashSet<>();
             Set<String> intersection = null;
             for (Map<StateKey, String> state : states) {
@@ -149,6 +146,14 @@ class StateResolutionPropertiesTest {
                     new IterativeAuthChecks(graph, dag.version(), ServerKeys.none()));
 
             assertThat(resolution.authDifference(states, ConflictedState.of(states))).isEqualTo(union);
+        });
+    }
+
+    /** Ten times, the states after two or three random events of the room. */
+    private static void forRandomStateSets(long seed, RoomDag dag, Consumer<List<Map<StateKey, String>>> check) {
+        Random random = new Random(seed);
+        for (int round = 0; round < 10; round++) {
+            check.accept(randomStates(dag, random, 2 + random.nextInt(2)));
         }
     }
 
