@@ -9,6 +9,7 @@ import static dev.mxspec.homeserver.rooms.RoomDag.powerLevels;
 import static dev.mxspec.homeserver.rooms.RoomDag.topic;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -34,6 +35,14 @@ class StateResolutionScenariosTest {
         return dag;
     }
 
+    /** After PL1, alice demotes mod to 0 (DEMOTE) on one branch while mod sends {@code event} on another. */
+    private static RoomDag demotionRacing(RoomVersion version, String name, ObjectNode event) {
+        RoomDag dag = withModerator(version);
+        dag.add("DEMOTE", powerLevels(ALICE, Map.of(ALICE, 100, MOD, 0)), "PL1");
+        dag.add(name, event, "PL1");
+        return dag;
+    }
+
     /**
      * Mod bans bob while alice demotes mod to 0. Both are power events; the reverse topological power ordering
      * takes alice's first (her 100 against mod's 50), and the iterative auth checks then refuse the ban, as mod no
@@ -42,9 +51,7 @@ class StateResolutionScenariosTest {
     @ParameterizedTest
     @MethodSource("versions")
     void aBanRacingTheBannersDemotionIsRefused(RoomVersion version) {
-        RoomDag dag = withModerator(version);
-        dag.add("DEMOTE", powerLevels(ALICE, Map.of(ALICE, 100, MOD, 0)), "PL1");
-        dag.add("BAN", Events.member(MOD, BOB, "ban"), "PL1");
+        RoomDag dag = demotionRacing(version, "BAN", Events.member(MOD, BOB, "ban"));
 
         assertThat(rejected(dag, "DEMOTE", "BAN")).isEmpty();
         assertThat(dag.resolve("DEMOTE", "BAN")).isEqualTo(dag.stateWith("PL1", "DEMOTE"));
@@ -126,9 +133,7 @@ class StateResolutionScenariosTest {
     @ParameterizedTest
     @MethodSource("versions")
     void aDemotionOutranksAConcurrentPromotionByTheDemotedUser(RoomVersion version) {
-        RoomDag dag = withModerator(version);
-        dag.add("DEMOTE", powerLevels(ALICE, Map.of(ALICE, 100, MOD, 0)), "PL1");
-        dag.add("PROMOTE", powerLevels(MOD, Map.of(ALICE, 100, MOD, 50, BOB, 50)), "PL1");
+        RoomDag dag = demotionRacing(version, "PROMOTE", powerLevels(MOD, Map.of(ALICE, 100, MOD, 50, BOB, 50)));
 
         assertThat(dag.resolve("PROMOTE", "DEMOTE")).isEqualTo(dag.stateWith("PL1", "DEMOTE"));
     }
