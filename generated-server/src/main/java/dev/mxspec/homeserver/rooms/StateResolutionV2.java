@@ -25,6 +25,7 @@ record StateResolutionV2(AuthGraph graph, IterativeAuthChecks checks) {
         Set<String> fullConflictedSet = state.conflictedEvents();
         fullConflictedSet.addAll(authDifference(stateSets, state));
 
+        // 1. The power events of the full conflicted set, with the events of their auth chains in it, sorted.
         Set<String> powerEvents = new HashSet<>();
         for (String event : fullConflictedSet) {
             if (isPowerEvent(graph.node(event))) {
@@ -37,8 +38,10 @@ record StateResolutionV2(AuthGraph graph, IterativeAuthChecks checks) {
                 sortedFirst.add(event);
             }
         }
+        // 2. Through the iterative auth checks, from the unconflicted state map: the partially resolved state.
         Map<StateKey, String> partial = checks.apply(state.unconflicted(), PowerOrdering.sort(sortedFirst, graph));
 
+        // 3. and 4. The remaining events in the mainline ordering of its power levels, through the checks again.
         List<String> others = new ArrayList<>();
         for (String event : fullConflictedSet) {
             if (!sortedFirst.contains(event)) {
@@ -48,6 +51,7 @@ record StateResolutionV2(AuthGraph graph, IterativeAuthChecks checks) {
         Optional<String> powerLevels = Optional.ofNullable(partial.get(AuthGraph.POWER_LEVELS));
         Map<StateKey, String> resolved = checks.apply(partial, MainlineOrdering.sort(others, powerLevels, graph));
 
+        // 5. The unconflicted state map over the result.
         resolved.putAll(state.unconflicted());
         return resolved;
     }
