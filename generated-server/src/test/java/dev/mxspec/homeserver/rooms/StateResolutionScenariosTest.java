@@ -142,9 +142,10 @@ class StateResolutionScenariosTest {
      * Alice and mod, both at 100, edit the power levels at once: alice raises bob, mod raises carol. Their levels
      * are equal, so the older edit goes first and the newer one, allowed after it, is applied last and wins (each
      * can lower the other's choice, being above it). At the same time, the smaller event ID goes first. Mod's join,
-     * cited only by mod's edit, is in both states and stays out of the ordering (it would come first, at mod's
-     * level before the promotion, and put mod's edit last whatever the clock, if a state set's full auth chain
-     * left out the state set's own events: see {@link StateResolutionV2#authDifference}).
+     * cited only by mod's edit, is in both states and stays out of the ordering (if a state set's full auth chain
+     * left out the state set's own events, the join would enter it at the level mod had when joining, 0, after
+     * alice's edit, and hold mod's edit back until last whatever the clock: see
+     * {@link StateResolutionV2#authDifference}).
      */
     @ParameterizedTest
     @MethodSource("versions")
