@@ -1,6 +1,6 @@
 package dev.mxspec.homeserver.rooms;
 
-/** The state resolution algorithm of a room version (recorded only; resolution lives elsewhere). */
+/** The state resolution algorithm of a room version; {@link StateResolver} runs it. */
 public enum StateResolution {
 
     /** Version 1: resolves power levels, join rules and members in passes by depth; known to reset state. */

@@ -39,7 +39,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code start}: time from start to serving and heap after start;
  * {@code members}: sequential sends in a room of 200 members with the default push rules, against the
  * same run with push rule evaluation switched off ({@code push.evaluate: false});
- * {@code thumbnails}: {@link dev.mxspec.homeserver.media.ThumbnailBench} (not part of {@code all}).
+ * {@code thumbnails}: {@link dev.mxspec.homeserver.media.ThumbnailBench} (not part of {@code all});
+ * {@code stateres}: {@link StateResolutionBench} (not part of {@code all}).
  * Run with {@code mvn -P bench -pl generated-server verify [-Dbench.args="sends sqlite"]}.
  */
 public final class HomeserverBench {
@@ -51,6 +52,10 @@ public final class HomeserverBench {
         if (what.equals("push")) { // JMH: push rule evaluation per event and member
             new org.openjdk.jmh.runner.Runner(new org.openjdk.jmh.runner.options.OptionsBuilder()
                     .include(PushRulesBenchmark.class.getSimpleName()).build()).run();
+            return;
+        }
+        if (what.equals("stateres")) { // state resolution of two forks of a 10,000-member room
+            StateResolutionBench.main(new String[0]);
             return;
         }
         if (what.equals("thumbnails")) { // thumbnails of a 24-megapixel JPEG: time, allocation, smallest heap
