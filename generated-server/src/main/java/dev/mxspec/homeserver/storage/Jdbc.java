@@ -5,12 +5,45 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.Optional;
 import javax.sql.DataSource;
 
-/** A small JDBC helper: statements with parameters, row mapping, transactions. */
+/**
+ * A small JDBC helper: statements with parameters, row mapping, transactions. SQLite compiles a
+ * statement each time it is prepared (its driver keeps none), so statements are kept prepared per
+ * physical SQLite connection, by their SQL; PostgreSQL's driver keeps its own.
+ */
 final class Jdbc {
+
+    /** Prepared statements of each physical SQLite connection (a connection is used by one thread at a time). */
+    private static final Map<Connection, Map<String, PreparedStatement>> PREPARED = new WeakHashMap<>();
+
+    /** A prepared statement for {@code sql} on {@code c}: kept and reused on SQLite, new otherwise (close it when {@link #kept}). */
+    private static PreparedStatement prepare(Connection c, String sql) throws SQLException {
+        if (!c.isWrapperFor(org.sqlite.SQLiteConnection.class)) {
+            return c.prepareStatement(sql);
+        }
+        Connection raw = c.unwrap(org.sqlite.SQLiteConnection.class);
+        Map<String, PreparedStatement> mine;
+        synchronized (PREPARED) {
+            mine = PREPARED.computeIfAbsent(raw, k -> new HashMap<>());
+        }
+        PreparedStatement ps = mine.get(sql);
+        if (ps == null || ps.isClosed()) {
+            ps = raw.prepareStatement(sql);
+            mine.put(sql, ps);
+        }
+        return ps;
+    }
+
+    /** Whether a statement from {@link #prepare} is kept (and so must not be closed). */
+    private static boolean kept(Connection c) throws SQLException {
+        return c.isWrapperFor(org.sqlite.SQLiteConnection.class);
+    }
 
     @FunctionalInterface
     interface Row<T> {
@@ -70,9 +103,20 @@ final class Jdbc {
     }
 
     static int update(Connection c, String sql, Object... params) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+        PreparedStatement ps = prepare(c, sql);
+        try {
             bind(ps, params);
             return ps.executeUpdate();
+        } finally {
+            release(c, ps);
+        }
+    }
+
+    private static void release(Connection c, PreparedStatement ps) throws SQLException {
+        if (kept(c)) {
+            ps.clearParameters();
+        } else {
+            ps.close();
         }
     }
 
@@ -85,7 +129,8 @@ final class Jdbc {
     }
 
     static <T> List<T> query(Connection c, String sql, Row<T> row, Object... params) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+        PreparedStatement ps = prepare(c, sql);
+        try {
             bind(ps, params);
             try (ResultSet rs = ps.executeQuery()) {
                 List<T> out = new ArrayList<>();
@@ -94,6 +139,8 @@ final class Jdbc {
                 }
                 return out;
             }
+        } finally {
+            release(c, ps);
         }
     }
 
