@@ -47,6 +47,8 @@ final class UnreadCounter {
         final Map<String, long[]> byThread = new TreeMap<>();
         final List<PushAction> pending = new ArrayList<>();
         boolean counted;
+        /** The counts as last handed out; null once they changed. */
+        List<UnreadCounts> snapshot;
 
         Count(long marksVersion, long roomVersion) {
             this.marksVersion = marksVersion;
@@ -54,6 +56,7 @@ final class UnreadCounter {
         }
 
         void add(List<UnreadCounts> counts) {
+            snapshot = null;
             for (UnreadCounts c : counts) {
                 long[] s = byThread.computeIfAbsent(c.threadId(), t -> new long[2]);
                 s[0] += c.notifications();
@@ -66,13 +69,16 @@ final class UnreadCounter {
         }
 
         List<UnreadCounts> counts() {
-            List<UnreadCounts> out = new ArrayList<>();
-            byThread.forEach((thread, s) -> {
-                if (s[0] > 0) {
-                    out.add(new UnreadCounts(thread, s[0], s[1]));
-                }
-            });
-            return out;
+            if (snapshot == null) {
+                List<UnreadCounts> out = new ArrayList<>();
+                byThread.forEach((thread, s) -> {
+                    if (s[0] > 0) {
+                        out.add(new UnreadCounts(thread, s[0], s[1]));
+                    }
+                });
+                snapshot = List.copyOf(out);
+            }
+            return snapshot;
         }
     }
 
@@ -151,13 +157,16 @@ final class UnreadCounter {
                     if (a.streamPos() > upTo) {
                         later.add(a);
                     } else if (a.streamPos() > after && c.unread(a)) {
+                        c.snapshot = null;
                         long[] s = c.byThread.computeIfAbsent(a.threadId(), t -> new long[2]);
                         s[0]++;
                         s[1] += a.highlight() ? 1 : 0;
                     }
                 }
-                c.pending.clear();
-                c.pending.addAll(later);
+                if (later.size() != c.pending.size()) {
+                    c.pending.clear();
+                    c.pending.addAll(later);
+                }
                 c.upTo = upTo;
             } else if (upTo < c.upTo) {
                 return store.unread(userId, roomId, 0, upTo); // an older position: not carried backwards
