@@ -19,7 +19,7 @@ final class EventFormat {
         if (!federation) {
             return ClientEvents.of(e, caller.userId(), caller.deviceId(), now, false);
         }
-        ObjectNode pdu = (ObjectNode) ClientEventsJson.parse(e.json());
+        ObjectNode pdu = (ObjectNode) ClientEvents.parse(e.json());
         pdu.put("event_id", e.eventId());
         ObjectNode unsigned = pdu.withObjectProperty("unsigned");
         unsigned.put("age", Math.max(0, now - e.originServerTs()));

@@ -3,6 +3,7 @@ package dev.mxspec.homeserver.sync;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.core.Caller;
+import dev.mxspec.homeserver.services.ClientEvents;
 import dev.mxspec.homeserver.services.EventVisibility;
 import dev.mxspec.homeserver.services.Notifications;
 import dev.mxspec.homeserver.services.RoomService;
@@ -207,8 +208,8 @@ final class JoinedRoom {
     private static boolean named(Map<List<String>, StoredEvent> state) {
         StoredEvent name = state.get(List.of("m.room.name", ""));
         StoredEvent alias = state.get(List.of("m.room.canonical_alias", ""));
-        return name != null && !ClientEventsJson.parse(name.json()).path("content").path("name").asText("").isEmpty()
-                || alias != null && !ClientEventsJson.parse(alias.json()).path("content").path("alias").asText("").isEmpty();
+        return name != null && !ClientEvents.parse(name.json()).path("content").path("name").asText("").isEmpty()
+                || alias != null && !ClientEvents.parse(alias.json()).path("content").path("alias").asText("").isEmpty();
     }
 
     private static List<String> key(StoredEvent e) {

@@ -1,6 +1,7 @@
 package dev.mxspec.homeserver.sync;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mxspec.homeserver.services.ClientEvents;
 import dev.mxspec.homeserver.services.RoomService;
 import dev.mxspec.homeserver.storage.Records.Membership;
 import dev.mxspec.homeserver.storage.Records.StoredEvent;
@@ -62,12 +63,12 @@ final class RoomStates {
 
     /** The state event {@code event} replaced, if any is known. */
     Optional<StoredEvent> replaced(StoredEvent event) {
-        JsonNode id = ClientEventsJson.parse(event.json()).path("unsigned").get("replaces_state");
+        JsonNode id = ClientEvents.parse(event.json()).path("unsigned").get("replaces_state");
         return id != null && id.isTextual() ? rooms.event(id.asText()) : Optional.empty();
     }
 
     /** The membership of a member event's content. */
     static String membership(StoredEvent memberEvent) {
-        return ClientEventsJson.parse(memberEvent.json()).path("content").path("membership").asText();
+        return ClientEvents.parse(memberEvent.json()).path("content").path("membership").asText();
     }
 }

@@ -12,9 +12,9 @@ import dev.mxspec.homeserver.services.Notifier;
 import dev.mxspec.homeserver.services.RoomService;
 import dev.mxspec.homeserver.services.UserStreams;
 import dev.mxspec.homeserver.storage.Records.AccountData;
-import dev.mxspec.homeserver.storage.Records.ToDevice;
 import dev.mxspec.homeserver.storage.Records.Membership;
 import dev.mxspec.homeserver.storage.Records.StoredEvent;
+import dev.mxspec.homeserver.storage.Records.ToDevice;
 import dev.mxspec.runtime.json.MatrixJson;
 import java.util.List;
 import java.util.Optional;
@@ -162,7 +162,7 @@ public final class SyncService {
         SyncFilter.EventFilter globalData = request.filter().accountData();
         accountDataIfChanged(caller, since, accountDataChanges).stream().filter(d -> d.roomId().isEmpty() && d.streamPos() > since)
                 .filter(d -> globalData.keepsType(d.type())).limit(globalData.limit().orElse(Integer.MAX_VALUE))
-                .forEach(d -> accountData.addObject().put("type", d.type()).set("content", ClientEventsJson.parse(d.content())));
+                .forEach(d -> accountData.addObject().put("type", d.type()).set("content", ClientEvents.parse(d.content())));
         presence.write(response.putObject("presence").putArray("events"), audience, presenceNeedsSharing, since, upTo,
                 request.filter().presence());
         if (request.since().isPresent()) { // device lists only in incremental syncs, as the spec says
@@ -179,7 +179,7 @@ public final class SyncService {
         counts.unusedFallbackTypes().forEach(response.putArray("device_unused_fallback_key_types")::add);
         ArrayNode toDevice = response.putObject("to_device").putArray("events");
         for (ToDevice t : streams.toDevice(caller.userId(), caller.deviceId(), since, upTo)) {
-            toDevice.addObject().put("type", t.type()).put("sender", t.sender()).set("content", ClientEventsJson.parse(t.content()));
+            toDevice.addObject().put("type", t.type()).put("sender", t.sender()).set("content", ClientEvents.parse(t.content()));
         }
         return response;
     }
@@ -228,7 +228,7 @@ public final class SyncService {
         (since == 0 ? accountDataChanges.get() : accountDataIfChanged(caller, since, accountDataChanges)).stream()
                 .filter(d -> d.roomId().equals(roomId) && d.streamPos() > since && filter.accountData().keepsType(d.type()))
                 .limit(filter.accountData().limit().orElse(Integer.MAX_VALUE))
-                .forEach(d -> accountData.addObject().put("type", d.type()).set("content", ClientEventsJson.parse(d.content())));
+                .forEach(d -> accountData.addObject().put("type", d.type()).set("content", ClientEvents.parse(d.content())));
     }
 
     /**
