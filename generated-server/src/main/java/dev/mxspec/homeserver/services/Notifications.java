@@ -87,9 +87,7 @@ public final class Notifications {
     }
 
     /** What the members' rules make of a new event, and the read mark the sender's own event moves. */
-    public record Outcome(List<PushAction> actions, List<ReadMark> reads) {
-        public static final Outcome NONE = new Outcome(List.of(), List.of());
-    }
+    public record Outcome(List<PushAction> actions, List<ReadMark> reads) {}
 
     /**
      * Evaluates a new event (not yet stored) for the members of its room.

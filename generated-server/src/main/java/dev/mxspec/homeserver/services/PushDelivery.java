@@ -207,12 +207,9 @@ public final class PushDelivery implements AutoCloseable {
         JsonNode data = ClientEvents.parse(pusher.data());
         URI gateway;
         try {
-            gateway = rules.gateway(data);
+            gateway = rules.gateway(data); // checked again: the host may now resolve to an address not allowed
         } catch (MatrixException e) {
-            return Outcome.DROPPED; // stored before the rules changed: never sent
-        }
-        if (!rules.mayDeliverTo(gateway)) {
-            LOG.warning("a push gateway's host no longer resolves to a public address: notification dropped");
+            LOG.warning("a pusher's gateway is no longer allowed (" + e.getMessage() + "): notification dropped");
             return Outcome.DROPPED;
         }
         Optional<StoredEvent> event = rooms.event(action.eventId());

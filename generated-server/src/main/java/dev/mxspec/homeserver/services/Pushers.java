@@ -150,19 +150,6 @@ public final class Pushers {
         return (b[0] & 0xfe) != 0xfc; // IPv6 unique local addresses (fc00::/7)
     }
 
-    /** Whether a gateway URL may be sent to now (its host may resolve differently than when the pusher was set). */
-    public boolean mayDeliverTo(URI gateway) {
-        if (allowPrivateGateways) {
-            return true;
-        }
-        try {
-            requirePublic(gateway.getHost());
-            return true;
-        } catch (MatrixException e) {
-            return false;
-        }
-    }
-
     private static String required(Optional<String> value, String name) {
         return value.orElseThrow(() -> new MatrixException(400, ErrorCodes.M_MISSING_PARAM, "an http pusher needs " + name));
     }
