@@ -15,10 +15,15 @@ final class Tokens {
         if (token.length() < 2 || token.charAt(0) != 's') {
             throw MatrixException.invalidParam("token", "not a token of this server: " + token);
         }
+        long position;
         try {
-            return Long.parseLong(token.substring(1));
+            position = Long.parseLong(token.substring(1));
         } catch (NumberFormatException e) {
             throw MatrixException.invalidParam("token", "not a token of this server: " + token);
         }
+        if (position < 0) { // events kept outside the timeline have negative positions: no token reaches them
+            throw MatrixException.invalidParam("token", "not a token of this server: " + token);
+        }
+        return position;
     }
 }

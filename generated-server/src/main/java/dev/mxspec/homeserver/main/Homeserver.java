@@ -56,9 +56,11 @@ public final class Homeserver implements AutoCloseable {
     private final HttpServer http;
     private final PushDelivery delivery;
     private final ServerConfig config;
+    private final RoomService rooms;
 
-    private Homeserver(ServerConfig config, Storage storage, HttpServer http, PushDelivery delivery) {
+    private Homeserver(ServerConfig config, Storage storage, HttpServer http, PushDelivery delivery, RoomService rooms) {
         this.config = config;
+        this.rooms = rooms;
         this.storage = storage;
         this.http = http;
         this.delivery = delivery;
@@ -167,7 +169,7 @@ public final class Homeserver implements AutoCloseable {
                     },
                     new HttpServer.Options(config.maxBodyBytes(), config.http(), config.requestLog() ? RequestLog.toLogger() : null));
             delivery.start();
-            return new Homeserver(config, storage, http, delivery);
+            return new Homeserver(config, storage, http, delivery, rooms);
         } catch (Exception | Error e) {
             storage.close();
             throw e;
@@ -209,6 +211,11 @@ public final class Homeserver implements AutoCloseable {
 
     public Storage storage() {
         return storage;
+    }
+
+    /** The rooms: where events from other servers come in ({@link RoomService#receive}). */
+    public RoomService rooms() {
+        return rooms;
     }
 
     @Override

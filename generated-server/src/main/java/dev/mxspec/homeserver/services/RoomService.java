@@ -8,7 +8,19 @@ import dev.mxspec.homeserver.core.Ids;
 import dev.mxspec.homeserver.core.Changes;
 import dev.mxspec.homeserver.core.StreamCache;
 import dev.mxspec.homeserver.core.StreamCounter;
+import dev.mxspec.homeserver.crypto.ServerKeys;
+import dev.mxspec.homeserver.crypto.Verification;
+import dev.mxspec.homeserver.rooms.EventHashes;
+import dev.mxspec.homeserver.rooms.EventIds;
+import dev.mxspec.homeserver.rooms.EventSigning;
+import dev.mxspec.homeserver.rooms.MissingEventException;
+import dev.mxspec.homeserver.rooms.PduView;
 import dev.mxspec.homeserver.rooms.PowerLevels;
+import dev.mxspec.homeserver.rooms.Redaction;
+import dev.mxspec.homeserver.rooms.RoomVersion;
+import dev.mxspec.homeserver.rooms.RoomVersions;
+import dev.mxspec.homeserver.rooms.StrictJson;
+import dev.mxspec.homeserver.storage.Records.EventStatus;
 import dev.mxspec.homeserver.storage.Records.Membership;
 import dev.mxspec.homeserver.storage.Records.Relation;
 import dev.mxspec.homeserver.storage.Records.Room;
@@ -63,14 +75,14 @@ public final class RoomService {
     private final LongSupplier clock;
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
-    /** Per room, kept under the room's lock: the current state and the latest event, so that a send reads neither. */
-    private record Head(Map<List<String>, ObjectNode> state, String lastEventId, long lastDepth, long lastPos) {}
-
-    private final ConcurrentHashMap<String, Head> heads = new ConcurrentHashMap<>();
+    /** Per room, the stream position of its latest timeline event, for the recent events. */
+    private final ConcurrentHashMap<String, Long> lastPositions = new ConcurrentHashMap<>();
+    private final RoomGraph graph;
 
     public RoomService(Storage storage, RoomRules rules, StreamCounter stream, Memberships memberships, Notifier notifier,
             Notifications notifications, String serverName, LongSupplier clock) {
         this.relations = new Relations(storage, storage, stream);
+        this.graph = new RoomGraph(storage, storage, new StateGroups(storage));
         this.notifications = notifications;
         this.storage = storage;
         this.memberships = memberships;
@@ -119,17 +131,19 @@ public final class RoomService {
      */
     public String send(String sender, Optional<String> deviceId, String roomId, Draft draft, Optional<String> txnId) {
         Room room = room(roomId);
+        RoomVersion version = version(room);
         ReentrantLock lock = locks.computeIfAbsent(roomId, r -> new ReentrantLock());
         lock.lock();
         try {
-            Head head = heads.computeIfAbsent(roomId, this::loadHead);
-            Map<List<String>, ObjectNode> state = head.state();
+            RoomGraph.Head head = graph.head(roomId, version);
             if (draft.stateKey().isPresent() && txnId.isEmpty()) { // the same state again by the same sender: no new event
-                ObjectNode old = state.get(List.of(draft.type(), draft.stateKey().get()));
+                ObjectNode old = head.state().get(List.of(draft.type(), draft.stateKey().get()));
                 if (old != null && old.path("sender").asText().equals(sender) && old.path("content").equals(draft.content())) {
                     return old.path("event_id").asText();
                 }
             }
+            RoomGraph.Position at = graph.position(roomId, version, head);
+            Map<List<String>, ObjectNode> state = at.state();
             ObjectNode pdu = MatrixJson.mapper().createObjectNode();
             pdu.put("room_id", roomId);
             pdu.put("sender", sender);
@@ -139,11 +153,9 @@ public final class RoomService {
             draft.redacts().ifPresent(r -> pdu.put("redacts", r));
             pdu.put("origin_server_ts", clock.getAsLong());
             pdu.put("origin", serverName);
-            pdu.put("depth", head.lastEventId() == null ? 1 : head.lastDepth() + 1);
+            pdu.put("depth", at.depth());
             ArrayNode prev = pdu.putArray("prev_events");
-            if (head.lastEventId() != null) {
-                prev.add(head.lastEventId());
-            }
+            at.prevEvents().forEach(prev::add);
             ArrayNode auth = pdu.putArray("auth_events");
             authEvents(draft, sender, state).forEach(auth::add);
             draft.stateKey().ifPresent(k -> {
@@ -165,11 +177,13 @@ public final class RoomService {
             } catch (MatrixException refused) { // a repeated transaction is answered with its event, whatever changed since
                 return earlier(sender, deviceId, txnId).orElseThrow(() -> refused);
             }
-            long pos = stream.next(changes(roomId, draft));
+            long pos = stream.next(changes(roomId, draft.type(), draft.stateKey(), draft.content(), draft.redacts().isPresent()));
             Notifications.Outcome notified;
             try {
+                RoomGraph.Placement placed = graph.placeLocal(roomId, version, head, at, pdu, eventId, pos);
                 notified = notifications.evaluate(pdu, eventId, pos, state, room.creator());
-                if (!persist(roomId, room, draft, sender, deviceId, txnId, pdu, eventId, pos, head, notified)) {
+                StoredEvent stored = stored(pdu, eventId, pos, txnId.flatMap(t -> deviceId.map(d -> new Txn(d, t))));
+                if (!persist(room, stored, pdu, placed, notified)) {
                     return earlier(sender, deviceId, txnId).orElseThrow(); // the transaction ID was used: its event
                 }
                 notifications.hold(notified); // before the position is done: a sync that sees the event counts it
@@ -177,28 +191,38 @@ public final class RoomService {
                 stream.done(pos);
             }
             notifications.stored(notified);
-            List<String> audience = new ArrayList<>(memberships.ofRoom(roomId).stream()
-                    .filter(m -> m.membership().equals("join") || m.membership().equals("invite") || m.membership().equals("knock"))
-                    .map(Membership::userId).toList());
-            if (draft.type().equals("m.room.member")) {
-                draft.stateKey().ifPresent(audience::add);
-            }
-            notifier.wake(audience);
+            wake(roomId, draft.type(), draft.stateKey());
             return eventId;
         } finally {
             lock.unlock();
         }
     }
 
+    private static RoomVersion version(Room room) {
+        return RoomVersions.of(room.roomVersion()).orElseThrow(() -> new MatrixException(400, ErrorCodes.M_UNSUPPORTED_ROOM_VERSION,
+                "room version " + room.roomVersion() + " is not supported"));
+    }
+
+    /** Wakes the syncs of the room's members (and of the target of a membership event). */
+    private void wake(String roomId, String type, Optional<String> stateKey) {
+        List<String> audience = new ArrayList<>(memberships.ofRoom(roomId).stream()
+                .filter(m -> m.membership().equals("join") || m.membership().equals("invite") || m.membership().equals("knock"))
+                .map(Membership::userId).toList());
+        if (type.equals("m.room.member")) {
+            stateKey.ifPresent(audience::add);
+        }
+        notifier.wake(audience);
+    }
+
     /** What a new event changes, for readers to skip what it does not. */
-    private static String[] changes(String roomId, Draft draft) {
+    private static String[] changes(String roomId, String type, Optional<String> stateKey, JsonNode content, boolean redacts) {
         List<String> keys = new ArrayList<>(List.of(Changes.room(roomId)));
-        if (draft.type().equals("m.room.member") && draft.stateKey().isPresent()) {
-            keys.addAll(List.of(Changes.members(roomId), Changes.memberships(draft.stateKey().get()), Changes.visibility(roomId)));
-        } else if (draft.type().equals("m.room.history_visibility") && draft.stateKey().isPresent()) {
+        if (type.equals("m.room.member") && stateKey.isPresent()) {
+            keys.addAll(List.of(Changes.members(roomId), Changes.memberships(stateKey.get()), Changes.visibility(roomId)));
+        } else if (type.equals("m.room.history_visibility") && stateKey.isPresent()) {
             keys.add(Changes.visibility(roomId));
         }
-        if (draft.redacts().isPresent() || draft.content().has("m.relates_to")) {
+        if (redacts || content.has("m.relates_to")) {
             keys.add(Changes.relations(roomId));
         }
         return keys.toArray(String[]::new);
@@ -208,44 +232,105 @@ public final class RoomService {
         return txnId.isPresent() && deviceId.isPresent() ? storage.txnEvent(sender, deviceId.get(), txnId.get()) : Optional.empty();
     }
 
-    /** Stores a new event; false, storing nothing, when its transaction ID was used before. */
-    private boolean persist(String roomId, Room room, Draft draft, String sender, Optional<String> deviceId, Optional<String> txnId,
-            ObjectNode pdu, String eventId, long pos, Head head, Notifications.Outcome notified) {
-        {
-            Map<List<String>, ObjectNode> state = head.state();
-            long previousPos = head.lastPos();
-            StoredEvent stored = new StoredEvent(pos, eventId, roomId, draft.type(), draft.stateKey(), sender,
-                    pdu.get("origin_server_ts").asLong(), pdu.get("depth").asLong(), MatrixJson.write(pdu), Optional.empty(),
-                    txnId.flatMap(t -> deviceId.map(d -> new Txn(d, t))));
-            Optional<Membership> membership = draft.type().equals("m.room.member") && draft.stateKey().isPresent()
-                    ? Optional.of(new Membership(roomId, draft.stateKey().get(), draft.content().path("membership").asText(), eventId, pos))
-                    : Optional.empty();
-            if (!storage.persistEvent(stored, membership, Relation.of(eventId, roomId, sender, draft.type(), draft.content(), pos),
-                    notified.actions(), notified.reads())) {
-                return false;
-            }
-            Map<List<String>, ObjectNode> newState = state;
-            if (draft.stateKey().isPresent()) {
-                newState = new LinkedHashMap<>(state);
-                ObjectNode withId = pdu.deepCopy();
-                withId.put("event_id", eventId);
-                newState.put(List.of(draft.type(), draft.stateKey().get()), withId);
-            }
-            heads.put(roomId, new Head(newState, eventId, pdu.get("depth").asLong(), pos));
-            recent.added(stored, previousPos);
-            if (draft.redacts().isPresent()) {
-                applyRedaction(draft.redacts().get(), eventId, pdu, room.roomVersion());
-                heads.remove(roomId); // the redacted event may be part of the current state
-                recent.forget(roomId); // and of the recent events
-            }
-            return true;
-        }
+    private static StoredEvent stored(ObjectNode pdu, String eventId, long pos, Optional<Txn> txn) {
+        PduView view = new PduView(pdu);
+        return new StoredEvent(pos, eventId, view.roomId(), view.type(), view.stateKey(), view.sender(), pdu.path("origin_server_ts").asLong(),
+                pdu.path("depth").asLong(), MatrixJson.write(pdu), Optional.empty(), txn);
     }
 
-    private Head loadHead(String roomId) {
-        List<StoredEvent> last = storage.roomEvents(roomId, 0, Long.MAX_VALUE, 1, true);
-        return new Head(stateJson(roomId), last.isEmpty() ? null : last.getFirst().eventId(), last.isEmpty() ? 0 : last.getFirst().depth(),
-                last.isEmpty() ? 0 : last.getFirst().streamPos());
+    /**
+     * Stores a new event with its place in the graph; false, storing nothing, when its transaction ID was used
+     * before. An event of the timeline is added to the recent events, and a redaction applied.
+     */
+    private boolean persist(Room room, StoredEvent stored, ObjectNode pdu, RoomGraph.Placement placed, Notifications.Outcome notified) {
+        String roomId = room.roomId();
+        boolean timeline = placed.write().status().isEmpty();
+        Optional<Relation> relation = timeline
+                ? Relation.of(stored.eventId(), roomId, stored.sender(), stored.type(), pdu.path("content"), stored.streamPos())
+                : Optional.empty();
+        if (!storage.persistEvent(stored, placed.write(), relation, notified.actions(), notified.reads())) {
+            return false;
+        }
+        graph.advance(roomId, placed);
+        if (!timeline) {
+            return true;
+        }
+        long previousPos = lastPositions.computeIfAbsent(roomId, r -> storage.roomEvents(r, 0, stored.streamPos() - 1, 1, true).stream()
+                .findFirst().map(StoredEvent::streamPos).orElse(0L));
+        recent.added(stored, previousPos);
+        lastPositions.put(roomId, stored.streamPos());
+        Optional<String> redacts = new PduView(pdu).redacts();
+        if (redacts.isPresent()) {
+            applyRedaction(redacts.get(), stored.eventId(), pdu, room.roomVersion());
+            graph.forget(roomId); // the redacted event may be part of the current state
+            recent.forget(roomId); // and of the recent events
+        }
+        return true;
+    }
+
+    /** What receiving an event from another server made of it. */
+    public record Received(String eventId, Optional<EventStatus> status, String reason) {}
+
+    /**
+     * Takes in an event another server made, checked as the server-server API orders it: a valid event of the room's
+     * version ({@code M_BAD_JSON} otherwise, nothing stored), signed by the servers that must sign it
+     * ({@code M_FORBIDDEN} otherwise, nothing stored), redacted when its content hash fails, then judged on its auth
+     * events, the state before it and the current state ({@link RoomGraph#judge}). Rejected and soft-failed events
+     * are kept out of the timeline and the current state; accepted ones reach the room's local members as local
+     * events do. Receiving an event again answers what was made of it the first time.
+     *
+     * @throws MissingEventException when one of its auth or prev events (or the state after it) is not known here
+     */
+    public Received receive(ObjectNode received, ServerKeys keys) {
+        String roomId = received.path("room_id").asText("");
+        Room room = storage.room(roomId).orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "unknown room " + roomId));
+        RoomVersion version = version(room);
+        Optional<String> invalid = StrictJson.violation(received, version);
+        if (invalid.isPresent()) {
+            throw new MatrixException(400, ErrorCodes.M_BAD_JSON, "not a valid event of room version " + version.id() + ": " + invalid.get());
+        }
+        String eventId = EventIds.of(received, version)
+                .orElseThrow(() -> new MatrixException(400, ErrorCodes.M_BAD_JSON, "the event has no event_id"));
+        Optional<Received> known = storage.graphRow(eventId).map(r -> new Received(eventId, r.status(), "received before"));
+        if (known.isPresent()) {
+            return known.get();
+        }
+        if (EventSigning.verify(received, keys, version) instanceof Verification.Failed failed) {
+            throw new MatrixException(403, ErrorCodes.M_FORBIDDEN, "signature check failed: " + failed.reason());
+        }
+        ObjectNode pdu = EventHashes.hasValidContentHash(received) ? received.deepCopy() : Redaction.redact(received, version);
+        pdu.remove("unsigned");
+        PduView view = new PduView(pdu);
+        ReentrantLock lock = locks.computeIfAbsent(roomId, r -> new ReentrantLock());
+        lock.lock();
+        try {
+            if (storage.graphRow(eventId).isPresent()) {
+                return new Received(eventId, storage.graphRow(eventId).get().status(), "received before");
+            }
+            RoomGraph.Head head = graph.head(roomId, version);
+            RoomGraph.Judged judged = graph.judge(roomId, version, head, pdu, keys);
+            if (!judged.accepted()) {
+                long pos = graph.outsidePosition();
+                RoomGraph.Placement placed = graph.placeReceived(roomId, version, head, judged, pdu, eventId, pos);
+                persist(room, stored(pdu, eventId, pos, Optional.empty()), pdu, placed, new Notifications.Outcome(List.of(), List.of()));
+                return new Received(eventId, judged.verdict().status(), judged.verdict().reason());
+            }
+            long pos = stream.next(changes(roomId, view.type(), view.stateKey(), view.content(), view.redacts().isPresent()));
+            Notifications.Outcome notified;
+            try {
+                RoomGraph.Placement placed = graph.placeReceived(roomId, version, head, judged, pdu, eventId, pos);
+                notified = notifications.evaluate(pdu, eventId, pos, head.state(), room.creator());
+                persist(room, stored(pdu, eventId, pos, Optional.empty()), pdu, placed, notified);
+                notifications.hold(notified);
+            } finally {
+                stream.done(pos);
+            }
+            notifications.stored(notified);
+            wake(roomId, view.type(), view.stateKey());
+            return new Received(eventId, Optional.empty(), judged.verdict().reason());
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void applyRedaction(String targetId, String redactionId, ObjectNode redaction, String version) {
@@ -361,7 +446,9 @@ public final class RoomService {
 
     /** The state of the room as it was at a stream position (after the event there). */
     public List<StoredEvent> stateEventsAt(String roomId, long position) {
-        return storage.events(List.copyOf(storage.stateAt(roomId, position).values()));
+        return storage.stateGroupAt(roomId, position)
+                .map(g -> storage.events(graph.groups().state(g).values().stream().toList()))
+                .orElse(List.of());
     }
 
     /** Whether a user is an administrator of this server. */
@@ -549,9 +636,9 @@ public final class RoomService {
 
     /** Whether a room's current state has an {@code m.room.encryption} event. */
     public boolean encrypted(String roomId) {
-        Head head = heads.get(roomId); // loaded only under the room's lock, by a send
+        Optional<RoomGraph.Head> head = graph.cachedHead(roomId); // loaded only under the room's lock, by a send
         List<String> key = List.of("m.room.encryption", "");
-        return head != null ? head.state().containsKey(key)
+        return head.isPresent() ? head.get().state().containsKey(key)
                 : encryption.get(Changes.room(roomId), () -> storage.currentState(roomId).containsKey(key));
     }
 

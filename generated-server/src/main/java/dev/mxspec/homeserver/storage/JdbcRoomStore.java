@@ -54,17 +54,7 @@ interface JdbcRoomStore extends RoomStore {
     }
 
     @Override
-    default boolean persistEvent(StoredEvent e, Optional<Membership> membership) {
-        return persistEvent(e, membership, Optional.empty());
-    }
-
-    @Override
-    default boolean persistEvent(StoredEvent e, Optional<Membership> membership, Optional<Relation> relation) {
-        return persistEvent(e, membership, relation, List.of(), List.of());
-    }
-
-    @Override
-    default boolean persistEvent(StoredEvent e, Optional<Membership> membership, Optional<Relation> relation, List<Records.PushAction> actions,
+    default boolean persistEvent(StoredEvent e, Records.GraphWrite g, Optional<Relation> relation, List<Records.PushAction> actions,
             List<NotificationStore.ReadMark> reads) {
         return jdbc().commitIf(c -> {
             if (e.txn().isPresent() && Jdbc.update(c, "INSERT INTO event_txns (user_id, device_id, txn_id, event_id) VALUES (?, ?, ?, ?) "
@@ -73,16 +63,28 @@ interface JdbcRoomStore extends RoomStore {
                 return false;
             }
             Jdbc.update(c, "INSERT INTO events (stream_pos, event_id, room_id, type, state_key, sender, origin_server_ts, depth, json, "
-                    + "txn_device, txn_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", e.streamPos(), e.eventId(), e.roomId(), e.type(),
+                    + "txn_device, txn_id, prev_events, auth_events, status, state_before, state_after) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", e.streamPos(), e.eventId(), e.roomId(), e.type(),
                     e.stateKey(), e.sender(), e.originServerTs(), e.depth(), e.json(), e.txn().map(Records.Txn::deviceId),
-                    e.txn().map(Records.Txn::txnId));
-            if (e.stateKey().isPresent()) {
-                Jdbc.update(c, "INSERT INTO current_state (room_id, type, state_key, event_id) VALUES (?, ?, ?, ?) "
-                        + "ON CONFLICT (room_id, type, state_key) DO UPDATE SET event_id = excluded.event_id",
-                        e.roomId(), e.type(), e.stateKey().get(), e.eventId());
+                    e.txn().map(Records.Txn::txnId), JdbcGraphStore.ids(g.prevEvents()), JdbcGraphStore.ids(g.authEvents()),
+                    g.status().map(Records.EventStatus::column), g.stateBefore(), g.stateAfter());
+            JdbcGraphStore.insertGroups(c, g.newGroups());
+            writeExtremities(c, e.roomId(), g);
+            for (Map.Entry<List<String>, Optional<String>> change : g.currentState().entrySet()) {
+                List<String> key = change.getKey();
+                if (change.getValue().isPresent()) {
+                    Jdbc.update(c, "INSERT INTO current_state (room_id, type, state_key, event_id) VALUES (?, ?, ?, ?) "
+                            + "ON CONFLICT (room_id, type, state_key) DO UPDATE SET event_id = excluded.event_id",
+                            e.roomId(), key.get(0), key.get(1), change.getValue().get());
+                } else {
+                    Jdbc.update(c, "DELETE FROM current_state WHERE room_id = ? AND type = ? AND state_key = ?", e.roomId(), key.get(0),
+                            key.get(1));
+                    if (key.get(0).equals("m.room.member")) {
+                        Jdbc.update(c, "DELETE FROM memberships WHERE room_id = ? AND user_id = ?", e.roomId(), key.get(1));
+                    }
+                }
             }
-            if (membership.isPresent()) {
-                Membership m = membership.get();
+            for (Membership m : g.memberships()) {
                 Jdbc.update(c, "INSERT INTO memberships (room_id, user_id, membership, event_id, stream_pos) VALUES (?, ?, ?, ?, ?) "
                         + "ON CONFLICT (room_id, user_id) DO UPDATE SET membership = excluded.membership, event_id = excluded.event_id, "
                         + "stream_pos = excluded.stream_pos", m.roomId(), m.userId(), m.membership(), m.eventId(), m.streamPos());
@@ -98,6 +100,28 @@ interface JdbcRoomStore extends RoomStore {
         });
     }
 
+    /** The forward and backward extremities an event changes; one statement when it follows the room's only extremity. */
+    private static void writeExtremities(java.sql.Connection c, String roomId, Records.GraphWrite g) throws SQLException {
+        List<String> removed = g.extremitiesRemoved();
+        if (removed.size() == 1 && g.extremityAdded().isPresent()
+                && Jdbc.update(c, "UPDATE forward_extremities SET event_id = ? WHERE room_id = ? AND event_id = ?",
+                        g.extremityAdded().get(), roomId, removed.getFirst()) == 1) {
+            return;
+        }
+        for (String id : removed) {
+            Jdbc.update(c, "DELETE FROM forward_extremities WHERE room_id = ? AND event_id = ?", roomId, id);
+        }
+        if (g.extremityAdded().isPresent()) {
+            Jdbc.update(c, "INSERT INTO forward_extremities (room_id, event_id) VALUES (?, ?) ON CONFLICT (room_id, event_id) DO NOTHING",
+                    roomId, g.extremityAdded().get());
+            Jdbc.update(c, "DELETE FROM backward_extremities WHERE room_id = ? AND event_id = ?", roomId, g.extremityAdded().get());
+        }
+        for (String id : g.backwardAdded()) {
+            Jdbc.update(c, "INSERT INTO backward_extremities (room_id, event_id) VALUES (?, ?) ON CONFLICT (room_id, event_id) DO NOTHING",
+                    roomId, id);
+        }
+    }
+
     @Override
     default Optional<StoredEvent> event(String eventId) {
         return jdbc().one("SELECT * FROM events WHERE event_id = ?", JdbcRoomStore::event, eventId);
@@ -106,7 +130,7 @@ interface JdbcRoomStore extends RoomStore {
     @Override
     default List<StoredEvent> roomEvents(String roomId, long after, long upTo, int limit, boolean backwards) {
         return jdbc().query("SELECT * FROM events WHERE room_id = ? AND stream_pos > ? AND stream_pos <= ? ORDER BY stream_pos "
-                + (backwards ? "DESC" : "ASC") + " LIMIT ?", JdbcRoomStore::event, roomId, after, upTo, limit);
+                + (backwards ? "DESC" : "ASC") + " LIMIT ?", JdbcRoomStore::event, roomId, Math.max(after, 0), upTo, limit);
     }
 
     @Override
@@ -118,23 +142,13 @@ interface JdbcRoomStore extends RoomStore {
     }
 
     @Override
-    default Map<List<String>, String> stateAt(String roomId, long position) {
-        Map<List<String>, String> state = new LinkedHashMap<>();
-        jdbc().query("SELECT e.type, e.state_key, e.event_id FROM events e WHERE e.room_id = ? AND e.state_key IS NOT NULL "
-                + "AND e.stream_pos = (SELECT MAX(l.stream_pos) FROM events l WHERE l.room_id = e.room_id AND l.type = e.type "
-                + "AND l.state_key = e.state_key AND l.stream_pos <= ?) ORDER BY e.type, e.state_key",
-                rs -> state.put(List.of(rs.getString(1), rs.getString(2)), rs.getString(3)), roomId, position);
-        return state;
-    }
-
-    @Override
     default List<StoredEvent> stateEventsOfTypes(String roomId, List<String> types) {
         if (types.isEmpty()) {
             return List.of();
         }
         List<Object> args = new ArrayList<>(List.of(roomId));
         args.addAll(types);
-        return jdbc().query("SELECT * FROM events WHERE room_id = ? AND state_key IS NOT NULL AND type IN ("
+        return jdbc().query("SELECT * FROM events WHERE room_id = ? AND stream_pos > 0 AND state_key IS NOT NULL AND type IN ("
                 + String.join(",", Collections.nCopies(types.size(), "?")) + ") ORDER BY stream_pos", JdbcRoomStore::event, args.toArray());
     }
 

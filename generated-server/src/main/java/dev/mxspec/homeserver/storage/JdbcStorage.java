@@ -9,14 +9,15 @@ import org.flywaydb.core.Flyway;
  * over one connection pool. {@link SqliteStorage} and {@link PostgresStorage} open it.
  */
 abstract class JdbcStorage implements Storage, JdbcServerKeyStore, JdbcAccountStore, JdbcRoomStore, JdbcAliasStore, JdbcStreamStore,
-        JdbcDeviceKeyStore, JdbcRelationStore, JdbcNotificationStore, JdbcPusherStore {
+        JdbcDeviceKeyStore, JdbcRelationStore, JdbcNotificationStore, JdbcPusherStore, JdbcGraphStore {
 
     private final HikariDataSource data;
     private final Jdbc jdbc;
 
     JdbcStorage(HikariDataSource data) {
         this.data = data;
-        Flyway.configure().dataSource(data).locations("classpath:db/migration").javaMigrations(new V6__RelationsOfExistingEvents())
+        Flyway.configure().dataSource(data).locations("classpath:db/migration")
+                .javaMigrations(new V6__RelationsOfExistingEvents(), new V9__RoomGraphOfExistingEvents())
                 .load().migrate();
         this.jdbc = new Jdbc(data);
     }

@@ -94,4 +94,67 @@ public final class Records {
     public record Pusher(String userId, String appId, String pushkey, String kind, String appDisplayName, String deviceDisplayName,
             Optional<String> profileTag, String lang, String data, Optional<String> deviceId, long pushkeyTs, long lastStreamPos,
             Optional<Long> failingSince) {}
+
+    /** Why an event is stored but not part of the timeline (server-server API: outliers, rejection, soft failure). */
+    public enum EventStatus {
+        /** Known with its auth chain, but not its state nor its place in the timeline. */
+        OUTLIER("outlier"),
+        /** Failed the authorization rules on its auth events or on the state before it. */
+        REJECTED("rejected"),
+        /** Valid at its place in the graph, but not against the room's current state. */
+        SOFT_FAILED("soft_failed");
+
+        private final String column;
+
+        EventStatus(String column) {
+            this.column = column;
+        }
+
+        /** The value of the {@code events.status} column. */
+        public String column() {
+            return column;
+        }
+
+        public static Optional<EventStatus> ofColumn(String value) {
+            for (EventStatus s : values()) {
+                if (s.column.equals(value)) {
+                    return Optional.of(s);
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * An event's place in the room graph.
+     *
+     * @param status      empty for an accepted event of the timeline
+     * @param stateBefore the state group of the room state before the event (empty for an outlier, and for a room's create event)
+     * @param stateAfter  the state group after it: its own for an accepted state event, else the one before
+     */
+    public record GraphRow(String eventId, String roomId, long streamPos, long depth, java.util.List<String> prevEvents,
+            java.util.List<String> authEvents, Optional<EventStatus> status, Optional<Long> stateBefore, Optional<Long> stateAfter,
+            String json) {}
+
+    /**
+     * A state group: one room state, stored as {@code delta} against {@code base} (the whole state when there is
+     * no base). A key mapped to empty is not in the state.
+     */
+    public record StateGroup(long groupId, String roomId, Optional<Long> parent, Optional<Long> base, long level,
+            java.util.Map<dev.mxspec.homeserver.rooms.StateKey, Optional<String>> delta) {}
+
+    /**
+     * What storing an event does to its room's graph, written in the event's transaction.
+     *
+     * @param newGroups            state groups made for the event (its state after, a resolved state before it)
+     * @param extremitiesRemoved   forward extremities it follows
+     * @param extremityAdded       itself, when it becomes a forward extremity
+     * @param backwardAdded        its prev events this server lacks
+     * @param currentState         changes of the room's current state, (type, state_key) to event ID, empty to remove
+     * @param memberships          the memberships those changes set
+     */
+    public record GraphWrite(java.util.List<String> prevEvents, java.util.List<String> authEvents, Optional<EventStatus> status,
+            Optional<Long> stateBefore, Optional<Long> stateAfter, java.util.List<StateGroup> newGroups,
+            java.util.List<String> extremitiesRemoved, Optional<String> extremityAdded, java.util.List<String> backwardAdded,
+            java.util.Map<java.util.List<String>, Optional<String>> currentState, java.util.List<Membership> memberships) {}
 }

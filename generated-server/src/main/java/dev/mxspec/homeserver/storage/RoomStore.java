@@ -20,34 +20,24 @@ public interface RoomStore {
     void setPublished(String roomId, boolean published);
 
     /**
-     * Persists an event and, in the same transaction, its transaction ID and the current state and
-     * membership it sets. False, storing nothing, when the sender's device used the transaction ID
-     * before ({@link #txnEvent} has that event).
+     * Persists an event and, in the same transaction, its transaction ID, its place in the room graph (edges,
+     * status, state groups, extremities), the changes of the room's current state and memberships it causes,
+     * its relation to a parent, the push actions of the members it notifies and the read marks it moves.
+     * False, storing nothing, when the sender's device used the transaction ID before ({@link #txnEvent} has
+     * that event).
      */
-    boolean persistEvent(StoredEvent event, Optional<Membership> membership);
-
-    /** {@link #persistEvent(StoredEvent, Optional)}, with the event's relation to its parent in the same transaction. */
-    boolean persistEvent(StoredEvent event, Optional<Membership> membership, Optional<Relation> relation);
-
-    /**
-     * {@link #persistEvent(StoredEvent, Optional, Optional)}, with the push actions of the members the
-     * event notifies and the read marks it moves (its sender's) in the same transaction.
-     */
-    boolean persistEvent(StoredEvent event, Optional<Membership> membership, Optional<Relation> relation, List<Records.PushAction> actions,
+    boolean persistEvent(StoredEvent event, Records.GraphWrite graph, Optional<Relation> relation, List<Records.PushAction> actions,
             List<NotificationStore.ReadMark> reads);
 
     Optional<StoredEvent> event(String eventId);
 
-    /** Events of a room between stream positions (exclusive, inclusive), newest first when {@code backwards}. */
+    /** Timeline events of a room between stream positions (exclusive, inclusive), newest first when {@code backwards}. */
     List<StoredEvent> roomEvents(String roomId, long after, long upTo, int limit, boolean backwards);
 
-    /** The current state of a room: (type, state_key) to event ID. */
+    /** The current state of a room: (type, state_key) to event ID (kept by {@link #persistEvent} from the room graph). */
     Map<List<String>, String> currentState(String roomId);
 
-    /** The state of a room as it was at a stream position (after the event there): (type, state_key) to event ID. */
-    Map<List<String>, String> stateAt(String roomId, long position);
-
-    /** Every state event of the given types a room ever had, in stream order (history visibility and memberships over time). */
+    /** Every state event of the given types in a room's timeline, in stream order (history visibility and memberships over time). */
     List<StoredEvent> stateEventsOfTypes(String roomId, List<String> types);
 
     List<StoredEvent> events(List<String> eventIds);

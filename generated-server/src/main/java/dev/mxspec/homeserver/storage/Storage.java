@@ -9,7 +9,7 @@ package dev.mxspec.homeserver.storage;
  * Flyway when a storage opens.
  */
 public interface Storage extends ServerKeyStore, AccountStore, RoomStore, AliasStore, StreamStore, DeviceKeyStore, RelationStore,
-        NotificationStore, PusherStore, AutoCloseable {
+        NotificationStore, PusherStore, GraphStore, AutoCloseable {
 
     /** The highest stream position used by any stream, to continue from after a restart. */
     long maxStreamPos();

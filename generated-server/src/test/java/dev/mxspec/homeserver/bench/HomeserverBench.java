@@ -40,7 +40,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code members}: sequential sends in a room of 200 members with the default push rules, against the
  * same run with push rule evaluation switched off ({@code push.evaluate: false});
  * {@code thumbnails}: {@link dev.mxspec.homeserver.media.ThumbnailBench} (not part of {@code all});
- * {@code stateres}: {@link StateResolutionBench} (not part of {@code all}).
+ * {@code stateres}: {@link StateResolutionBench} (not part of {@code all});
+ * {@code storage}: {@link StateStorageBench} (not part of {@code all}).
  * Run with {@code mvn -P bench -pl generated-server verify [-Dbench.args="sends sqlite"]}.
  */
 public final class HomeserverBench {
@@ -56,6 +57,10 @@ public final class HomeserverBench {
         }
         if (what.equals("stateres")) { // state resolution of two forks of a 10,000-member room
             StateResolutionBench.main(new String[0]);
+            return;
+        }
+        if (what.equals("storage")) { // state rows and bytes of a 1,000-member room of 100,000 events, and of 10,000 joins
+            StateStorageBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         if (what.equals("thumbnails")) { // thumbnails of a 24-megapixel JPEG: time, allocation, smallest heap

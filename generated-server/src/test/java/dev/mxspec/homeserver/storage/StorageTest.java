@@ -47,13 +47,15 @@ class StorageTest {
             s.createRoom(new Room("!r:localhost", "10", "@alice:localhost", false, 1));
             StoredEvent member = new StoredEvent(1, "$m", "!r:localhost", "m.room.member", Optional.of("@alice:localhost"),
                     "@alice:localhost", 10, 1, "{\"type\":\"m.room.member\"}", Optional.empty(), Optional.empty());
-            s.persistEvent(member, Optional.of(new Membership("!r:localhost", "@alice:localhost", "join", "$m", 1)));
+            s.persistEvent(member, write(member, Optional.of(new Membership("!r:localhost", "@alice:localhost", "join", "$m", 1))), Optional.empty(),
+                    List.of(), List.of());
             StoredEvent message = new StoredEvent(2, "$t", "!r:localhost", "m.room.message", Optional.empty(), "@alice:localhost", 11, 2,
                     "{\"type\":\"m.room.message\"}", Optional.empty(), Optional.of(new Records.Txn("DEV1", "t0")));
-            assertThat(s.persistEvent(message, Optional.empty())).isTrue();
+            assertThat(s.persistEvent(message, write(message, Optional.empty()), Optional.empty(), List.of(), List.of())).isTrue();
             StoredEvent again = new StoredEvent(3, "$t2", "!r:localhost", "m.room.message", Optional.empty(), "@alice:localhost", 12, 3,
                     "{\"type\":\"m.room.message\"}", Optional.empty(), Optional.of(new Records.Txn("DEV1", "t0")));
-            assertThat(s.persistEvent(again, Optional.empty())).as("a used transaction ID").isFalse();
+            assertThat(s.persistEvent(again, write(again, Optional.empty()), Optional.empty(), List.of(), List.of()))
+                    .as("a used transaction ID").isFalse();
             assertThat(s.event("$t2")).as("nothing of it is stored").isEmpty();
 
             assertThat(s.currentState("!r:localhost")).containsExactly(java.util.Map.entry(List.of("m.room.member", "@alice:localhost"), "$m"));
@@ -80,5 +82,13 @@ class StorageTest {
         try (Storage s = backend.equals("sqlite") ? SqliteStorage.open(dir.resolve("h.db")) : PostgresStorage.open(url)) {
             assertThat(s.user("@bob:localhost")).map(User::displayname).contains(Optional.of("Bob"));
         }
+    }
+
+    /** The graph write of an event that follows the room's one extremity and, for a state event, sets its key. */
+    private static Records.GraphWrite write(StoredEvent e, Optional<Membership> membership) {
+        java.util.Map<List<String>, Optional<String>> state = e.stateKey().isPresent()
+                ? java.util.Map.of(List.of(e.type(), e.stateKey().get()), Optional.of(e.eventId())) : java.util.Map.of();
+        return new Records.GraphWrite(List.of(), List.of(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(), List.of(),
+                Optional.of(e.eventId()), List.of(), state, membership.stream().toList());
     }
 }

@@ -1,0 +1,417 @@
+package dev.mxspec.homeserver.services;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mxspec.homeserver.crypto.ServerKeys;
+import dev.mxspec.homeserver.rooms.AuthEvents;
+import dev.mxspec.homeserver.rooms.AuthResult;
+import dev.mxspec.homeserver.rooms.AuthRules;
+import dev.mxspec.homeserver.rooms.AuthState;
+import dev.mxspec.homeserver.rooms.EventGraph;
+import dev.mxspec.homeserver.rooms.GraphEvent;
+import dev.mxspec.homeserver.rooms.MissingEventException;
+import dev.mxspec.homeserver.rooms.PduView;
+import dev.mxspec.homeserver.rooms.RoomVersion;
+import dev.mxspec.homeserver.rooms.StateKey;
+import dev.mxspec.homeserver.rooms.StateResolver;
+import dev.mxspec.homeserver.storage.GraphStore;
+import dev.mxspec.homeserver.storage.Records.EventStatus;
+import dev.mxspec.homeserver.storage.Records.GraphRow;
+import dev.mxspec.homeserver.storage.Records.GraphWrite;
+import dev.mxspec.homeserver.storage.Records.Membership;
+import dev.mxspec.homeserver.storage.Records.StateGroup;
+import dev.mxspec.homeserver.storage.Records.StoredEvent;
+import dev.mxspec.homeserver.storage.RoomStore;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The room graph: each room's forward extremities and its current state (the resolution of the states after its
+ * extremities), the place of every new event in the graph (prev events, depth, the state groups before and after
+ * it), and the checks on receipt of an event another server made (server-server API, "Checks performed on receipt
+ * of a PDU"): against its auth events and the state before it (rejection), then against the current state (soft
+ * failure). Callers hold the room's lock ({@link RoomService}) from {@link #head} to {@link #advance}.
+ */
+public final class RoomGraph {
+
+    /** The most prev events a new local event names (Synapse and Dendrite keep to the same bound). */
+    public static final int MAX_PREV_EVENTS = 10;
+
+    /** A forward extremity: an event no accepted event follows yet. */
+    public record Extremity(String eventId, long depth, long stateAfter) {}
+
+    /**
+     * A room as it stands: its forward extremities, the state group of its current state (empty before the create
+     * event) and that state as (type, state_key) to the event's JSON with its {@code event_id}.
+     */
+    public record Head(List<Extremity> extremities, Optional<Long> group, Map<List<String>, ObjectNode> state) {
+
+        /** The depth a new event following every extremity has. */
+        public long nextDepth() {
+            return extremities.stream().mapToLong(Extremity::depth).max().orElse(0) + 1;
+        }
+    }
+
+    /** Where a new local event goes: the prev events it names, its depth, and the state before it. */
+    public record Position(List<String> prevEvents, long depth, Optional<Long> group, Map<List<String>, ObjectNode> state) {}
+
+    /** What storing an event does to the graph, and the room's head once it is stored. */
+    public record Placement(GraphWrite write, Head after) {}
+
+    /** What the checks on receipt made of an event. */
+    public record Verdict(Optional<EventStatus> status, String reason) {}
+
+    private final RoomStore events;
+    private final GraphStore graph;
+    private final StateGroups groups;
+    private final ConcurrentHashMap<String, Head> heads = new ConcurrentHashMap<>();
+    private final AtomicLong outside;
+
+    public RoomGraph(RoomStore events, GraphStore graph, StateGroups groups) {
+        this.events = events;
+        this.graph = graph;
+        this.groups = groups;
+        this.outside = new AtomicLong(graph.minStreamPos());
+    }
+
+    public StateGroups groups() {
+        return groups;
+    }
+
+    /** A stream position for an event kept outside the timeline: negative, below every other. */
+    public long outsidePosition() {
+        return outside.decrementAndGet();
+    }
+
+    /** The room's head, read from storage the first time. */
+    public Head head(String roomId, RoomVersion version) {
+        return heads.computeIfAbsent(roomId, r -> load(r, version));
+    }
+
+    /** The room's head if it was read since the start. */
+    public Optional<Head> cachedHead(String roomId) {
+        return Optional.ofNullable(heads.get(roomId));
+    }
+
+    /** Replaces the room's head once an event is stored; the groups it made are kept at hand. */
+    public void advance(String roomId, Placement placement) {
+        groups.stored(placement.write().newGroups());
+        heads.put(roomId, placement.after());
+    }
+
+    /** Forgets the room's head (an event of its state was redacted): the next {@link #head} reads it again. */
+    public void forget(String roomId) {
+        heads.remove(roomId);
+    }
+
+    private Head load(String roomId, RoomVersion version) {
+        List<GraphRow> rows = graph.graphRows(graph.forwardExtremities(roomId));
+        List<Extremity> extremities = rows.stream().filter(r -> r.stateAfter().isPresent())
+                .map(r -> new Extremity(r.eventId(), r.depth(), r.stateAfter().get()))
+                .sorted(Comparator.comparingLong(Extremity::depth).reversed().thenComparing(Extremity::eventId)).toList();
+        if (extremities.isEmpty()) {
+            return new Head(List.of(), Optional.empty(), Map.of());
+        }
+        Resolved current = resolve(roomId, version, extremities, Map.of());
+        if (!current.made().isEmpty()) {
+            graph.saveStateGroups(current.made());
+            groups.stored(current.made());
+        }
+        return new Head(extremities, Optional.of(current.group()), json(current.state(), Map.of()));
+    }
+
+    /** A resolved state: its group (made here when no input holds it), and the state. */
+    private record Resolved(long group, Map<StateKey, String> state, List<StateGroup> made) {}
+
+    /**
+     * The resolution of the states after {@code extremities}: the one state when they agree, else a group made for
+     * it (returned in {@code made}, for the caller to store).
+     */
+    private Resolved resolve(String roomId, RoomVersion version, List<Extremity> extremities, Map<String, GraphEvent> pending) {
+        Map<Long, Map<StateKey, String>> byGroup = new LinkedHashMap<>();
+        for (Extremity e : extremities) {
+            byGroup.computeIfAbsent(e.stateAfter(), groups::state);
+        }
+        if (byGroup.size() == 1) {
+            Map.Entry<Long, Map<StateKey, String>> only = byGroup.entrySet().iterator().next();
+            return new Resolved(only.getKey(), only.getValue(), List.of());
+        }
+        List<Map<StateKey, String>> sets = new ArrayList<>(byGroup.values());
+        Map<StateKey, String> resolved = StateResolver.resolve(version, sets, eventGraph(pending), ServerKeys.none());
+        for (Map.Entry<Long, Map<StateKey, String>> input : byGroup.entrySet()) {
+            if (input.getValue().equals(resolved)) {
+                return new Resolved(input.getKey(), resolved, List.of());
+            }
+        }
+        long parent = byGroup.keySet().iterator().next();
+        StateGroup made = groups.deriveTo(roomId, parent, resolved);
+        return new Resolved(made.groupId(), resolved, List.of(made));
+    }
+
+    /** An event about to be stored, for a resolution that needs it before it is. */
+    private static Map<String, GraphEvent> pending(String eventId, ObjectNode pdu) {
+        return Map.of(eventId, GraphEvent.accepted(eventId, pdu));
+    }
+
+    /** The room's events as state resolution reads them, rejected ones marked; {@code pending} ones not stored yet. */
+    private EventGraph eventGraph(Map<String, GraphEvent> pending) {
+        Map<String, Optional<GraphEvent>> read = new HashMap<>();
+        pending.forEach((id, e) -> read.put(id, Optional.of(e)));
+        return id -> read.computeIfAbsent(id, i -> graph.graphRow(i).map(r -> new GraphEvent(r.eventId(),
+                (ObjectNode) ClientEvents.parse(r.json()), r.status().equals(Optional.of(EventStatus.REJECTED)))));
+    }
+
+    /** The state as JSON by (type, state_key), events already in {@code known} taken from there. */
+    private Map<List<String>, ObjectNode> json(Map<StateKey, String> state, Map<List<String>, ObjectNode> known) {
+        Map<List<String>, ObjectNode> out = new LinkedHashMap<>();
+        List<String> missing = new ArrayList<>();
+        state.forEach((key, id) -> {
+            ObjectNode have = known.get(List.of(key.type(), key.stateKey()));
+            if (have != null && have.path("event_id").asText().equals(id)) {
+                out.put(List.of(key.type(), key.stateKey()), have);
+            } else {
+                missing.add(id);
+            }
+        });
+        for (StoredEvent e : events.events(missing)) {
+            ObjectNode parsed = (ObjectNode) ClientEvents.parse(e.json());
+            parsed.put("event_id", e.eventId());
+            out.put(List.of(e.type(), e.stateKey().orElseThrow()), parsed);
+        }
+        return out;
+    }
+
+    /**
+     * Where a new local event goes: after every forward extremity (the {@value #MAX_PREV_EVENTS} deepest when there
+     * are more), with the room's current state before it (the resolution of the extremities it follows).
+     */
+    public Position position(String roomId, RoomVersion version, Head head) {
+        if (head.extremities().size() <= MAX_PREV_EVENTS) {
+            return new Position(head.extremities().stream().map(Extremity::eventId).toList(), head.nextDepth(), head.group(),
+                    head.state());
+        }
+        List<Extremity> followed = head.extremities().subList(0, MAX_PREV_EVENTS);
+        Resolved before = resolve(roomId, version, followed, Map.of());
+        if (!before.made().isEmpty()) {
+            graph.saveStateGroups(before.made());
+            groups.stored(before.made());
+        }
+        return new Position(followed.stream().map(Extremity::eventId).toList(), new Head(followed, Optional.empty(), Map.of()).nextDepth(),
+                Optional.of(before.group()), json(before.state(), head.state()));
+    }
+
+    /**
+     * The place of an accepted local event: the state after it, the extremities it replaces, and the room's new
+     * current state (the state after it, resolved with the extremities it does not follow).
+     */
+    public Placement placeLocal(String roomId, RoomVersion version, Head head, Position at, ObjectNode pdu, String eventId, long pos) {
+        PduView view = new PduView(pdu);
+        List<StateGroup> made = new ArrayList<>();
+        Optional<Long> after = at.group();
+        Map<List<String>, ObjectNode> stateAfter = at.state();
+        if (view.stateKey().isPresent()) {
+            StateKey key = new StateKey(view.type(), view.stateKey().get());
+            StateGroup g = groups.derive(roomId, at.group(), Map.of(key, Optional.of(eventId)));
+            made.add(g);
+            after = Optional.of(g.groupId());
+            stateAfter = new LinkedHashMap<>(at.state());
+            ObjectNode withId = pdu.deepCopy();
+            withId.put("event_id", eventId);
+            stateAfter.put(List.of(key.type(), key.stateKey()), withId);
+        }
+        Extremity self = new Extremity(eventId, view.json().path("depth").asLong(), after.orElseThrow());
+        List<Extremity> remaining = head.extremities().stream().filter(e -> !at.prevEvents().contains(e.eventId())).toList();
+        List<Extremity> extremities = new ArrayList<>(List.of(self));
+        extremities.addAll(remaining);
+        Head next;
+        Map<List<String>, Optional<String>> changes;
+        if (remaining.isEmpty()) { // the usual case: the event follows every extremity, and its state is the room's
+            next = new Head(extremities, after, stateAfter);
+            changes = view.stateKey().isPresent() ? Map.of(List.of(view.type(), view.stateKey().get()), Optional.of(eventId)) : Map.of();
+        } else {
+            groups.stored(made);
+            Resolved current = resolve(roomId, version, extremities, pending(eventId, pdu));
+            made.addAll(current.made());
+            next = new Head(extremities, Optional.of(current.group()), json(current.state(), stateAfter));
+            changes = diff(head.state(), next.state());
+        }
+        GraphWrite write = new GraphWrite(at.prevEvents(), view.authEventIds(), Optional.empty(), at.group(), after, made,
+                at.prevEvents(), Optional.of(eventId), List.of(), changes, List.of());
+        return new Placement(withMemberships(write, roomId, next.state(), pos), next);
+    }
+
+    /** The changes from one current state to the next, (type, state_key) to event ID, empty where a key went. */
+    private static Map<List<String>, Optional<String>> diff(Map<List<String>, ObjectNode> from, Map<List<String>, ObjectNode> to) {
+        Map<List<String>, Optional<String>> changes = new LinkedHashMap<>();
+        to.forEach((key, e) -> {
+            ObjectNode was = from.get(key);
+            String id = e.path("event_id").asText();
+            if (was == null || !was.path("event_id").asText().equals(id)) {
+                changes.put(key, Optional.of(id));
+            }
+        });
+        from.keySet().stream().filter(key -> !to.containsKey(key)).forEach(key -> changes.put(key, Optional.empty()));
+        return changes;
+    }
+
+    /** The write with the memberships its current-state changes set. */
+    private static GraphWrite withMemberships(GraphWrite w, String roomId, Map<List<String>, ObjectNode> state, long pos) {
+        List<Membership> memberships = new ArrayList<>();
+        w.currentState().forEach((key, id) -> {
+            if (key.get(0).equals("m.room.member") && id.isPresent()) {
+                ObjectNode e = state.get(key);
+                memberships.add(new Membership(roomId, key.get(1), e.path("content").path("membership").asText(), id.get(), pos));
+            }
+        });
+        return new GraphWrite(w.prevEvents(), w.authEvents(), w.status(), w.stateBefore(), w.stateAfter(), w.newGroups(),
+                w.extremitiesRemoved(), w.extremityAdded(), w.backwardAdded(), w.currentState(), List.copyOf(memberships));
+    }
+
+    /**
+     * The checks on receipt of an event from another server, in the spec's order (the caller has checked its
+     * format, signatures and hashes): against its auth events, then the state before it, then the room's current
+     * state. Returns the outcome and the state before the event (for {@link #placeReceived}).
+     *
+     * @throws MissingEventException when an auth event or a prev event (or its state) is not known here
+     */
+    public Judged judge(String roomId, RoomVersion version, Head head, ObjectNode pdu, ServerKeys keys) {
+        PduView view = new PduView(pdu);
+        Map<String, GraphRow> auth = rows(view.authEventIds(), false);
+        List<ObjectNode> authEvents = new ArrayList<>();
+        for (GraphRow r : auth.values()) {
+            if (r.status().equals(Optional.of(EventStatus.REJECTED))) {
+                return Judged.refused("auth event " + r.eventId() + " was rejected");
+            }
+            if (!r.roomId().equals(roomId)) {
+                return Judged.refused("auth event " + r.eventId() + " is in another room");
+            }
+            authEvents.add((ObjectNode) ClientEvents.parse(r.json()));
+        }
+        if (AuthEvents.check(pdu, authEvents, version) instanceof AuthResult.Refused refused) {
+            return Judged.refused(refused.reason());
+        }
+        if (AuthRules.check(pdu, AuthState.of(authEvents, keys), version) instanceof AuthResult.Refused refused) {
+            return Judged.refused("on its auth events: " + refused.reason());
+        }
+        Map<String, GraphRow> prevs = rows(view.prevEventIds(), true);
+        List<Extremity> prevStates = prevs.values().stream().map(r -> new Extremity(r.eventId(), r.depth(), r.stateAfter().get())).toList();
+        Resolved before = prevStates.isEmpty() ? new Resolved(-1, Map.of(), List.of()) : resolve(roomId, version, prevStates, Map.of());
+        AuthState atEvent = authState(before.state(), pdu, version, keys, head.state());
+        Optional<Long> beforeGroup = prevStates.isEmpty() ? Optional.empty() : Optional.of(before.group());
+        if (AuthRules.check(pdu, atEvent, version) instanceof AuthResult.Refused refused) {
+            return new Judged(new Verdict(Optional.of(EventStatus.REJECTED), "on the state before it: " + refused.reason()), beforeGroup,
+                    before.state(), before.made());
+        }
+        AuthState current = AuthState.of(AuthEvents.selection(pdu, version).stream()
+                .map(k -> head.state().get(List.of(k.type(), k.stateKey()))).filter(java.util.Objects::nonNull).toList(), keys);
+        if (AuthRules.check(pdu, current, version) instanceof AuthResult.Refused refused) {
+            return new Judged(new Verdict(Optional.of(EventStatus.SOFT_FAILED), "on the current state: " + refused.reason()), beforeGroup,
+                    before.state(), before.made());
+        }
+        return new Judged(new Verdict(Optional.empty(), "accepted"), beforeGroup, before.state(), before.made());
+    }
+
+    /** The outcome of the checks, with the state before the event (empty when its auth events refused it). */
+    public record Judged(Verdict verdict, Optional<Long> beforeGroup, Map<StateKey, String> before, List<StateGroup> made) {
+        static Judged refused(String reason) {
+            return new Judged(new Verdict(Optional.of(EventStatus.REJECTED), "on its auth events: " + reason), Optional.empty(), Map.of(),
+                    List.of());
+        }
+
+        public boolean accepted() {
+            return verdict.status().isEmpty();
+        }
+    }
+
+    /** The stored events among {@code ids} by ID; a missing one (or, for {@code withState}, one without state) is asked for. */
+    private Map<String, GraphRow> rows(List<String> ids, boolean withState) {
+        Map<String, GraphRow> found = new LinkedHashMap<>();
+        for (GraphRow r : graph.graphRows(ids)) {
+            found.put(r.eventId(), r);
+        }
+        for (String id : ids) {
+            GraphRow r = found.get(id);
+            if (r == null || (withState && r.stateAfter().isEmpty())) {
+                throw new MissingEventException(id);
+            }
+        }
+        return found;
+    }
+
+    /** The auth state of {@code pdu} drawn from a state map: only the keys the auth rules read, their events loaded. */
+    private AuthState authState(Map<StateKey, String> state, ObjectNode pdu, RoomVersion version, ServerKeys keys,
+            Map<List<String>, ObjectNode> known) {
+        List<String> ids = new ArrayList<>();
+        List<ObjectNode> out = new ArrayList<>();
+        for (StateKey key : AuthEvents.selection(pdu, version)) {
+            String id = state.get(key);
+            if (id == null) {
+                continue;
+            }
+            ObjectNode have = known.get(List.of(key.type(), key.stateKey()));
+            if (have != null && have.path("event_id").asText().equals(id)) {
+                out.add(have);
+            } else {
+                ids.add(id);
+            }
+        }
+        events.events(ids).forEach(e -> out.add((ObjectNode) ClientEvents.parse(e.json())));
+        return AuthState.of(out, keys);
+    }
+
+    /**
+     * The place of an event from another server, as {@link #judge} found it: an accepted event follows its prev events
+     * and the current state becomes the resolution of the new extremities; a soft-failed one keeps its place in the
+     * graph but changes neither; a rejected one changes no state (its state after is the state before it).
+     */
+    public Placement placeReceived(String roomId, RoomVersion version, Head head, Judged judged, ObjectNode pdu, String eventId, long pos) {
+        PduView view = new PduView(pdu);
+        List<StateGroup> made = new ArrayList<>(judged.made());
+        Optional<Long> after = judged.beforeGroup();
+        boolean rejected = judged.verdict().status().equals(Optional.of(EventStatus.REJECTED));
+        if (view.stateKey().isPresent() && !rejected) {
+            StateGroup g = groups.derive(roomId, judged.beforeGroup(),
+                    Map.of(new StateKey(view.type(), view.stateKey().get()), Optional.of(eventId)));
+            made.add(g);
+            after = Optional.of(g.groupId());
+        }
+        if (!judged.accepted()) {
+            GraphWrite write = new GraphWrite(view.prevEventIds(), view.authEventIds(), judged.verdict().status(), judged.beforeGroup(),
+                    after, made, List.of(), Optional.empty(), List.of(), Map.of(), List.of());
+            return new Placement(write, head);
+        }
+        boolean followed = graph.backwardExtremity(roomId, eventId);
+        List<Extremity> extremities = new ArrayList<>(head.extremities().stream()
+                .filter(e -> !view.prevEventIds().contains(e.eventId())).toList());
+        if (!followed) {
+            extremities.add(new Extremity(eventId, view.json().path("depth").asLong(), after.orElseThrow()));
+        }
+        extremities.sort(Comparator.comparingLong(Extremity::depth).reversed().thenComparing(Extremity::eventId));
+        Map<List<String>, ObjectNode> known = new HashMap<>(head.state());
+        if (view.stateKey().isPresent()) {
+            ObjectNode withId = pdu.deepCopy();
+            withId.put("event_id", eventId);
+            known.put(List.of(view.type(), view.stateKey().get()), withId);
+        }
+        Head next;
+        if (extremities.isEmpty()) {
+            next = head;
+        } else {
+            groups.stored(made); // the resolution reads the event's own group
+            Resolved current = resolve(roomId, version, extremities, pending(eventId, pdu));
+            made.addAll(current.made());
+            next = new Head(List.copyOf(extremities), Optional.of(current.group()), json(current.state(), known));
+        }
+        List<String> removed = head.extremities().stream().map(Extremity::eventId).filter(view.prevEventIds()::contains).toList();
+        GraphWrite write = new GraphWrite(view.prevEventIds(), view.authEventIds(), Optional.empty(), judged.beforeGroup(), after, made,
+                removed, followed ? Optional.empty() : Optional.of(eventId), List.of(), diff(head.state(), next.state()), List.of());
+        return new Placement(withMemberships(write, roomId, next.state(), pos), next);
+    }
+}

@@ -1,0 +1,39 @@
+package dev.mxspec.homeserver.storage;
+
+import dev.mxspec.homeserver.storage.Records.GraphRow;
+import dev.mxspec.homeserver.storage.Records.StateGroup;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The room graph: each event's edges, status and state groups, the state groups themselves, and each room's
+ * forward and backward extremities. Events are written with their graph data by {@link RoomStore#persistEvent}.
+ */
+public interface GraphStore {
+
+    Optional<GraphRow> graphRow(String eventId);
+
+    /** The graph rows of the events among {@code eventIds} that are stored, in no particular order. */
+    List<GraphRow> graphRows(List<String> eventIds);
+
+    /** The events of a room that no accepted event follows, in no particular order. */
+    List<String> forwardExtremities(String roomId);
+
+    /** Whether a stored event of the room names {@code eventId} as a prev event this server lacked. */
+    boolean backwardExtremity(String roomId, String eventId);
+
+    /** The state groups among {@code groupIds}, in no particular order. */
+    List<StateGroup> stateGroups(List<Long> groupIds);
+
+    /** Stores state groups made without an event (a resolved state). */
+    void saveStateGroups(List<StateGroup> groups);
+
+    /** The highest state group ID given so far, 0 when none. */
+    long maxStateGroup();
+
+    /** The lowest stream position of a stored event, 0 when none is negative (events outside the timeline have negative ones). */
+    long minStreamPos();
+
+    /** The state group after the room's latest timeline event at or before a stream position. */
+    Optional<Long> stateGroupAt(String roomId, long position);
+}

@@ -1,0 +1,349 @@
+package dev.mxspec.homeserver.main;
+
+import static dev.mxspec.homeserver.main.RoomAccessTest.enc;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mxspec.homeserver.crypto.ServerKeys;
+import dev.mxspec.homeserver.crypto.SigningKey;
+import dev.mxspec.homeserver.rooms.EventIds;
+import dev.mxspec.homeserver.rooms.EventSigning;
+import dev.mxspec.homeserver.rooms.MissingEventException;
+import dev.mxspec.homeserver.rooms.RoomVersion;
+import dev.mxspec.homeserver.rooms.RoomVersions;
+import dev.mxspec.homeserver.services.RoomService.Received;
+import dev.mxspec.homeserver.storage.Records.EventStatus;
+import dev.mxspec.runtime.api.MatrixException;
+import dev.mxspec.runtime.json.MatrixJson;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A room as a graph: events another server made arrive on branches, are checked on receipt (rejected, soft-failed
+ * or accepted), and the room's current state is the resolution of its forward extremities. The other server is
+ * played here with its own signing key.
+ */
+class RoomGraphTest {
+
+    private static final String REMOTE = "remote.test";
+    private static final String CAROL = "@carol:" + REMOTE;
+    private static final SigningKey REMOTE_KEY = SigningKey.generate("r1");
+    private static final ServerKeys KEYS = ServerKeys.of(REMOTE, REMOTE_KEY.verifyKey());
+
+    @TempDir
+    Path dir;
+
+    private Homeserver server;
+    private JsonHttp http;
+    private String alice;
+    private String roomId;
+    private RoomVersion version;
+    private int txn;
+
+    private void start(String backend) throws Exception {
+        server = TestServers.start(backend, dir, config -> config);
+        http = new JsonHttp(server.port());
+        alice = http.register("alice", "alice-password");
+        roomId = http.call("POST", "/createRoom", alice, "{\"preset\":\"public_chat\"}").body().path("room_id").asText();
+        version = RoomVersions.of(server.storage().room(roomId).orElseThrow().roomVersion()).orElseThrow();
+    }
+
+    private String state(String type, String stateKey) {
+        return server.storage().currentState(roomId).get(List.of(type, stateKey));
+    }
+
+    /** An event of the remote server: hashed and signed with its key, following {@code prevs}, citing {@code auth}. */
+    private ObjectNode remote(String sender, String type, String stateKey, String content, List<String> prevs, List<String> auth,
+            long ts) throws Exception {
+        ObjectNode pdu = MatrixJson.mapper().createObjectNode();
+        pdu.put("room_id", roomId);
+        pdu.put("sender", sender);
+        pdu.put("type", type);
+        if (stateKey != null) {
+            pdu.put("state_key", stateKey);
+        }
+        pdu.set("content", MatrixJson.mapper().readTree(content));
+        pdu.put("origin", REMOTE);
+        pdu.put("origin_server_ts", ts);
+        long depth = server.storage().graphRows(prevs).stream().mapToLong(r -> r.depth()).max().orElse(0) + 1;
+        pdu.put("depth", depth);
+        ArrayNode p = pdu.putArray("prev_events");
+        prevs.forEach(p::add);
+        ArrayNode a = pdu.putArray("auth_events");
+        auth.forEach(a::add);
+        return EventSigning.hashAndSign(pdu, REMOTE, REMOTE_KEY, version);
+    }
+
+    private String idOf(ObjectNode pdu) {
+        return EventIds.of(pdu, version).orElseThrow();
+    }
+
+    private List<String> extremities() {
+        return server.storage().forwardExtremities(roomId);
+    }
+
+    private Received receive(ObjectNode pdu) {
+        return server.rooms().receive(pdu, KEYS);
+    }
+
+    /** Carol of the remote server joins over the room's current extremity; her join's ID. */
+    private String carolJoins() throws Exception {
+        ObjectNode join = remote(CAROL, "m.room.member", CAROL, "{\"membership\":\"join\"}", extremities(),
+                List.of(state("m.room.create", ""), state("m.room.power_levels", ""), state("m.room.join_rules", "")),
+                System.currentTimeMillis());
+        Received r = receive(join);
+        assertThat(r.status()).as(r.reason()).isEmpty();
+        return r.eventId();
+    }
+
+    private String send(String token, String type, String content) throws Exception {
+        JsonHttp.Reply r = http.call("PUT", "/rooms/" + roomId + "/send/" + type + "/t" + (++txn), token, content);
+        assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
+        return r.body().path("event_id").asText();
+    }
+
+    private String putState(String type, String content) throws Exception {
+        JsonHttp.Reply r = http.call("PUT", "/rooms/" + roomId + "/state/" + type + "/", alice, content);
+        assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
+        return r.body().path("event_id").asText();
+    }
+
+    private String levels(int carolLevel) throws Exception {
+        JsonNode now = http.call("GET", "/rooms/" + roomId + "/state/m.room.power_levels/", alice, null).body();
+        ObjectNode content = now.deepCopy();
+        content.withObjectProperty("users").put(CAROL, carolLevel);
+        return putState("m.room.power_levels", MatrixJson.write(content));
+    }
+
+    private List<String> timeline() throws Exception {
+        JsonNode chunk = http.call("GET", "/rooms/" + roomId + "/messages?dir=b&limit=100", alice, null).body().path("chunk");
+        List<String> ids = new ArrayList<>();
+        chunk.forEach(e -> ids.add(e.path("event_id").asText()));
+        return ids;
+    }
+
+    private JsonNode pduOf(String eventId) throws Exception {
+        return MatrixJson.mapper().readTree(server.storage().event(eventId).orElseThrow().json());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void aRemoteJoinFollowsTheExtremityAndLocalSendsFollowEveryExtremity(String backend) throws Exception {
+        start(backend);
+        try (server) {
+            List<String> before = extremities();
+            assertThat(before).as("a room made here is a line: one extremity").hasSize(1);
+            String join = carolJoins();
+            assertThat(extremities()).containsExactly(join);
+            assertThat(state("m.room.member", CAROL)).isEqualTo(join);
+            assertThat(timeline()).contains(join);
+            JsonNode members = http.call("GET", "/rooms/" + roomId + "/joined_members", alice, null).body().path("joined");
+            assertThat(members.has(CAROL)).isTrue();
+
+            // a branch: carol's message follows her join while alice's follows it too
+            String local = send(alice, "m.room.message", "{\"msgtype\":\"m.text\",\"body\":\"hi\"}");
+            Received theirs = receive(remote(CAROL, "m.room.message", null, "{\"msgtype\":\"m.text\",\"body\":\"hello\"}", List.of(join),
+                    List.of(state("m.room.create", ""), state("m.room.power_levels", ""), join), System.currentTimeMillis()));
+            assertThat(theirs.status()).as(theirs.reason()).isEmpty();
+            assertThat(extremities()).containsExactlyInAnyOrder(local, theirs.eventId());
+
+            String merge = send(alice, "m.room.message", "{\"msgtype\":\"m.text\",\"body\":\"both seen\"}");
+            JsonNode pdu = pduOf(merge);
+            List<String> prevs = new ArrayList<>();
+            pdu.path("prev_events").forEach(p -> prevs.add(p.asText()));
+            assertThat(prevs).containsExactlyInAnyOrder(local, theirs.eventId());
+            assertThat(pdu.path("depth").asLong()).isEqualTo(Math.max(pduOf(local).path("depth").asLong(),
+                    pduOf(theirs.eventId()).path("depth").asLong()) + 1);
+            assertThat(extremities()).containsExactly(merge);
+            assertThat(timeline()).contains(theirs.eventId(), local, merge);
+
+            Received replay = receive((ObjectNode) pduOf(theirs.eventId()));
+            assertThat(replay.eventId()).isEqualTo(theirs.eventId());
+            assertThat(replay.status()).isEmpty();
+            assertThat(server.storage().graphRows(List.of(theirs.eventId()))).as("stored once").hasSize(1);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void concurrentTopicsResolveByTheSpecsOrderNotByArrival(String backend) throws Exception {
+        start(backend);
+        try (server) {
+            String join = carolJoins();
+            String promotion = levels(50);
+            long now = System.currentTimeMillis();
+            // carol's topic follows the promotion; alice's follows it too: two branches, one conflicted key
+            ObjectNode later = remote(CAROL, "m.room.topic", "", "{\"topic\":\"carol's, later\"}", List.of(promotion),
+                    List.of(state("m.room.create", ""), promotion, join), now + 60_000);
+            String aliceTopic = putState("m.room.topic", "{\"topic\":\"alice's\"}");
+            Received r = receive(later);
+            assertThat(r.status()).as(r.reason()).isEmpty();
+            assertThat(extremities()).hasSize(2);
+            assertThat(state("m.room.topic", "")).as("same mainline position: the later origin_server_ts wins").isEqualTo(r.eventId());
+            JsonNode topic = http.call("GET", "/rooms/" + roomId + "/state/m.room.topic/", alice, null).body();
+            assertThat(topic.path("topic").asText()).isEqualTo("carol's, later");
+
+            // an earlier topic from carol arrives after: accepted on its branch, but alice's later one stays
+            String aliceAgain = putState("m.room.topic", "{\"topic\":\"alice's again\"}");
+            ObjectNode earlier = remote(CAROL, "m.room.topic", "", "{\"topic\":\"carol's, earlier\"}", List.of(r.eventId()),
+                    List.of(state("m.room.create", ""), promotion, join), now - 60_000);
+            Received e = receive(earlier);
+            assertThat(e.status()).as(e.reason()).isEmpty();
+            assertThat(state("m.room.topic", "")).isEqualTo(aliceAgain);
+            assertThat(aliceTopic).isNotEqualTo(aliceAgain);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void anEventFailingItsAuthEventsOrTheStateBeforeItIsRejectedAndNeverServed(String backend) throws Exception {
+        start(backend);
+        try (server) {
+            List<String> ends = extremities();
+            // dave never joined: his message cites no membership and fails on its auth events
+            Received dave = receive(remote("@dave:" + REMOTE, "m.room.message", null, "{\"msgtype\":\"m.text\",\"body\":\"spam\"}", ends,
+                    List.of(state("m.room.create", ""), state("m.room.power_levels", "")), System.currentTimeMillis()));
+            assertThat(dave.status()).contains(EventStatus.REJECTED);
+            assertThat(extremities()).isEqualTo(ends);
+
+            // carol cites the power levels where she had 50, but the state before her event has her back at 0
+            String join = carolJoins();
+            String promotion = levels(50);
+            String demotion = levels(0);
+            Received topic = receive(remote(CAROL, "m.room.topic", "", "{\"topic\":\"mine\"}", List.of(demotion),
+                    List.of(state("m.room.create", ""), promotion, join), System.currentTimeMillis()));
+            assertThat(topic.status()).as(topic.reason()).contains(EventStatus.REJECTED);
+            assertThat(topic.reason()).contains("state before");
+            assertThat(extremities()).containsExactly(demotion);
+            assertThat(state("m.room.topic", "")).isNull();
+
+            for (String rejected : List.of(dave.eventId(), topic.eventId())) {
+                assertThat(timeline()).doesNotContain(rejected);
+                assertThat(http.call("GET", "/rooms/" + roomId + "/event/" + enc(rejected), alice, null).status()).isEqualTo(404);
+                assertThat(server.storage().graphRow(rejected).orElseThrow().streamPos()).as("outside every client's range").isNegative();
+            }
+            // a client's token before the start of the stream does not reach them
+            JsonHttp.Reply below = http.call("GET", "/rooms/" + roomId + "/messages?dir=f&from=s-1000000&limit=100", alice, null);
+            assertThat(below.status()).isEqualTo(400);
+            assertThat(below.body().path("errcode").asText()).isEqualTo("M_INVALID_PARAM");
+            JsonNode all = http.call("GET", "/rooms/" + roomId + "/messages?dir=f&from=s0&limit=100", alice, null).body();
+            assertThat(all.toString()).contains(join).doesNotContain(dave.eventId()).doesNotContain(topic.eventId());
+            // and a later event may follow a rejected one: its state is the state before the rejected event
+            Received after = receive(remote(CAROL, "m.room.message", null, "{\"msgtype\":\"m.text\",\"body\":\"ok\"}",
+                    List.of(topic.eventId()), List.of(state("m.room.create", ""), demotion, join), System.currentTimeMillis()));
+            assertThat(after.status()).as(after.reason()).isEmpty();
+            assertThat(state("m.room.topic", "")).isNull();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void anEventValidWhereItIsButNotAgainstTheCurrentStateIsSoftFailed(String backend) throws Exception {
+        start(backend);
+        try (server) {
+            String join = carolJoins();
+            String ban = http.call("POST", "/rooms/" + roomId + "/ban", alice, "{\"user_id\":\"" + CAROL + "\"}").body().toString();
+            assertThat(state("m.room.member", CAROL)).isNotEqualTo(join);
+            List<String> ends = extremities();
+            // her server sends a message that follows her join, before the ban: valid there, not now
+            Received evading = receive(remote(CAROL, "m.room.message", null, "{\"msgtype\":\"m.text\",\"body\":\"still here\"}",
+                    List.of(join), List.of(state("m.room.create", ""), state("m.room.power_levels", ""), join),
+                    System.currentTimeMillis()));
+            assertThat(evading.status()).as(evading.reason() + " " + ban).contains(EventStatus.SOFT_FAILED);
+            assertThat(extremities()).as("never followed by new events").isEqualTo(ends);
+            assertThat(timeline()).doesNotContain(evading.eventId());
+            String next = send(alice, "m.room.message", "{\"msgtype\":\"m.text\",\"body\":\"after\"}");
+            assertThat(pduOf(next).path("prev_events").toString()).doesNotContain(evading.eventId());
+            JsonNode sync = http.call("GET", "/sync", alice, null).body();
+            assertThat(sync.toString()).doesNotContain(evading.eventId());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void badEventsAreRefusedOrRedactedAndStoreNothingWrong(String backend) throws Exception {
+        start(backend);
+        try (server) {
+            String join = carolJoins();
+            List<String> auth = List.of(state("m.room.create", ""), state("m.room.power_levels", ""), join);
+            // signed with a key the server does not know as the remote server's
+            ObjectNode forged = remote(CAROL, "m.room.message", null, "{\"body\":\"forged\"}", List.of(join), auth, 1);
+            assertThatThrownBy(() -> server.rooms().receive(forged, ServerKeys.of(REMOTE, SigningKey.generate("r1").verifyKey())))
+                    .isInstanceOf(MatrixException.class).hasMessageContaining("signature");
+            assertThat(server.storage().graphRow(idOf(forged))).isEmpty();
+
+            // a prev event this server does not hold: asked for, nothing stored
+            ObjectNode gap = remote(CAROL, "m.room.message", null, "{\"body\":\"gap\"}", List.of("$unknown"), auth, 2);
+            assertThatThrownBy(() -> receive(gap)).isInstanceOf(MissingEventException.class).hasMessageContaining("$unknown");
+            assertThat(server.storage().graphRow(idOf(gap))).isEmpty();
+
+            // content changed after signing: the hash fails, the event is kept redacted
+            ObjectNode tampered = remote(CAROL, "m.room.message", null, "{\"body\":\"original\"}", List.of(join), auth, 3);
+            tampered.withObjectProperty("content").put("body", "changed on the way");
+            Received r = receive(tampered);
+            assertThat(r.status()).isEmpty();
+            assertThat(pduOf(r.eventId()).path("content").size()).isZero();
+
+            // not an event of any room here; not an event at all
+            ObjectNode elsewhere = remote(CAROL, "m.room.message", null, "{\"body\":\"x\"}", List.of(join), auth, 4);
+            elsewhere.put("room_id", "!nowhere:" + REMOTE);
+            assertThatThrownBy(() -> receive(elsewhere)).isInstanceOf(MatrixException.class).hasMessageContaining("unknown room");
+            ObjectNode noType = remote(CAROL, "m.room.message", null, "{\"body\":\"x\"}", List.of(join), auth, 5);
+            noType.remove("type");
+            assertThatThrownBy(() -> receive(noType)).isInstanceOf(MatrixException.class);
+            assertThat(server.storage().event(idOf(noType))).isEmpty();
+            assertThat(Optional.ofNullable(state("m.room.member", CAROL))).contains(join);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aDatabaseOfTheReleaseBeforeTheGraphOpensWithEveryRoomsGraphAndState() throws Exception {
+        start("sqlite");
+        String bob;
+        java.util.Map<List<String>, String> stateBefore;
+        String last;
+        try (server) {
+            bob = http.register("bob", "bob-password");
+            http.call("POST", "/join/" + roomId, bob, "{}");
+            putState("m.room.topic", "{\"topic\":\"kept\"}");
+            send(bob, "m.room.message", "{\"msgtype\":\"m.text\",\"body\":\"one\"}");
+            last = send(alice, "m.room.message", "{\"msgtype\":\"m.text\",\"body\":\"two\"}");
+            stateBefore = server.storage().currentState(roomId);
+        }
+        // the database as the release before the room graph left it: no graph columns or tables, V8 and V9 not applied
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("data/homeserver.db"));
+                java.sql.Statement st = c.createStatement()) {
+            for (String column : List.of("prev_events", "auth_events", "status", "state_before", "state_after")) {
+                st.executeUpdate("ALTER TABLE events DROP COLUMN " + column);
+            }
+            for (String table : List.of("state_groups", "state_group_deltas", "forward_extremities", "backward_extremities")) {
+                st.executeUpdate("DROP TABLE " + table);
+            }
+            st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('8', '9')");
+        }
+        server = TestServers.start("sqlite", dir, config -> config);
+        http = new JsonHttp(server.port());
+        try (server) {
+            assertThat(server.storage().currentState(roomId)).isEqualTo(stateBefore);
+            assertThat(extremities()).containsExactly(last);
+            var rows = server.storage().graphRows(List.copyOf(stateBefore.values()));
+            assertThat(rows).allSatisfy(r -> assertThat(r.stateAfter()).isPresent());
+            long lastGroup = server.storage().graphRow(last).orElseThrow().stateAfter().orElseThrow();
+            var groups = new dev.mxspec.homeserver.services.StateGroups(server.storage());
+            java.util.Map<List<String>, String> fromGroups = new java.util.HashMap<>();
+            groups.state(lastGroup).forEach((k, v) -> fromGroups.put(List.of(k.type(), k.stateKey()), v));
+            assertThat(fromGroups).isEqualTo(stateBefore);
+            String next = send(alice, "m.room.message", "{\"msgtype\":\"m.text\",\"body\":\"three\"}");
+            assertThat(pduOf(next).path("prev_events").toString()).isEqualTo("[\"" + last + "\"]");
+            assertThat(timeline()).startsWith(next, last);
+        }
+    }
+}
