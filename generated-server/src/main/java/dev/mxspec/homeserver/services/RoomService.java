@@ -622,8 +622,13 @@ public final class RoomService {
         return storage.roomEvents(roomId, after, upTo, limit, backwards);
     }
 
+    /**
+     * An event of a room's timeline, or of its current state (where state resolution may have placed an event kept
+     * out of the timeline); never a rejected event, nor an outlier or soft-failed one outside the current state.
+     */
     public Optional<StoredEvent> event(String eventId) {
-        return storage.event(eventId);
+        return storage.event(eventId).filter(e -> e.streamPos() > 0 || e.stateKey().isPresent()
+                && eventId.equals(storage.currentState(e.roomId()).get(List.of(e.type(), e.stateKey().get()))));
     }
 
     public List<Membership> membershipsOf(String userId) {

@@ -48,6 +48,13 @@ class RoomGraphTest {
     private RoomVersion version;
     private int txn;
 
+    @org.junit.jupiter.api.AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
     private void start(String backend) throws Exception {
         server = TestServers.start(backend, dir, config -> config);
         http = new JsonHttp(server.port());
@@ -138,7 +145,7 @@ class RoomGraphTest {
     @ValueSource(strings = {"sqlite", "postgresql"})
     void aRemoteJoinFollowsTheExtremityAndLocalSendsFollowEveryExtremity(String backend) throws Exception {
         start(backend);
-        try (server) {
+        {
             List<String> before = extremities();
             assertThat(before).as("a room made here is a line: one extremity").hasSize(1);
             String join = carolJoins();
@@ -176,7 +183,7 @@ class RoomGraphTest {
     @ValueSource(strings = {"sqlite", "postgresql"})
     void concurrentTopicsResolveByTheSpecsOrderNotByArrival(String backend) throws Exception {
         start(backend);
-        try (server) {
+        {
             String join = carolJoins();
             String promotion = levels(50);
             long now = System.currentTimeMillis();
@@ -206,7 +213,7 @@ class RoomGraphTest {
     @ValueSource(strings = {"sqlite", "postgresql"})
     void anEventFailingItsAuthEventsOrTheStateBeforeItIsRejectedAndNeverServed(String backend) throws Exception {
         start(backend);
-        try (server) {
+        {
             List<String> ends = extremities();
             // dave never joined: his message cites no membership and fails on its auth events
             Received dave = receive(remote("@dave:" + REMOTE, "m.room.message", null, "{\"msgtype\":\"m.text\",\"body\":\"spam\"}", ends,
@@ -248,7 +255,7 @@ class RoomGraphTest {
     @ValueSource(strings = {"sqlite", "postgresql"})
     void anEventValidWhereItIsButNotAgainstTheCurrentStateIsSoftFailed(String backend) throws Exception {
         start(backend);
-        try (server) {
+        {
             String join = carolJoins();
             String ban = http.call("POST", "/rooms/" + roomId + "/ban", alice, "{\"user_id\":\"" + CAROL + "\"}").body().toString();
             assertThat(state("m.room.member", CAROL)).isNotEqualTo(join);
@@ -271,7 +278,7 @@ class RoomGraphTest {
     @ValueSource(strings = {"sqlite", "postgresql"})
     void badEventsAreRefusedOrRedactedAndStoreNothingWrong(String backend) throws Exception {
         start(backend);
-        try (server) {
+        {
             String join = carolJoins();
             List<String> auth = List.of(state("m.room.create", ""), state("m.room.power_levels", ""), join);
             // signed with a key the server does not know as the remote server's
@@ -310,7 +317,7 @@ class RoomGraphTest {
         String bob;
         java.util.Map<List<String>, String> stateBefore;
         String last;
-        try (server) {
+        {
             bob = http.register("bob", "bob-password");
             http.call("POST", "/join/" + roomId, bob, "{}");
             putState("m.room.topic", "{\"topic\":\"kept\"}");
@@ -318,6 +325,8 @@ class RoomGraphTest {
             last = send(alice, "m.room.message", "{\"msgtype\":\"m.text\",\"body\":\"two\"}");
             stateBefore = server.storage().currentState(roomId);
         }
+        server.close();
+        server = null;
         // the database as the release before the room graph left it: no graph columns or tables, V8 and V9 not applied
         try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("data/homeserver.db"));
                 java.sql.Statement st = c.createStatement()) {
@@ -331,7 +340,7 @@ class RoomGraphTest {
         }
         server = TestServers.start("sqlite", dir, config -> config);
         http = new JsonHttp(server.port());
-        try (server) {
+        {
             assertThat(server.storage().currentState(roomId)).isEqualTo(stateBefore);
             assertThat(extremities()).containsExactly(last);
             var rows = server.storage().graphRows(List.copyOf(stateBefore.values()));
