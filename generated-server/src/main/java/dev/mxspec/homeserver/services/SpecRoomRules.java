@@ -3,6 +3,7 @@ package dev.mxspec.homeserver.services;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.crypto.ServerKeys;
 import dev.mxspec.homeserver.crypto.SigningKey;
+import dev.mxspec.homeserver.rooms.AuthEvents;
 import dev.mxspec.homeserver.rooms.AuthResult;
 import dev.mxspec.homeserver.rooms.AuthRules;
 import dev.mxspec.homeserver.rooms.AuthState;
@@ -58,7 +59,11 @@ public final class SpecRoomRules implements RoomRules {
 
     @Override
     public void authorize(ObjectNode pdu, Map<List<String>, ObjectNode> state, String roomVersion) {
-        if (AuthRules.check(pdu, AuthState.of(state.values(), keys), version(roomVersion)) instanceof AuthResult.Refused refused) {
+        RoomVersion v = version(roomVersion);
+        // only the state the auth rules read (the auth events selection): a room of thousands of members is not copied per send
+        List<ObjectNode> read = AuthEvents.selection(pdu, v).stream().map(k -> state.get(List.of(k.type(), k.stateKey())))
+                .filter(java.util.Objects::nonNull).toList();
+        if (AuthRules.check(pdu, AuthState.of(read, keys), v) instanceof AuthResult.Refused refused) {
             throw new MatrixException(403, ErrorCodes.M_FORBIDDEN, refused.reason());
         }
     }
