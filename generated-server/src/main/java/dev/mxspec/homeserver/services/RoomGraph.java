@@ -283,22 +283,9 @@ public final class RoomGraph {
      */
     public Judged judge(String roomId, RoomVersion version, Head head, ObjectNode pdu, ServerKeys keys) {
         PduView view = new PduView(pdu);
-        Map<String, GraphRow> auth = rows(view.authEventIds(), false);
-        List<ObjectNode> authEvents = new ArrayList<>();
-        for (GraphRow r : auth.values()) {
-            if (r.status().equals(Optional.of(EventStatus.REJECTED))) {
-                return Judged.refused("auth event " + r.eventId() + " was rejected");
-            }
-            if (!r.roomId().equals(roomId)) {
-                return Judged.refused("auth event " + r.eventId() + " is in another room");
-            }
-            authEvents.add((ObjectNode) ClientEvents.parse(r.json()));
-        }
-        if (AuthEvents.check(pdu, authEvents, version) instanceof AuthResult.Refused refused) {
-            return Judged.refused(refused.reason());
-        }
-        if (AuthRules.check(pdu, AuthState.of(authEvents, keys), version) instanceof AuthResult.Refused refused) {
-            return Judged.refused("on its auth events: " + refused.reason());
+        Optional<String> refusedByAuthEvents = checkAuthEvents(roomId, version, pdu, keys);
+        if (refusedByAuthEvents.isPresent()) {
+            return Judged.refused(refusedByAuthEvents.get());
         }
         Map<String, GraphRow> prevs = rows(view.prevEventIds(), true);
         List<Extremity> prevStates = prevs.values().stream().map(r -> new Extremity(r.eventId(), r.depth(), r.stateAfter().get())).toList();
@@ -328,6 +315,40 @@ public final class RoomGraph {
         public boolean accepted() {
             return verdict.status().isEmpty();
         }
+    }
+
+    /**
+     * The first check on receipt: the event against its own auth events (each known here, none rejected, all of
+     * this room, the ones the selection allows). Empty when it passes, else the reason.
+     *
+     * @throws MissingEventException when an auth event is not known here
+     */
+    public Optional<String> checkAuthEvents(String roomId, RoomVersion version, ObjectNode pdu, ServerKeys keys) {
+        Map<String, GraphRow> auth = rows(new PduView(pdu).authEventIds(), false);
+        List<ObjectNode> authEvents = new ArrayList<>();
+        for (GraphRow r : auth.values()) {
+            if (r.status().equals(Optional.of(EventStatus.REJECTED))) {
+                return Optional.of("auth event " + r.eventId() + " was rejected");
+            }
+            if (!r.roomId().equals(roomId)) {
+                return Optional.of("auth event " + r.eventId() + " is in another room");
+            }
+            authEvents.add((ObjectNode) ClientEvents.parse(r.json()));
+        }
+        if (AuthEvents.check(pdu, authEvents, version) instanceof AuthResult.Refused refused) {
+            return Optional.of(refused.reason());
+        }
+        if (AuthRules.check(pdu, AuthState.of(authEvents, keys), version) instanceof AuthResult.Refused refused) {
+            return Optional.of(refused.reason());
+        }
+        return Optional.empty();
+    }
+
+    /** The place of an outlier (or of an event rejected as one): its edges only, no state, no change to the room. */
+    public Placement placeOutlier(Head head, ObjectNode pdu, EventStatus status) {
+        PduView view = new PduView(pdu);
+        return new Placement(new GraphWrite(view.prevEventIds(), view.authEventIds(), Optional.of(status), Optional.empty(),
+                Optional.empty(), List.of(), List.of(), Optional.empty(), List.of(), Map.of(), List.of()), head);
     }
 
     /** The stored events among {@code ids} by ID; a missing one (or, for {@code withState}, one without state) is asked for. */

@@ -17,6 +17,7 @@ import dev.mxspec.homeserver.rooms.MissingEventException;
 import dev.mxspec.homeserver.rooms.PduView;
 import dev.mxspec.homeserver.rooms.PowerLevels;
 import dev.mxspec.homeserver.rooms.Redaction;
+import dev.mxspec.homeserver.rooms.RedactionApproval;
 import dev.mxspec.homeserver.rooms.RoomVersion;
 import dev.mxspec.homeserver.rooms.RoomVersions;
 import dev.mxspec.homeserver.rooms.StrictJson;
@@ -183,7 +184,7 @@ public final class RoomService {
                 RoomGraph.Placement placed = graph.placeLocal(roomId, version, head, at, pdu, eventId, pos);
                 notified = notifications.evaluate(pdu, eventId, pos, state, room.creator());
                 StoredEvent stored = stored(pdu, eventId, pos, txnId.flatMap(t -> deviceId.map(d -> new Txn(d, t))));
-                if (!persist(room, stored, pdu, placed, notified)) {
+                if (!persist(room, stored, pdu, placed, notified, Optional.empty())) {
                     return earlier(sender, deviceId, txnId).orElseThrow(); // the transaction ID was used: its event
                 }
                 notifications.hold(notified); // before the position is done: a sync that sees the event counts it
@@ -242,7 +243,8 @@ public final class RoomService {
      * Stores a new event with its place in the graph; false, storing nothing, when its transaction ID was used
      * before. An event of the timeline is added to the recent events, and a redaction applied.
      */
-    private boolean persist(Room room, StoredEvent stored, ObjectNode pdu, RoomGraph.Placement placed, Notifications.Outcome notified) {
+    private boolean persist(Room room, StoredEvent stored, ObjectNode pdu, RoomGraph.Placement placed, Notifications.Outcome notified,
+            Optional<PowerLevels> approval) {
         String roomId = room.roomId();
         boolean timeline = placed.write().status().isEmpty();
         Optional<Relation> relation = timeline
@@ -260,7 +262,10 @@ public final class RoomService {
         recent.added(stored, previousPos);
         lastPositions.put(roomId, stored.streamPos());
         Optional<String> redacts = new PduView(pdu).redacts();
-        if (redacts.isPresent()) {
+        // a local redaction was checked before it was sent; another server's is applied only if the spec approves it
+        if (redacts.isPresent() && (approval.isEmpty() || storage.event(redacts.get()).filter(t -> t.roomId().equals(roomId))
+                .filter(t -> RedactionApproval.applies(pdu, (ObjectNode) ClientEvents.parse(t.json()), approval.get(), version(room)))
+                .isPresent())) {
             applyRedaction(redacts.get(), stored.eventId(), pdu, room.roomVersion());
             graph.forget(roomId); // the redacted event may be part of the current state
             recent.forget(roomId); // and of the recent events
@@ -282,24 +287,15 @@ public final class RoomService {
      * @throws MissingEventException when one of its auth or prev events (or the state after it) is not known here
      */
     public Received receive(ObjectNode received, ServerKeys keys) {
-        String roomId = received.path("room_id").asText("");
-        Room room = storage.room(roomId).orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "unknown room " + roomId));
-        RoomVersion version = version(room);
-        Optional<String> invalid = StrictJson.violation(received, version);
-        if (invalid.isPresent()) {
-            throw new MatrixException(400, ErrorCodes.M_BAD_JSON, "not a valid event of room version " + version.id() + ": " + invalid.get());
+        Incoming in = incoming(received, keys);
+        if (in.known().isPresent()) {
+            return in.known().get();
         }
-        String eventId = EventIds.of(received, version)
-                .orElseThrow(() -> new MatrixException(400, ErrorCodes.M_BAD_JSON, "the event has no event_id"));
-        Optional<Received> known = storage.graphRow(eventId).map(r -> new Received(eventId, r.status(), "received before"));
-        if (known.isPresent()) {
-            return known.get();
-        }
-        if (EventSigning.verify(received, keys, version) instanceof Verification.Failed failed) {
-            throw new MatrixException(403, ErrorCodes.M_FORBIDDEN, "signature check failed: " + failed.reason());
-        }
-        ObjectNode pdu = EventHashes.hasValidContentHash(received) ? received.deepCopy() : Redaction.redact(received, version);
-        pdu.remove("unsigned");
+        Room room = in.room();
+        RoomVersion version = in.version();
+        String roomId = room.roomId();
+        String eventId = in.eventId();
+        ObjectNode pdu = in.pdu();
         PduView view = new PduView(pdu);
         ReentrantLock lock = locks.computeIfAbsent(roomId, r -> new ReentrantLock());
         lock.lock();
@@ -312,7 +308,8 @@ public final class RoomService {
             if (!judged.accepted()) {
                 long pos = graph.outsidePosition();
                 RoomGraph.Placement placed = graph.placeReceived(roomId, version, head, judged, pdu, eventId, pos);
-                persist(room, stored(pdu, eventId, pos, Optional.empty()), pdu, placed, new Notifications.Outcome(List.of(), List.of()));
+                persist(room, stored(pdu, eventId, pos, Optional.empty()), pdu, placed, new Notifications.Outcome(List.of(), List.of()),
+                        Optional.empty());
                 return new Received(eventId, judged.verdict().status(), judged.verdict().reason());
             }
             long pos = stream.next(changes(roomId, view.type(), view.stateKey(), view.content(), view.redacts().isPresent()));
@@ -320,7 +317,8 @@ public final class RoomService {
             try {
                 RoomGraph.Placement placed = graph.placeReceived(roomId, version, head, judged, pdu, eventId, pos);
                 notified = notifications.evaluate(pdu, eventId, pos, head.state(), room.creator());
-                persist(room, stored(pdu, eventId, pos, Optional.empty()), pdu, placed, notified);
+                persist(room, stored(pdu, eventId, pos, Optional.empty()), pdu, placed, notified,
+                        Optional.of(levels(head.state(), room.creator())));
                 notifications.hold(notified);
             } finally {
                 stream.done(pos);
@@ -331,6 +329,66 @@ public final class RoomService {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Takes in an event of another server as an outlier: part of an auth chain or of a state this server is given,
+     * without its place in the timeline. Checked as {@link #receive} checks an event, up to its auth events only
+     * (stored as rejected when they refuse it); it changes neither the room's state nor its timeline.
+     *
+     * @throws MissingEventException when one of its auth events is not known here
+     */
+    public Received receiveOutlier(ObjectNode received, ServerKeys keys) {
+        Incoming in = incoming(received, keys);
+        if (in.known().isPresent()) {
+            return in.known().get();
+        }
+        String roomId = in.room().roomId();
+        ReentrantLock lock = locks.computeIfAbsent(roomId, r -> new ReentrantLock());
+        lock.lock();
+        try {
+            Optional<Received> known = storage.graphRow(in.eventId()).map(r -> new Received(in.eventId(), r.status(), "received before"));
+            if (known.isPresent()) {
+                return known.get();
+            }
+            Optional<String> refused = graph.checkAuthEvents(roomId, in.version(), in.pdu(), keys);
+            EventStatus status = refused.isPresent() ? EventStatus.REJECTED : EventStatus.OUTLIER;
+            RoomGraph.Placement placed = graph.placeOutlier(graph.head(roomId, in.version()), in.pdu(), status);
+            persist(in.room(), stored(in.pdu(), in.eventId(), graph.outsidePosition(), Optional.empty()), in.pdu(), placed,
+                    new Notifications.Outcome(List.of(), List.of()), Optional.empty());
+            return new Received(in.eventId(), Optional.of(status), refused.map(r -> "on its auth events: " + r).orElse("outlier"));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** An event of another server that passed the checks before the auth rules, or what was made of it before. */
+    private record Incoming(Room room, RoomVersion version, String eventId, ObjectNode pdu, Optional<Received> known) {}
+
+    /**
+     * The checks on receipt up to the auth rules: a valid event of the room's version ({@code M_BAD_JSON}), signed
+     * by the servers that must sign it ({@code M_FORBIDDEN}), redacted when its content hash fails.
+     */
+    private Incoming incoming(ObjectNode received, ServerKeys keys) {
+        String roomId = received.path("room_id").asText("");
+        Room room = storage.room(roomId).orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "unknown room " + roomId));
+        RoomVersion version = version(room);
+        Optional<String> invalid = StrictJson.violation(received, version);
+        if (invalid.isPresent()) {
+            throw new MatrixException(400, ErrorCodes.M_BAD_JSON, "not a valid event of room version " + version.id() + ": " + invalid.get());
+        }
+        String eventId = EventIds.of(received, version)
+                .orElseThrow(() -> new MatrixException(400, ErrorCodes.M_BAD_JSON, "the event has no event_id"));
+        Optional<Received> known = storage.graphRow(eventId).map(r -> new Received(eventId, r.status(), "received before"));
+        if (known.isPresent()) {
+            return new Incoming(room, version, eventId, received, known);
+        }
+        if (EventSigning.verify(received, keys, version) instanceof Verification.Failed failed) {
+            throw new MatrixException(403, ErrorCodes.M_FORBIDDEN, "signature check failed: " + failed.reason());
+        }
+        ObjectNode pdu = EventHashes.hasValidContentHash(received) ? received.deepCopy() : Redaction.redact(received, version);
+        pdu.remove("unsigned");
+        return new Incoming(room, version, eventId, pdu, Optional.empty());
     }
 
     private void applyRedaction(String targetId, String redactionId, ObjectNode redaction, String version) {

@@ -311,6 +311,79 @@ class RoomGraphTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void outliersAreKnownWithTheirAuthEventsButOutsideTheTimelineAndTheState(String backend) throws Exception {
+        start(backend);
+        try (Homeserver running = server) {
+            List<String> ends = extremities();
+            String erin = "@erin:" + REMOTE;
+            ObjectNode join = remote(erin, "m.room.member", erin, "{\"membership\":\"join\"}", ends,
+                    List.of(state("m.room.create", ""), state("m.room.power_levels", ""), state("m.room.join_rules", "")),
+                    System.currentTimeMillis());
+            Received outlier = running.rooms().receiveOutlier(join, KEYS);
+            assertThat(outlier.status()).contains(EventStatus.OUTLIER);
+            var row = running.storage().graphRow(outlier.eventId()).orElseThrow();
+            assertThat(row.stateBefore()).isEmpty();
+            assertThat(row.stateAfter()).isEmpty();
+            assertThat(extremities()).isEqualTo(ends);
+            assertThat(state("m.room.member", erin)).isNull();
+            assertThat(timeline()).doesNotContain(outlier.eventId());
+            assertThat(http.call("GET", "/rooms/" + roomId + "/event/" + enc(outlier.eventId()), alice, null).status()).isEqualTo(404);
+            // received again, it stays what it was; an event following it needs its state, which an outlier lacks
+            assertThat(receive(join).status()).contains(EventStatus.OUTLIER);
+            ObjectNode next = remote(erin, "m.room.message", null, "{\"body\":\"x\"}", List.of(outlier.eventId()),
+                    List.of(state("m.room.create", ""), state("m.room.power_levels", ""), outlier.eventId()), System.currentTimeMillis());
+            assertThatThrownBy(() -> receive(next)).isInstanceOf(MissingEventException.class);
+
+            Received spam = running.rooms().receiveOutlier(remote("@dave:" + REMOTE, "m.room.message", null, "{\"body\":\"spam\"}", ends,
+                    List.of(state("m.room.create", "")), System.currentTimeMillis()), KEYS);
+            assertThat(spam.status()).contains(EventStatus.REJECTED);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void anotherServersRedactionAppliesOnlyWhereTheSpecApprovesIt(String backend) throws Exception {
+        start(backend);
+        try (Homeserver running = server) {
+            String join = carolJoins();
+            String mine = send(alice, "m.room.message", "{\"msgtype\":\"m.text\",\"body\":\"alice's words\"}");
+            List<String> auth = List.of(state("m.room.create", ""), state("m.room.power_levels", ""), join);
+            Received theirs = receive(remote(CAROL, "m.room.message", null, "{\"msgtype\":\"m.text\",\"body\":\"carol's words\"}",
+                    extremities(), auth, System.currentTimeMillis()));
+            // carol has no power to redact, and alice is not of her server: the redaction is an event, but redacts nothing
+            Received attack = receive(redaction(mine, auth));
+            assertThat(attack.status()).as(attack.reason()).isEmpty();
+            assertThat(pduOf(attack.eventId()).path("redacts").asText()).isEqualTo(mine);
+            assertThat(pduOf(mine).path("content").path("body").asText()).isEqualTo("alice's words");
+            assertThat(running.storage().event(mine).orElseThrow().redactedBy()).isEmpty();
+            // her own message she may redact
+            Received r = receive(redaction(theirs.eventId(), auth));
+            assertThat(r.status()).as(r.reason()).isEmpty();
+            assertThat(running.storage().event(theirs.eventId()).orElseThrow().redactedBy()).contains(r.eventId());
+        }
+    }
+
+    /** Carol's redaction of {@code target} (room version 10: {@code redacts} at the top level of the event). */
+    private ObjectNode redaction(String target, List<String> auth) throws Exception {
+        ObjectNode pdu = MatrixJson.mapper().createObjectNode();
+        pdu.put("room_id", roomId);
+        pdu.put("sender", CAROL);
+        pdu.put("type", "m.room.redaction");
+        pdu.put("redacts", target);
+        pdu.putObject("content");
+        pdu.put("origin", REMOTE);
+        pdu.put("origin_server_ts", System.currentTimeMillis());
+        List<String> prevs = extremities();
+        pdu.put("depth", server.storage().graphRows(prevs).stream().mapToLong(r -> r.depth()).max().orElse(0) + 1);
+        ArrayNode p = pdu.putArray("prev_events");
+        prevs.forEach(p::add);
+        ArrayNode a = pdu.putArray("auth_events");
+        auth.forEach(a::add);
+        return EventSigning.hashAndSign(pdu, REMOTE, REMOTE_KEY, version);
+    }
+
     @org.junit.jupiter.api.Test
     void aDatabaseOfTheReleaseBeforeTheGraphOpensWithEveryRoomsGraphAndState() throws Exception {
         start("sqlite");
