@@ -135,9 +135,15 @@ public final class RoomGraph {
      * it (returned in {@code made}, for the caller to store).
      */
     private Resolved resolve(String roomId, RoomVersion version, List<Extremity> extremities, Map<String, GraphEvent> pending) {
+        return resolve(roomId, version, extremities, pending, Map.of());
+    }
+
+    /** {@link #resolve(String, RoomVersion, List, Map)} with state groups made but not stored yet. */
+    private Resolved resolve(String roomId, RoomVersion version, List<Extremity> extremities, Map<String, GraphEvent> pending,
+            Map<Long, StateGroup> pendingGroups) {
         Map<Long, Map<StateKey, String>> byGroup = new LinkedHashMap<>();
         for (Extremity e : extremities) {
-            byGroup.computeIfAbsent(e.stateAfter(), groups::state);
+            byGroup.computeIfAbsent(e.stateAfter(), g -> groups.state(g, pendingGroups));
         }
         if (byGroup.size() == 1) {
             Map.Entry<Long, Map<StateKey, String>> only = byGroup.entrySet().iterator().next();
@@ -151,8 +157,15 @@ public final class RoomGraph {
             }
         }
         long parent = byGroup.keySet().iterator().next();
-        StateGroup made = groups.deriveTo(roomId, parent, resolved);
+        StateGroup made = groups.deriveTo(roomId, parent, resolved, pendingGroups);
         return new Resolved(made.groupId(), resolved, List.of(made));
+    }
+
+    /** State groups made for an event, by ID, for what reads them before they are stored. */
+    private static Map<Long, StateGroup> byId(List<StateGroup> made) {
+        Map<Long, StateGroup> out = new HashMap<>();
+        made.forEach(g -> out.put(g.groupId(), g));
+        return out;
     }
 
     /** An event about to be stored, for a resolution that needs it before it is. */
@@ -236,8 +249,7 @@ public final class RoomGraph {
             next = new Head(extremities, after, stateAfter);
             changes = view.stateKey().isPresent() ? Map.of(List.of(view.type(), view.stateKey().get()), Optional.of(eventId)) : Map.of();
         } else {
-            groups.stored(made);
-            Resolved current = resolve(roomId, version, extremities, pending(eventId, pdu));
+            Resolved current = resolve(roomId, version, extremities, pending(eventId, pdu), byId(made));
             made.addAll(current.made());
             next = new Head(extremities, Optional.of(current.group()), json(current.state(), stateAfter));
             changes = diff(head.state(), next.state());
@@ -284,8 +296,16 @@ public final class RoomGraph {
     public Judged judge(String roomId, RoomVersion version, Head head, ObjectNode pdu, ServerKeys keys) {
         PduView view = new PduView(pdu);
         Optional<String> refusedByAuthEvents = checkAuthEvents(roomId, version, pdu, keys);
-        if (refusedByAuthEvents.isPresent()) {
-            return Judged.refused(refusedByAuthEvents.get());
+        if (refusedByAuthEvents.isPresent()) { // rejected: its state is the state before it, where its prev events give one
+            Verdict rejected = new Verdict(Optional.of(EventStatus.REJECTED), "on its auth events: " + refusedByAuthEvents.get());
+            List<GraphRow> prevs = graph.graphRows(view.prevEventIds());
+            if (prevs.isEmpty() || prevs.size() < new java.util.HashSet<>(view.prevEventIds()).size()
+                    || prevs.stream().anyMatch(r -> r.stateAfter().isEmpty())) {
+                return new Judged(rejected, Optional.empty(), Map.of(), List.of());
+            }
+            Resolved before = resolve(roomId, version, prevs.stream().map(r -> new Extremity(r.eventId(), r.depth(), r.stateAfter().get()))
+                    .toList(), Map.of());
+            return new Judged(rejected, Optional.of(before.group()), before.state(), before.made());
         }
         Map<String, GraphRow> prevs = rows(view.prevEventIds(), true);
         List<Extremity> prevStates = prevs.values().stream().map(r -> new Extremity(r.eventId(), r.depth(), r.stateAfter().get())).toList();
@@ -307,11 +327,6 @@ public final class RoomGraph {
 
     /** The outcome of the checks, with the state before the event (empty when its auth events refused it). */
     public record Judged(Verdict verdict, Optional<Long> beforeGroup, Map<StateKey, String> before, List<StateGroup> made) {
-        static Judged refused(String reason) {
-            return new Judged(new Verdict(Optional.of(EventStatus.REJECTED), "on its auth events: " + reason), Optional.empty(), Map.of(),
-                    List.of());
-        }
-
         public boolean accepted() {
             return verdict.status().isEmpty();
         }
@@ -349,6 +364,29 @@ public final class RoomGraph {
         PduView view = new PduView(pdu);
         return new Placement(new GraphWrite(view.prevEventIds(), view.authEventIds(), Optional.of(status), Optional.empty(),
                 Optional.empty(), List.of(), List.of(), Optional.empty(), List.of(), Map.of(), List.of()), head);
+    }
+
+    /** How far {@link #ancestorsThroughUnaccepted} walks. */
+    private static final int UNACCEPTED_WALK = 200;
+
+    /**
+     * The prev events of a new event, and the prev events of those among them that were rejected or soft-failed
+     * (never extremities themselves, they left the events they follow as extremities), and so on: every event
+     * the new one follows that may still stand as an extremity. Bounded to {@value #UNACCEPTED_WALK} events.
+     */
+    private java.util.Set<String> ancestorsThroughUnaccepted(List<String> prevs) {
+        java.util.Set<String> seen = new java.util.LinkedHashSet<>(prevs);
+        List<String> frontier = List.copyOf(prevs);
+        while (!frontier.isEmpty() && seen.size() < UNACCEPTED_WALK) {
+            List<String> next = new ArrayList<>();
+            for (GraphRow r : graph.graphRows(frontier)) {
+                if (r.status().isPresent()) {
+                    r.prevEvents().stream().filter(seen::add).forEach(next::add);
+                }
+            }
+            frontier = next;
+        }
+        return seen;
     }
 
     /** The stored events among {@code ids} by ID; a missing one (or, for {@code withState}, one without state) is asked for. */
@@ -399,7 +437,7 @@ public final class RoomGraph {
         boolean rejected = judged.verdict().status().equals(Optional.of(EventStatus.REJECTED));
         if (view.stateKey().isPresent() && !rejected) {
             StateGroup g = groups.derive(roomId, judged.beforeGroup(),
-                    Map.of(new StateKey(view.type(), view.stateKey().get()), Optional.of(eventId)));
+                    Map.of(new StateKey(view.type(), view.stateKey().get()), Optional.of(eventId)), byId(made));
             made.add(g);
             after = Optional.of(g.groupId());
         }
@@ -409,8 +447,9 @@ public final class RoomGraph {
             return new Placement(write, head);
         }
         boolean followed = graph.backwardExtremity(roomId, eventId);
+        java.util.Set<String> ancestors = ancestorsThroughUnaccepted(view.prevEventIds());
         List<Extremity> extremities = new ArrayList<>(head.extremities().stream()
-                .filter(e -> !view.prevEventIds().contains(e.eventId())).toList());
+                .filter(e -> !ancestors.contains(e.eventId())).toList());
         if (!followed) {
             extremities.add(new Extremity(eventId, view.json().path("depth").asLong(), after.orElseThrow()));
         }
@@ -425,12 +464,11 @@ public final class RoomGraph {
         if (extremities.isEmpty()) {
             next = head;
         } else {
-            groups.stored(made); // the resolution reads the event's own group
-            Resolved current = resolve(roomId, version, extremities, pending(eventId, pdu));
+            Resolved current = resolve(roomId, version, extremities, pending(eventId, pdu), byId(made));
             made.addAll(current.made());
             next = new Head(List.copyOf(extremities), Optional.of(current.group()), json(current.state(), known));
         }
-        List<String> removed = head.extremities().stream().map(Extremity::eventId).filter(view.prevEventIds()::contains).toList();
+        List<String> removed = head.extremities().stream().map(Extremity::eventId).filter(ancestors::contains).toList();
         GraphWrite write = new GraphWrite(view.prevEventIds(), view.authEventIds(), Optional.empty(), judged.beforeGroup(), after, made,
                 removed, followed ? Optional.empty() : Optional.of(eventId), List.of(), diff(head.state(), next.state()), List.of());
         return new Placement(withMemberships(write, roomId, next.state(), pos), next);

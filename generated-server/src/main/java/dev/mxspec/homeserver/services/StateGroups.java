@@ -46,10 +46,15 @@ public final class StateGroups {
 
     /** The whole state of a group: (type, state key) to event ID. */
     public Map<StateKey, String> state(long groupId) {
+        return state(groupId, Map.of());
+    }
+
+    /** {@link #state(long)}, the groups in {@code pending} (made, not stored yet) known too. */
+    public Map<StateKey, String> state(long groupId, Map<Long, StateGroup> pending) {
         List<StateGroup> chain = new ArrayList<>();
         Optional<Long> next = Optional.of(groupId);
         while (next.isPresent()) {
-            StateGroup g = group(next.get());
+            StateGroup g = group(next.get(), pending);
             chain.add(g);
             next = g.base();
         }
@@ -71,13 +76,18 @@ public final class StateGroups {
      * {@code parent} (none for a room's first state) with {@code changes} applied, a key mapped to empty removed.
      */
     public StateGroup derive(String roomId, Optional<Long> parent, Map<StateKey, Optional<String>> changes) {
+        return derive(roomId, parent, changes, Map.of());
+    }
+
+    /** {@link #derive(String, Optional, Map)}, the groups in {@code pending} (made, not stored yet) known too. */
+    public StateGroup derive(String roomId, Optional<Long> parent, Map<StateKey, Optional<String>> changes, Map<Long, StateGroup> pending) {
         long id = ids.incrementAndGet();
         if (parent.isEmpty()) {
             Map<StateKey, Optional<String>> whole = new LinkedHashMap<>();
             changes.forEach((key, value) -> value.ifPresent(v -> whole.put(key, value)));
             return new StateGroup(id, roomId, Optional.empty(), Optional.empty(), 0, Collections.unmodifiableMap(whole));
         }
-        StateGroup p = group(parent.get());
+        StateGroup p = group(parent.get(), pending);
         long level = p.level() + 1;
         long baseLevel = level - Long.lowestOneBit(level);
         // the deltas from the parent down to the base, by base links: each link clears the lowest set bit of a level
@@ -85,7 +95,7 @@ public final class StateGroups {
         StateGroup g = p;
         while (g.level() > baseLevel) {
             path.add(g);
-            g = group(g.base().orElseThrow(() -> new IllegalStateException("state group without a base above level 0")));
+            g = group(g.base().orElseThrow(() -> new IllegalStateException("state group without a base above level 0")), pending);
         }
         Map<StateKey, Optional<String>> delta = new LinkedHashMap<>();
         for (StateGroup step : path.reversed()) {
@@ -96,8 +106,8 @@ public final class StateGroups {
     }
 
     /** A new group as {@link #derive} gives it, holding {@code target}: the changes from the parent's state computed here. */
-    public StateGroup deriveTo(String roomId, long parent, Map<StateKey, String> target) {
-        Map<StateKey, String> from = state(parent);
+    public StateGroup deriveTo(String roomId, long parent, Map<StateKey, String> target, Map<Long, StateGroup> pending) {
+        Map<StateKey, String> from = state(parent, pending);
         Map<StateKey, Optional<String>> changes = new LinkedHashMap<>();
         target.forEach((key, id) -> {
             if (!id.equals(from.get(key))) {
@@ -105,7 +115,7 @@ public final class StateGroups {
             }
         });
         from.keySet().stream().filter(key -> !target.containsKey(key)).forEach(key -> changes.put(key, Optional.empty()));
-        return derive(roomId, Optional.of(parent), changes);
+        return derive(roomId, Optional.of(parent), changes, pending);
     }
 
     /** Keeps groups written to storage at hand. */
@@ -113,7 +123,11 @@ public final class StateGroups {
         groups.forEach(g -> cache.put(g.groupId(), g));
     }
 
-    private StateGroup group(long groupId) {
+    private StateGroup group(long groupId, Map<Long, StateGroup> pending) {
+        StateGroup made = pending.get(groupId);
+        if (made != null) {
+            return made;
+        }
         StateGroup known = cache.get(groupId);
         if (known != null) {
             return known;

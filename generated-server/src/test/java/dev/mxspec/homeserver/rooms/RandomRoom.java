@@ -21,9 +21,9 @@ import java.util.TreeMap;
  * (power levels, memberships, join rules, topics, names, messages) after one to three random recent events, with
  * timestamps that often tie or run backwards. Many are refused by the rules and marked rejected.
  */
-final class RandomRoom {
+public final class RandomRoom {
 
-    static final List<String> USERS = List.of(ALICE, MOD, BOB, CAROL, ZARA, EVELYN);
+    public static final List<String> USERS = List.of(ALICE, MOD, BOB, CAROL, ZARA, EVELYN);
     private static final int[] LEVELS = {0, 0, 50, 75, 100};
 
     private RandomRoom() {}
@@ -49,6 +49,14 @@ final class RandomRoom {
             prevs.add(names.get(names.size() - 1 - random.nextInt(window)));
         }
         return prevs.toArray(String[]::new);
+    }
+
+    /**
+     * A random event template (no room graph fields): a topic, power levels (alice always at 100), a membership,
+     * a join rule, a name or a message, by one of {@link #USERS}.
+     */
+    public static ObjectNode randomEvent(Random random, RoomVersion version) {
+        return event(random, version);
     }
 
     private static ObjectNode event(Random random, RoomVersion version) {
