@@ -299,34 +299,41 @@ public final class RoomGraph {
         if (refusedByAuthEvents.isPresent()) { // rejected: its state is the state before it, where its prev events give one
             Verdict rejected = new Verdict(Optional.of(EventStatus.REJECTED), "on its auth events: " + refusedByAuthEvents.get());
             List<GraphRow> prevs = graph.graphRows(view.prevEventIds());
-            if (prevs.isEmpty() || prevs.size() < new java.util.HashSet<>(view.prevEventIds()).size()
-                    || prevs.stream().anyMatch(r -> r.stateAfter().isEmpty())) {
-                return new Judged(rejected, Optional.empty(), Map.of(), List.of());
+            boolean allKnown = prevs.size() == new java.util.HashSet<>(view.prevEventIds()).size();
+            if (!allKnown || prevs.stream().anyMatch(r -> r.stateAfter().isEmpty())) {
+                return new Judged(rejected, Optional.empty(), List.of());
             }
-            Resolved before = resolve(roomId, version, prevs.stream().map(r -> new Extremity(r.eventId(), r.depth(), r.stateAfter().get()))
-                    .toList(), Map.of());
-            return new Judged(rejected, Optional.of(before.group()), before.state(), before.made());
+            Optional<Resolved> before = stateBefore(roomId, version, prevs);
+            return new Judged(rejected, before.map(Resolved::group), before.map(Resolved::made).orElse(List.of()));
         }
-        Map<String, GraphRow> prevs = rows(view.prevEventIds(), true);
-        List<Extremity> prevStates = prevs.values().stream().map(r -> new Extremity(r.eventId(), r.depth(), r.stateAfter().get())).toList();
-        Resolved before = prevStates.isEmpty() ? new Resolved(-1, Map.of(), List.of()) : resolve(roomId, version, prevStates, Map.of());
-        AuthState atEvent = authState(before.state(), pdu, version, keys, head.state());
-        Optional<Long> beforeGroup = prevStates.isEmpty() ? Optional.empty() : Optional.of(before.group());
+        Optional<Resolved> before = stateBefore(roomId, version, rows(view.prevEventIds(), true).values());
+        Optional<Long> beforeGroup = before.map(Resolved::group);
+        List<StateGroup> made = before.map(Resolved::made).orElse(List.of());
+        AuthState atEvent = authState(before.map(Resolved::state).orElse(Map.of()), pdu, version, keys, head.state());
         if (AuthRules.check(pdu, atEvent, version) instanceof AuthResult.Refused refused) {
             return new Judged(new Verdict(Optional.of(EventStatus.REJECTED), "on the state before it: " + refused.reason()), beforeGroup,
-                    before.state(), before.made());
+                    made);
         }
         AuthState current = AuthState.of(AuthEvents.selection(pdu, version).stream()
                 .map(k -> head.state().get(List.of(k.type(), k.stateKey()))).filter(java.util.Objects::nonNull).toList(), keys);
         if (AuthRules.check(pdu, current, version) instanceof AuthResult.Refused refused) {
             return new Judged(new Verdict(Optional.of(EventStatus.SOFT_FAILED), "on the current state: " + refused.reason()), beforeGroup,
-                    before.state(), before.made());
+                    made);
         }
-        return new Judged(new Verdict(Optional.empty(), "accepted"), beforeGroup, before.state(), before.made());
+        return new Judged(new Verdict(Optional.empty(), "accepted"), beforeGroup, made);
+    }
+
+    /** The state before an event: the resolution of the states after its prev events; none for a create event. */
+    private Optional<Resolved> stateBefore(String roomId, RoomVersion version, java.util.Collection<GraphRow> prevs) {
+        if (prevs.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Extremity> states = prevs.stream().map(r -> new Extremity(r.eventId(), r.depth(), r.stateAfter().orElseThrow())).toList();
+        return Optional.of(resolve(roomId, version, states, Map.of()));
     }
 
     /** The outcome of the checks, with the state before the event (empty when its auth events refused it). */
-    public record Judged(Verdict verdict, Optional<Long> beforeGroup, Map<StateKey, String> before, List<StateGroup> made) {
+    public record Judged(Verdict verdict, Optional<Long> beforeGroup, List<StateGroup> made) {
         public boolean accepted() {
             return verdict.status().isEmpty();
         }

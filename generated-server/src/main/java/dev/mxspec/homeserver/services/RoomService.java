@@ -235,7 +235,8 @@ public final class RoomService {
 
     private static StoredEvent stored(ObjectNode pdu, String eventId, long pos, Optional<Txn> txn) {
         PduView view = new PduView(pdu);
-        return new StoredEvent(pos, eventId, view.roomId(), view.type(), view.stateKey(), view.sender(), pdu.path("origin_server_ts").asLong(),
+        return new StoredEvent(pos, eventId, view.roomId(), view.type(), view.stateKey(), view.sender(),
+                pdu.path("origin_server_ts").asLong(),
                 pdu.path("depth").asLong(), MatrixJson.write(pdu), Optional.empty(), txn);
     }
 
@@ -375,7 +376,8 @@ public final class RoomService {
         RoomVersion version = version(room);
         Optional<String> invalid = StrictJson.violation(received, version);
         if (invalid.isPresent()) {
-            throw new MatrixException(400, ErrorCodes.M_BAD_JSON, "not a valid event of room version " + version.id() + ": " + invalid.get());
+            throw new MatrixException(400, ErrorCodes.M_BAD_JSON,
+                    "not a valid event of room version " + version.id() + ": " + invalid.get());
         }
         String eventId = EventIds.of(received, version)
                 .orElseThrow(() -> new MatrixException(400, ErrorCodes.M_BAD_JSON, "the event has no event_id"));

@@ -87,7 +87,8 @@ interface JdbcGraphStore extends GraphStore {
         jdbc().query("SELECT group_id, type, state_key, event_id FROM state_group_deltas WHERE group_id IN (" + marks(args.length) + ")",
                 rs -> deltas.computeIfAbsent(rs.getLong(1), g -> new LinkedHashMap<>())
                         .put(new StateKey(rs.getString(2), rs.getString(3)), Optional.ofNullable(rs.getString(4))), args);
-        return jdbc().query("SELECT group_id, room_id, parent, base, level FROM state_groups WHERE group_id IN (" + marks(args.length) + ")",
+        return jdbc().query("SELECT group_id, room_id, parent, base, level FROM state_groups WHERE group_id IN ("
+                + marks(args.length) + ")",
                 rs -> new StateGroup(rs.getLong(1), rs.getString(2), Jdbc.optLong(rs, "parent"), Jdbc.optLong(rs, "base"), rs.getLong(5),
                         Collections.unmodifiableMap(deltas.getOrDefault(rs.getLong(1), Map.of()))), args);
     }
