@@ -29,7 +29,8 @@ CREATE TABLE state_group_deltas (
     PRIMARY KEY (group_id, type, state_key)
 );
 
--- The events of a room that no accepted event refers to as a prev event: what a new event follows.
+-- The events of a room that no accepted event refers to as a prev event: what a new event follows. The row
+-- 'latest' stands for the room's latest timeline event, so that an event following a line writes nothing here.
 CREATE TABLE forward_extremities (
     room_id  TEXT NOT NULL,
     event_id TEXT NOT NULL,

@@ -49,9 +49,10 @@ public final class RoomGraph {
 
     /**
      * A room as it stands: its forward extremities, the state group of its current state (empty before the create
-     * event) and that state as (type, state_key) to the event's JSON with its {@code event_id}.
+     * event), that state as (type, state_key) to the event's JSON with its {@code event_id}, and its latest
+     * timeline event.
      */
-    public record Head(List<Extremity> extremities, Optional<Long> group, Map<List<String>, ObjectNode> state) {
+    public record Head(List<Extremity> extremities, Optional<Long> group, Map<List<String>, ObjectNode> state, Optional<String> latest) {
 
         /** The depth a new event following every extremity has. */
         public long nextDepth() {
@@ -116,15 +117,16 @@ public final class RoomGraph {
         List<Extremity> extremities = rows.stream().filter(r -> r.stateAfter().isPresent())
                 .map(r -> new Extremity(r.eventId(), r.depth(), r.stateAfter().get()))
                 .sorted(Comparator.comparingLong(Extremity::depth).reversed().thenComparing(Extremity::eventId)).toList();
+        Optional<String> latest = graph.latestTimelineEvent(roomId);
         if (extremities.isEmpty()) {
-            return new Head(List.of(), Optional.empty(), Map.of());
+            return new Head(List.of(), Optional.empty(), Map.of(), latest);
         }
         Resolved current = resolve(roomId, version, extremities, Map.of());
         if (!current.made().isEmpty()) {
             graph.saveStateGroups(current.made());
             groups.stored(current.made());
         }
-        return new Head(extremities, Optional.of(current.group()), json(current.state(), Map.of()));
+        return new Head(extremities, Optional.of(current.group()), json(current.state(), Map.of()), latest);
     }
 
     /** A resolved state: its group (made here when no input holds it), and the state. */
@@ -216,7 +218,7 @@ public final class RoomGraph {
             graph.saveStateGroups(before.made());
             groups.stored(before.made());
         }
-        return new Position(followed.stream().map(Extremity::eventId).toList(), new Head(followed, Optional.empty(), Map.of()).nextDepth(),
+        return new Position(followed.stream().map(Extremity::eventId).toList(), new Head(followed, Optional.empty(), Map.of(), Optional.empty()).nextDepth(),
                 Optional.of(before.group()), json(before.state(), head.state()));
     }
 
@@ -246,17 +248,34 @@ public final class RoomGraph {
         Head next;
         Map<List<String>, Optional<String>> changes;
         if (remaining.isEmpty()) { // the usual case: the event follows every extremity, and its state is the room's
-            next = new Head(extremities, after, stateAfter);
+            next = new Head(extremities, after, stateAfter, Optional.of(eventId));
             changes = view.stateKey().isPresent() ? Map.of(List.of(view.type(), view.stateKey().get()), Optional.of(eventId)) : Map.of();
         } else {
             Resolved current = resolve(roomId, version, extremities, pending(eventId, pdu), byId(made));
             made.addAll(current.made());
-            next = new Head(extremities, Optional.of(current.group()), json(current.state(), stateAfter));
+            next = new Head(extremities, Optional.of(current.group()), json(current.state(), stateAfter), Optional.of(eventId));
             changes = diff(head.state(), next.state());
         }
+        List<List<String>> rows = extremityRows(head, next);
         GraphWrite write = new GraphWrite(at.prevEvents(), view.authEventIds(), Optional.empty(), at.group(), after, made,
-                at.prevEvents(), Optional.of(eventId), List.of(), changes, List.of());
+                rows.get(0), rows.get(1), List.of(), List.of(), changes, List.of());
         return new Placement(withMemberships(write, roomId, next.state(), pos), next);
+    }
+
+    /**
+     * The rows of {@code forward_extremities} to delete and to insert between two heads: the latest timeline event
+     * is kept as the row {@link GraphStore#LATEST}, so an event that follows a line changes no row.
+     */
+    private static List<List<String>> extremityRows(Head before, Head after) {
+        java.util.SortedSet<String> was = rows(before);
+        java.util.SortedSet<String> is = rows(after);
+        return List.of(was.stream().filter(r -> !is.contains(r)).toList(), is.stream().filter(r -> !was.contains(r)).toList());
+    }
+
+    private static java.util.SortedSet<String> rows(Head head) {
+        java.util.SortedSet<String> rows = new java.util.TreeSet<>();
+        head.extremities().forEach(e -> rows.add(head.latest().equals(Optional.of(e.eventId())) ? GraphStore.LATEST : e.eventId()));
+        return rows;
     }
 
     /** The changes from one current state to the next, (type, state_key) to event ID, empty where a key went. */
@@ -283,7 +302,8 @@ public final class RoomGraph {
             }
         });
         return new GraphWrite(w.prevEvents(), w.authEvents(), w.status(), w.stateBefore(), w.stateAfter(), w.newGroups(),
-                w.extremitiesRemoved(), w.extremityAdded(), w.backwardAdded(), w.currentState(), List.copyOf(memberships));
+                w.extremityRowsDeleted(), w.extremityRowsInserted(), w.backwardAdded(), w.backwardRemoved(), w.currentState(),
+                List.copyOf(memberships));
     }
 
     /**
@@ -370,7 +390,7 @@ public final class RoomGraph {
     public Placement placeOutlier(Head head, ObjectNode pdu, EventStatus status) {
         PduView view = new PduView(pdu);
         return new Placement(new GraphWrite(view.prevEventIds(), view.authEventIds(), Optional.of(status), Optional.empty(),
-                Optional.empty(), List.of(), List.of(), Optional.empty(), List.of(), Map.of(), List.of()), head);
+                Optional.empty(), List.of(), List.of(), List.of(), List.of(), List.of(), Map.of(), List.of()), head);
     }
 
     /** How far {@link #ancestorsThroughUnaccepted} walks. */
@@ -450,7 +470,7 @@ public final class RoomGraph {
         }
         if (!judged.accepted()) {
             GraphWrite write = new GraphWrite(view.prevEventIds(), view.authEventIds(), judged.verdict().status(), judged.beforeGroup(),
-                    after, made, List.of(), Optional.empty(), List.of(), Map.of(), List.of());
+                    after, made, List.of(), List.of(), List.of(), List.of(), Map.of(), List.of());
             return new Placement(write, head);
         }
         boolean followed = graph.backwardExtremity(roomId, eventId);
@@ -469,15 +489,15 @@ public final class RoomGraph {
         }
         Head next;
         if (extremities.isEmpty()) {
-            next = head;
+            next = new Head(List.of(), head.group(), head.state(), Optional.of(eventId));
         } else {
             Resolved current = resolve(roomId, version, extremities, pending(eventId, pdu), byId(made));
             made.addAll(current.made());
-            next = new Head(List.copyOf(extremities), Optional.of(current.group()), json(current.state(), known));
+            next = new Head(List.copyOf(extremities), Optional.of(current.group()), json(current.state(), known), Optional.of(eventId));
         }
-        List<String> removed = head.extremities().stream().map(Extremity::eventId).filter(ancestors::contains).toList();
+        List<List<String>> rows = extremityRows(head, next);
         GraphWrite write = new GraphWrite(view.prevEventIds(), view.authEventIds(), Optional.empty(), judged.beforeGroup(), after, made,
-                removed, followed ? Optional.empty() : Optional.of(eventId), List.of(), diff(head.state(), next.state()), List.of());
+                rows.get(0), rows.get(1), List.of(), followed ? List.of(eventId) : List.of(), diff(head.state(), next.state()), List.of());
         return new Placement(withMemberships(write, roomId, next.state(), pos), next);
     }
 }

@@ -11,13 +11,22 @@ import java.util.Optional;
  */
 public interface GraphStore {
 
+    /**
+     * The row of {@code forward_extremities} that stands for the room's latest timeline event: a room whose events
+     * form a line keeps this one row, so that a new event following it writes nothing there.
+     */
+    String LATEST = "latest";
+
     Optional<GraphRow> graphRow(String eventId);
 
     /** The graph rows of the events among {@code eventIds} that are stored, in no particular order. */
     List<GraphRow> graphRows(List<String> eventIds);
 
-    /** The events of a room that no accepted event follows, in no particular order. */
+    /** The events of a room that no accepted event follows ({@link #LATEST} resolved), in no particular order. */
     List<String> forwardExtremities(String roomId);
+
+    /** The room's latest timeline event. */
+    Optional<String> latestTimelineEvent(String roomId);
 
     /** Whether a stored event of the room names {@code eventId} as a prev event this server lacked. */
     boolean backwardExtremity(String roomId, String eventId);

@@ -69,7 +69,16 @@ interface JdbcGraphStore extends GraphStore {
 
     @Override
     default List<String> forwardExtremities(String roomId) {
-        return jdbc().query("SELECT event_id FROM forward_extremities WHERE room_id = ? ORDER BY event_id", rs -> rs.getString(1), roomId);
+        List<String> rows = jdbc().query("SELECT event_id FROM forward_extremities WHERE room_id = ? ORDER BY event_id",
+                rs -> rs.getString(1), roomId);
+        return rows.stream().flatMap(id -> id.equals(LATEST) ? latestTimelineEvent(roomId).stream() : java.util.stream.Stream.of(id))
+                .distinct().toList();
+    }
+
+    @Override
+    default Optional<String> latestTimelineEvent(String roomId) {
+        return jdbc().one("SELECT event_id FROM events WHERE room_id = ? AND stream_pos > 0 ORDER BY stream_pos DESC LIMIT 1",
+                rs -> rs.getString(1), roomId);
     }
 
     @Override

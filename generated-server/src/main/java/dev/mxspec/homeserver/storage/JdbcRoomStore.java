@@ -100,21 +100,17 @@ interface JdbcRoomStore extends RoomStore {
         });
     }
 
-    /** The forward and backward extremities an event changes; one statement when it follows the room's only extremity. */
+    /** The forward and backward extremities an event changes: nothing to write for an event that follows a line. */
     private static void writeExtremities(java.sql.Connection c, String roomId, Records.GraphWrite g) throws SQLException {
-        List<String> removed = g.extremitiesRemoved();
-        if (removed.size() == 1 && g.extremityAdded().isPresent()
-                && Jdbc.update(c, "UPDATE forward_extremities SET event_id = ? WHERE room_id = ? AND event_id = ?",
-                        g.extremityAdded().get(), roomId, removed.getFirst()) == 1) {
-            return;
-        }
-        for (String id : removed) {
+        for (String id : g.extremityRowsDeleted()) {
             Jdbc.update(c, "DELETE FROM forward_extremities WHERE room_id = ? AND event_id = ?", roomId, id);
         }
-        if (g.extremityAdded().isPresent()) {
+        for (String id : g.extremityRowsInserted()) {
             Jdbc.update(c, "INSERT INTO forward_extremities (room_id, event_id) VALUES (?, ?) ON CONFLICT (room_id, event_id) DO NOTHING",
-                    roomId, g.extremityAdded().get());
-            Jdbc.update(c, "DELETE FROM backward_extremities WHERE room_id = ? AND event_id = ?", roomId, g.extremityAdded().get());
+                    roomId, id);
+        }
+        for (String id : g.backwardRemoved()) {
+            Jdbc.update(c, "DELETE FROM backward_extremities WHERE room_id = ? AND event_id = ?", roomId, id);
         }
         for (String id : g.backwardAdded()) {
             Jdbc.update(c, "INSERT INTO backward_extremities (room_id, event_id) VALUES (?, ?) ON CONFLICT (room_id, event_id) DO NOTHING",

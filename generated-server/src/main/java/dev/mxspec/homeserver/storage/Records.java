@@ -146,15 +146,17 @@ public final class Records {
     /**
      * What storing an event does to its room's graph, written in the event's transaction.
      *
-     * @param newGroups            state groups made for the event (its state after, a resolved state before it)
-     * @param extremitiesRemoved   forward extremities it follows
-     * @param extremityAdded       itself, when it becomes a forward extremity
-     * @param backwardAdded        its prev events this server lacks
-     * @param currentState         changes of the room's current state, (type, state_key) to event ID, empty to remove
-     * @param memberships          the memberships those changes set
+     * @param newGroups             state groups made for the event (its state after, a resolved state before it)
+     * @param extremityRowsDeleted  rows of {@code forward_extremities} to delete ({@link GraphStore#LATEST} for the marker)
+     * @param extremityRowsInserted rows to insert
+     * @param backwardAdded         its prev events this server lacks
+     * @param backwardRemoved       itself, when stored events named it as a prev event it lacked
+     * @param currentState          changes of the room's current state, (type, state_key) to event ID, empty to remove
+     * @param memberships           the memberships those changes set
      */
     public record GraphWrite(java.util.List<String> prevEvents, java.util.List<String> authEvents, Optional<EventStatus> status,
             Optional<Long> stateBefore, Optional<Long> stateAfter, java.util.List<StateGroup> newGroups,
-            java.util.List<String> extremitiesRemoved, Optional<String> extremityAdded, java.util.List<String> backwardAdded,
-            java.util.Map<java.util.List<String>, Optional<String>> currentState, java.util.List<Membership> memberships) {}
+            java.util.List<String> extremityRowsDeleted, java.util.List<String> extremityRowsInserted, java.util.List<String> backwardAdded,
+            java.util.List<String> backwardRemoved, java.util.Map<java.util.List<String>, Optional<String>> currentState,
+            java.util.List<Membership> memberships) {}
 }

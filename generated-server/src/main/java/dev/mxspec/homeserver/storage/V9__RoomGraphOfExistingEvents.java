@@ -89,7 +89,7 @@ public final class V9__RoomGraphOfExistingEvents extends BaseJavaMigration {
         JdbcGraphStore.insertGroups(c, roomGroups);
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO forward_extremities (room_id, event_id) VALUES (?, ?)")) {
             ps.setString(1, roomId);
-            ps.setString(2, rows.getLast().eventId());
+            ps.setString(2, GraphStore.LATEST); // the room's last event
             ps.executeUpdate();
         }
         made.clear();

@@ -384,9 +384,51 @@ class RoomGraphTest {
         return EventSigning.hashAndSign(pdu, REMOTE, REMOTE_KEY, version);
     }
 
-    @org.junit.jupiter.api.Test
-    void aDatabaseOfTheReleaseBeforeTheGraphOpensWithEveryRoomsGraphAndState() throws Exception {
-        start("sqlite");
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void theExtremitiesOfABranchedRoomSurviveARestart(String backend) throws Exception {
+        Optional<String> pg = backend.equals("postgresql") ? Optional.of(dev.mxspec.homeserver.storage.Backends.postgresSchemaUrl())
+                : Optional.empty();
+        dev.mxspec.homeserver.core.ServerConfig config = new dev.mxspec.homeserver.core.ServerConfig("localhost", "127.0.0.1", -1,
+                dir.resolve("data").toString(), backend, pg, true, 0, 0);
+        server = Homeserver.start(config);
+        http = new JsonHttp(server.port());
+        alice = http.register("alice", "alice-password");
+        roomId = http.call("POST", "/createRoom", alice, "{\"preset\":\"public_chat\"}").body().path("room_id").asText();
+        version = RoomVersions.of(server.storage().room(roomId).orElseThrow().roomVersion()).orElseThrow();
+        String join = carolJoins();
+        String local = send(alice, "m.room.message", "{\"msgtype\":\"m.text\",\"body\":\"one\"}");
+        Received branch = receive(remote(CAROL, "m.room.message", null, "{\"body\":\"two\"}", List.of(join),
+                List.of(state("m.room.create", ""), state("m.room.power_levels", ""), join), System.currentTimeMillis()));
+        String later = send(alice, "m.room.message", "{\"msgtype\":\"m.text\",\"body\":\"three\"}");
+        assertThat(pduOf(later).path("prev_events").size()).isEqualTo(2);
+        Received another = receive(remote(CAROL, "m.room.message", null, "{\"body\":\"four\"}", List.of(branch.eventId()),
+                List.of(state("m.room.create", ""), state("m.room.power_levels", ""), join), System.currentTimeMillis()));
+        List<String> ends = extremities();
+        assertThat(ends).containsExactlyInAnyOrder(later, another.eventId());
+        assertThat(local).isNotEqualTo(later);
+        server.close();
+        server = Homeserver.start(config);
+        http = new JsonHttp(server.port());
+        assertThat(extremities()).containsExactlyInAnyOrderElementsOf(ends);
+        String merge = send(alice, "m.room.message", "{\"msgtype\":\"m.text\",\"body\":\"five\"}");
+        List<String> prevs = new ArrayList<>();
+        pduOf(merge).path("prev_events").forEach(p -> prevs.add(p.asText()));
+        assertThat(prevs).containsExactlyInAnyOrderElementsOf(ends);
+        assertThat(extremities()).containsExactly(merge);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void aDatabaseOfTheReleaseBeforeTheGraphOpensWithEveryRoomsGraphAndState(String backend) throws Exception {
+        Optional<String> pg = backend.equals("postgresql") ? Optional.of(dev.mxspec.homeserver.storage.Backends.postgresSchemaUrl())
+                : Optional.empty();
+        dev.mxspec.homeserver.core.ServerConfig config = new dev.mxspec.homeserver.core.ServerConfig("localhost", "127.0.0.1", -1,
+                dir.resolve("data").toString(), backend, pg, true, 0, 0);
+        server = Homeserver.start(config);
+        http = new JsonHttp(server.port());
+        alice = http.register("alice", "alice-password");
+        roomId = http.call("POST", "/createRoom", alice, "{\"preset\":\"public_chat\"}").body().path("room_id").asText();
         String bob;
         java.util.Map<List<String>, String> stateBefore;
         String last;
@@ -401,7 +443,8 @@ class RoomGraphTest {
         server.close();
         server = null;
         // the database as the release before the room graph left it: no graph columns or tables, V8 and V9 not applied
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("data/homeserver.db"));
+        String url = pg.orElse("jdbc:sqlite:" + dir.resolve("data/homeserver.db"));
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
                 java.sql.Statement st = c.createStatement()) {
             for (String column : List.of("prev_events", "auth_events", "status", "state_before", "state_after")) {
                 st.executeUpdate("ALTER TABLE events DROP COLUMN " + column);
@@ -411,7 +454,7 @@ class RoomGraphTest {
             }
             st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('8', '9')");
         }
-        server = TestServers.start("sqlite", dir, config -> config);
+        server = Homeserver.start(config);
         http = new JsonHttp(server.port());
         {
             assertThat(server.storage().currentState(roomId)).isEqualTo(stateBefore);

@@ -89,6 +89,6 @@ class StorageTest {
         java.util.Map<List<String>, Optional<String>> state = e.stateKey().isPresent()
                 ? java.util.Map.of(List.of(e.type(), e.stateKey().get()), Optional.of(e.eventId())) : java.util.Map.of();
         return new Records.GraphWrite(List.of(), List.of(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(), List.of(),
-                Optional.of(e.eventId()), List.of(), state, membership.stream().toList());
+                List.of(GraphStore.LATEST), List.of(), List.of(), state, membership.stream().toList());
     }
 }
