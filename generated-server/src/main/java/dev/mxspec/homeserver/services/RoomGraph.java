@@ -320,13 +320,19 @@ public final class RoomGraph {
             Verdict rejected = new Verdict(Optional.of(EventStatus.REJECTED), "on its auth events: " + refusedByAuthEvents.get());
             List<GraphRow> prevs = graph.graphRows(view.prevEventIds());
             boolean allKnown = prevs.size() == new java.util.HashSet<>(view.prevEventIds()).size();
-            if (!allKnown || prevs.stream().anyMatch(r -> r.stateAfter().isEmpty())) {
+            if (!allKnown || prevs.stream().anyMatch(r -> r.stateAfter().isEmpty() || !r.roomId().equals(roomId))) {
                 return new Judged(rejected, Optional.empty(), List.of());
             }
             Optional<Resolved> before = stateBefore(roomId, version, prevs);
             return new Judged(rejected, before.map(Resolved::group), before.map(Resolved::made).orElse(List.of()));
         }
-        Optional<Resolved> before = stateBefore(roomId, version, rows(view.prevEventIds(), true).values());
+        Map<String, GraphRow> prevRows = rows(view.prevEventIds(), true);
+        Optional<GraphRow> elsewhere = prevRows.values().stream().filter(r -> !r.roomId().equals(roomId)).findFirst();
+        if (elsewhere.isPresent()) {
+            return new Judged(new Verdict(Optional.of(EventStatus.REJECTED), "prev event " + elsewhere.get().eventId()
+                    + " is in another room"), Optional.empty(), List.of());
+        }
+        Optional<Resolved> before = stateBefore(roomId, version, prevRows.values());
         Optional<Long> beforeGroup = before.map(Resolved::group);
         List<StateGroup> made = before.map(Resolved::made).orElse(List.of());
         AuthState atEvent = authState(before.map(Resolved::state).orElse(Map.of()), pdu, version, keys, head.state());

@@ -14,6 +14,7 @@ import dev.mxspec.homeserver.rooms.EventHashes;
 import dev.mxspec.homeserver.rooms.EventIds;
 import dev.mxspec.homeserver.rooms.EventSigning;
 import dev.mxspec.homeserver.rooms.MissingEventException;
+import dev.mxspec.homeserver.rooms.PduFormat;
 import dev.mxspec.homeserver.rooms.PduView;
 import dev.mxspec.homeserver.rooms.PowerLevels;
 import dev.mxspec.homeserver.rooms.Redaction;
@@ -374,7 +375,7 @@ public final class RoomService {
         String roomId = received.path("room_id").asText("");
         Room room = storage.room(roomId).orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "unknown room " + roomId));
         RoomVersion version = version(room);
-        Optional<String> invalid = StrictJson.violation(received, version);
+        Optional<String> invalid = PduFormat.violation(received, version).or(() -> StrictJson.violation(received, version));
         if (invalid.isPresent()) {
             throw new MatrixException(400, ErrorCodes.M_BAD_JSON,
                     "not a valid event of room version " + version.id() + ": " + invalid.get());

@@ -313,6 +313,60 @@ class RoomGraphTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
+    void eventsThatBreakThePduFormatAreDroppedAndStoreNothing(String backend) throws Exception {
+        start(backend);
+        {
+            String join = carolJoins();
+            List<String> auth = List.of(state("m.room.create", ""), state("m.room.power_levels", ""), join);
+            java.util.Map<String, java.util.function.Consumer<ObjectNode>> breakages = new java.util.LinkedHashMap<>();
+            breakages.put("no content", pdu -> pdu.remove("content"));
+            breakages.put("prev_events not an array", pdu -> pdu.put("prev_events", join));
+            breakages.put("a prev event that is not an ID", pdu -> pdu.withArrayProperty("prev_events").add(7));
+            breakages.put("21 prev events", pdu -> {
+                ArrayNode many = pdu.putArray("prev_events");
+                for (int i = 0; i < 21; i++) {
+                    many.add(join);
+                }
+            });
+            breakages.put("11 auth events", pdu -> {
+                ArrayNode many = pdu.putArray("auth_events");
+                for (int i = 0; i < 11; i++) {
+                    many.add(join);
+                }
+            });
+            breakages.put("a 256-byte state key", pdu -> pdu.put("state_key", "k".repeat(256)));
+            breakages.put("a sender that is no user ID", pdu -> pdu.put("sender", "carol"));
+            breakages.put("a negative depth", pdu -> pdu.put("depth", -1));
+            breakages.put("a depth past 2^63 - 1", pdu -> pdu.put("depth", new java.math.BigInteger("9223372036854775808")));
+            breakages.put("a float", pdu -> pdu.withObjectProperty("content").put("n", 1.5));
+            breakages.put("over 65,536 bytes", pdu -> pdu.withObjectProperty("content").put("body", "x".repeat(70_000)));
+            breakages.put("no hashes", pdu -> pdu.remove("hashes"));
+            List<String> ends = extremities();
+            for (var breakage : breakages.entrySet()) {
+                ObjectNode pdu = remote(CAROL, "m.room.message", null, "{\"body\":\"x\"}", List.of(join), auth, System.currentTimeMillis());
+                breakage.getValue().accept(pdu);
+                assertThatThrownBy(() -> receive(pdu)).as(breakage.getKey()).isInstanceOfSatisfying(MatrixException.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.errcode()).isEqualTo("M_BAD_JSON");
+                });
+                assertThat(server.storage().graphRow(idOf(pdu))).as(breakage.getKey()).isEmpty();
+            }
+            assertThat(extremities()).isEqualTo(ends);
+
+            // a prev event of another room: the event is rejected, and the other room's state plays no part
+            String other = http.call("POST", "/createRoom", alice, "{\"preset\":\"public_chat\"}").body().path("room_id").asText();
+            String otherEvent = http.call("PUT", "/rooms/" + other + "/send/m.room.message/x1", alice,
+                    "{\"msgtype\":\"m.text\",\"body\":\"elsewhere\"}").body().path("event_id").asText();
+            Received crossing = receive(remote(CAROL, "m.room.message", null, "{\"body\":\"x\"}", List.of(otherEvent), auth,
+                    System.currentTimeMillis()));
+            assertThat(crossing.status()).as(crossing.reason()).contains(EventStatus.REJECTED);
+            assertThat(crossing.reason()).contains("another room");
+            assertThat(extremities()).isEqualTo(ends);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
     void outliersAreKnownWithTheirAuthEventsButOutsideTheTimelineAndTheState(String backend) throws Exception {
         start(backend);
         try (Homeserver running = server) {
