@@ -218,8 +218,9 @@ public final class RoomGraph {
             graph.saveStateGroups(before.made());
             groups.stored(before.made());
         }
-        return new Position(followed.stream().map(Extremity::eventId).toList(), new Head(followed, Optional.empty(), Map.of(), Optional.empty()).nextDepth(),
-                Optional.of(before.group()), json(before.state(), head.state()));
+        long depth = followed.stream().mapToLong(Extremity::depth).max().orElse(0) + 1;
+        return new Position(followed.stream().map(Extremity::eventId).toList(), depth, Optional.of(before.group()),
+                json(before.state(), head.state()));
     }
 
     /**

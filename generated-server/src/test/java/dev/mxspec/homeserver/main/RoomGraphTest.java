@@ -181,6 +181,38 @@ class RoomGraphTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
+    void aLocalEventFollowsTheTenDeepestOfMoreExtremitiesAndTheNextOneTheRest(String backend) throws Exception {
+        start(backend);
+        {
+            String join = carolJoins();
+            List<String> auth = List.of(state("m.room.create", ""), state("m.room.power_levels", ""), join);
+            List<String> branches = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                Received r = receive(remote(CAROL, "m.room.message", null, "{\"body\":\"branch " + i + "\"}", List.of(join), auth,
+                        System.currentTimeMillis() + i));
+                assertThat(r.status()).as(r.reason()).isEmpty();
+                branches.add(r.eventId());
+            }
+            assertThat(extremities()).containsExactlyInAnyOrderElementsOf(branches);
+            String first = send(alice, "m.room.message", "{\"msgtype\":\"m.text\",\"body\":\"first\"}");
+            List<String> prevs = new ArrayList<>();
+            pduOf(first).path("prev_events").forEach(p -> prevs.add(p.asText()));
+            assertThat(prevs).hasSize(10).isSubsetOf(branches);
+            List<String> rest = branches.stream().filter(b -> !prevs.contains(b)).toList();
+            assertThat(extremities()).containsExactlyInAnyOrderElementsOf(java.util.stream.Stream.concat(rest.stream(),
+                    java.util.stream.Stream.of(first)).toList());
+            String second = send(alice, "m.room.message", "{\"msgtype\":\"m.text\",\"body\":\"second\"}");
+            List<String> secondPrevs = new ArrayList<>();
+            pduOf(second).path("prev_events").forEach(p -> secondPrevs.add(p.asText()));
+            assertThat(secondPrevs).containsExactlyInAnyOrderElementsOf(java.util.stream.Stream.concat(rest.stream(),
+                    java.util.stream.Stream.of(first)).toList());
+            assertThat(extremities()).containsExactly(second);
+            assertThat(timeline()).contains(first, second);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
     void concurrentTopicsResolveByTheSpecsOrderNotByArrival(String backend) throws Exception {
         start(backend);
         {
