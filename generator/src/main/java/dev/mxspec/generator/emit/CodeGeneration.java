@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.stream.Stream;
 
 /**
@@ -93,8 +94,7 @@ public final class CodeGeneration {
         }
         // Checking the releases (every example against its schema) needs none of the Java built from
         // them: it runs on a thread of its own meanwhile, and nothing is written before it passed.
-        CompletableFuture<Checked> checking = CompletableFuture.supplyAsync(() -> check(releases, dataFolders),
-                task -> Thread.ofPlatform().name("mxspec-check").daemon().start(task));
+        CompletableFuture<Checked> checking = CompletableFuture.supplyAsync(() -> check(releases, dataFolders), thread("mxspec-check"));
         List<List<JavaFile>> built = new ArrayList<>();
         RuntimeException buildFailure = null;
         try {
@@ -149,20 +149,6 @@ public final class CodeGeneration {
         return new Checked(errors, warnings);
     }
 
-    private static Checked join(CompletableFuture<Checked> checking) {
-        try {
-            return checking.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw e;
-        }
-    }
-
     /**
      * Generates only when the spec files, the configuration or the tool changed since the run that
      * wrote {@code stateFile}; otherwise touches nothing, so that nothing recompiles.
@@ -172,18 +158,41 @@ public final class CodeGeneration {
      */
     public static Result runIfChanged(Config config, Path stateFile, String toolVersion) {
         requireSpecDirectory(config);
-        String fingerprint = Fingerprint.of(config, toolVersion);
         try {
-            if (Files.isRegularFile(stateFile) && Files.isDirectory(config.outputDirectory())
-                    && Files.readString(stateFile, StandardCharsets.UTF_8).strip().equals(fingerprint)) {
+            boolean comparable = Files.isRegularFile(stateFile) && Files.isDirectory(config.outputDirectory());
+            // With nothing to compare it with, the fingerprint to keep is taken on a thread of its own meanwhile.
+            CompletableFuture<String> fingerprint = comparable
+                    ? CompletableFuture.completedFuture(Fingerprint.of(config, toolVersion))
+                    : CompletableFuture.supplyAsync(() -> Fingerprint.of(config, toolVersion), thread("mxspec-fingerprint"));
+            if (comparable && Files.readString(stateFile, StandardCharsets.UTF_8).strip().equals(fingerprint.join())) {
                 return new Result(0, 0, 0, true, List.of());
             }
             Result result = run(config);
             Files.createDirectories(stateFile.toAbsolutePath().getParent());
-            Files.writeString(stateFile, fingerprint + "\n", StandardCharsets.UTF_8);
+            Files.writeString(stateFile, join(fingerprint) + "\n", StandardCharsets.UTF_8);
             return result;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs each task on a new daemon thread of that name. */
+    private static Executor thread(String name) {
+        return task -> Thread.ofPlatform().name(name).daemon().start(task);
+    }
+
+    /** The value, or the task's own exception. */
+    private static <T> T join(CompletableFuture<T> task) {
+        try {
+            return task.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
         }
     }
 
