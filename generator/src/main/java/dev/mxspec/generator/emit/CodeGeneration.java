@@ -15,6 +15,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.stream.Stream;
 
 /**
@@ -82,30 +85,43 @@ public final class CodeGeneration {
         if (config.releases().size() > 1 && config.releasePackage().filter(String::isEmpty).isPresent()) {
             throw new IllegalArgumentException("several releases need a per-release package; an empty one would mix them");
         }
+        List<SpecRelease> releases = new ArrayList<>();
+        List<Path> dataFolders = new ArrayList<>();
+        for (String version : config.releases()) {
+            Path folder = dev.mxspec.generator.source.SpecSource.releaseFolder(config.specDirectory(), version);
+            releases.add(SpecReader.read(folder));
+            dataFolders.add(SpecReader.dataFolderOf(folder));
+        }
+        // Checking the releases (every example against its schema) needs none of the Java built from
+        // them: it runs on a thread of its own meanwhile, and nothing is written before it passed.
+        CompletableFuture<Checked> checking = CompletableFuture.supplyAsync(() -> check(releases, dataFolders), thread("mxspec-check"));
+        List<List<JavaFile>> built = new ArrayList<>();
+        RuntimeException buildFailure = null;
+        try {
+            for (SpecRelease release : releases) {
+                String releasePackage = config.releasePackage().orElse(JavaLayout.releasePackage(release.version()));
+                GenerateOptions options = new GenerateOptions(config.basePackage(), releasePackage, config.outputs(), config.apis(),
+                        config.typeMappings());
+                built.add(new JavaGenerator(release, options).files());
+            }
+        } catch (RuntimeException e) {
+            buildFailure = e; // the spec's own problems, when it has any, are reported first
+        }
+        Checked checked = join(checking);
+        if (!checked.errors().isEmpty() || (config.failOnWarnings() && !checked.warnings().isEmpty())) {
+            String what = !checked.errors().isEmpty()
+                    ? checked.errors().size() + " error" + (checked.errors().size() == 1 ? "" : "s")
+                    : checked.warnings().size() + " warning" + (checked.warnings().size() == 1 ? "" : "s") + " (failOnWarnings)";
+            throw new SpecProblems("the spec cannot be generated faithfully: " + what + "; nothing was generated",
+                    checked.errors(), checked.warnings());
+        }
+        if (buildFailure != null) {
+            throw buildFailure;
+        }
         Set<Path> produced = new HashSet<>();
         int written = 0;
         int unchanged = 0;
-        List<SpecRelease> releases = new ArrayList<>();
-        List<String> errors = new ArrayList<>();
-        List<String> warnings = new ArrayList<>();
-        for (String version : config.releases()) {
-            Path folder = dev.mxspec.generator.source.SpecSource.releaseFolder(config.specDirectory(), version);
-            SpecRelease release = SpecReader.read(folder);
-            releases.add(release);
-            Problems.collect(release, SpecReader.dataFolderOf(folder), errors, warnings);
-        }
-        if (!errors.isEmpty() || (config.failOnWarnings() && !warnings.isEmpty())) {
-            String what = !errors.isEmpty()
-                    ? errors.size() + " error" + (errors.size() == 1 ? "" : "s")
-                    : warnings.size() + " warning" + (warnings.size() == 1 ? "" : "s") + " (failOnWarnings)";
-            throw new SpecProblems("the spec cannot be generated faithfully: " + what + "; nothing was generated", errors, warnings);
-        }
-        for (SpecRelease release : releases) {
-            String version = release.version();
-            String releasePackage = config.releasePackage().orElse(JavaLayout.releasePackage(version));
-            GenerateOptions options = new GenerateOptions(config.basePackage(), releasePackage, config.outputs(), config.apis(),
-                    config.typeMappings());
-            List<JavaFile> files = new JavaGenerator(release, options).files();
+        for (List<JavaFile> files : built) {
             for (JavaFile file : files) {
                 Path target = target(config, file);
                 if (!produced.add(target)) {
@@ -118,7 +134,19 @@ public final class CodeGeneration {
             unchanged += files.size() - (int) changed;
         }
         int deleted = deleteStale(config.outputDirectory(), produced);
-        return new Result(written, unchanged, deleted, false, warnings);
+        return new Result(written, unchanged, deleted, false, checked.warnings());
+    }
+
+    /** The problems of the releases read, one line each, errors apart from warnings. */
+    private record Checked(List<String> errors, List<String> warnings) {}
+
+    private static Checked check(List<SpecRelease> releases, List<Path> dataFolders) {
+        List<String> errors = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        for (int i = 0; i < releases.size(); i++) {
+            Problems.collect(releases.get(i), dataFolders.get(i), errors, warnings);
+        }
+        return new Checked(errors, warnings);
     }
 
     /**
@@ -130,18 +158,41 @@ public final class CodeGeneration {
      */
     public static Result runIfChanged(Config config, Path stateFile, String toolVersion) {
         requireSpecDirectory(config);
-        String fingerprint = Fingerprint.of(config, toolVersion);
         try {
-            if (Files.isRegularFile(stateFile) && Files.isDirectory(config.outputDirectory())
-                    && Files.readString(stateFile, StandardCharsets.UTF_8).strip().equals(fingerprint)) {
+            boolean comparable = Files.isRegularFile(stateFile) && Files.isDirectory(config.outputDirectory());
+            // With nothing to compare it with, the fingerprint to keep is taken on a thread of its own meanwhile.
+            CompletableFuture<String> fingerprint = comparable
+                    ? CompletableFuture.completedFuture(Fingerprint.of(config, toolVersion))
+                    : CompletableFuture.supplyAsync(() -> Fingerprint.of(config, toolVersion), thread("mxspec-fingerprint"));
+            if (comparable && Files.readString(stateFile, StandardCharsets.UTF_8).strip().equals(fingerprint.join())) {
                 return new Result(0, 0, 0, true, List.of());
             }
             Result result = run(config);
             Files.createDirectories(stateFile.toAbsolutePath().getParent());
-            Files.writeString(stateFile, fingerprint + "\n", StandardCharsets.UTF_8);
+            Files.writeString(stateFile, join(fingerprint) + "\n", StandardCharsets.UTF_8);
             return result;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs each task on a new daemon thread of that name. */
+    private static Executor thread(String name) {
+        return task -> Thread.ofPlatform().name(name).daemon().start(task);
+    }
+
+    /** The value, or the task's own exception. */
+    private static <T> T join(CompletableFuture<T> task) {
+        try {
+            return task.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
         }
     }
 

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /** Generates the Java of one release: the files, in a stable order, and writing them to a folder. */
 public final class JavaGenerator {
@@ -42,9 +43,12 @@ public final class JavaGenerator {
         return layout;
     }
 
-    /** Every generated file, sorted by class name. */
+    /**
+     * Every generated file, sorted by class name. The files are built on all cores: each type, event
+     * file set, endpoint, server and client is built on its own from the immutable model.
+     */
     public List<JavaFile> files() {
-        List<JavaFile> files = new ArrayList<>();
+        List<Supplier<List<JavaFile>>> parts = new ArrayList<>();
         List<Api> apis = release.apis().stream().filter(a -> options.apis().contains(a.kind())).toList();
         EventEmitter events = new EventEmitter(release, layout, types);
         Map<String, List<ClassName>> kindInterfaces = options.has(GenerateOptions.Output.EVENTS) ? events.contentInterfaces() : Map.of();
@@ -52,29 +56,31 @@ public final class JavaGenerator {
             ModelEmitter models = new ModelEmitter(layout, types, new UnionEmitter(release, types), release.version(), kindInterfaces);
             for (String name : usedTypes(apis)) {
                 if (!layout.isMapped(name)) {
-                    files.add(models.emit(release.types().get(name)));
+                    parts.add(() -> List.of(models.emit(release.types().get(name))));
                 }
             }
         }
         if (options.has(GenerateOptions.Output.EVENTS)) {
-            files.addAll(events.files());
+            parts.add(events::files);
         }
         if (options.has(GenerateOptions.Output.ENDPOINTS)) {
             EndpointEmitter endpoints = new EndpointEmitter(layout, types, release.version());
             for (Api api : apis) {
                 for (Operation op : api.operations()) {
-                    files.add(endpoints.emit(api.kind(), op));
+                    parts.add(() -> List.of(endpoints.emit(api.kind(), op)));
                 }
             }
         }
         if (options.has(GenerateOptions.Output.SERVER)) {
             ServerEmitter server = new ServerEmitter(release, layout, release.version());
-            apis.forEach(api -> files.addAll(server.emit(api)));
+            apis.forEach(api -> parts.add(() -> server.emit(api)));
         }
         if (options.has(GenerateOptions.Output.CLIENT)) {
             ClientEmitter client = new ClientEmitter(layout, types, release.version());
-            apis.forEach(api -> files.add(client.emit(api)));
+            apis.forEach(api -> parts.add(() -> List.of(client.emit(api))));
         }
+        // An ordered stream: the files come out in the order of the parts, whichever thread built them.
+        List<JavaFile> files = new ArrayList<>(parts.parallelStream().flatMap(part -> part.get().stream()).toList());
         files.sort(Comparator.comparing(f -> f.packageName() + "." + f.typeSpec().name()));
         return files;
     }

@@ -4,16 +4,19 @@ import dev.mxspec.generator.model.Diagnostic;
 import dev.mxspec.generator.model.SourceRef;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
-/** The files of one release's {@code data} folder: loads each at most once and resolves relative {@code $ref}s. */
+/**
+ * The files of one release's {@code data} folder: loads each at most once and resolves relative
+ * {@code $ref}s. Safe to share between readers on several threads.
+ */
 final class SpecFiles {
 
     private final Path root;
     private final YamlLoader loader;
-    private final Map<Path, YamlNode> cache = new HashMap<>();
+    private final Map<Path, YamlNode> cache = new ConcurrentHashMap<>();
 
     SpecFiles(Path root, Consumer<Diagnostic> diagnostics) {
         this.root = root;
@@ -25,13 +28,7 @@ final class SpecFiles {
     }
 
     YamlNode load(Path file) {
-        Path key = file.toAbsolutePath().normalize();
-        YamlNode node = cache.get(key);
-        if (node == null) {
-            node = loader.load(key);
-            cache.put(key, node);
-        }
-        return node;
+        return cache.computeIfAbsent(file.toAbsolutePath().normalize(), loader::load);
     }
 
     /**

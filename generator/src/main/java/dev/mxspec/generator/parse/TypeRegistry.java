@@ -69,6 +69,44 @@ final class TypeRegistry {
         return candidates;
     }
 
+    /**
+     * Takes in what {@code other} collected, as if this registry had gone on to read it: each of its
+     * named types, in the order it found them, becomes the type of the same shape here or a new one,
+     * and its schema examples join those not seen yet. Its types were registered after the types they
+     * use, so those are settled first.
+     *
+     * @return {@code other}'s provisional ids to this registry's
+     */
+    Map<String, String> absorb(TypeRegistry other) {
+        Map<String, String> ids = new HashMap<>();
+        ModelRenamer toHere = new ModelRenamer(ids);
+        for (Candidate c : other.candidates.values()) {
+            Object shape = shape(c.baseName(), toHere.namedType(c.type()));
+            String id = idsByShape.get(shape);
+            if (id == null) {
+                id = ID_PREFIX + candidates.size();
+                idsByShape.put(shape, id);
+                ids.put(c.id(), id);
+                candidates.put(id, new Candidate(id, c.baseName(), c.contextName(), c.definition(), toHere.namedType(c.type())));
+            } else {
+                ids.put(c.id(), id);
+            }
+        }
+        other.schemaExamples.forEach((source, example) -> schemaExamples.putIfAbsent(source, toHere.example(example)));
+        fieldExamples.addAll(other.fieldExamples);
+        return ids;
+    }
+
+    /** The shape a named type was registered under (what makes two uses one type). */
+    private static Object shape(String baseName, NamedType type) {
+        return switch (type) {
+            case ObjectType o -> new ObjectShape(baseName,
+                    o.fields().stream().map(f -> new FieldShape(f.name(), f.type(), f.required())).toList(), o.additionalProperties());
+            case EnumType e -> new EnumShape(baseName, e.values());
+            case UnionType u -> new UnionShape(baseName, u.options());
+        };
+    }
+
     static boolean isProvisional(String name) {
         return name.startsWith(ID_PREFIX);
     }

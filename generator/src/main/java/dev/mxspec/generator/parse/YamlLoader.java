@@ -20,8 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -31,26 +30,31 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /** Reads one YAML or JSON file into a {@link YamlNode} tree that remembers file and line of every node. */
 final class YamlLoader {
 
     private final Path root;
     private final Consumer<Diagnostic> diagnostics;
+    private final LoaderOptions options = new LoaderOptions();
+    /** Implicit types of plain scalars (YAML 1.1, as {@code Yaml.compose} resolves them); only read after construction. */
+    private final Resolver resolver = new Resolver();
 
     YamlLoader(Path root, Consumer<Diagnostic> diagnostics) {
         this.root = root;
         this.diagnostics = diagnostics;
+        options.setCodePointLimit(16 * 1024 * 1024);
     }
 
     YamlNode load(Path file) {
         String name = relative(file);
-        LoaderOptions options = new LoaderOptions();
-        options.setCodePointLimit(16 * 1024 * 1024);
-        Yaml yaml = new Yaml(new SafeConstructor(options));
         Node node;
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            node = yaml.compose(reader);
+            // What Yaml.compose does, without setting up a Yaml (constructor, representer, resolver) per file.
+            node = new Composer(new ParserImpl(new StreamReader(reader), options), resolver, options).getSingleNode();
         } catch (NoSuchFileException e) {
             throw new SpecException(file, 0, "file not found (expected a YAML or JSON file of the spec release)");
         } catch (MarkedYAMLException e) {

@@ -40,8 +40,17 @@ public final class Errata {
         return new Errata(List.of());
     }
 
-    /** The errata shipped with mxspec. */
+    /** The errata shipped with mxspec (read once). */
     public static Errata bundled() {
+        return Bundled.ERRATA;
+    }
+
+    /** Read on first use. */
+    private static final class Bundled {
+        static final Errata ERRATA = read();
+    }
+
+    private static Errata read() {
         try (InputStream in = Errata.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException(RESOURCE + " is missing from the classpath");

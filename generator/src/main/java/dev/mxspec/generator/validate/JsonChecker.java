@@ -1,5 +1,7 @@
 package dev.mxspec.generator.validate;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mxspec.generator.model.Field;
 import dev.mxspec.generator.model.NamedType;
@@ -8,6 +10,9 @@ import dev.mxspec.generator.model.NamedType.ObjectType;
 import dev.mxspec.generator.model.NamedType.UnionType;
 import dev.mxspec.generator.model.SpecRelease;
 import dev.mxspec.generator.model.TypeRef;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,6 +24,8 @@ import java.util.regex.Pattern;
  * will accept is what is checked here. Problems are reported with the JSON pointer of the value.
  */
 public final class JsonChecker {
+
+    private static final JsonFactory JSON = new JsonFactory();
 
     private final SpecRelease release;
     private final Map<String, Pattern> patterns = new HashMap<>();
@@ -188,9 +195,31 @@ public final class JsonChecker {
     }
 
     private static String describe(JsonNode value) {
-        String text = value.toString();
         String kind = value.isObject() ? "object" : value.isArray() ? "array" : value.isTextual() ? "string"
                 : value.isNumber() ? "number" : value.isBoolean() ? "boolean" : "null";
-        return kind + (value.isContainerNode() ? "" : " " + (text.length() > 60 ? text.substring(0, 57) + "..." : text));
+        if (value.isContainerNode()) {
+            return kind;
+        }
+        String text = scalarJson(value);
+        return kind + " " + (text.length() > 60 ? text.substring(0, 57) + "..." : text);
+    }
+
+    /**
+     * A scalar as JSON text, as {@code toString()} gives it, written by the streaming generator:
+     * {@code toString()} sets up an ObjectMapper, which costs a JVM that is not warm yet far more
+     * than the whole check.
+     */
+    private static String scalarJson(JsonNode value) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator gen = JSON.createGenerator(out)) {
+            if (value.isNull()) {
+                gen.writeNull();
+            } else {
+                value.serialize(gen, null);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
     }
 }
