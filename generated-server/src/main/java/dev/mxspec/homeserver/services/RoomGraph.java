@@ -279,6 +279,44 @@ public final class RoomGraph {
         return rows;
     }
 
+    /**
+     * The place of the first event this server holds of a room joined through another server (its join): its state
+     * before is the state the resident server gave (stored as outliers already), which becomes a state group of its
+     * own; the event becomes the room's one extremity and its state after the current state.
+     */
+    public Placement placeWithState(String roomId, Head head, ObjectNode pdu, String eventId, Map<StateKey, String> stateBefore,
+            long pos) {
+        PduView view = new PduView(pdu);
+        Map<StateKey, Optional<String>> whole = new LinkedHashMap<>();
+        stateBefore.forEach((k, v) -> whole.put(k, Optional.of(v)));
+        StateGroup before = groups.derive(roomId, Optional.empty(), whole);
+        List<StateGroup> made = new ArrayList<>(List.of(before));
+        long after = before.groupId();
+        Map<StateKey, String> stateAfter = new HashMap<>(stateBefore);
+        if (view.stateKey().isPresent()) {
+            StateGroup g = groups.derive(roomId, Optional.of(before.groupId()),
+                    Map.of(new StateKey(view.type(), view.stateKey().get()), Optional.of(eventId)), byId(made));
+            made.add(g);
+            after = g.groupId();
+            stateAfter.put(new StateKey(view.type(), view.stateKey().get()), eventId);
+        }
+        Map<List<String>, ObjectNode> known = new HashMap<>(head.state());
+        if (view.stateKey().isPresent()) {
+            ObjectNode withId = pdu.deepCopy();
+            withId.put("event_id", eventId);
+            known.put(List.of(view.type(), view.stateKey().get()), withId);
+        }
+        Head next = new Head(List.of(new Extremity(eventId, view.json().path("depth").asLong(), after)), Optional.of(after),
+                json(stateAfter, known), Optional.of(eventId));
+        List<List<String>> rows = extremityRows(head, next);
+        java.util.Set<String> held = new java.util.HashSet<>();
+        graph.graphRows(view.prevEventIds()).forEach(r -> held.add(r.eventId()));
+        List<String> lacking = view.prevEventIds().stream().filter(id -> !held.contains(id)).toList(); // for backfill to fetch
+        GraphWrite write = new GraphWrite(view.prevEventIds(), view.authEventIds(), Optional.empty(), Optional.of(before.groupId()),
+                Optional.of(after), made, rows.get(0), rows.get(1), lacking, List.of(), diff(head.state(), next.state()), List.of());
+        return new Placement(withMemberships(write, roomId, next.state(), pos), next);
+    }
+
     /** The changes from one current state to the next, (type, state_key) to event ID, empty where a key went. */
     private static Map<List<String>, Optional<String>> diff(Map<List<String>, ObjectNode> from, Map<List<String>, ObjectNode> to) {
         Map<List<String>, Optional<String>> changes = new LinkedHashMap<>();

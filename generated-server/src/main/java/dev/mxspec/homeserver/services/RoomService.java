@@ -10,7 +10,12 @@ import dev.mxspec.homeserver.core.StreamCache;
 import dev.mxspec.homeserver.core.StreamCounter;
 import dev.mxspec.homeserver.crypto.ServerKeys;
 import dev.mxspec.homeserver.crypto.Verification;
+import dev.mxspec.homeserver.rooms.AuthEvents;
+import dev.mxspec.homeserver.rooms.AuthResult;
+import dev.mxspec.homeserver.rooms.AuthRules;
+import dev.mxspec.homeserver.rooms.AuthState;
 import dev.mxspec.homeserver.rooms.EventHashes;
+import dev.mxspec.homeserver.rooms.MatrixIds;
 import dev.mxspec.homeserver.rooms.EventIds;
 import dev.mxspec.homeserver.rooms.EventSigning;
 import dev.mxspec.homeserver.rooms.MissingEventException;
@@ -359,6 +364,206 @@ public final class RoomService {
             persist(in.room(), stored(in.pdu(), in.eventId(), graph.outsidePosition(), Optional.empty()), in.pdu(), placed,
                     new Notifications.Outcome(List.of(), List.of()), Optional.empty());
             return new Received(in.eventId(), Optional.of(status), refused.map(r -> "on its auth events: " + r).orElse("outlier"));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The template of a join to this room for {@code userId}, a user of the requesting server {@code origin}
+     * (server-server API, {@code make_join}): the room's extremities as prev events, the auth events the join
+     * needs, this room's version. Refused with {@code M_INCOMPATIBLE_ROOM_VERSION} when the origin does not support
+     * the room's version, {@code M_FORBIDDEN} for a user of another server or a join the rules would refuse now
+     * (banned, not invited to an invite-only room), {@code M_NOT_FOUND} for a room this server does not hold.
+     */
+    public ObjectNode joinTemplate(String origin, String roomId, String userId, List<String> versions) {
+        Room room = storage.room(roomId).orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "unknown room " + roomId));
+        RoomVersion version = version(room);
+        if (!versions.contains(version.id())) {
+            throw new MatrixException(400, ErrorCodes.M_INCOMPATIBLE_ROOM_VERSION, "the room's version " + version.id()
+                    + " is not among the versions you support", MatrixJson.mapper().createObjectNode().put("room_version", version.id()));
+        }
+        if (!MatrixIds.serverOf(userId).equals(Optional.of(origin))) {
+            throw MatrixException.forbidden("the join is for a user of another server than " + origin);
+        }
+        ReentrantLock lock = locks.computeIfAbsent(roomId, r -> new ReentrantLock());
+        lock.lock();
+        try {
+            RoomGraph.Head head = graph.head(roomId, version);
+            RoomGraph.Position at = graph.position(roomId, version, head);
+            ObjectNode pdu = MatrixJson.mapper().createObjectNode();
+            pdu.put("room_id", roomId);
+            pdu.put("sender", userId);
+            pdu.put("type", "m.room.member");
+            pdu.put("state_key", userId);
+            pdu.putObject("content").put("membership", "join");
+            pdu.put("origin", origin);
+            pdu.put("origin_server_ts", clock.getAsLong());
+            pdu.put("depth", at.depth());
+            ArrayNode prev = pdu.putArray("prev_events");
+            at.prevEvents().forEach(prev::add);
+            ArrayNode auth = pdu.putArray("auth_events");
+            authEvents(Draft.state("m.room.member", userId, (ObjectNode) pdu.get("content")), userId, at.state()).forEach(auth::add);
+            List<ObjectNode> read = AuthEvents.selection(pdu, version).stream()
+                    .map(k -> at.state().get(List.of(k.type(), k.stateKey()))).filter(java.util.Objects::nonNull).toList();
+            if (AuthRules.check(pdu, AuthState.of(read, ServerKeys.none()), version) instanceof AuthResult.Refused refused) {
+                throw MatrixException.forbidden("the join would be refused: " + refused.reason());
+            }
+            return MatrixJson.mapper().createObjectNode().put("room_version", version.id()).set("event", pdu);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * An event template another server made for a local user ({@code make_join}, {@code make_leave}), hashed and
+     * signed by this server, ready to send back. {@code M_FORBIDDEN} for a template whose sender is not local.
+     */
+    public ObjectNode signTemplate(ObjectNode template, String roomVersion) {
+        if (!MatrixIds.serverOf(template.path("sender").asText()).equals(Optional.of(serverName))) {
+            throw MatrixException.forbidden("the template is not for a user of this server");
+        }
+        ObjectNode pdu = template.deepCopy();
+        pdu.remove(List.of("hashes", "signatures", "unsigned", "event_id"));
+        pdu.put("origin", serverName);
+        rules.seal(pdu, roomVersion);
+        return pdu;
+    }
+
+    /**
+     * Takes in the join of a user of {@code origin} made from {@link #joinTemplate} ({@code send_join}, v2): checked
+     * like any event from another server, then answered with the room's state before it and that state's auth chain
+     * (never membership events omitted), and the servers in the room. {@code M_FORBIDDEN} when the event is not
+     * that user's own join, or the rules reject or soft-fail it; {@code M_BAD_JSON} when it is not the event named.
+     */
+    public ObjectNode acceptJoin(String origin, String roomId, String eventId, ObjectNode join, ServerKeys keys) {
+        PduView view = new PduView(join);
+        if (!view.roomId().equals(roomId) || !view.type().equals("m.room.member")
+                || !view.membership().equals(Optional.of("join")) || !view.stateKey().equals(Optional.of(view.sender()))
+                || !MatrixIds.serverOf(view.sender()).equals(Optional.of(origin))) {
+            throw MatrixException.forbidden("not the join of a user of " + origin + " to " + roomId);
+        }
+        Room room = room(roomId);
+        RoomVersion version = version(room);
+        if (!EventIds.of(join, version).equals(Optional.of(eventId))) {
+            throw new MatrixException(400, ErrorCodes.M_BAD_JSON, "the event's ID is not " + eventId);
+        }
+        Received r = receive(join, keys);
+        if (r.status().isPresent()) {
+            throw MatrixException.forbidden("the join was " + r.status().get().column() + ": " + r.reason());
+        }
+        long group = storage.graphRow(eventId).flatMap(g -> g.stateBefore()).orElseThrow();
+        List<String> stateIds = List.copyOf(graph.groups().state(group).values());
+        List<StoredEvent> stateEvents = storage.events(stateIds);
+        ObjectNode answer = MatrixJson.mapper().createObjectNode();
+        answer.put("origin", serverName);
+        answer.put("members_omitted", false);
+        ArrayNode state = answer.putArray("state");
+        stateEvents.forEach(e -> state.add(federationFormat(e)));
+        ArrayNode chain = answer.putArray("auth_chain");
+        authChain(stateIds).forEach(e -> chain.add(federationFormat(e)));
+        java.util.SortedSet<String> servers = new java.util.TreeSet<>();
+        graph.groups().state(storage.graphRow(eventId).flatMap(g -> g.stateAfter()).orElseThrow()).forEach((k, id) -> {
+            if (k.type().equals("m.room.member")) {
+                storage.event(id).filter(e -> ClientEvents.parse(e.json()).path("content").path("membership").asText().equals("join"))
+                        .flatMap(e -> MatrixIds.serverOf(k.stateKey())).ifPresent(servers::add);
+            }
+        });
+        ArrayNode inRoom = answer.putArray("servers_in_room");
+        servers.forEach(inRoom::add);
+        return answer;
+    }
+
+    /** Every event reachable through auth events from {@code eventIds}, by depth. */
+    private List<StoredEvent> authChain(List<String> eventIds) {
+        java.util.Set<String> chain = new java.util.LinkedHashSet<>();
+        List<String> frontier = eventIds;
+        while (!frontier.isEmpty()) {
+            List<String> next = new ArrayList<>();
+            for (var row : storage.graphRows(frontier)) {
+                for (String auth : row.authEvents()) {
+                    if (chain.add(auth)) {
+                        next.add(auth);
+                    }
+                }
+            }
+            frontier = next;
+        }
+        List<StoredEvent> events = new ArrayList<>(storage.events(List.copyOf(chain)));
+        events.sort(Comparator.comparingLong(StoredEvent::depth));
+        return events;
+    }
+
+    /** A stored event as servers exchange it: the PDU without what this server added for its clients. */
+    private static ObjectNode federationFormat(StoredEvent e) {
+        ObjectNode pdu = (ObjectNode) ClientEvents.parse(e.json()).deepCopy();
+        pdu.remove("unsigned");
+        return pdu;
+    }
+
+    /**
+     * Takes in the first event of a room joined through another server, {@code join}, with the state before it and
+     * the auth chain of that state as the resident server gave them ({@code send_join}): the room is recorded, the
+     * auth chain and the state kept as outliers (each checked on its own auth events), then the join placed with
+     * that state before it; it becomes the room's current state and its first timeline event here.
+     *
+     * @throws MatrixException {@code M_FORBIDDEN} when the join fails the rules on that state, or the state and
+     *     auth chain do not hold what the checks need
+     */
+    public String adoptJoinedRoom(String roomId, String roomVersion, ObjectNode join, List<ObjectNode> state, List<ObjectNode> authChain,
+            ServerKeys keys) {
+        RoomVersion version = RoomVersions.of(roomVersion).orElseThrow(() -> new MatrixException(400, ErrorCodes.M_UNSUPPORTED_ROOM_VERSION,
+                "room version " + roomVersion + " is not supported"));
+        ObjectNode create = state.stream().filter(e -> e.path("type").asText().equals("m.room.create") && e.path("state_key").asText("x").isEmpty())
+                .findFirst().orElseThrow(() -> MatrixException.forbidden("the room's state has no m.room.create event"));
+        if (storage.room(roomId).isEmpty()) {
+            storage.createRoom(new Room(roomId, version.id(), create.path("sender").asText(), false, clock.getAsLong()));
+        }
+        List<ObjectNode> outliers = new ArrayList<>(authChain);
+        outliers.addAll(state);
+        outliers.sort(Comparator.comparingLong(e -> e.path("depth").asLong()));
+        Map<dev.mxspec.homeserver.rooms.StateKey, String> before = new LinkedHashMap<>();
+        try {
+            for (ObjectNode e : outliers) {
+                Received r = receiveOutlier(e, keys);
+                if (r.status().equals(Optional.of(EventStatus.REJECTED))) {
+                    throw MatrixException.forbidden("the resident server's state holds an event that fails its auth events: " + r.eventId());
+                }
+            }
+            for (ObjectNode e : state) {
+                before.put(new dev.mxspec.homeserver.rooms.StateKey(e.path("type").asText(), e.path("state_key").asText()),
+                        EventIds.of(e, version).orElseThrow());
+            }
+        } catch (MissingEventException missing) {
+            throw MatrixException.forbidden("the resident server's auth chain lacks " + missing.eventId());
+        }
+        Room room = room(roomId);
+        Incoming in = incoming(join, keys);
+        ObjectNode pdu = in.pdu();
+        ReentrantLock lock = locks.computeIfAbsent(roomId, r -> new ReentrantLock());
+        lock.lock();
+        try {
+            if (graph.checkAuthEvents(roomId, version, pdu, keys).isPresent()) {
+                throw MatrixException.forbidden("the join fails the rules on its auth events");
+            }
+            List<ObjectNode> read = new ArrayList<>();
+            AuthEvents.selection(pdu, version).stream().map(before::get).filter(java.util.Objects::nonNull)
+                    .forEach(id -> storage.event(id).ifPresent(e -> read.add((ObjectNode) ClientEvents.parse(e.json()))));
+            if (AuthRules.check(pdu, AuthState.of(read, keys), version) instanceof AuthResult.Refused refused) {
+                throw MatrixException.forbidden("the join fails the rules on the state before it: " + refused.reason());
+            }
+            RoomGraph.Head head = graph.head(roomId, version);
+            PduView view = new PduView(pdu);
+            long pos = stream.next(changes(roomId, view.type(), view.stateKey(), view.content(), false));
+            try {
+                RoomGraph.Placement placed = graph.placeWithState(roomId, head, pdu, in.eventId(), before, pos);
+                persist(room, stored(pdu, in.eventId(), pos, Optional.empty()), pdu, placed, new Notifications.Outcome(List.of(), List.of()),
+                        Optional.empty());
+            } finally {
+                stream.done(pos);
+            }
+            wake(roomId, view.type(), view.stateKey());
+            return in.eventId();
         } finally {
             lock.unlock();
         }

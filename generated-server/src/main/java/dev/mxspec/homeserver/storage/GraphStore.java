@@ -43,6 +43,9 @@ public interface GraphStore {
     /** The lowest stream position of a stored event, 0 when none is negative (events outside the timeline have negative ones). */
     long minStreamPos();
 
-    /** The state group after the room's latest timeline event at or before a stream position. */
+    /**
+     * The state group after the room's latest timeline event at or before a stream position; before its first
+     * timeline event, the state group before that event.
+     */
     Optional<Long> stateGroupAt(String roomId, long position);
 }

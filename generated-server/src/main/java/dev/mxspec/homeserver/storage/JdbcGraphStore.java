@@ -133,7 +133,13 @@ interface JdbcGraphStore extends GraphStore {
 
     @Override
     default Optional<Long> stateGroupAt(String roomId, long position) {
-        return jdbc().one("SELECT state_after FROM events WHERE room_id = ? AND stream_pos > 0 AND stream_pos <= ? "
-                + "ORDER BY stream_pos DESC LIMIT 1", rs -> Jdbc.optLong(rs, "state_after"), roomId, position).flatMap(o -> o);
+        Optional<Optional<Long>> after = jdbc().one("SELECT state_after FROM events WHERE room_id = ? AND stream_pos > 0 AND stream_pos <= ? "
+                + "ORDER BY stream_pos DESC LIMIT 1", rs -> Jdbc.optLong(rs, "state_after"), roomId, position);
+        if (after.isPresent()) {
+            return after.get();
+        }
+        // before the room's first timeline event here: the state before it (a room joined through another server)
+        return jdbc().one("SELECT state_before FROM events WHERE room_id = ? AND stream_pos > ? ORDER BY stream_pos LIMIT 1",
+                rs -> Jdbc.optLong(rs, "state_before"), roomId, Math.max(position, 0)).flatMap(o -> o);
     }
 }
