@@ -514,7 +514,8 @@ public final class RoomService {
             ServerKeys keys) {
         RoomVersion version = RoomVersions.of(roomVersion).orElseThrow(() -> new MatrixException(400, ErrorCodes.M_UNSUPPORTED_ROOM_VERSION,
                 "room version " + roomVersion + " is not supported"));
-        ObjectNode create = state.stream().filter(e -> e.path("type").asText().equals("m.room.create") && e.path("state_key").asText("x").isEmpty())
+        ObjectNode create = state.stream()
+                .filter(e -> e.path("type").asText().equals("m.room.create") && e.path("state_key").asText("x").isEmpty())
                 .findFirst().orElseThrow(() -> MatrixException.forbidden("the room's state has no m.room.create event"));
         if (storage.room(roomId).isEmpty()) {
             storage.createRoom(new Room(roomId, version.id(), create.path("sender").asText(), false, clock.getAsLong()));
@@ -527,7 +528,8 @@ public final class RoomService {
             for (ObjectNode e : outliers) {
                 Received r = receiveOutlier(e, keys);
                 if (r.status().equals(Optional.of(EventStatus.REJECTED))) {
-                    throw MatrixException.forbidden("the resident server's state holds an event that fails its auth events: " + r.eventId());
+                    throw MatrixException.forbidden("the resident server's state holds an event that fails its auth events: "
+                            + r.eventId());
                 }
             }
             for (ObjectNode e : state) {
@@ -557,8 +559,8 @@ public final class RoomService {
             long pos = stream.next(changes(roomId, view.type(), view.stateKey(), view.content(), false));
             try {
                 RoomGraph.Placement placed = graph.placeWithState(roomId, head, pdu, in.eventId(), before, pos);
-                persist(room, stored(pdu, in.eventId(), pos, Optional.empty()), pdu, placed, new Notifications.Outcome(List.of(), List.of()),
-                        Optional.empty());
+                persist(room, stored(pdu, in.eventId(), pos, Optional.empty()), pdu, placed,
+                        new Notifications.Outcome(List.of(), List.of()), Optional.empty());
             } finally {
                 stream.done(pos);
             }

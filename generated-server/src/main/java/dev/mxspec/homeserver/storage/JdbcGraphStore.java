@@ -133,8 +133,8 @@ interface JdbcGraphStore extends GraphStore {
 
     @Override
     default Optional<Long> stateGroupAt(String roomId, long position) {
-        Optional<Optional<Long>> after = jdbc().one("SELECT state_after FROM events WHERE room_id = ? AND stream_pos > 0 AND stream_pos <= ? "
-                + "ORDER BY stream_pos DESC LIMIT 1", rs -> Jdbc.optLong(rs, "state_after"), roomId, position);
+        Optional<Optional<Long>> after = jdbc().one("SELECT state_after FROM events WHERE room_id = ? AND stream_pos > 0 "
+                + "AND stream_pos <= ? ORDER BY stream_pos DESC LIMIT 1", rs -> Jdbc.optLong(rs, "state_after"), roomId, position);
         if (after.isPresent()) {
             return after.get();
         }
