@@ -57,9 +57,12 @@ public final class Homeserver implements AutoCloseable {
     private final PushDelivery delivery;
     private final ServerConfig config;
     private final RoomService rooms;
+    private final UserStreams streams;
 
-    private Homeserver(ServerConfig config, Storage storage, HttpServer http, PushDelivery delivery, RoomService rooms) {
+    private Homeserver(ServerConfig config, Storage storage, HttpServer http, PushDelivery delivery, RoomService rooms,
+            UserStreams streams) {
         this.config = config;
+        this.streams = streams;
         this.rooms = rooms;
         this.storage = storage;
         this.http = http;
@@ -169,7 +172,7 @@ public final class Homeserver implements AutoCloseable {
                     },
                     new HttpServer.Options(config.maxBodyBytes(), config.http(), config.requestLog() ? RequestLog.toLogger() : null));
             delivery.start();
-            return new Homeserver(config, storage, http, delivery, rooms);
+            return new Homeserver(config, storage, http, delivery, rooms, streams);
         } catch (Exception | Error e) {
             storage.close();
             throw e;
@@ -216,6 +219,11 @@ public final class Homeserver implements AutoCloseable {
     /** The rooms: where events from other servers come in ({@link RoomService#receive}). */
     public RoomService rooms() {
         return rooms;
+    }
+
+    /** Typing, receipts and the other per-user streams (where federation's EDUs go in and out). */
+    public UserStreams streams() {
+        return streams;
     }
 
     @Override

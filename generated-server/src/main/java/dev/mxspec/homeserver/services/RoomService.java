@@ -85,6 +85,18 @@ public final class RoomService {
     /** Per room, the stream position of its latest timeline event, for the recent events. */
     private final ConcurrentHashMap<String, Long> lastPositions = new ConcurrentHashMap<>();
     private final RoomGraph graph;
+    private final List<LocalEvents> localEvents = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Told of each new event of this server once it is stored, under the room's lock: in each room's order. */
+    @FunctionalInterface
+    public interface LocalEvents {
+        void stored(String roomId, String eventId, ObjectNode pdu);
+    }
+
+    /** Adds a listener of this server's new events (the federation sender). */
+    public void onLocalEvent(LocalEvents listener) {
+        localEvents.add(listener);
+    }
 
     public RoomService(Storage storage, RoomRules rules, StreamCounter stream, Memberships memberships, Notifier notifier,
             Notifications notifications, String serverName, LongSupplier clock) {
@@ -199,6 +211,7 @@ public final class RoomService {
             }
             notifications.stored(notified);
             wake(roomId, draft.type(), draft.stateKey());
+            localEvents.forEach(l -> l.stored(roomId, eventId, pdu));
             return eventId;
         } finally {
             lock.unlock();

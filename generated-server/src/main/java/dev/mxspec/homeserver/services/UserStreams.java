@@ -39,6 +39,20 @@ public final class UserStreams {
     /** room ID to typing user to until when. */
     private final Map<String, Map<String, Typing>> typing = new ConcurrentHashMap<>();
 
+    /** Told of each typing change and receipt once it is visible, whoever's (the federation sender keeps local users' ones). */
+    public interface Listener {
+        void typing(String roomId, String userId, boolean typing, long timeoutMs);
+
+        void receipt(String roomId, String userId, String type, String eventId, Optional<String> threadId, long ts);
+    }
+
+    private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Adds a listener of typing changes and receipts. */
+    public void listen(Listener listener) {
+        listeners.add(listener);
+    }
+
     public UserStreams(Storage storage, StreamCounter stream, Memberships memberships, Notifier notifier, LongSupplier clock) {
         this.storage = storage;
         this.memberships = memberships;
@@ -76,12 +90,14 @@ public final class UserStreams {
 
     public void receipt(String roomId, String userId, String type, String eventId, Optional<String> threadId) {
         long pos = stream.next(Changes.receipts(roomId));
+        long ts = clock.getAsLong();
         try {
-            storage.saveReceipt(new Receipt(roomId, userId, type, threadId.orElse(""), eventId, clock.getAsLong(), pos));
+            storage.saveReceipt(new Receipt(roomId, userId, type, threadId.orElse(""), eventId, ts, pos));
         } finally {
             stream.done(pos);
         }
         notifier.wake(members(roomId));
+        listeners.forEach(l -> l.receipt(roomId, userId, type, eventId, threadId, ts));
     }
 
     /** The {@code m.receipt} event of a room since a position; private receipts only for their own user. */
@@ -120,6 +136,7 @@ public final class UserStreams {
         }
         stream.done(pos);
         notifier.wake(members(roomId));
+        listeners.forEach(l -> l.typing(roomId, userId, typing, timeoutMs));
     }
 
     /** The {@code m.typing} event of a room when it changed since a position. */

@@ -1,0 +1,69 @@
+package dev.mxspec.homeserver.federation.rooms;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mxspec.homeserver.services.RoomService;
+import dev.mxspec.homeserver.services.UserStreams;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * EDUs of another server's transaction applied here: {@code m.typing} and {@code m.receipt} (the {@code m.read}
+ * receipts), each only for a user of the sending server who is joined to the room, as the spec asks receiving
+ * servers to check; local clients see them in their syncs. Other EDU types, and EDUs of the wrong shape, are
+ * ignored: an EDU never fails a transaction.
+ */
+public final class InboundEdus {
+
+    /** How long a remote user's typing lasts without a new EDU (the EDU has no timeout of its own). */
+    public static final long TYPING_TIMEOUT_MS = 30_000;
+
+    private final RoomService rooms;
+    private final UserStreams streams;
+
+    public InboundEdus(RoomService rooms, UserStreams streams) {
+        this.rooms = rooms;
+        this.streams = streams;
+    }
+
+    /** Applies one EDU of {@code origin}. */
+    public void apply(String origin, String type, JsonNode content) {
+        switch (type) {
+            case "m.typing" -> typing(origin, content);
+            case "m.receipt" -> receipts(origin, content);
+            default -> { } // presence, device lists, to-device: not taken in here
+        }
+    }
+
+    private void typing(String origin, JsonNode content) {
+        JsonNode roomId = content.path("room_id");
+        JsonNode userId = content.path("user_id");
+        JsonNode typing = content.path("typing");
+        if (roomId.isTextual() && userId.isTextual() && typing.isBoolean() && joinedFrom(origin, roomId.asText(), userId.asText())) {
+            streams.typing(roomId.asText(), userId.asText(), typing.asBoolean(), TYPING_TIMEOUT_MS);
+        }
+    }
+
+    private void receipts(String origin, JsonNode content) {
+        for (Map.Entry<String, JsonNode> room : content.properties()) {
+            JsonNode read = room.getValue().path("m.read");
+            for (Map.Entry<String, JsonNode> user : read.properties()) {
+                JsonNode eventIds = user.getValue().path("event_ids");
+                if (!eventIds.isArray() || eventIds.isEmpty() || !eventIds.get(0).isTextual()
+                        || !joinedFrom(origin, room.getKey(), user.getKey())) {
+                    continue;
+                }
+                JsonNode thread = user.getValue().path("data").path("thread_id");
+                streams.receipt(room.getKey(), user.getKey(), "m.read", eventIds.get(0).asText(),
+                        thread.isTextual() ? Optional.of(thread.asText()) : Optional.empty());
+            }
+        }
+    }
+
+    /** Whether {@code userId} is a user of {@code origin} joined to a room this server knows. */
+    private boolean joinedFrom(String origin, String roomId, String userId) {
+        if (!ServerVisibility.serverOf(userId).equals(origin)) {
+            return false;
+        }
+        return rooms.membership(roomId, userId).filter("join"::equals).isPresent();
+    }
+}
