@@ -1,0 +1,76 @@
+package dev.mxspec.homeserver.federation.membership;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mxspec.homeserver.crypto.ServerKeys;
+import dev.mxspec.homeserver.federation.Origin;
+import dev.mxspec.homeserver.services.RoomService;
+import dev.mxspec.runtime.api.ErrorCodes;
+import dev.mxspec.runtime.api.MatrixException;
+import dev.mxspec.runtime.json.MatrixJson;
+import dev.mxspec.runtime.server.RequestContext;
+import dev.mxspec.spec.v1_7.serverserver.MakeJoinResponse;
+import dev.mxspec.spec.v1_7.serverserver.SendJoinV2Response;
+import dev.mxspec.spec.v1_7.serverserver.endpoints.MakeJoin;
+import dev.mxspec.spec.v1_7.serverserver.endpoints.SendJoinV2;
+import dev.mxspec.spec.v1_7.serverserver.server.JoinsV1Handler;
+import dev.mxspec.spec.v1_7.serverserver.server.JoinsV2Handler;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Joins of other servers' users to rooms of this server: {@code make_join} (a template, {@link RoomService#joinTemplate})
+ * and {@code send_join} (the signed join taken in and answered with the state and auth chain,
+ * {@link RoomService#acceptJoin}); v1 answers the v2 body inside its {@code [200, ...]} pair, as the spec defines.
+ */
+public final class JoinHandlers implements JoinsV1Handler, JoinsV2Handler {
+
+    private final RoomService rooms;
+    private final ServerKeys keys;
+
+    public JoinHandlers(RoomService rooms, ServerKeys keys) {
+        this.rooms = rooms;
+        this.keys = keys;
+    }
+
+    @Override
+    public MakeJoinResponse makeJoin(RequestContext context, MakeJoin.Request request) {
+        List<String> versions = request.ver().isEmpty() ? List.of("1") : request.ver();
+        ObjectNode template = rooms.joinTemplate(origin(context), request.roomId(), request.userId(), versions);
+        return MatrixJson.mapper().convertValue(template, MakeJoinResponse.class);
+    }
+
+    @Override
+    public SendJoinV2Response sendJoinV2(RequestContext context, SendJoinV2.Request request) {
+        ObjectNode answer = rooms.acceptJoin(origin(context), request.roomId(), request.eventId(), body(context), keys);
+        return MatrixJson.mapper().convertValue(answer, SendJoinV2Response.class);
+    }
+
+    @Override
+    @SuppressWarnings("deprecation") // v1 is deprecated, not removed: servers still send it
+    public JsonNode sendJoinV1(RequestContext context, dev.mxspec.spec.v1_7.serverserver.endpoints.SendJoinV1.Request request) {
+        ObjectNode answer = rooms.acceptJoin(origin(context), request.roomId(), request.eventId(), body(context), keys);
+        ArrayNode pair = MatrixJson.mapper().createArrayNode();
+        pair.add(200);
+        pair.add(answer);
+        return pair;
+    }
+
+    private static String origin(RequestContext context) {
+        return context.principal(Origin.class).serverName();
+    }
+
+    /** The event as the joining server sent it, byte for byte as parsed JSON: its signature covers every key. */
+    private static ObjectNode body(RequestContext context) {
+        try {
+            JsonNode body = MatrixJson.mapper().readTree(context.request().body());
+            if (body instanceof ObjectNode event) {
+                return event;
+            }
+        } catch (IOException e) {
+            // answered below
+        }
+        throw new MatrixException(400, ErrorCodes.M_BAD_JSON, "the body must be the join event, a JSON object");
+    }
+}
