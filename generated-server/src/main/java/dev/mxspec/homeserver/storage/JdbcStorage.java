@@ -9,7 +9,7 @@ import org.flywaydb.core.Flyway;
  * over one connection pool. {@link SqliteStorage} and {@link PostgresStorage} open it.
  */
 abstract class JdbcStorage implements Storage, JdbcServerKeyStore, JdbcAccountStore, JdbcRoomStore, JdbcAliasStore, JdbcStreamStore,
-        JdbcDeviceKeyStore, JdbcRelationStore, JdbcNotificationStore, JdbcPusherStore, JdbcGraphStore {
+        JdbcDeviceKeyStore, JdbcRelationStore, JdbcNotificationStore, JdbcPusherStore, JdbcGraphStore, JdbcRemoteKeyStore {
 
     private final HikariDataSource data;
     private final Jdbc jdbc;
