@@ -61,7 +61,8 @@ public final class FederationAuthenticator implements Authenticator {
             }
             throw unauthorized("the keys of " + auth.origin() + " cannot be fetched");
         }
-        ObjectNode signed = RequestSigning.requestJson(request.method(), uri, auth.origin(), serverName, content);
+        // the destination signed is the header's (checked above to be this server), or this server's name for older servers
+        ObjectNode signed = RequestSigning.requestJson(request.method(), uri, auth.origin(), auth.destination().orElse(serverName), content);
         signed.putObject("signatures").putObject(auth.origin()).put(auth.key(), auth.sig());
         if (!JsonSigning.verify(signed, auth.origin(), ServerKeys.of(auth.origin(), key)).isVerified()) {
             throw unauthorized("the signature does not match");

@@ -72,10 +72,9 @@ public final class RemoteKeyService implements ServerKeys {
         if (serverName.equals(own.serverName())) {
             return ownKey(keyId);
         }
-        long now = clock.getAsLong();
-        return current(serverName, now, Optional.of(keyId))
+        return current(serverName, clock.getAsLong(), Optional.of(keyId))
                 .flatMap(e -> verifyKey(e, keyId))
-                .filter(k -> k.validUntilTs() > now);
+                .filter(k -> k.validUntilTs() > clock.getAsLong()); // valid now, after a fetch that may have taken a while
     }
 
     /**
