@@ -5,11 +5,14 @@ import dev.mxspec.runtime.server.ServerRequest;
 import dev.mxspec.runtime.server.ServerResponse;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
+import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -45,6 +48,17 @@ public final class HttpServer implements AutoCloseable {
     /** Starts serving on {@code host:port} (port 0: any free port). */
     public static HttpServer start(String host, int port, Function<ServerRequest, ServerResponse> router, Options options)
             throws Exception {
+        return start(host, port, router, options, null);
+    }
+
+    /** Starts serving HTTPS with {@code tls} (its certificate and key) on {@code host:port} (port 0: any free port). */
+    public static HttpServer startTls(String host, int port, Function<ServerRequest, ServerResponse> router, Options options,
+            SSLContext tls) throws Exception {
+        return start(host, port, router, options, java.util.Objects.requireNonNull(tls));
+    }
+
+    private static HttpServer start(String host, int port, Function<ServerRequest, ServerResponse> router, Options options, SSLContext tls)
+            throws Exception {
         HttpSettings settings = options.settings();
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("mxspec-http");
@@ -60,7 +74,15 @@ public final class HttpServer implements AutoCloseable {
         config.setRequestHeaderSize(settings.maxHeaderBytes());
         config.setIdleTimeout(settings.idleTimeoutMs());
         config.setSendServerVersion(false);
-        ServerConnector connector = new ServerConnector(server, new HeaderTimeoutConnectionFactory(config, settings.headerTimeoutMs()));
+        HeaderTimeoutConnectionFactory http = new HeaderTimeoutConnectionFactory(config, settings.headerTimeoutMs());
+        ServerConnector connector;
+        if (tls == null) {
+            connector = new ServerConnector(server, http);
+        } else {
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setSslContext(tls);
+            connector = new ServerConnector(server, new SslConnectionFactory(ssl, http.getProtocol()), http);
+        }
         connector.setHost(host);
         connector.setPort(port);
         connector.setIdleTimeout(settings.idleTimeoutMs());

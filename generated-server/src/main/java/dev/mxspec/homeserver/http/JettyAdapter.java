@@ -33,8 +33,15 @@ import org.eclipse.jetty.util.Fields;
  * routed as {@code GET} without the body, and query values holding a NUL are refused (Jetty
  * refuses such paths).
  * Every response carries the CORS headers; media responses the sandbox policy.
+ * The raw query string, as sent, is handed on among the headers under {@link #RAW_QUERY}.
  */
 public final class JettyAdapter extends Handler.Abstract {
+
+    /**
+     * The header key of the raw (still percent-encoded) query string, which federation request signatures cover.
+     * No HTTP/1.1 header can have this name (a header name holds no colon), so a client cannot set it.
+     */
+    public static final String RAW_QUERY = ":query";
 
     private final Function<ServerRequest, ServerResponse> router;
     private final int maxBodyBytes;
@@ -79,7 +86,12 @@ public final class JettyAdapter extends Handler.Abstract {
                 bodyUnread = true;
                 throw e;
             }
-            result = router.apply(new ServerRequest(HttpMethod.HEAD.is(method) ? "GET" : method, path, query, headers(request), body,
+            Map<String, String> requestHeaders = headers(request);
+            String rawQuery = request.getHttpURI().getQuery();
+            if (rawQuery != null) {
+                requestHeaders.put(RAW_QUERY, rawQuery);
+            }
+            result = router.apply(new ServerRequest(HttpMethod.HEAD.is(method) ? "GET" : method, path, query, requestHeaders, body,
                     Request.getRemoteAddr(request)));
         } catch (MatrixException e) {
             result = ServerResponse.error(e);

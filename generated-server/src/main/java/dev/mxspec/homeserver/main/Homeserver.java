@@ -44,6 +44,9 @@ import dev.mxspec.homeserver.storage.PostgresStorage;
 import dev.mxspec.homeserver.storage.SqliteStorage;
 import dev.mxspec.homeserver.storage.Storage;
 import dev.mxspec.spec.v1_7.clientserver.server.ClientServerRouter;
+import dev.mxspec.homeserver.federation.Federation;
+import dev.mxspec.homeserver.federation.FederationQueries;
+import dev.mxspec.spec.v1_7.serverserver.server.ServerServerRouter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -58,11 +61,16 @@ public final class Homeserver implements AutoCloseable {
     private final ServerConfig config;
     private final RoomService rooms;
     private final UserStreams streams;
+    private final Federation federation;
+
+    /** The implementation version reported by {@code /_matrix/federation/v1/version}. */
+    static final String VERSION = "0.1.0";
 
     private Homeserver(ServerConfig config, Storage storage, HttpServer http, PushDelivery delivery, RoomService rooms,
-            UserStreams streams) {
+            UserStreams streams, Federation federation) {
         this.config = config;
         this.streams = streams;
+        this.federation = federation;
         this.rooms = rooms;
         this.storage = storage;
         this.http = http;
@@ -80,6 +88,7 @@ public final class Homeserver implements AutoCloseable {
     /** Starts serving; with port 0 on any free port. */
     public static Homeserver start(ServerConfig config) throws Exception {
         Storage storage = openStorage(config);
+        Federation federation = null;
         try {
             LongSupplier clock = System::currentTimeMillis;
             RateLimits limits = config.rateLimits();
@@ -88,7 +97,8 @@ public final class Homeserver implements AutoCloseable {
                     "login", RateLimiter.of(limits.login(), clock),
                     "register", RateLimiter.of(limits.registration(), clock)));
             String baseUrl = "http://" + (config.host().equals("0.0.0.0") ? "localhost" : config.host()) + ":" + config.port();
-            RoomRules rules = new SpecRoomRules(config.serverName(), signingKey(storage, clock));
+            SigningKey signingKey = signingKey(storage, clock);
+            RoomRules rules = new SpecRoomRules(config.serverName(), signingKey);
             Notifier notifier = new Notifier();
             StreamCounter stream = new StreamCounter(storage.maxStreamPos());
             Memberships memberships = new Memberships(storage, stream);
@@ -166,14 +176,24 @@ public final class Homeserver implements AutoCloseable {
                     .sync(sync)
                     .keys(new KeysHandlers(keys, deviceLists))
                     .build();
+            HttpServer.Options httpOptions = new HttpServer.Options(config.maxBodyBytes(), config.http(),
+                    config.requestLog() ? RequestLog.toLogger() : null);
+            federation = Federation.create(config.serverName(), signingKey, config.federation(), storage, clock);
+            ServerServerRouter federationRouter = federation.routes(VERSION)
+                    .query(new FederationQueries(accounts, aliases, config.serverName()))
+                    .build();
+            federation.listen(config.host(), federationRouter, httpOptions);
             HttpServer http = HttpServer.start(config.host(), Math.max(0, config.port()), request -> {
                         ServerRequest r = dev.mxspec.homeserver.api.Uia.emptyBodyAsChallenge(legacyPrefix(request));
                         return pushRuleListings.answer(r).orElseGet(() -> router.handle(r));
                     },
-                    new HttpServer.Options(config.maxBodyBytes(), config.http(), config.requestLog() ? RequestLog.toLogger() : null));
+                    httpOptions);
             delivery.start();
-            return new Homeserver(config, storage, http, delivery, rooms, streams);
+            return new Homeserver(config, storage, http, delivery, rooms, streams, federation);
         } catch (Exception | Error e) {
+            if (federation != null) {
+                federation.close();
+            }
             storage.close();
             throw e;
         }
@@ -226,9 +246,15 @@ public final class Homeserver implements AutoCloseable {
         return streams;
     }
 
+    /** Federation: other servers' keys, the client for requests to them, the federation listener's port. */
+    public Federation federation() {
+        return federation;
+    }
+
     @Override
     public void close() {
         delivery.close();
+        federation.close();
         http.close();
         storage.close();
     }

@@ -528,19 +528,19 @@ class RoomGraphTest {
         }
         server.close();
         server = null;
-        // the database as the release before the room graph left it: no graph columns or tables, V8 and V9 not applied
+        // the database as the release before the room graph left it: no graph columns or tables, V8 and later not applied
         String url = pg.orElse("jdbc:sqlite:" + dir.resolve("data/homeserver.db"));
         try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
                 java.sql.Statement st = c.createStatement()) {
             for (String column : List.of("prev_events", "auth_events", "status", "state_before", "state_after")) {
                 st.executeUpdate("ALTER TABLE events DROP COLUMN " + column);
             }
-            // and none of the later migrations either (V11: federation transactions)
+            // and none of the later migrations either (V10: remote server keys, V11: federation transactions)
             for (String table : List.of("state_groups", "state_group_deltas", "forward_extremities", "backward_extremities",
-                    "federation_received_txns", "federation_outbox", "federation_destinations")) {
+                    "remote_server_keys", "federation_received_txns", "federation_outbox", "federation_destinations")) {
                 st.executeUpdate("DROP TABLE " + table);
             }
-            st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('8', '9', '11')");
+            st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('8', '9', '10', '11')");
         }
         server = Homeserver.start(config);
         http = new JsonHttp(server.port());
