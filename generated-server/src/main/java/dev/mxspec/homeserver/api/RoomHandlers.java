@@ -278,15 +278,13 @@ public final class RoomHandlers implements CreateRoomHandler, RoomSendHandler, R
     public JoinRoomResponse joinRoom(RequestContext context, JoinRoom.Request request) {
         String target = request.roomIdOrAlias();
         String roomId = target.startsWith("#") ? aliases.resolve(target) : Ids.requireRoomId(target, "roomIdOrAlias");
-        rooms.setMembership(caller(context), roomId, caller(context).userId(), "join", request.body().reason(),
-                request.body().additionalProperties());
+        rooms.join(caller(context), roomId, request.serverName(), request.body().reason(), request.body().additionalProperties());
         return new JoinRoomResponse(roomId, Map.of());
     }
 
     @Override
     public JoinRoomByIdResponse joinRoomById(RequestContext context, JoinRoomById.Request request) {
-        rooms.setMembership(caller(context), request.roomId(), caller(context).userId(), "join", request.body().reason(),
-                request.body().additionalProperties());
+        rooms.join(caller(context), request.roomId(), List.of(), request.body().reason(), request.body().additionalProperties());
         return new JoinRoomByIdResponse(request.roomId(), Map.of());
     }
 

@@ -45,11 +45,25 @@ import dev.mxspec.homeserver.storage.SqliteStorage;
 import dev.mxspec.homeserver.storage.Storage;
 import dev.mxspec.spec.v1_7.clientserver.server.ClientServerRouter;
 import dev.mxspec.homeserver.federation.Federation;
+import dev.mxspec.homeserver.federation.FederationClient;
+import dev.mxspec.homeserver.federation.membership.JoinHandlers;
+import dev.mxspec.homeserver.federation.membership.RemoteJoins;
+import dev.mxspec.homeserver.federation.rooms.Backoff;
+import dev.mxspec.homeserver.federation.rooms.EventHandlers;
+import dev.mxspec.homeserver.federation.rooms.FederationReads;
+import dev.mxspec.homeserver.federation.rooms.FederationSender;
+import dev.mxspec.homeserver.federation.rooms.InboundEdus;
+import dev.mxspec.homeserver.federation.rooms.InboundTransactions;
+import dev.mxspec.homeserver.federation.rooms.ServerVisibility;
+import dev.mxspec.homeserver.federation.rooms.TransactionHandlers;
+import dev.mxspec.homeserver.federation.rooms.TransactionSender;
+import dev.mxspec.homeserver.services.StateGroups;
 import dev.mxspec.homeserver.federation.FederationQueries;
 import dev.mxspec.spec.v1_7.serverserver.server.ServerServerRouter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /** A running homeserver: storage, services, the generated router and Jetty, wired from a configuration. */
@@ -62,13 +76,15 @@ public final class Homeserver implements AutoCloseable {
     private final RoomService rooms;
     private final UserStreams streams;
     private final Federation federation;
+    private final Optional<FederationSender> sender;
 
     /** The implementation version reported by {@code /_matrix/federation/v1/version}. */
     static final String VERSION = "0.1.0";
 
     private Homeserver(ServerConfig config, Storage storage, HttpServer http, PushDelivery delivery, RoomService rooms,
-            UserStreams streams, Federation federation) {
+            UserStreams streams, Federation federation, FederationSender sender) {
         this.config = config;
+        this.sender = Optional.ofNullable(sender);
         this.streams = streams;
         this.federation = federation;
         this.rooms = rooms;
@@ -89,6 +105,7 @@ public final class Homeserver implements AutoCloseable {
     public static Homeserver start(ServerConfig config) throws Exception {
         Storage storage = openStorage(config);
         Federation federation = null;
+        FederationSender sender = null;
         try {
             LongSupplier clock = System::currentTimeMillis;
             RateLimits limits = config.rateLimits();
@@ -179,9 +196,34 @@ public final class Homeserver implements AutoCloseable {
             HttpServer.Options httpOptions = new HttpServer.Options(config.maxBodyBytes(), config.http(),
                     config.requestLog() ? RequestLog.toLogger() : null);
             federation = Federation.create(config.serverName(), signingKey, config.federation(), storage, clock);
+            StateGroups groups = new StateGroups(storage);
+            FederationReads serverReads = new FederationReads(storage, storage, groups, new ServerVisibility(storage, groups, rooms));
+            InboundTransactions inbound = new InboundTransactions(rooms, storage, new InboundEdus(rooms, streams), federation.keys(), clock);
+            JoinHandlers joins = new JoinHandlers(rooms, federation.keys());
+            EventHandlers serverEvents = new EventHandlers(serverReads, config.serverName(), clock);
             ServerServerRouter federationRouter = federation.routes(VERSION)
                     .query(new FederationQueries(accounts, aliases, config.serverName()))
+                    .transactions(new TransactionHandlers(inbound))
+                    .events(serverEvents)
+                    .eventAuth(serverEvents)
+                    .backfill(serverEvents)
+                    .joinsV1(joins)
+                    .joinsV2(joins)
                     .build();
+            if (config.federation().enabled()) { // new local events and typing, receipts go out to the rooms' other servers
+                Federation out = federation;
+                sender = new FederationSender(storage, rooms, (destination, txnId, body) -> {
+                    FederationClient.Response r = out.client().send(destination, "PUT", "/_matrix/federation/v1/send/"
+                            + java.net.URLEncoder.encode(txnId, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"),
+                            Optional.of(body));
+                    return new TransactionSender.Response(r.status(), r.body());
+                }, config.serverName(), clock, Backoff.DEFAULT);
+                rooms.onLocalEvent(sender);
+                rooms.remoteJoins(new RemoteJoins(rooms, federation.client(), federation.keys(), config.serverName()));
+                streams.listen(sender);
+                inbound.onHeardFrom(sender::heardFrom);
+                sender.start();
+            }
             federation.listen(config.host(), federationRouter, httpOptions);
             HttpServer http = HttpServer.start(config.host(), Math.max(0, config.port()), request -> {
                         ServerRequest r = dev.mxspec.homeserver.api.Uia.emptyBodyAsChallenge(legacyPrefix(request));
@@ -189,8 +231,11 @@ public final class Homeserver implements AutoCloseable {
                     },
                     httpOptions);
             delivery.start();
-            return new Homeserver(config, storage, http, delivery, rooms, streams, federation);
+            return new Homeserver(config, storage, http, delivery, rooms, streams, federation, sender);
         } catch (Exception | Error e) {
+            if (sender != null) {
+                sender.close();
+            }
             if (federation != null) {
                 federation.close();
             }
@@ -254,6 +299,7 @@ public final class Homeserver implements AutoCloseable {
     @Override
     public void close() {
         delivery.close();
+        sender.ifPresent(FederationSender::close);
         federation.close();
         http.close();
         storage.close();

@@ -767,6 +767,32 @@ public final class RoomService {
     /** Transaction IDs of redactions are kept apart from those of sends by this prefix (not shown to clients). */
     public static final String REDACTION_TXN = "redact:";
 
+    /** Joins a local user to a room this server does not hold, through the servers of the room (federation). */
+    @FunctionalInterface
+    public interface RemoteJoiner {
+        /** The join's event ID; {@code M_NOT_FOUND} when no server of the room lets the user join. */
+        String join(String userId, String roomId, List<String> servers);
+    }
+
+    private volatile Optional<RemoteJoiner> remoteJoiner = Optional.empty();
+
+    /** Lets joins reach rooms of other servers (set when federation runs). */
+    public void remoteJoins(RemoteJoiner joiner) {
+        this.remoteJoiner = Optional.of(joiner);
+    }
+
+    /**
+     * A join by the user himself: to a room this server holds as any membership change, else through
+     * {@code servers} of the room when federation runs ({@code M_NOT_FOUND} when it does not).
+     */
+    public String join(Caller caller, String roomId, List<String> servers, Optional<String> reason, Map<String, JsonNode> extra) {
+        if (storage.room(roomId).isEmpty()) {
+            return remoteJoiner.orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "unknown room " + roomId))
+                    .join(caller.userId(), roomId, servers);
+        }
+        return setMembership(caller, roomId, caller.userId(), "join", reason, extra);
+    }
+
     /** Changes a user's membership: join, invite, leave (also kick), ban, knock. */
     public String setMembership(Caller caller, String roomId, String target, String membership, Optional<String> reason) {
         return setMembership(caller, roomId, target, membership, reason, Map.of());

@@ -1,0 +1,115 @@
+package dev.mxspec.homeserver.federation.membership;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mxspec.homeserver.crypto.ServerKeys;
+import dev.mxspec.homeserver.federation.FederationClient;
+import dev.mxspec.homeserver.rooms.EventIds;
+import dev.mxspec.homeserver.rooms.PduView;
+import dev.mxspec.homeserver.rooms.RoomVersion;
+import dev.mxspec.homeserver.rooms.RoomVersions;
+import dev.mxspec.homeserver.services.RoomService;
+import dev.mxspec.runtime.api.ErrorCodes;
+import dev.mxspec.runtime.api.MatrixException;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A local user joins a room this server does not hold yet (server-server API, "Joining Rooms"): {@code make_join} at
+ * a server of the room, the template checked (the user's own join to that room) and signed here, {@code send_join}
+ * (v2), and the room adopted from the answer ({@link RoomService#adoptJoinedRoom}). The servers named by the client
+ * are tried in order, then the room ID's own.
+ */
+public final class RemoteJoins implements RoomService.RemoteJoiner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RemoteJoins.class);
+
+    private final RoomService rooms;
+    private final FederationClient client;
+    private final ServerKeys keys;
+    private final String serverName;
+
+    public RemoteJoins(RoomService rooms, FederationClient client, ServerKeys keys, String serverName) {
+        this.rooms = rooms;
+        this.client = client;
+        this.keys = keys;
+        this.serverName = serverName;
+    }
+
+    @Override
+    public String join(String userId, String roomId, List<String> servers) {
+        Set<String> candidates = new LinkedHashSet<>(servers);
+        int colon = roomId.indexOf(':');
+        if (colon > 0) {
+            candidates.add(roomId.substring(colon + 1));
+        }
+        candidates.remove(serverName);
+        List<String> failures = new ArrayList<>();
+        for (String server : candidates) {
+            try {
+                return joinThrough(server, userId, roomId);
+            } catch (IOException | MatrixException e) {
+                LOG.info("joining {} through {} failed: {}", roomId, server, e.getMessage());
+                failures.add(server + ": " + e.getMessage());
+            }
+        }
+        throw new MatrixException(404, ErrorCodes.M_NOT_FOUND, candidates.isEmpty() ? "unknown room " + roomId
+                : "no server of the room let " + userId + " join: " + String.join("; ", failures));
+    }
+
+    private String joinThrough(String server, String userId, String roomId) throws IOException {
+        StringBuilder versions = new StringBuilder();
+        for (String v : rooms.rules().supportedVersions()) {
+            versions.append(versions.isEmpty() ? "?" : "&").append("ver=").append(enc(v));
+        }
+        FederationClient.Response made = client.send(server, "GET", "/_matrix/federation/v1/make_join/" + enc(roomId) + "/" + enc(userId)
+                + versions, Optional.empty());
+        if (made.status() != 200 || !(made.body().path("event") instanceof ObjectNode template)) {
+            throw refused("make_join", made);
+        }
+        String versionId = made.body().path("room_version").asText("1");
+        RoomVersion version = RoomVersions.of(versionId).orElseThrow(() -> new MatrixException(400, ErrorCodes.M_UNSUPPORTED_ROOM_VERSION,
+                "the room's version " + versionId + " is not supported here"));
+        PduView view = new PduView(template);
+        if (!view.roomId().equals(roomId) || !view.sender().equals(userId) || !view.type().equals("m.room.member")
+                || !view.stateKey().equals(Optional.of(userId)) || !view.membership().equals(Optional.of("join"))) {
+            throw new MatrixException(502, ErrorCodes.M_UNKNOWN, server + " answered make_join with another event than " + userId
+                    + "'s join to " + roomId);
+        }
+        ObjectNode join = rooms.signTemplate(template, version.id());
+        String eventId = EventIds.of(join, version).orElseThrow();
+        FederationClient.Response sent = client.send(server, "PUT", "/_matrix/federation/v2/send_join/" + enc(roomId) + "/" + enc(eventId),
+                Optional.of(join));
+        if (sent.status() != 200 || !sent.body().path("state").isArray() || !sent.body().path("auth_chain").isArray()) {
+            throw refused("send_join", sent);
+        }
+        return rooms.adoptJoinedRoom(roomId, version.id(), join, objects(sent.body().path("state")), objects(sent.body().path("auth_chain")),
+                keys);
+    }
+
+    private static MatrixException refused(String step, FederationClient.Response r) {
+        return new MatrixException(502, ErrorCodes.M_UNKNOWN, step + " answered " + r.status() + " " + r.body().path("errcode").asText(""));
+    }
+
+    private static List<ObjectNode> objects(JsonNode array) {
+        List<ObjectNode> out = new ArrayList<>();
+        array.forEach(e -> {
+            if (e instanceof ObjectNode o) {
+                out.add(o);
+            }
+        });
+        return out;
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}
