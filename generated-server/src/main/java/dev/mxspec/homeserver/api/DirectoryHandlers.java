@@ -66,7 +66,8 @@ public final class DirectoryHandlers implements DirectoryHandler, ListPublicRoom
 
     @Override
     public GetRoomIdByAliasResponse getRoomIdByAlias(RequestContext context, GetRoomIdByAlias.Request request) {
-        return new GetRoomIdByAliasResponse(Optional.of(aliases.resolve(request.roomAlias())), Optional.of(List.of(serverName)), Map.of());
+        Aliases.Resolved resolved = aliases.resolveWithServers(request.roomAlias());
+        return new GetRoomIdByAliasResponse(Optional.of(resolved.roomId()), Optional.of(resolved.servers()), Map.of());
     }
 
     @Override

@@ -277,8 +277,16 @@ public final class RoomHandlers implements CreateRoomHandler, RoomSendHandler, R
     @Override
     public JoinRoomResponse joinRoom(RequestContext context, JoinRoom.Request request) {
         String target = request.roomIdOrAlias();
-        String roomId = target.startsWith("#") ? aliases.resolve(target) : Ids.requireRoomId(target, "roomIdOrAlias");
-        rooms.join(caller(context), roomId, request.serverName(), request.body().reason(), request.body().additionalProperties());
+        List<String> servers = new java.util.ArrayList<>(request.serverName());
+        String roomId;
+        if (target.startsWith("#")) {
+            Aliases.Resolved resolved = aliases.resolveWithServers(target);
+            roomId = resolved.roomId();
+            servers.addAll(resolved.servers());
+        } else {
+            roomId = Ids.requireRoomId(target, "roomIdOrAlias");
+        }
+        rooms.join(caller(context), roomId, servers, request.body().reason(), request.body().additionalProperties());
         return new JoinRoomResponse(roomId, Map.of());
     }
 

@@ -47,6 +47,7 @@ import dev.mxspec.spec.v1_7.clientserver.server.ClientServerRouter;
 import dev.mxspec.homeserver.federation.Federation;
 import dev.mxspec.homeserver.federation.FederationClient;
 import dev.mxspec.homeserver.federation.membership.JoinHandlers;
+import dev.mxspec.homeserver.federation.membership.RemoteAliases;
 import dev.mxspec.homeserver.federation.membership.RemoteJoins;
 import dev.mxspec.homeserver.federation.rooms.Backoff;
 import dev.mxspec.homeserver.federation.rooms.EventHandlers;
@@ -220,6 +221,7 @@ public final class Homeserver implements AutoCloseable {
                 }, config.serverName(), clock, Backoff.DEFAULT);
                 rooms.onLocalEvent(sender);
                 rooms.remoteJoins(new RemoteJoins(rooms, federation.client(), federation.keys(), config.serverName()));
+                aliases.remoteDirectory(new RemoteAliases(federation.client()));
                 streams.listen(sender);
                 inbound.onHeardFrom(sender::heardFrom);
                 sender.start();

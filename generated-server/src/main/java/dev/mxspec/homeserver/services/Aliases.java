@@ -32,8 +32,39 @@ public final class Aliases {
 
     /** The room an alias points to; {@code M_NOT_FOUND} when none. */
     public String resolve(String alias) {
+        return resolveWithServers(alias).roomId();
+    }
+
+    /** A room an alias points to, with servers that hold it (to join it through). */
+    public record Resolved(String roomId, java.util.List<String> servers) {}
+
+    /** Asks the server of an alias of another server which room it points to (federation's directory query). */
+    @FunctionalInterface
+    public interface RemoteDirectory {
+        /** The room and servers; empty when the alias's server knows no such alias. */
+        java.util.Optional<Resolved> query(String alias);
+    }
+
+    private volatile java.util.Optional<RemoteDirectory> remote = java.util.Optional.empty();
+
+    /** Lets aliases of other servers be resolved by asking them (set when federation runs). */
+    public void remoteDirectory(RemoteDirectory directory) {
+        this.remote = java.util.Optional.of(directory);
+    }
+
+    /**
+     * The room an alias points to and servers to reach it through: this server's own aliases from storage, another
+     * server's by asking it when federation runs; {@code M_NOT_FOUND} when none.
+     */
+    public Resolved resolveWithServers(String alias) {
         Ids.requireRoomAlias(alias, "room_alias");
-        return storage.alias(alias).orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "unknown room alias " + alias));
+        java.util.Optional<String> local = storage.alias(alias);
+        if (local.isPresent()) {
+            return new Resolved(local.get(), java.util.List.of(serverName));
+        }
+        boolean ours = alias.endsWith(":" + serverName);
+        return (ours ? java.util.Optional.<Resolved>empty() : remote.flatMap(d -> d.query(alias)))
+                .orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "unknown room alias " + alias));
     }
 
     /** Fails with {@code M_ROOM_IN_USE} when the alias is taken, before a room is made for it. */

@@ -77,6 +77,13 @@ class FederatedRoomTest {
                 + "-password\",\"auth\":{\"type\":\"m.login.dummy\"}}").path("access_token").asText();
     }
 
+    private int status(Homeserver server, String method, String path, String token) throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/_matrix/client/v3" + path))
+                .method(method, HttpRequest.BodyPublishers.ofString("{}"));
+        r.header("Authorization", "Bearer " + token);
+        return http.send(r.build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
     /** Syncs until {@code seen} holds, for up to 20 s (transactions go out in the background). */
     private JsonNode syncUntil(Homeserver server, String token, Predicate<JsonNode> seen) throws Exception {
         long end = System.currentTimeMillis() + 20_000;
@@ -103,9 +110,14 @@ class FederatedRoomTest {
         String nameB = FederationServers.name(b);
         String alice = register(a, "alice");
         String bob = register(b, "bob");
-        String roomId = call(a, "POST", "/createRoom", alice, "{\"preset\":\"public_chat\",\"name\":\"two servers\"}").path("room_id").asText();
+        String roomId = call(a, "POST", "/createRoom", alice, "{\"preset\":\"public_chat\",\"name\":\"two servers\","
+                + "\"room_alias_name\":\"meeting\"}").path("room_id").asText();
+        String alias = "#meeting:" + nameA;
+        JsonNode lookedUp = call(b, "GET", "/directory/room/" + enc(alias), bob, null);
+        assertThat(lookedUp.path("room_id").asText()).isEqualTo(roomId);
+        assertThat(lookedUp.path("servers").toString()).contains(nameA);
 
-        JsonNode joined = call(b, "POST", "/join/" + enc(roomId) + "?server_name=" + enc(nameA), bob, "{}");
+        JsonNode joined = call(b, "POST", "/join/" + enc(alias), bob, "{}");
         assertThat(joined.path("room_id").asText()).isEqualTo(roomId);
         JsonNode bobsView = syncUntil(b, bob, s -> s.path("rooms").path("join").has(roomId));
         assertThat(bobsView.path("rooms").path("join").path(roomId).toString()).contains("two servers");
@@ -116,5 +128,10 @@ class FederatedRoomTest {
         call(b, "PUT", "/rooms/" + enc(roomId) + "/send/m.room.message/1", bob, "{\"msgtype\":\"m.text\",\"body\":\"hello from B\"}");
         syncUntil(a, alice, s -> s.toString().contains("hello from B"));
         assertThat(b.storage().currentState(roomId)).isEqualTo(a.storage().currentState(roomId));
+
+        // an alias the other server does not have, and a room it does not hold: 404, nothing made here
+        assertThat(status(b, "GET", "/directory/room/" + enc("#nothing:" + nameA), bob)).isEqualTo(404);
+        assertThat(status(b, "POST", "/join/" + enc("!nothing:" + nameA), bob)).isEqualTo(404);
+        assertThat(b.storage().room("!nothing:" + nameA)).isEmpty();
     }
 }
