@@ -125,8 +125,16 @@ class FederatedRoomTest {
 
         call(a, "PUT", "/rooms/" + enc(roomId) + "/send/m.room.message/1", alice, "{\"msgtype\":\"m.text\",\"body\":\"hello from A\"}");
         syncUntil(b, bob, s -> s.toString().contains("hello from A"));
-        call(b, "PUT", "/rooms/" + enc(roomId) + "/send/m.room.message/1", bob, "{\"msgtype\":\"m.text\",\"body\":\"hello from B\"}");
+        String fromB = call(b, "PUT", "/rooms/" + enc(roomId) + "/send/m.room.message/1", bob,
+                "{\"msgtype\":\"m.text\",\"body\":\"hello from B\"}").path("event_id").asText();
         syncUntil(a, alice, s -> s.toString().contains("hello from B"));
+
+        // typing and receipts cross too
+        call(a, "PUT", "/rooms/" + enc(roomId) + "/typing/" + enc("@alice:" + nameA), alice, "{\"typing\":true,\"timeout\":20000}");
+        syncUntil(b, bob, s -> s.path("rooms").path("join").path(roomId).path("ephemeral").toString().contains("@alice:" + nameA));
+        call(a, "POST", "/rooms/" + enc(roomId) + "/receipt/m.read/" + enc(fromB), alice, "{}");
+        syncUntil(b, bob, s -> s.path("rooms").path("join").path(roomId).path("ephemeral").toString().contains("m.receipt")
+                && s.toString().contains(fromB));
         assertThat(b.storage().currentState(roomId)).isEqualTo(a.storage().currentState(roomId));
 
         // an alias the other server does not have, and a room it does not hold: 404, nothing made here
