@@ -210,18 +210,23 @@ class FederatedInvitesTest {
         }
 
         private ObjectNode invite(String roomId, String sender, String target, SigningKey key) {
+            return invite(roomId, sender, target, nameA, key);
+        }
+
+        /** An invite signed by {@code signer} with {@code key}. */
+        private ObjectNode invite(String roomId, String sender, String target, String signer, SigningKey key) {
             ObjectNode pdu = MatrixJson.mapper().createObjectNode();
             pdu.put("room_id", roomId);
             pdu.put("sender", sender);
             pdu.put("type", "m.room.member");
             pdu.put("state_key", target);
             pdu.putObject("content").put("membership", "invite");
-            pdu.put("origin", nameA);
+            pdu.put("origin", signer);
             pdu.put("origin_server_ts", System.currentTimeMillis());
             pdu.put("depth", 4);
             pdu.putArray("prev_events").add("$" + "p".repeat(43));
             pdu.putArray("auth_events").add("$" + "a".repeat(43));
-            return EventSigning.hashAndSign(pdu, nameA, key, version);
+            return EventSigning.hashAndSign(pdu, signer, key, version);
         }
 
         private FederationClient.Response sendInvite(ObjectNode event, String roomVersion) throws Exception {
@@ -268,8 +273,8 @@ class FederatedInvitesTest {
 
         @Test
         void anInviteFromAUserOfAnotherServerThanTheOriginIsRefused() throws Exception {
-            String roomId = newRoomId();
-            assertRefused(sendInvite(invite(roomId, "@alice:" + nameB, "@bob:" + nameB, FederationServers.signingKey(a)), version.id()),
+            String roomId = newRoomId(); // signed as its sender's server would, but relayed by A
+            assertRefused(sendInvite(invite(roomId, "@alice:" + nameB, "@bob:" + nameB, nameB, FederationServers.signingKey(b)), version.id()),
                     403, "M_FORBIDDEN", roomId);
         }
 
