@@ -46,9 +46,13 @@ import dev.mxspec.homeserver.storage.Storage;
 import dev.mxspec.spec.v1_7.clientserver.server.ClientServerRouter;
 import dev.mxspec.homeserver.federation.Federation;
 import dev.mxspec.homeserver.federation.FederationClient;
+import dev.mxspec.homeserver.federation.membership.InviteHandlers;
 import dev.mxspec.homeserver.federation.membership.JoinHandlers;
+import dev.mxspec.homeserver.federation.membership.LeaveHandlers;
 import dev.mxspec.homeserver.federation.membership.RemoteAliases;
+import dev.mxspec.homeserver.federation.membership.RemoteInvites;
 import dev.mxspec.homeserver.federation.membership.RemoteJoins;
+import dev.mxspec.homeserver.federation.membership.RemoteLeaves;
 import dev.mxspec.homeserver.federation.rooms.Backoff;
 import dev.mxspec.homeserver.federation.rooms.EventHandlers;
 import dev.mxspec.homeserver.federation.rooms.FederationReads;
@@ -201,6 +205,8 @@ public final class Homeserver implements AutoCloseable {
             FederationReads serverReads = new FederationReads(storage, storage, groups, new ServerVisibility(storage, groups, rooms));
             InboundTransactions inbound = new InboundTransactions(rooms, storage, new InboundEdus(rooms, streams), federation.keys(), clock);
             JoinHandlers joins = new JoinHandlers(rooms, federation.keys());
+            InviteHandlers invites = new InviteHandlers(rooms, federation.keys(), config.serverName());
+            LeaveHandlers leaves = new LeaveHandlers(rooms, federation.keys());
             EventHandlers serverEvents = new EventHandlers(serverReads, config.serverName(), clock);
             ServerServerRouter federationRouter = federation.routes(VERSION)
                     .query(new FederationQueries(accounts, aliases, config.serverName()))
@@ -210,6 +216,10 @@ public final class Homeserver implements AutoCloseable {
                     .backfill(serverEvents)
                     .joinsV1(joins)
                     .joinsV2(joins)
+                    .invitesV1(invites)
+                    .invitesV2(invites)
+                    .leavingV1(leaves)
+                    .leavingV2(leaves)
                     .build();
             if (config.federation().enabled()) { // new local events and typing, receipts go out to the rooms' other servers
                 Federation out = federation;
@@ -222,6 +232,8 @@ public final class Homeserver implements AutoCloseable {
                 rooms.onLocalEvent(sender);
                 rooms.remoteJoins(new RemoteJoins(rooms, federation.client(), federation.keys(), config.serverName()));
                 aliases.remoteDirectory(new RemoteAliases(federation.client()));
+                rooms.remoteInvites(new RemoteInvites(federation.client(), federation.keys()));
+                rooms.remoteLeaves(new RemoteLeaves(rooms, federation.client(), federation.keys(), config.serverName()));
                 streams.listen(sender);
                 inbound.onHeardFrom(sender::heardFrom);
                 sender.start();

@@ -18,6 +18,9 @@ public interface RoomRules {
     /** Adds hashes and the server's signature to a new PDU and returns its event ID (setting {@code event_id} where the version has it in the event). */
     String seal(ObjectNode pdu, String roomVersion);
 
+    /** Another server's event with this server's signature added, its hashes untouched (co-signing an invite). */
+    ObjectNode cosign(ObjectNode pdu, String roomVersion);
+
     /**
      * Checks an event against the authorization rules with the room's current state, given as
      * (type, state_key) to event JSON; throws {@code M_FORBIDDEN} with the rule that refused it.

@@ -27,6 +27,7 @@ import dev.mxspec.homeserver.rooms.RedactionApproval;
 import dev.mxspec.homeserver.rooms.RoomVersion;
 import dev.mxspec.homeserver.rooms.RoomVersions;
 import dev.mxspec.homeserver.rooms.StrictJson;
+import dev.mxspec.homeserver.storage.Records;
 import dev.mxspec.homeserver.storage.Records.EventStatus;
 import dev.mxspec.homeserver.storage.Records.Membership;
 import dev.mxspec.homeserver.storage.Records.Relation;
@@ -195,6 +196,10 @@ public final class RoomService {
                 rules.authorize(pdu, state, room.roomVersion());
             } catch (MatrixException refused) { // a repeated transaction is answered with its event, whatever changed since
                 return earlier(sender, deviceId, txnId).orElseThrow(() -> refused);
+            }
+            if (remoteInvite(draft)) { // the invited user's server co-signs the invite before it is stored here
+                ObjectNode cosigned = remoteInviter.orElseThrow().invite(pdu, room.roomVersion(), strippedState(state, sender));
+                pdu.set("signatures", cosigned.get("signatures"));
             }
             long pos = stream.next(changes(roomId, draft.type(), draft.stateKey(), draft.content(), draft.redacts().isPresent()));
             Notifications.Outcome notified;
@@ -396,8 +401,23 @@ public final class RoomService {
             throw new MatrixException(400, ErrorCodes.M_INCOMPATIBLE_ROOM_VERSION, "the room's version " + version.id()
                     + " is not among the versions you support", MatrixJson.mapper().createObjectNode().put("room_version", version.id()));
         }
+        return memberTemplate(origin, room, version, userId, "join");
+    }
+
+    /**
+     * The template of a leave of this room for {@code userId}, a user of {@code origin} ({@code make_leave}): as
+     * {@link #joinTemplate}, refused with {@code M_FORBIDDEN} when the user could not leave (neither invited nor joined).
+     */
+    public ObjectNode leaveTemplate(String origin, String roomId, String userId) {
+        Room room = storage.room(roomId).filter(r -> holds(roomId))
+                .orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "unknown room " + roomId));
+        return memberTemplate(origin, room, version(room), userId, "leave");
+    }
+
+    private ObjectNode memberTemplate(String origin, Room room, RoomVersion version, String userId, String membership) {
+        String roomId = room.roomId();
         if (!MatrixIds.serverOf(userId).equals(Optional.of(origin))) {
-            throw MatrixException.forbidden("the join is for a user of another server than " + origin);
+            throw MatrixException.forbidden("the " + membership + " is for a user of another server than " + origin);
         }
         ReentrantLock lock = locks.computeIfAbsent(roomId, r -> new ReentrantLock());
         lock.lock();
@@ -409,7 +429,7 @@ public final class RoomService {
             pdu.put("sender", userId);
             pdu.put("type", "m.room.member");
             pdu.put("state_key", userId);
-            pdu.putObject("content").put("membership", "join");
+            pdu.putObject("content").put("membership", membership);
             pdu.put("origin", origin);
             pdu.put("origin_server_ts", clock.getAsLong());
             pdu.put("depth", at.depth());
@@ -420,7 +440,7 @@ public final class RoomService {
             List<ObjectNode> read = AuthEvents.selection(pdu, version).stream()
                     .map(k -> at.state().get(List.of(k.type(), k.stateKey()))).filter(java.util.Objects::nonNull).toList();
             if (AuthRules.check(pdu, AuthState.of(read, ServerKeys.none()), version) instanceof AuthResult.Refused refused) {
-                throw MatrixException.forbidden("the join would be refused: " + refused.reason());
+                throw MatrixException.forbidden("the " + membership + " would be refused: " + refused.reason());
             }
             return MatrixJson.mapper().createObjectNode().put("room_version", version.id()).set("event", pdu);
         } finally {
@@ -485,6 +505,108 @@ public final class RoomService {
         ArrayNode inRoom = answer.putArray("servers_in_room");
         servers.forEach(inRoom::add);
         return answer;
+    }
+
+    /**
+     * Takes in the leave of a user of {@code origin} made from {@link #leaveTemplate} ({@code send_leave}): checked
+     * like any event from another server. {@code M_FORBIDDEN} when the event is not that user's own leave of the
+     * room, or the rules reject or soft-fail it; {@code M_BAD_JSON} when it is not the event named.
+     */
+    public void acceptLeave(String origin, String roomId, String eventId, ObjectNode leave, ServerKeys keys) {
+        PduView view = new PduView(leave);
+        if (!view.roomId().equals(roomId) || !view.type().equals("m.room.member")
+                || !view.membership().equals(Optional.of("leave")) || !view.stateKey().equals(Optional.of(view.sender()))
+                || !MatrixIds.serverOf(view.sender()).equals(Optional.of(origin))) {
+            throw MatrixException.forbidden("not the leave of a user of " + origin + " from " + roomId);
+        }
+        Room room = storage.room(roomId).filter(r -> holds(roomId))
+                .orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "unknown room " + roomId));
+        if (!EventIds.of(leave, version(room)).equals(Optional.of(eventId))) {
+            throw new MatrixException(400, ErrorCodes.M_BAD_JSON, "the event's ID is not " + eventId);
+        }
+        Received r = receive(leave, keys);
+        if (r.status().isPresent()) {
+            throw MatrixException.forbidden("the leave was " + r.status().get().column() + ": " + r.reason());
+        }
+    }
+
+    /**
+     * Takes in an invite of a local user from another server ({@code invite}), already checked to be one: valid for
+     * {@code roomVersion} ({@code M_BAD_JSON}), signed by its sender's server ({@code M_FORBIDDEN}); then co-signed
+     * here and kept. To a room this server holds, it is received as any event; else the room is recorded with its
+     * version, and the invite kept outside the graph with the user's membership and {@code inviteRoomState}, the
+     * stripped state the user sees until he joins. Returns the co-signed invite.
+     */
+    public ObjectNode acceptInvite(ObjectNode invite, String roomVersion, ArrayNode inviteRoomState, ServerKeys keys) {
+        RoomVersion version = RoomVersions.of(roomVersion).orElseThrow(() -> new MatrixException(400,
+                ErrorCodes.M_INCOMPATIBLE_ROOM_VERSION, "room version " + roomVersion + " is not supported"));
+        String roomId = invite.path("room_id").asText("");
+        Optional<Room> known = storage.room(roomId);
+        if (known.isPresent() && !known.get().roomVersion().equals(version.id())) {
+            throw new MatrixException(400, ErrorCodes.M_BAD_JSON, "the room's version is " + known.get().roomVersion() + ", not " + roomVersion);
+        }
+        String creator = java.util.stream.StreamSupport.stream(inviteRoomState.spliterator(), false)
+                .filter(e -> e.path("type").asText().equals("m.room.create")).map(e -> e.path("sender").asText())
+                .filter(c -> !c.isEmpty()).findFirst().orElse(invite.path("sender").asText());
+        Room room = known.orElseGet(() -> new Room(roomId, version.id(), creator, false, clock.getAsLong()));
+        Incoming in = checked(room, version, invite, keys);
+        ObjectNode signed = rules.cosign(in.pdu(), version.id());
+        if (holds(roomId)) {
+            Received r = receive(signed, keys);
+            if (r.status().isPresent()) {
+                throw MatrixException.forbidden("the invite was " + r.status().get().column() + ": " + r.reason());
+            }
+            return signed;
+        }
+        if (known.isEmpty()) {
+            storage.createRoom(room);
+        }
+        ObjectNode kept = signed.deepCopy();
+        kept.putObject("unsigned").set("invite_room_state", inviteRoomState.deepCopy());
+        keepOutside(room(roomId), version, kept, in.eventId());
+        return signed;
+    }
+
+    /**
+     * Keeps the leave of a local user from a room this server does not hold, taken by a server of the room
+     * ({@code send_leave}): the user's membership becomes that leave.
+     */
+    public void keepRemoteLeave(ObjectNode leave, ServerKeys keys) {
+        Incoming in = incoming(leave, keys);
+        if (in.known().isEmpty()) {
+            keepOutside(in.room(), in.version(), in.pdu(), in.eventId());
+        }
+    }
+
+    /** Stores a membership event outside the room's graph (an outlier) and makes it its target's membership here. */
+    private void keepOutside(Room room, RoomVersion version, ObjectNode pdu, String eventId) {
+        String roomId = room.roomId();
+        PduView view = new PduView(pdu);
+        String target = view.stateKey().orElseThrow();
+        ReentrantLock lock = locks.computeIfAbsent(roomId, r -> new ReentrantLock());
+        lock.lock();
+        try {
+            if (storage.graphRow(eventId).isPresent()) {
+                return;
+            }
+            long pos = stream.next(changes(roomId, view.type(), view.stateKey(), view.content(), false));
+            try {
+                RoomGraph.Placement outlier = graph.placeOutlier(graph.head(roomId, version), pdu, EventStatus.OUTLIER);
+                Records.GraphWrite w = outlier.write();
+                Records.GraphWrite withMembership = new Records.GraphWrite(w.prevEvents(), w.authEvents(), w.status(), w.stateBefore(),
+                        w.stateAfter(), w.newGroups(), w.extremityRowsDeleted(), w.extremityRowsInserted(), w.backwardAdded(),
+                        w.backwardRemoved(), w.currentState(),
+                        List.of(new Membership(roomId, target, view.membership().orElseThrow(), eventId, pos)));
+                persist(room, stored(pdu, eventId, graph.outsidePosition(), Optional.empty()), pdu,
+                        new RoomGraph.Placement(withMembership, outlier.after()), new Notifications.Outcome(List.of(), List.of()),
+                        Optional.empty());
+            } finally {
+                stream.done(pos);
+            }
+            notifier.wake(List.of(target));
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Every event reachable through auth events from {@code eventIds}, by depth. */
@@ -594,7 +716,10 @@ public final class RoomService {
     private Incoming incoming(ObjectNode received, ServerKeys keys) {
         String roomId = received.path("room_id").asText("");
         Room room = storage.room(roomId).orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "unknown room " + roomId));
-        RoomVersion version = version(room);
+        return checked(room, version(room), received, keys);
+    }
+
+    private Incoming checked(Room room, RoomVersion version, ObjectNode received, ServerKeys keys) {
         Optional<String> invalid = PduFormat.violation(received, version).or(() -> StrictJson.violation(received, version));
         if (invalid.isPresent()) {
             throw new MatrixException(400, ErrorCodes.M_BAD_JSON,
@@ -781,14 +906,106 @@ public final class RoomService {
         this.remoteJoiner = Optional.of(joiner);
     }
 
+    /** Has the server of a user of another server co-sign an invite of that user (federation). */
+    @FunctionalInterface
+    public interface RemoteInviter {
+        /**
+         * The invite {@code pdu} signed by the invited user's server too; a Matrix error when that server refuses it.
+         *
+         * @param inviteRoomState the stripped state events the invited user sees before joining
+         */
+        ObjectNode invite(ObjectNode pdu, String roomVersion, List<ObjectNode> inviteRoomState);
+    }
+
+    /** Leaves a room this server does not hold (an invite rejected) through a server of the room (federation). */
+    @FunctionalInterface
+    public interface RemoteLeaver {
+        /** The leave's event ID; a Matrix error when no server of the room takes it. */
+        String leave(String userId, String roomId, List<String> servers);
+    }
+
+    private volatile Optional<RemoteInviter> remoteInviter = Optional.empty();
+    private volatile Optional<RemoteLeaver> remoteLeaver = Optional.empty();
+
+    /** Sends invites of other servers' users to their servers first (set when federation runs). */
+    public void remoteInvites(RemoteInviter inviter) {
+        this.remoteInviter = Optional.of(inviter);
+    }
+
+    /** Lets invites to rooms of other servers be rejected (set when federation runs). */
+    public void remoteLeaves(RemoteLeaver leaver) {
+        this.remoteLeaver = Optional.of(leaver);
+    }
+
+    /** The state types an invited user sees of the room (client-server API, "stripped state"). */
+    public static final java.util.Set<String> INVITE_STATE = java.util.Set.of("m.room.create", "m.room.join_rules", "m.room.name",
+            "m.room.avatar", "m.room.canonical_alias", "m.room.encryption", "m.room.topic");
+
+    /** Whether this server holds the room's state (a room known only by an invite from another server does not). */
+    public boolean holds(String roomId) {
+        return !storage.currentState(roomId).isEmpty();
+    }
+
+    /** Whether {@code userId} names a registered user of this server. */
+    public boolean localUser(String userId) {
+        return MatrixIds.serverOf(userId).equals(Optional.of(serverName)) && storage.user(userId).isPresent();
+    }
+
+    private boolean remoteInvite(Draft draft) {
+        return remoteInviter.isPresent() && draft.type().equals("m.room.member") && draft.stateKey().isPresent()
+                && draft.content().path("membership").asText().equals("invite")
+                && !MatrixIds.serverOf(draft.stateKey().get()).equals(Optional.of(serverName));
+    }
+
+    /** The stripped state of {@link #INVITE_STATE} and the inviter's membership, from a room state. */
+    private static List<ObjectNode> strippedState(Map<List<String>, ObjectNode> state, String inviter) {
+        List<ObjectNode> out = new ArrayList<>();
+        state.forEach((key, e) -> {
+            if (INVITE_STATE.contains(key.get(0)) || key.equals(List.of("m.room.member", inviter))) {
+                ObjectNode stripped = MatrixJson.mapper().createObjectNode();
+                stripped.put("type", key.get(0));
+                stripped.put("state_key", key.get(1));
+                stripped.put("sender", e.path("sender").asText());
+                stripped.set("content", e.path("content"));
+                out.add(stripped);
+            }
+        });
+        return out;
+    }
+
+    /** The server of whoever invited the user to the room, while the user's membership is that invite. */
+    private Optional<String> inviterServer(String roomId, String userId) {
+        return memberships.of(roomId, userId).filter(m -> m.membership().equals("invite")).flatMap(m -> storage.event(m.eventId()))
+                .flatMap(e -> MatrixIds.serverOf(e.sender())).filter(s -> !s.equals(serverName));
+    }
+
+    /**
+     * What an invited user sees of a room this server does not hold: the stripped state the inviting server sent
+     * with the invite, and the invite itself; empty for an event that is no such invite.
+     */
+    public List<ObjectNode> outsideInviteState(String eventId) {
+        return storage.event(eventId).map(e -> {
+            List<ObjectNode> out = new ArrayList<>();
+            ClientEvents.parse(e.json()).path("unsigned").path("invite_room_state").forEach(s -> {
+                if (s instanceof ObjectNode o) {
+                    out.add(o);
+                }
+            });
+            out.add(ClientEvents.stripped(e));
+            return out;
+        }).orElse(List.of());
+    }
+
     /**
      * A join by the user himself: to a room this server holds as any membership change, else through
      * {@code servers} of the room when federation runs ({@code M_NOT_FOUND} when it does not).
      */
     public String join(Caller caller, String roomId, List<String> servers, Optional<String> reason, Map<String, JsonNode> extra) {
-        if (storage.room(roomId).isEmpty()) {
+        if (!holds(roomId)) {
+            List<String> candidates = new ArrayList<>(servers);
+            inviterServer(roomId, caller.userId()).ifPresent(candidates::add);
             return remoteJoiner.orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "unknown room " + roomId))
-                    .join(caller.userId(), roomId, servers);
+                    .join(caller.userId(), roomId, candidates);
         }
         return setMembership(caller, roomId, caller.userId(), "join", reason, extra);
     }
@@ -805,6 +1022,12 @@ public final class RoomService {
      */
     public String setMembership(Caller caller, String roomId, String target, String membership, Optional<String> reason,
             Map<String, JsonNode> extra) {
+        if (membership.equals("leave") && target.equals(caller.userId()) && storage.room(roomId).isPresent() && !holds(roomId)) {
+            // an invite to a room of another server, rejected through the inviting server
+            List<String> servers = inviterServer(roomId, target).stream().toList();
+            return remoteLeaver.orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "unknown room " + roomId))
+                    .leave(target, roomId, servers);
+        }
         ObjectNode content = memberContent(target, membership);
         extra.forEach((key, value) -> {
             if (!key.equals("membership") && !key.equals("join_authorised_via_users_server") && !key.equals("third_party_signed")) {

@@ -58,6 +58,11 @@ public final class SpecRoomRules implements RoomRules {
     }
 
     @Override
+    public ObjectNode cosign(ObjectNode pdu, String roomVersion) {
+        return EventSigning.addSignature(pdu, serverName, key, version(roomVersion));
+    }
+
+    @Override
     public void authorize(ObjectNode pdu, Map<List<String>, ObjectNode> state, String roomVersion) {
         RoomVersion v = version(roomVersion);
         // only the state the auth rules read (the auth events selection): a room of thousands of members is not copied per send

@@ -46,9 +46,6 @@ public final class SyncService {
         }
     }
 
-    private static final Set<String> INVITE_STATE = Set.of("m.room.create", "m.room.join_rules", "m.room.name", "m.room.avatar",
-            "m.room.canonical_alias", "m.room.encryption", "m.room.topic");
-
     private final RoomService rooms;
     private final UserStreams streams;
     private final DeviceLists deviceLists;
@@ -254,8 +251,13 @@ public final class SyncService {
     private ObjectNode invited(Membership m, String section) {
         ObjectNode room = MatrixJson.mapper().createObjectNode();
         ArrayNode events = room.putObject(section).putArray("events");
-        for (StoredEvent e : rooms.stateEvents(m.roomId())) {
-            if (INVITE_STATE.contains(e.type()) || e.eventId().equals(m.eventId())) {
+        List<StoredEvent> state = rooms.stateEvents(m.roomId());
+        if (state.isEmpty()) { // a room of another server known by the invite alone
+            rooms.outsideInviteState(m.eventId()).forEach(events::add);
+            return room;
+        }
+        for (StoredEvent e : state) {
+            if (RoomService.INVITE_STATE.contains(e.type()) || e.eventId().equals(m.eventId())) {
                 events.add(ClientEvents.stripped(e));
             }
         }

@@ -4,10 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.crypto.ServerKeys;
-import dev.mxspec.homeserver.federation.Origin;
 import dev.mxspec.homeserver.services.RoomService;
-import dev.mxspec.runtime.api.ErrorCodes;
-import dev.mxspec.runtime.api.MatrixException;
 import dev.mxspec.runtime.json.MatrixJson;
 import dev.mxspec.runtime.server.RequestContext;
 import dev.mxspec.spec.v1_7.serverserver.MakeJoinResponse;
@@ -16,7 +13,6 @@ import dev.mxspec.spec.v1_7.serverserver.endpoints.MakeJoin;
 import dev.mxspec.spec.v1_7.serverserver.endpoints.SendJoinV2;
 import dev.mxspec.spec.v1_7.serverserver.server.JoinsV1Handler;
 import dev.mxspec.spec.v1_7.serverserver.server.JoinsV2Handler;
-import java.io.IOException;
 import java.util.List;
 
 /**
@@ -58,19 +54,10 @@ public final class JoinHandlers implements JoinsV1Handler, JoinsV2Handler {
     }
 
     private static String origin(RequestContext context) {
-        return context.principal(Origin.class).serverName();
+        return RequestBodies.origin(context);
     }
 
-    /** The event as the joining server sent it, byte for byte as parsed JSON: its signature covers every key. */
     private static ObjectNode body(RequestContext context) {
-        try {
-            JsonNode body = MatrixJson.mapper().readTree(context.request().body());
-            if (body instanceof ObjectNode event) {
-                return event;
-            }
-        } catch (IOException e) {
-            // answered below
-        }
-        throw new MatrixException(400, ErrorCodes.M_BAD_JSON, "the body must be the join event, a JSON object");
+        return RequestBodies.object(context, "the join event");
     }
 }
