@@ -54,6 +54,7 @@ import dev.mxspec.homeserver.federation.rooms.FederationReads;
 import dev.mxspec.homeserver.federation.rooms.FederationSender;
 import dev.mxspec.homeserver.federation.rooms.InboundEdus;
 import dev.mxspec.homeserver.federation.rooms.InboundTransactions;
+import dev.mxspec.homeserver.federation.rooms.MissingPrevEvents;
 import dev.mxspec.homeserver.federation.rooms.ServerVisibility;
 import dev.mxspec.homeserver.federation.rooms.TransactionHandlers;
 import dev.mxspec.homeserver.federation.rooms.TransactionSender;
@@ -198,7 +199,9 @@ public final class Homeserver implements AutoCloseable {
             federation = Federation.create(config.serverName(), signingKey, config.federation(), storage, clock);
             StateGroups groups = new StateGroups(storage);
             FederationReads serverReads = new FederationReads(storage, storage, groups, new ServerVisibility(storage, groups, rooms));
-            InboundTransactions inbound = new InboundTransactions(rooms, storage, new InboundEdus(rooms, streams), federation.keys(), clock);
+            Federation client = federation;
+            InboundTransactions inbound = new InboundTransactions(rooms, storage, new InboundEdus(rooms, streams), federation.keys(), clock,
+                    Optional.of(new MissingPrevEvents(rooms, storage, (d, m, u, b) -> client.client().send(d, m, u, b), federation.keys())));
             JoinHandlers joins = new JoinHandlers(rooms, federation.keys());
             EventHandlers serverEvents = new EventHandlers(serverReads, config.serverName(), clock);
             ServerServerRouter federationRouter = federation.routes(VERSION)
