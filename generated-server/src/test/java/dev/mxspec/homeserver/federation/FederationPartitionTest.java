@@ -161,4 +161,44 @@ class FederationPartitionTest {
         assertThat(alices.seen).allSatisfy((id, times) -> assertThat(times).as(id).isEqualTo(1));
         assertThat(bobs.seen).allSatisfy((id, times) -> assertThat(times).as(id).isEqualTo(1));
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void eventsLostOnTheWayAreFetchedAsMissingEventsWhenTheNextOneArrives(String backend) throws Exception {
+        ServerConfig configA = config(backend, "a");
+        ServerConfig configB = config(backend, "b");
+        a = Homeserver.start(configA);
+        b = Homeserver.start(configB);
+        String nameA = FederationServers.name(a);
+        String nameB = FederationServers.name(b);
+        String alice = register(a, "alice");
+        String bob = register(b, "bob");
+        String roomId = call(a, "POST", "/createRoom", alice, "{\"preset\":\"public_chat\"}").path("room_id").asText();
+        call(b, "POST", "/join/" + enc(roomId) + "?server_name=" + enc(nameA), bob, "{}");
+        Syncs bobs = new Syncs(bob);
+        List<String> events = new ArrayList<>(List.of(say(a, alice, roomId, "before", "before the outage")));
+        bobs.until(b, roomId, events);
+
+        b.close();
+        b = null;
+        for (int i = 1; i <= 3; i++) {
+            events.add(say(a, alice, roomId, "lost" + i, "lost on the way " + i));
+        }
+        events.add(call(a, "PUT", "/rooms/" + enc(roomId) + "/state/m.room.topic/", alice, "{\"topic\":\"lost topic\"}")
+                .path("event_id").asText());
+        a.close(); // A forgets what it had to send to B
+        a = null;
+        try (var storage = Homeserver.openStorage(configA)) {
+            long next = storage.destination(nameB).map(d -> d.nextTxn() + 1).orElse(1L);
+            storage.delivered(nameB, storage.maxOutboxSeq(), next);
+        }
+        a = Homeserver.start(configA);
+        b = Homeserver.start(configB);
+        events.add(say(a, alice, roomId, "after", "the next one")); // follows events B lacks: B asks A for them
+
+        bobs.until(b, roomId, events);
+        assertThat(b.storage().graphRows(events)).allSatisfy(row -> assertThat(row.status()).isEmpty()).hasSize(events.size());
+        assertThat(b.storage().currentState(roomId)).isEqualTo(a.storage().currentState(roomId));
+        assertThat(bobs.seen).allSatisfy((id, times) -> assertThat(times).as(id).isEqualTo(1));
+    }
 }
