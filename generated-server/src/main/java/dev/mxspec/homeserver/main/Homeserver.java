@@ -59,6 +59,7 @@ import dev.mxspec.homeserver.federation.rooms.FederationReads;
 import dev.mxspec.homeserver.federation.rooms.FederationSender;
 import dev.mxspec.homeserver.federation.rooms.InboundEdus;
 import dev.mxspec.homeserver.federation.rooms.InboundTransactions;
+import dev.mxspec.homeserver.federation.rooms.MissingPrevEvents;
 import dev.mxspec.homeserver.federation.rooms.ServerVisibility;
 import dev.mxspec.homeserver.federation.rooms.TransactionHandlers;
 import dev.mxspec.homeserver.federation.rooms.TransactionSender;
@@ -203,7 +204,9 @@ public final class Homeserver implements AutoCloseable {
             federation = Federation.create(config.serverName(), signingKey, config.federation(), storage, clock);
             StateGroups groups = new StateGroups(storage);
             FederationReads serverReads = new FederationReads(storage, storage, groups, new ServerVisibility(storage, groups, rooms));
-            InboundTransactions inbound = new InboundTransactions(rooms, storage, new InboundEdus(rooms, streams), federation.keys(), clock);
+            Federation client = federation;
+            InboundTransactions inbound = new InboundTransactions(rooms, storage, new InboundEdus(rooms, streams), federation.keys(), clock,
+                    Optional.of(new MissingPrevEvents(rooms, storage, (d, m, u, b) -> client.client().send(d, m, u, b), federation.keys())));
             JoinHandlers joins = new JoinHandlers(rooms, federation.keys());
             InviteHandlers invites = new InviteHandlers(rooms, federation.keys(), config.serverName());
             LeaveHandlers leaves = new LeaveHandlers(rooms, federation.keys());

@@ -353,6 +353,19 @@ public final class RoomGraph {
      * @throws MissingEventException when an auth event or a prev event (or its state) is not known here
      */
     public Judged judge(String roomId, RoomVersion version, Head head, ObjectNode pdu, ServerKeys keys) {
+        return judge(roomId, version, head, pdu, keys, Map.of());
+    }
+
+    /**
+     * {@link #judge} for an event some of whose prev events this server lacks: {@code statesAfterMissing} gives the
+     * state after each of those (as another server told it; its events stored here already, as outliers), which is
+     * resolved with the states after the prev events this server holds into the state before the event. The checks
+     * are the same: its auth events, that state before it, the current state.
+     *
+     * @throws MissingEventException when an auth event, or a prev event that has no given state, is not known here
+     */
+    public Judged judge(String roomId, RoomVersion version, Head head, ObjectNode pdu, ServerKeys keys,
+            Map<String, Map<StateKey, String>> statesAfterMissing) {
         PduView view = new PduView(pdu);
         Optional<String> refusedByAuthEvents = checkAuthEvents(roomId, version, pdu, keys);
         if (refusedByAuthEvents.isPresent()) { // rejected: its state is the state before it, where its prev events give one
@@ -365,13 +378,14 @@ public final class RoomGraph {
             Optional<Resolved> before = stateBefore(roomId, version, prevs);
             return new Judged(rejected, before.map(Resolved::group), before.map(Resolved::made).orElse(List.of()));
         }
-        Map<String, GraphRow> prevRows = rows(view.prevEventIds(), true);
+        Map<String, GraphRow> prevRows = rows(view.prevEventIds().stream().filter(id -> !statesAfterMissing.containsKey(id)).toList(), true);
         Optional<GraphRow> elsewhere = prevRows.values().stream().filter(r -> !r.roomId().equals(roomId)).findFirst();
         if (elsewhere.isPresent()) {
             return new Judged(new Verdict(Optional.of(EventStatus.REJECTED), "prev event " + elsewhere.get().eventId()
                     + " is in another room"), Optional.empty(), List.of());
         }
-        Optional<Resolved> before = stateBefore(roomId, version, prevRows.values());
+        Optional<Resolved> before = statesAfterMissing.isEmpty() ? stateBefore(roomId, version, prevRows.values())
+                : Optional.of(stateBefore(roomId, version, head, prevRows.values(), statesAfterMissing.values()));
         Optional<Long> beforeGroup = before.map(Resolved::group);
         List<StateGroup> made = before.map(Resolved::made).orElse(List.of());
         AuthState atEvent = authState(before.map(Resolved::state).orElse(Map.of()), pdu, version, keys, head.state());
@@ -395,6 +409,32 @@ public final class RoomGraph {
         }
         List<Extremity> states = prevs.stream().map(r -> new Extremity(r.eventId(), r.depth(), r.stateAfter().orElseThrow())).toList();
         return Optional.of(resolve(roomId, version, states, Map.of()));
+    }
+
+    /**
+     * The state before an event with prev events this server lacks: the states after the prev events it holds and
+     * the states given for the others, resolved; stored as a group derived from the room's current state.
+     */
+    private Resolved stateBefore(String roomId, RoomVersion version, Head head, java.util.Collection<GraphRow> prevs,
+            java.util.Collection<Map<StateKey, String>> given) {
+        List<Map<StateKey, String>> sets = new ArrayList<>();
+        prevs.forEach(r -> sets.add(groups.state(r.stateAfter().orElseThrow())));
+        given.forEach(g -> {
+            if (!sets.contains(g)) {
+                sets.add(g);
+            }
+        });
+        Map<StateKey, String> resolved = sets.size() == 1 ? sets.get(0)
+                : StateResolver.resolve(version, sets, eventGraph(Map.of()), ServerKeys.none());
+        StateGroup made = head.group().isPresent() ? groups.deriveTo(roomId, head.group().get(), resolved, Map.of())
+                : groups.derive(roomId, Optional.empty(), whole(resolved));
+        return new Resolved(made.groupId(), resolved, List.of(made));
+    }
+
+    private static Map<StateKey, Optional<String>> whole(Map<StateKey, String> state) {
+        Map<StateKey, Optional<String>> out = new LinkedHashMap<>();
+        state.forEach((k, v) -> out.put(k, Optional.of(v)));
+        return out;
     }
 
     /** The outcome of the checks, with the state before the event (empty when its auth events refused it). */
@@ -541,8 +581,11 @@ public final class RoomGraph {
             next = new Head(List.copyOf(extremities), Optional.of(current.group()), json(current.state(), known), Optional.of(eventId));
         }
         List<List<String>> rows = extremityRows(head, next);
+        java.util.Set<String> held = new java.util.HashSet<>();
+        graph.graphRows(view.prevEventIds()).stream().filter(r -> r.stateAfter().isPresent()).forEach(r -> held.add(r.eventId()));
+        List<String> lacking = view.prevEventIds().stream().filter(id -> !held.contains(id)).distinct().toList(); // taken with given state
         GraphWrite write = new GraphWrite(view.prevEventIds(), view.authEventIds(), Optional.empty(), judged.beforeGroup(), after, made,
-                rows.get(0), rows.get(1), List.of(), followed ? List.of(eventId) : List.of(), diff(head.state(), next.state()), List.of());
+                rows.get(0), rows.get(1), lacking, followed ? List.of(eventId) : List.of(), diff(head.state(), next.state()), List.of());
         return new Placement(withMemberships(write, roomId, next.state(), pos), next);
     }
 }

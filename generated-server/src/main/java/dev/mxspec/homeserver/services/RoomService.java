@@ -312,6 +312,21 @@ public final class RoomService {
      * @throws MissingEventException when one of its auth or prev events (or the state after it) is not known here
      */
     public Received receive(ObjectNode received, ServerKeys keys) {
+        return receive(received, keys, Map.of());
+    }
+
+    /**
+     * {@link #receive} of an event some of whose prev events this server lacks, with the state after each of those
+     * as another server gave it ({@code statesAfterMissing}, prev event ID to (type, state_key) to event ID). Every
+     * event of those states must be held here already (as an outlier at least), in this room, not rejected, under
+     * its own (type, state_key) ({@code M_FORBIDDEN} otherwise, nothing stored). The event is checked as any other,
+     * against the resolution of those states with the states after the prev events held here, and against the
+     * current state; accepted, it becomes a forward extremity beside the others, the current state the resolution
+     * of them all, and the prev events it lacks backward extremities.
+     *
+     * @throws MissingEventException when one of its auth events, or a prev event without a given state, is not known here
+     */
+    public Received receive(ObjectNode received, ServerKeys keys, Map<String, Map<dev.mxspec.homeserver.rooms.StateKey, String>> statesAfterMissing) {
         Incoming in = incoming(received, keys);
         if (in.known().isPresent()) {
             return in.known().get();
@@ -328,8 +343,9 @@ public final class RoomService {
             if (storage.graphRow(eventId).isPresent()) {
                 return new Received(eventId, storage.graphRow(eventId).get().status(), "received before");
             }
+            requireHeldState(roomId, statesAfterMissing);
             RoomGraph.Head head = graph.head(roomId, version);
-            RoomGraph.Judged judged = graph.judge(roomId, version, head, pdu, keys);
+            RoomGraph.Judged judged = graph.judge(roomId, version, head, pdu, keys, statesAfterMissing);
             if (!judged.accepted()) {
                 long pos = graph.outsidePosition();
                 RoomGraph.Placement placed = graph.placeReceived(roomId, version, head, judged, pdu, eventId, pos);
@@ -354,6 +370,32 @@ public final class RoomService {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Refuses a given state whose events are not all held here, of this room, accepted or outliers, under their own keys. */
+    private void requireHeldState(String roomId, Map<String, Map<dev.mxspec.homeserver.rooms.StateKey, String>> states) {
+        for (Map<dev.mxspec.homeserver.rooms.StateKey, String> state : states.values()) {
+            Map<String, dev.mxspec.homeserver.storage.Records.GraphRow> rows = new java.util.HashMap<>();
+            storage.graphRows(List.copyOf(state.values())).forEach(r -> rows.put(r.eventId(), r));
+            state.forEach((key, id) -> {
+                var row = rows.get(id);
+                if (row == null || !row.roomId().equals(roomId) || row.status().equals(Optional.of(EventStatus.REJECTED))) {
+                    throw MatrixException.forbidden("the state given for a missing prev event holds " + id
+                            + ", which is not an event of this room held here");
+                }
+                JsonNode e = ClientEvents.parse(row.json());
+                if (!e.path("type").asText().equals(key.type()) || !e.path("state_key").isTextual()
+                        || !e.path("state_key").asText().equals(key.stateKey())) {
+                    throw MatrixException.forbidden("the state given for a missing prev event holds " + id + " under another key");
+                }
+            });
+        }
+    }
+
+    /** The room's forward extremities, deepest first (what a request for missing events names as the earliest). */
+    public List<String> forwardExtremities(String roomId) {
+        Room room = room(roomId);
+        return graph.head(roomId, version(room)).extremities().stream().map(RoomGraph.Extremity::eventId).toList();
     }
 
     /**

@@ -29,9 +29,14 @@ final class FederationServers {
     }
 
     static Homeserver start(String backend, Path dir, FederationSettings settings) throws Exception {
+        return Homeserver.start(config(backend, dir, settings));
+    }
+
+    /** The configuration {@link #start} starts a server with (a new database schema for PostgreSQL): start it again to restart. */
+    static ServerConfig config(String backend, Path dir, FederationSettings settings) throws Exception {
         Optional<String> pg = backend.equals("postgresql") ? Optional.of(Backends.postgresSchemaUrl()) : Optional.empty();
-        return Homeserver.start(new ServerConfig("localhost:" + settings.port(), "127.0.0.1", -1, dir.resolve("data").toString(), backend, pg,
-                true, 0, 0).withFederation(settings));
+        return new ServerConfig("localhost:" + settings.port(), "127.0.0.1", -1, dir.resolve("data").toString(), backend, pg,
+                true, 0, 0).withFederation(settings);
     }
 
     static String name(Homeserver server) {

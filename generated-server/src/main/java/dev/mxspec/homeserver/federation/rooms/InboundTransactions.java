@@ -31,7 +31,8 @@ import java.util.function.LongSupplier;
  * otherwise). Each PDU goes through {@link RoomService#receive}, every check on receipt; its result is keyed by its
  * event ID: empty when it was taken in (also when it was rejected or soft-failed: the graph keeps it, that is no
  * failure of the transaction), an {@code error} when it was dropped (invalid, badly signed, of a room unknown here,
- * following events this server lacks, or not an event of the origin's users). EDUs follow ({@link InboundEdus}).
+ * following events this server lacks that the origin does not give ({@link MissingPrevEvents}), or not an event of the
+ * origin's users). EDUs follow ({@link InboundEdus}).
  * The answer is kept per origin and transaction ID: the same transaction again gets it without being processed again.
  */
 public final class InboundTransactions {
@@ -40,6 +41,7 @@ public final class InboundTransactions {
     public static final int MAX_EDUS = 100;
 
     private final RoomService rooms;
+    private final Optional<MissingPrevEvents> gaps;
     private final FederationStore store;
     private final InboundEdus edus;
     private final ServerKeys keys;
@@ -48,6 +50,13 @@ public final class InboundTransactions {
     private final List<Consumer<String>> heardFrom = new CopyOnWriteArrayList<>();
 
     public InboundTransactions(RoomService rooms, FederationStore store, InboundEdus edus, ServerKeys keys, LongSupplier clock) {
+        this(rooms, store, edus, keys, clock, Optional.empty());
+    }
+
+    /** With {@code gaps}, a PDU whose prev events this server lacks is taken in after asking the origin for them. */
+    public InboundTransactions(RoomService rooms, FederationStore store, InboundEdus edus, ServerKeys keys, LongSupplier clock,
+            Optional<MissingPrevEvents> gaps) {
+        this.gaps = gaps;
         this.rooms = rooms;
         this.store = store;
         this.edus = edus;
@@ -101,7 +110,14 @@ public final class InboundTransactions {
             return error("the event names " + claimed.asText() + " as its origin, not " + origin + ", which sent this transaction");
         }
         try {
-            rooms.receive(pdu, keys); // rejected and soft-failed events are kept, and are no error of the transaction
+            try {
+                rooms.receive(pdu, keys); // rejected and soft-failed events are kept, and are no error of the transaction
+            } catch (MissingEventException missing) {
+                if (gaps.isEmpty()) {
+                    throw missing;
+                }
+                gaps.get().receive(origin, pdu);
+            }
             return new PDUProcessingResult(Optional.empty(), Map.of());
         } catch (MissingEventException missing) {
             return error("this server lacks " + missing.eventId() + ", which the event follows or cites");

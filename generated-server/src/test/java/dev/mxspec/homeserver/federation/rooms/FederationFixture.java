@@ -120,6 +120,13 @@ final class FederationFixture implements AutoCloseable {
 
     /** An event of {@code sender}'s server, hashed and signed with its key, following {@code prevs}, citing {@code auth}. */
     ObjectNode event(String sender, String type, String stateKey, String content, List<String> prevs, List<String> auth) throws Exception {
+        return event(sender, type, stateKey, content, prevs, auth,
+                server.storage().graphRows(prevs).stream().mapToLong(r -> r.depth()).max().orElse(0) + 1);
+    }
+
+    /** {@link #event} at {@code depth} (for events following events this server does not hold). */
+    ObjectNode event(String sender, String type, String stateKey, String content, List<String> prevs, List<String> auth, long depth)
+            throws Exception {
         String origin = sender.substring(sender.indexOf(':') + 1);
         ObjectNode pdu = MatrixJson.mapper().createObjectNode();
         pdu.put("room_id", roomId);
@@ -131,7 +138,7 @@ final class FederationFixture implements AutoCloseable {
         pdu.set("content", MatrixJson.mapper().readTree(content));
         pdu.put("origin", origin);
         pdu.put("origin_server_ts", System.currentTimeMillis());
-        pdu.put("depth", server.storage().graphRows(prevs).stream().mapToLong(r -> r.depth()).max().orElse(0) + 1);
+        pdu.put("depth", depth);
         ArrayNode p = pdu.putArray("prev_events");
         prevs.forEach(p::add);
         ArrayNode a = pdu.putArray("auth_events");
@@ -149,6 +156,13 @@ final class FederationFixture implements AutoCloseable {
     ObjectNode message(String sender, String body, List<String> prevs) throws Exception {
         return event(sender, "m.room.message", null, "{\"msgtype\":\"m.text\",\"body\":\"" + body + "\"}", prevs,
                 List.of(state("m.room.create", ""), state("m.room.power_levels", ""), state("m.room.member", sender)));
+    }
+
+    /** The transaction handler of a server that asks {@code remote} for the events a PDU follows and this server lacks. */
+    TransactionHandlers fillingGapsFrom(MissingPrevEvents.Requests remote) {
+        return new TransactionHandlers(new InboundTransactions(server.rooms(), server.storage(),
+                new InboundEdus(server.rooms(), server.streams()), KEYS, System::currentTimeMillis,
+                Optional.of(new MissingPrevEvents(server.rooms(), server.storage(), remote, KEYS))));
     }
 
     String idOf(ObjectNode pdu) {

@@ -1,0 +1,204 @@
+package dev.mxspec.homeserver.federation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mxspec.homeserver.core.ServerConfig;
+import dev.mxspec.homeserver.main.Homeserver;
+import dev.mxspec.runtime.json.MatrixJson;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Two homeservers over TLS, one stopped while the room goes on without it: once it runs again on its data, each
+ * server catches up with the other's events, both reach the same state, and no client sees an event twice.
+ */
+class FederationPartitionTest {
+
+    @TempDir
+    static Path certificates;
+
+    static Path caFile;
+    static Path[] serverTls;
+
+    @TempDir
+    Path dir;
+
+    private Homeserver a;
+    private Homeserver b;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void makeCertificates() throws Exception {
+        TestCa ca = TestCa.create("mxspec test CA");
+        caFile = ca.writeCertificate(certificates.resolve("ca.crt"));
+        serverTls = ca.issueServer(certificates, "server", "localhost");
+    }
+
+    @AfterEach
+    void stop() {
+        for (Homeserver s : new Homeserver[] {a, b}) {
+            if (s != null) {
+                s.close();
+            }
+        }
+    }
+
+    private ServerConfig config(String backend, String name) throws Exception {
+        return FederationServers.config(backend, Files.createDirectories(dir.resolve(name)),
+                FederationServers.settings(FederationServers.freePort(), serverTls, caFile, false, 0));
+    }
+
+    private JsonNode call(Homeserver server, String method, String path, String token, String body) throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/_matrix/client/v3" + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            r.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> response = http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isEqualTo(200);
+        return MatrixJson.mapper().readTree(response.body());
+    }
+
+    private String register(Homeserver server, String name) throws Exception {
+        return call(server, "POST", "/register", null, "{\"username\":\"" + name + "\",\"password\":\"" + name
+                + "-password\",\"auth\":{\"type\":\"m.login.dummy\"}}").path("access_token").asText();
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    /** A user's syncs from the first on, each timeline event ID counted each time a sync gives it. */
+    private final class Syncs {
+        final String token;
+        final Map<String, Integer> seen = new HashMap<>();
+        String since;
+
+        Syncs(String token) {
+            this.token = token;
+        }
+
+        /** Syncs on {@code server} until every one of {@code ids} was seen, for up to 30 s. */
+        void until(Homeserver server, String roomId, List<String> ids) throws Exception {
+            long end = System.currentTimeMillis() + 30_000;
+            while (!seen.keySet().containsAll(ids)) {
+                assertThat(System.currentTimeMillis()).as("seen within 30 s: " + ids + " in " + seen.keySet()).isLessThan(end);
+                JsonNode s = call(server, "GET", "/sync?timeout=500" + (since == null ? "" : "&since=" + enc(since)), token, null);
+                since = s.path("next_batch").asText();
+                s.path("rooms").path("join").path(roomId).path("timeline").path("events")
+                        .forEach(e -> seen.merge(e.path("event_id").asText(), 1, Integer::sum));
+            }
+        }
+    }
+
+    private String say(Homeserver server, String token, String roomId, String txn, String body) throws Exception {
+        return call(server, "PUT", "/rooms/" + enc(roomId) + "/send/m.room.message/" + txn, token,
+                "{\"msgtype\":\"m.text\",\"body\":\"" + body + "\"}").path("event_id").asText();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void aServerBackFromAnOutageCatchesUpAndBothAgree(String backend) throws Exception {
+        ServerConfig configA = config(backend, "a");
+        ServerConfig configB = config(backend, "b");
+        a = Homeserver.start(configA);
+        b = Homeserver.start(configB);
+        String nameA = FederationServers.name(a);
+        String alice = register(a, "alice");
+        String bob = register(b, "bob");
+        String bobId = "@bob:" + FederationServers.name(b);
+        String roomId = call(a, "POST", "/createRoom", alice, "{\"preset\":\"public_chat\",\"name\":\"partition\"}").path("room_id").asText();
+        String joined = call(b, "POST", "/join/" + enc(roomId) + "?server_name=" + enc(nameA), bob, "{}").path("room_id").asText();
+        assertThat(joined).isEqualTo(roomId);
+        Syncs alices = new Syncs(alice);
+        Syncs bobs = new Syncs(bob);
+        List<String> events = new ArrayList<>(List.of(say(a, alice, roomId, "before", "before the outage")));
+        bobs.until(b, roomId, events);
+        alices.until(a, roomId, events);
+
+        b.close();
+        b = null;
+        for (int i = 1; i <= 3; i++) {
+            events.add(say(a, alice, roomId, "during" + i, "while B is away " + i));
+        }
+        events.add(call(a, "PUT", "/rooms/" + enc(roomId) + "/state/m.room.topic/", alice, "{\"topic\":\"changed while B was away\"}")
+                .path("event_id").asText());
+        ObjectNode levels = (ObjectNode) call(a, "GET", "/rooms/" + enc(roomId) + "/state/m.room.power_levels/", alice, null);
+        ((ObjectNode) levels.get("users")).put(bobId, 50);
+        events.add(call(a, "PUT", "/rooms/" + enc(roomId) + "/state/m.room.power_levels/", alice, levels.toString())
+                .path("event_id").asText());
+
+        b = Homeserver.start(configB); // the same data and port
+        for (int i = 1; i <= 2; i++) {
+            events.add(say(b, bob, roomId, "back" + i, "B is back " + i));
+        }
+        alices.until(a, roomId, events);
+        bobs.until(b, roomId, events);
+
+        for (Homeserver server : new Homeserver[] {a, b}) {
+            assertThat(server.storage().graphRows(events)).as(server.config().serverName())
+                    .allSatisfy(row -> assertThat(row.status()).isEmpty()).hasSize(events.size());
+        }
+        assertThat(b.storage().currentState(roomId)).isEqualTo(a.storage().currentState(roomId));
+        assertThat(b.storage().currentState(roomId).get(List.of("m.room.topic", ""))).isEqualTo(events.get(4));
+        assertThat(alices.seen).allSatisfy((id, times) -> assertThat(times).as(id).isEqualTo(1));
+        assertThat(bobs.seen).allSatisfy((id, times) -> assertThat(times).as(id).isEqualTo(1));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void eventsLostOnTheWayAreFetchedAsMissingEventsWhenTheNextOneArrives(String backend) throws Exception {
+        ServerConfig configA = config(backend, "a");
+        ServerConfig configB = config(backend, "b");
+        a = Homeserver.start(configA);
+        b = Homeserver.start(configB);
+        String nameA = FederationServers.name(a);
+        String nameB = FederationServers.name(b);
+        String alice = register(a, "alice");
+        String bob = register(b, "bob");
+        String roomId = call(a, "POST", "/createRoom", alice, "{\"preset\":\"public_chat\"}").path("room_id").asText();
+        call(b, "POST", "/join/" + enc(roomId) + "?server_name=" + enc(nameA), bob, "{}");
+        Syncs bobs = new Syncs(bob);
+        List<String> events = new ArrayList<>(List.of(say(a, alice, roomId, "before", "before the outage")));
+        bobs.until(b, roomId, events);
+
+        b.close();
+        b = null;
+        for (int i = 1; i <= 3; i++) {
+            events.add(say(a, alice, roomId, "lost" + i, "lost on the way " + i));
+        }
+        events.add(call(a, "PUT", "/rooms/" + enc(roomId) + "/state/m.room.topic/", alice, "{\"topic\":\"lost topic\"}")
+                .path("event_id").asText());
+        a.close(); // A forgets what it had to send to B
+        a = null;
+        try (var storage = Homeserver.openStorage(configA)) {
+            long next = storage.destination(nameB).map(d -> d.nextTxn() + 1).orElse(1L);
+            storage.delivered(nameB, storage.maxOutboxSeq(), next);
+        }
+        a = Homeserver.start(configA);
+        b = Homeserver.start(configB);
+        events.add(say(a, alice, roomId, "after", "the next one")); // follows events B lacks: B asks A for them
+
+        bobs.until(b, roomId, events);
+        assertThat(b.storage().graphRows(events)).allSatisfy(row -> assertThat(row.status()).isEmpty()).hasSize(events.size());
+        assertThat(b.storage().currentState(roomId)).isEqualTo(a.storage().currentState(roomId));
+        assertThat(bobs.seen).allSatisfy((id, times) -> assertThat(times).as(id).isEqualTo(1));
+    }
+}
