@@ -298,7 +298,7 @@ public final class Homeserver implements AutoCloseable {
         return storage;
     }
 
-    /** The rooms: where events from other servers come in ({@link RoomService#receive}). */
+    /** The rooms: where events from other servers come in ({@link RoomFederation#receive}). */
     public RoomService rooms() {
         return rooms;
     }

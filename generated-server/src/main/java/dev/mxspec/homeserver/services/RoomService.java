@@ -67,25 +67,26 @@ public final class RoomService {
         }
     }
 
-    private final Storage storage;
-    private final RoomRules rules;
-    private final StreamCounter stream;
+    final Storage storage;
+    final RoomRules rules;
+    final StreamCounter stream;
     private final Memberships memberships;
     private final RecentEvents recent = new RecentEvents(64, 512);
     /** Whether rooms without a head (no send since start) are encrypted, until their next event. */
     private final StreamCache<Boolean> encryption;
     /** Rooms read once: all but their directory visibility ({@link #published}) never change. */
     private final Map<String, Room> roomsById = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Notifier notifier;
+    final Notifier notifier;
     private final Relations relations;
-    private final Notifications notifications;
-    private final String serverName;
-    private final LongSupplier clock;
-    private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    final Notifications notifications;
+    final String serverName;
+    final LongSupplier clock;
+    final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
     /** Per room, the stream position of its latest timeline event, for the recent events. */
     private final ConcurrentHashMap<String, Long> lastPositions = new ConcurrentHashMap<>();
-    private final RoomGraph graph;
+    final RoomGraph graph;
+    private final RoomFederation federation;
     private final List<LocalEvents> localEvents = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Told of each new event of this server once it is stored, under the room's lock: in each room's order. */
@@ -112,6 +113,12 @@ public final class RoomService {
         this.notifier = notifier;
         this.serverName = serverName;
         this.clock = clock;
+        this.federation = new RoomFederation(this); // last: it takes the fields above
+    }
+
+    /** Events of other servers and the membership protocols of the server-server API. */
+    public RoomFederation federation() {
+        return federation;
     }
 
     public Relations relations() {
@@ -223,13 +230,13 @@ public final class RoomService {
         }
     }
 
-    private static RoomVersion version(Room room) {
+    static RoomVersion version(Room room) {
         return RoomVersions.of(room.roomVersion()).orElseThrow(() -> new MatrixException(400, ErrorCodes.M_UNSUPPORTED_ROOM_VERSION,
                 "room version " + room.roomVersion() + " is not supported"));
     }
 
     /** Wakes the syncs of the room's members (and of the target of a membership event). */
-    private void wake(String roomId, String type, Optional<String> stateKey) {
+    void wake(String roomId, String type, Optional<String> stateKey) {
         List<String> audience = new ArrayList<>(memberships.ofRoom(roomId).stream()
                 .filter(m -> m.membership().equals("join") || m.membership().equals("invite") || m.membership().equals("knock"))
                 .map(Membership::userId).toList());
@@ -240,7 +247,7 @@ public final class RoomService {
     }
 
     /** What a new event changes, for readers to skip what it does not. */
-    private static String[] changes(String roomId, String type, Optional<String> stateKey, JsonNode content, boolean redacts) {
+    static String[] changes(String roomId, String type, Optional<String> stateKey, JsonNode content, boolean redacts) {
         List<String> keys = new ArrayList<>(List.of(Changes.room(roomId)));
         if (type.equals("m.room.member") && stateKey.isPresent()) {
             keys.addAll(List.of(Changes.members(roomId), Changes.memberships(stateKey.get()), Changes.visibility(roomId)));
@@ -257,7 +264,7 @@ public final class RoomService {
         return txnId.isPresent() && deviceId.isPresent() ? storage.txnEvent(sender, deviceId.get(), txnId.get()) : Optional.empty();
     }
 
-    private static StoredEvent stored(ObjectNode pdu, String eventId, long pos, Optional<Txn> txn) {
+    static StoredEvent stored(ObjectNode pdu, String eventId, long pos, Optional<Txn> txn) {
         PduView view = new PduView(pdu);
         return new StoredEvent(pos, eventId, view.roomId(), view.type(), view.stateKey(), view.sender(),
                 pdu.path("origin_server_ts").asLong(),
@@ -268,7 +275,7 @@ public final class RoomService {
      * Stores a new event with its place in the graph; false, storing nothing, when its transaction ID was used
      * before. An event of the timeline is added to the recent events, and a redaction applied.
      */
-    private boolean persist(Room room, StoredEvent stored, ObjectNode pdu, RoomGraph.Placement placed, Notifications.Outcome notified,
+    boolean persist(Room room, StoredEvent stored, ObjectNode pdu, RoomGraph.Placement placed, Notifications.Outcome notified,
             Optional<PowerLevels> approval) {
         String roomId = room.roomId();
         boolean timeline = placed.write().status().isEmpty();
@@ -298,489 +305,6 @@ public final class RoomService {
         return true;
     }
 
-    /** What receiving an event from another server made of it. */
-    public record Received(String eventId, Optional<EventStatus> status, String reason) {}
-
-    /**
-     * Takes in an event another server made, checked as the server-server API orders it: a valid event of the room's
-     * version ({@code M_BAD_JSON} otherwise, nothing stored), signed by the servers that must sign it
-     * ({@code M_FORBIDDEN} otherwise, nothing stored), redacted when its content hash fails, then judged on its auth
-     * events, the state before it and the current state ({@link RoomGraph#judge}). Rejected and soft-failed events
-     * are kept out of the timeline and the current state; accepted ones reach the room's local members as local
-     * events do. Receiving an event again answers what was made of it the first time.
-     *
-     * @throws MissingEventException when one of its auth or prev events (or the state after it) is not known here
-     */
-    public Received receive(ObjectNode received, ServerKeys keys) {
-        return receive(received, keys, Map.of());
-    }
-
-    /**
-     * {@link #receive} of an event some of whose prev events this server lacks, with the state after each of those
-     * as another server gave it ({@code statesAfterMissing}, prev event ID to (type, state_key) to event ID). Every
-     * event of those states must be held here already (as an outlier at least), in this room, not rejected, under
-     * its own (type, state_key) ({@code M_FORBIDDEN} otherwise, nothing stored). The event is checked as any other,
-     * against the resolution of those states with the states after the prev events held here, and against the
-     * current state; accepted, it becomes a forward extremity beside the others, the current state the resolution
-     * of them all, and the prev events it lacks backward extremities.
-     *
-     * @throws MissingEventException when one of its auth events, or a prev event without a given state, is not known here
-     */
-    public Received receive(ObjectNode received, ServerKeys keys, Map<String, Map<dev.mxspec.homeserver.rooms.StateKey, String>> statesAfterMissing) {
-        Incoming in = incoming(received, keys);
-        if (in.known().isPresent()) {
-            return in.known().get();
-        }
-        Room room = in.room();
-        RoomVersion version = in.version();
-        String roomId = room.roomId();
-        String eventId = in.eventId();
-        ObjectNode pdu = in.pdu();
-        PduView view = new PduView(pdu);
-        ReentrantLock lock = locks.computeIfAbsent(roomId, r -> new ReentrantLock());
-        lock.lock();
-        try {
-            if (storage.graphRow(eventId).isPresent()) {
-                return new Received(eventId, storage.graphRow(eventId).get().status(), "received before");
-            }
-            requireHeldState(roomId, statesAfterMissing);
-            RoomGraph.Head head = graph.head(roomId, version);
-            RoomGraph.Judged judged = graph.judge(roomId, version, head, pdu, keys, statesAfterMissing);
-            if (!judged.accepted()) {
-                long pos = graph.outsidePosition();
-                RoomGraph.Placement placed = graph.placeReceived(roomId, version, head, judged, pdu, eventId, pos);
-                persist(room, stored(pdu, eventId, pos, Optional.empty()), pdu, placed, new Notifications.Outcome(List.of(), List.of()),
-                        Optional.empty());
-                return new Received(eventId, judged.verdict().status(), judged.verdict().reason());
-            }
-            long pos = stream.next(changes(roomId, view.type(), view.stateKey(), view.content(), view.redacts().isPresent()));
-            Notifications.Outcome notified;
-            try {
-                RoomGraph.Placement placed = graph.placeReceived(roomId, version, head, judged, pdu, eventId, pos);
-                notified = notifications.evaluate(pdu, eventId, pos, head.state(), room.creator());
-                persist(room, stored(pdu, eventId, pos, Optional.empty()), pdu, placed, notified,
-                        Optional.of(levels(head.state(), room.creator())));
-                notifications.hold(notified);
-            } finally {
-                stream.done(pos);
-            }
-            notifications.stored(notified);
-            wake(roomId, view.type(), view.stateKey());
-            return new Received(eventId, Optional.empty(), judged.verdict().reason());
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Refuses a given state whose events are not all held here, of this room, accepted or outliers, under their own keys. */
-    private void requireHeldState(String roomId, Map<String, Map<dev.mxspec.homeserver.rooms.StateKey, String>> states) {
-        for (Map<dev.mxspec.homeserver.rooms.StateKey, String> state : states.values()) {
-            Map<String, dev.mxspec.homeserver.storage.Records.GraphRow> rows = new java.util.HashMap<>();
-            storage.graphRows(List.copyOf(state.values())).forEach(r -> rows.put(r.eventId(), r));
-            state.forEach((key, id) -> {
-                var row = rows.get(id);
-                if (row == null || !row.roomId().equals(roomId) || row.status().equals(Optional.of(EventStatus.REJECTED))) {
-                    throw MatrixException.forbidden("the state given for a missing prev event holds " + id
-                            + ", which is not an event of this room held here");
-                }
-                JsonNode e = ClientEvents.parse(row.json());
-                if (!e.path("type").asText().equals(key.type()) || !e.path("state_key").isTextual()
-                        || !e.path("state_key").asText().equals(key.stateKey())) {
-                    throw MatrixException.forbidden("the state given for a missing prev event holds " + id + " under another key");
-                }
-            });
-        }
-    }
-
-    /** The room's forward extremities, deepest first (what a request for missing events names as the earliest). */
-    public List<String> forwardExtremities(String roomId) {
-        Room room = room(roomId);
-        return graph.head(roomId, version(room)).extremities().stream().map(RoomGraph.Extremity::eventId).toList();
-    }
-
-    /**
-     * Takes in an event of another server as an outlier: part of an auth chain or of a state this server is given,
-     * without its place in the timeline. Checked as {@link #receive} checks an event, up to its auth events only
-     * (stored as rejected when they refuse it); it changes neither the room's state nor its timeline.
-     *
-     * @throws MissingEventException when one of its auth events is not known here
-     */
-    public Received receiveOutlier(ObjectNode received, ServerKeys keys) {
-        Incoming in = incoming(received, keys);
-        if (in.known().isPresent()) {
-            return in.known().get();
-        }
-        String roomId = in.room().roomId();
-        ReentrantLock lock = locks.computeIfAbsent(roomId, r -> new ReentrantLock());
-        lock.lock();
-        try {
-            Optional<Received> known = storage.graphRow(in.eventId()).map(r -> new Received(in.eventId(), r.status(), "received before"));
-            if (known.isPresent()) {
-                return known.get();
-            }
-            Optional<String> refused = graph.checkAuthEvents(roomId, in.version(), in.pdu(), keys);
-            EventStatus status = refused.isPresent() ? EventStatus.REJECTED : EventStatus.OUTLIER;
-            RoomGraph.Placement placed = graph.placeOutlier(graph.head(roomId, in.version()), in.pdu(), status);
-            persist(in.room(), stored(in.pdu(), in.eventId(), graph.outsidePosition(), Optional.empty()), in.pdu(), placed,
-                    new Notifications.Outcome(List.of(), List.of()), Optional.empty());
-            return new Received(in.eventId(), Optional.of(status), refused.map(r -> "on its auth events: " + r).orElse("outlier"));
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * The template of a join to this room for {@code userId}, a user of the requesting server {@code origin}
-     * (server-server API, {@code make_join}): the room's extremities as prev events, the auth events the join
-     * needs, this room's version. Refused with {@code M_INCOMPATIBLE_ROOM_VERSION} when the origin does not support
-     * the room's version, {@code M_FORBIDDEN} for a user of another server or a join the rules would refuse now
-     * (banned, not invited to an invite-only room), {@code M_NOT_FOUND} for a room this server does not hold.
-     */
-    public ObjectNode joinTemplate(String origin, String roomId, String userId, List<String> versions) {
-        Room room = storage.room(roomId).orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "unknown room " + roomId));
-        RoomVersion version = version(room);
-        if (!versions.contains(version.id())) {
-            throw new MatrixException(400, ErrorCodes.M_INCOMPATIBLE_ROOM_VERSION, "the room's version " + version.id()
-                    + " is not among the versions you support", MatrixJson.mapper().createObjectNode().put("room_version", version.id()));
-        }
-        return memberTemplate(origin, room, version, userId, "join");
-    }
-
-    /**
-     * The template of a leave of this room for {@code userId}, a user of {@code origin} ({@code make_leave}): as
-     * {@link #joinTemplate}, refused with {@code M_FORBIDDEN} when the user could not leave (neither invited nor joined).
-     */
-    public ObjectNode leaveTemplate(String origin, String roomId, String userId) {
-        Room room = storage.room(roomId).filter(r -> holds(roomId))
-                .orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "unknown room " + roomId));
-        return memberTemplate(origin, room, version(room), userId, "leave");
-    }
-
-    private ObjectNode memberTemplate(String origin, Room room, RoomVersion version, String userId, String membership) {
-        String roomId = room.roomId();
-        if (!MatrixIds.serverOf(userId).equals(Optional.of(origin))) {
-            throw MatrixException.forbidden("the " + membership + " is for a user of another server than " + origin);
-        }
-        ReentrantLock lock = locks.computeIfAbsent(roomId, r -> new ReentrantLock());
-        lock.lock();
-        try {
-            RoomGraph.Head head = graph.head(roomId, version);
-            RoomGraph.Position at = graph.position(roomId, version, head);
-            ObjectNode pdu = MatrixJson.mapper().createObjectNode();
-            pdu.put("room_id", roomId);
-            pdu.put("sender", userId);
-            pdu.put("type", "m.room.member");
-            pdu.put("state_key", userId);
-            pdu.putObject("content").put("membership", membership);
-            pdu.put("origin", origin);
-            pdu.put("origin_server_ts", clock.getAsLong());
-            pdu.put("depth", at.depth());
-            ArrayNode prev = pdu.putArray("prev_events");
-            at.prevEvents().forEach(prev::add);
-            ArrayNode auth = pdu.putArray("auth_events");
-            authEvents(Draft.state("m.room.member", userId, (ObjectNode) pdu.get("content")), userId, at.state()).forEach(auth::add);
-            List<ObjectNode> read = AuthEvents.selection(pdu, version).stream()
-                    .map(k -> at.state().get(List.of(k.type(), k.stateKey()))).filter(java.util.Objects::nonNull).toList();
-            if (AuthRules.check(pdu, AuthState.of(read, ServerKeys.none()), version) instanceof AuthResult.Refused refused) {
-                throw MatrixException.forbidden("the " + membership + " would be refused: " + refused.reason());
-            }
-            return MatrixJson.mapper().createObjectNode().put("room_version", version.id()).set("event", pdu);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * An event template another server made for a local user ({@code make_join}, {@code make_leave}), hashed and
-     * signed by this server, ready to send back. {@code M_FORBIDDEN} for a template whose sender is not local.
-     */
-    public ObjectNode signTemplate(ObjectNode template, String roomVersion) {
-        if (!MatrixIds.serverOf(template.path("sender").asText()).equals(Optional.of(serverName))) {
-            throw MatrixException.forbidden("the template is not for a user of this server");
-        }
-        ObjectNode pdu = template.deepCopy();
-        pdu.remove(List.of("hashes", "signatures", "unsigned", "event_id"));
-        pdu.put("origin", serverName);
-        rules.seal(pdu, roomVersion);
-        return pdu;
-    }
-
-    /**
-     * Takes in the join of a user of {@code origin} made from {@link #joinTemplate} ({@code send_join}, v2): checked
-     * like any event from another server, then answered with the room's state before it and that state's auth chain
-     * (never membership events omitted), and the servers in the room. {@code M_FORBIDDEN} when the event is not
-     * that user's own join, or the rules reject or soft-fail it; {@code M_BAD_JSON} when it is not the event named.
-     */
-    public ObjectNode acceptJoin(String origin, String roomId, String eventId, ObjectNode join, ServerKeys keys) {
-        PduView view = new PduView(join);
-        if (!view.roomId().equals(roomId) || !view.type().equals("m.room.member")
-                || !view.membership().equals(Optional.of("join")) || !view.stateKey().equals(Optional.of(view.sender()))
-                || !MatrixIds.serverOf(view.sender()).equals(Optional.of(origin))) {
-            throw MatrixException.forbidden("not the join of a user of " + origin + " to " + roomId);
-        }
-        Room room = room(roomId);
-        RoomVersion version = version(room);
-        if (!EventIds.of(join, version).equals(Optional.of(eventId))) {
-            throw new MatrixException(400, ErrorCodes.M_BAD_JSON, "the event's ID is not " + eventId);
-        }
-        Received r = receive(join, keys);
-        if (r.status().isPresent()) {
-            throw MatrixException.forbidden("the join was " + r.status().get().column() + ": " + r.reason());
-        }
-        long group = storage.graphRow(eventId).flatMap(g -> g.stateBefore()).orElseThrow();
-        List<String> stateIds = List.copyOf(graph.groups().state(group).values());
-        List<StoredEvent> stateEvents = storage.events(stateIds);
-        ObjectNode answer = MatrixJson.mapper().createObjectNode();
-        answer.put("origin", serverName);
-        answer.put("members_omitted", false);
-        ArrayNode state = answer.putArray("state");
-        stateEvents.forEach(e -> state.add(federationFormat(e)));
-        ArrayNode chain = answer.putArray("auth_chain");
-        authChain(stateIds).forEach(e -> chain.add(federationFormat(e)));
-        java.util.SortedSet<String> servers = new java.util.TreeSet<>();
-        graph.groups().state(storage.graphRow(eventId).flatMap(g -> g.stateAfter()).orElseThrow()).forEach((k, id) -> {
-            if (k.type().equals("m.room.member")) {
-                storage.event(id).filter(e -> ClientEvents.parse(e.json()).path("content").path("membership").asText().equals("join"))
-                        .flatMap(e -> MatrixIds.serverOf(k.stateKey())).ifPresent(servers::add);
-            }
-        });
-        ArrayNode inRoom = answer.putArray("servers_in_room");
-        servers.forEach(inRoom::add);
-        return answer;
-    }
-
-    /**
-     * Takes in the leave of a user of {@code origin} made from {@link #leaveTemplate} ({@code send_leave}): checked
-     * like any event from another server. {@code M_FORBIDDEN} when the event is not that user's own leave of the
-     * room, or the rules reject or soft-fail it; {@code M_BAD_JSON} when it is not the event named.
-     */
-    public void acceptLeave(String origin, String roomId, String eventId, ObjectNode leave, ServerKeys keys) {
-        PduView view = new PduView(leave);
-        if (!view.roomId().equals(roomId) || !view.type().equals("m.room.member")
-                || !view.membership().equals(Optional.of("leave")) || !view.stateKey().equals(Optional.of(view.sender()))
-                || !MatrixIds.serverOf(view.sender()).equals(Optional.of(origin))) {
-            throw MatrixException.forbidden("not the leave of a user of " + origin + " from " + roomId);
-        }
-        Room room = storage.room(roomId).filter(r -> holds(roomId))
-                .orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "unknown room " + roomId));
-        if (!EventIds.of(leave, version(room)).equals(Optional.of(eventId))) {
-            throw new MatrixException(400, ErrorCodes.M_BAD_JSON, "the event's ID is not " + eventId);
-        }
-        Received r = receive(leave, keys);
-        if (r.status().isPresent()) {
-            throw MatrixException.forbidden("the leave was " + r.status().get().column() + ": " + r.reason());
-        }
-    }
-
-    /**
-     * Takes in an invite of a local user from another server ({@code invite}), already checked to be one: valid for
-     * {@code roomVersion} ({@code M_BAD_JSON}), signed by its sender's server ({@code M_FORBIDDEN}); then co-signed
-     * here and kept. To a room this server holds, it is received as any event; else the room is recorded with its
-     * version, and the invite kept outside the graph with the user's membership and {@code inviteRoomState}, the
-     * stripped state the user sees until he joins. Returns the co-signed invite.
-     */
-    public ObjectNode acceptInvite(ObjectNode invite, String roomVersion, ArrayNode inviteRoomState, ServerKeys keys) {
-        RoomVersion version = RoomVersions.of(roomVersion).orElseThrow(() -> new MatrixException(400,
-                ErrorCodes.M_INCOMPATIBLE_ROOM_VERSION, "room version " + roomVersion + " is not supported"));
-        String roomId = invite.path("room_id").asText("");
-        Optional<Room> known = storage.room(roomId);
-        if (known.isPresent() && !known.get().roomVersion().equals(version.id())) {
-            throw new MatrixException(400, ErrorCodes.M_BAD_JSON, "the room's version is " + known.get().roomVersion() + ", not " + roomVersion);
-        }
-        String creator = java.util.stream.StreamSupport.stream(inviteRoomState.spliterator(), false)
-                .filter(e -> e.path("type").asText().equals("m.room.create")).map(e -> e.path("sender").asText())
-                .filter(c -> !c.isEmpty()).findFirst().orElse(invite.path("sender").asText());
-        Room room = known.orElseGet(() -> new Room(roomId, version.id(), creator, false, clock.getAsLong()));
-        Incoming in = checked(room, version, invite, keys);
-        ObjectNode signed = rules.cosign(in.pdu(), version.id());
-        if (holds(roomId)) {
-            Received r = receive(signed, keys);
-            if (r.status().isPresent()) {
-                throw MatrixException.forbidden("the invite was " + r.status().get().column() + ": " + r.reason());
-            }
-            return signed;
-        }
-        if (known.isEmpty()) {
-            storage.createRoom(room);
-        }
-        ObjectNode kept = signed.deepCopy();
-        kept.putObject("unsigned").set("invite_room_state", inviteRoomState.deepCopy());
-        keepOutside(room(roomId), version, kept, in.eventId());
-        return signed;
-    }
-
-    /**
-     * Keeps the leave of a local user from a room this server does not hold, taken by a server of the room
-     * ({@code send_leave}): the user's membership becomes that leave.
-     */
-    public void keepRemoteLeave(ObjectNode leave, ServerKeys keys) {
-        Incoming in = incoming(leave, keys);
-        if (in.known().isEmpty()) {
-            keepOutside(in.room(), in.version(), in.pdu(), in.eventId());
-        }
-    }
-
-    /** Stores a membership event outside the room's graph (an outlier) and makes it its target's membership here. */
-    private void keepOutside(Room room, RoomVersion version, ObjectNode pdu, String eventId) {
-        String roomId = room.roomId();
-        PduView view = new PduView(pdu);
-        String target = view.stateKey().orElseThrow();
-        ReentrantLock lock = locks.computeIfAbsent(roomId, r -> new ReentrantLock());
-        lock.lock();
-        try {
-            if (storage.graphRow(eventId).isPresent()) {
-                return;
-            }
-            long pos = stream.next(changes(roomId, view.type(), view.stateKey(), view.content(), false));
-            try {
-                RoomGraph.Placement outlier = graph.placeOutlier(graph.head(roomId, version), pdu, EventStatus.OUTLIER);
-                Records.GraphWrite w = outlier.write();
-                Records.GraphWrite withMembership = new Records.GraphWrite(w.prevEvents(), w.authEvents(), w.status(), w.stateBefore(),
-                        w.stateAfter(), w.newGroups(), w.extremityRowsDeleted(), w.extremityRowsInserted(), w.backwardAdded(),
-                        w.backwardRemoved(), w.currentState(),
-                        List.of(new Membership(roomId, target, view.membership().orElseThrow(), eventId, pos)));
-                persist(room, stored(pdu, eventId, graph.outsidePosition(), Optional.empty()), pdu,
-                        new RoomGraph.Placement(withMembership, outlier.after()), new Notifications.Outcome(List.of(), List.of()),
-                        Optional.empty());
-            } finally {
-                stream.done(pos);
-            }
-            notifier.wake(List.of(target));
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Every event reachable through auth events from {@code eventIds}, by depth. */
-    private List<StoredEvent> authChain(List<String> eventIds) {
-        java.util.Set<String> chain = new java.util.LinkedHashSet<>();
-        List<String> frontier = eventIds;
-        while (!frontier.isEmpty()) {
-            List<String> next = new ArrayList<>();
-            for (var row : storage.graphRows(frontier)) {
-                for (String auth : row.authEvents()) {
-                    if (chain.add(auth)) {
-                        next.add(auth);
-                    }
-                }
-            }
-            frontier = next;
-        }
-        List<StoredEvent> events = new ArrayList<>(storage.events(List.copyOf(chain)));
-        events.sort(Comparator.comparingLong(StoredEvent::depth));
-        return events;
-    }
-
-    /** A stored event as servers exchange it: the PDU without what this server added for its clients. */
-    private static ObjectNode federationFormat(StoredEvent e) {
-        ObjectNode pdu = (ObjectNode) ClientEvents.parse(e.json()).deepCopy();
-        pdu.remove("unsigned");
-        return pdu;
-    }
-
-    /**
-     * Takes in the first event of a room joined through another server, {@code join}, with the state before it and
-     * the auth chain of that state as the resident server gave them ({@code send_join}): the room is recorded, the
-     * auth chain and the state kept as outliers (each checked on its own auth events), then the join placed with
-     * that state before it; it becomes the room's current state and its first timeline event here.
-     *
-     * @throws MatrixException {@code M_FORBIDDEN} when the join fails the rules on that state, or the state and
-     *     auth chain do not hold what the checks need
-     */
-    public String adoptJoinedRoom(String roomId, String roomVersion, ObjectNode join, List<ObjectNode> state, List<ObjectNode> authChain,
-            ServerKeys keys) {
-        RoomVersion version = RoomVersions.of(roomVersion).orElseThrow(() -> new MatrixException(400, ErrorCodes.M_UNSUPPORTED_ROOM_VERSION,
-                "room version " + roomVersion + " is not supported"));
-        ObjectNode create = state.stream()
-                .filter(e -> e.path("type").asText().equals("m.room.create") && e.path("state_key").asText("x").isEmpty())
-                .findFirst().orElseThrow(() -> MatrixException.forbidden("the room's state has no m.room.create event"));
-        if (storage.room(roomId).isEmpty()) {
-            storage.createRoom(new Room(roomId, version.id(), create.path("sender").asText(), false, clock.getAsLong()));
-        }
-        List<ObjectNode> outliers = new ArrayList<>(authChain);
-        outliers.addAll(state);
-        outliers.sort(Comparator.comparingLong(e -> e.path("depth").asLong()));
-        Map<dev.mxspec.homeserver.rooms.StateKey, String> before = new LinkedHashMap<>();
-        try {
-            for (ObjectNode e : outliers) {
-                Received r = receiveOutlier(e, keys);
-                if (r.status().equals(Optional.of(EventStatus.REJECTED))) {
-                    throw MatrixException.forbidden("the resident server's state holds an event that fails its auth events: "
-                            + r.eventId());
-                }
-            }
-            for (ObjectNode e : state) {
-                before.put(new dev.mxspec.homeserver.rooms.StateKey(e.path("type").asText(), e.path("state_key").asText()),
-                        EventIds.of(e, version).orElseThrow());
-            }
-        } catch (MissingEventException missing) {
-            throw MatrixException.forbidden("the resident server's auth chain lacks " + missing.eventId());
-        }
-        Room room = room(roomId);
-        Incoming in = incoming(join, keys);
-        ObjectNode pdu = in.pdu();
-        ReentrantLock lock = locks.computeIfAbsent(roomId, r -> new ReentrantLock());
-        lock.lock();
-        try {
-            if (graph.checkAuthEvents(roomId, version, pdu, keys).isPresent()) {
-                throw MatrixException.forbidden("the join fails the rules on its auth events");
-            }
-            List<ObjectNode> read = new ArrayList<>();
-            AuthEvents.selection(pdu, version).stream().map(before::get).filter(java.util.Objects::nonNull)
-                    .forEach(id -> storage.event(id).ifPresent(e -> read.add((ObjectNode) ClientEvents.parse(e.json()))));
-            if (AuthRules.check(pdu, AuthState.of(read, keys), version) instanceof AuthResult.Refused refused) {
-                throw MatrixException.forbidden("the join fails the rules on the state before it: " + refused.reason());
-            }
-            RoomGraph.Head head = graph.head(roomId, version);
-            PduView view = new PduView(pdu);
-            long pos = stream.next(changes(roomId, view.type(), view.stateKey(), view.content(), false));
-            try {
-                RoomGraph.Placement placed = graph.placeWithState(roomId, head, pdu, in.eventId(), before, pos);
-                persist(room, stored(pdu, in.eventId(), pos, Optional.empty()), pdu, placed,
-                        new Notifications.Outcome(List.of(), List.of()), Optional.empty());
-            } finally {
-                stream.done(pos);
-            }
-            wake(roomId, view.type(), view.stateKey());
-            return in.eventId();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** An event of another server that passed the checks before the auth rules, or what was made of it before. */
-    private record Incoming(Room room, RoomVersion version, String eventId, ObjectNode pdu, Optional<Received> known) {}
-
-    /**
-     * The checks on receipt up to the auth rules: a valid event of the room's version ({@code M_BAD_JSON}), signed
-     * by the servers that must sign it ({@code M_FORBIDDEN}), redacted when its content hash fails.
-     */
-    private Incoming incoming(ObjectNode received, ServerKeys keys) {
-        String roomId = received.path("room_id").asText("");
-        Room room = storage.room(roomId).orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "unknown room " + roomId));
-        return checked(room, version(room), received, keys);
-    }
-
-    private Incoming checked(Room room, RoomVersion version, ObjectNode received, ServerKeys keys) {
-        Optional<String> invalid = PduFormat.violation(received, version).or(() -> StrictJson.violation(received, version));
-        if (invalid.isPresent()) {
-            throw new MatrixException(400, ErrorCodes.M_BAD_JSON,
-                    "not a valid event of room version " + version.id() + ": " + invalid.get());
-        }
-        String eventId = EventIds.of(received, version)
-                .orElseThrow(() -> new MatrixException(400, ErrorCodes.M_BAD_JSON, "the event has no event_id"));
-        Optional<Received> known = storage.graphRow(eventId).map(r -> new Received(eventId, r.status(), "received before"));
-        if (known.isPresent()) {
-            return new Incoming(room, version, eventId, received, known);
-        }
-        if (EventSigning.verify(received, keys, version) instanceof Verification.Failed failed) {
-            throw new MatrixException(403, ErrorCodes.M_FORBIDDEN, "signature check failed: " + failed.reason());
-        }
-        ObjectNode pdu = EventHashes.hasValidContentHash(received) ? received.deepCopy() : Redaction.redact(received, version);
-        pdu.remove("unsigned");
-        return new Incoming(room, version, eventId, pdu, Optional.empty());
-    }
-
     private void applyRedaction(String targetId, String redactionId, ObjectNode redaction, String version) {
         storage.event(targetId).filter(t -> t.redactedBy().isEmpty()).ifPresent(target -> {
             ObjectNode json = (ObjectNode) ClientEvents.parse(target.json());
@@ -795,7 +319,7 @@ public final class RoomService {
     }
 
     /** The auth events of a new event, as the server-server API selects them. */
-    private static List<String> authEvents(Draft draft, String sender, Map<List<String>, ObjectNode> state) {
+    static List<String> authEvents(Draft draft, String sender, Map<List<String>, ObjectNode> state) {
         List<String> ids = new ArrayList<>();
         if (draft.type().equals("m.room.create")) {
             return ids;

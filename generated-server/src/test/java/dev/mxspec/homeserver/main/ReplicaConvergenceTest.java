@@ -19,7 +19,7 @@ import dev.mxspec.homeserver.rooms.RoomVersion;
 import dev.mxspec.homeserver.rooms.RoomVersions;
 import dev.mxspec.homeserver.rooms.StateKey;
 import dev.mxspec.homeserver.rooms.StateResolver;
-import dev.mxspec.homeserver.services.RoomService.Received;
+import dev.mxspec.homeserver.services.RoomFederation.Received;
 import dev.mxspec.homeserver.services.StateGroups;
 import dev.mxspec.homeserver.storage.Records.EventStatus;
 import dev.mxspec.homeserver.storage.Records.Room;
@@ -190,7 +190,7 @@ class ReplicaConvergenceTest {
         Homeserver server = TestServers.start(backend, dir.resolve(name), config -> config);
         server.storage().createRoom(new Room(ROOM, VERSION.id(), ALICE, false, 0));
         for (String id : order) {
-            Received r = server.rooms().receive(dag.events.get(id).pdu().deepCopy(), KEYS);
+            Received r = server.rooms().federation().receive(dag.events.get(id).pdu().deepCopy(), KEYS);
             assertThat(r.eventId()).isEqualTo(id);
             assertThat(r.status().equals(Optional.of(EventStatus.REJECTED))).as(name + ": " + id + " " + r.reason())
                     .isEqualTo(dag.events.get(id).rejected());

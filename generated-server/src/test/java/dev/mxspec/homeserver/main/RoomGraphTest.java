@@ -14,7 +14,7 @@ import dev.mxspec.homeserver.rooms.EventSigning;
 import dev.mxspec.homeserver.rooms.MissingEventException;
 import dev.mxspec.homeserver.rooms.RoomVersion;
 import dev.mxspec.homeserver.rooms.RoomVersions;
-import dev.mxspec.homeserver.services.RoomService.Received;
+import dev.mxspec.homeserver.services.RoomFederation.Received;
 import dev.mxspec.homeserver.storage.Records.EventStatus;
 import dev.mxspec.runtime.api.MatrixException;
 import dev.mxspec.runtime.json.MatrixJson;
@@ -98,7 +98,7 @@ class RoomGraphTest {
     }
 
     private Received receive(ObjectNode pdu) {
-        return server.rooms().receive(pdu, KEYS);
+        return server.rooms().federation().receive(pdu, KEYS);
     }
 
     /** Carol of the remote server joins over the room's current extremity; her join's ID. */
@@ -315,7 +315,7 @@ class RoomGraphTest {
             List<String> auth = List.of(state("m.room.create", ""), state("m.room.power_levels", ""), join);
             // signed with a key the server does not know as the remote server's
             ObjectNode forged = remote(CAROL, "m.room.message", null, "{\"body\":\"forged\"}", List.of(join), auth, 1);
-            assertThatThrownBy(() -> server.rooms().receive(forged, ServerKeys.of(REMOTE, SigningKey.generate("r1").verifyKey())))
+            assertThatThrownBy(() -> server.rooms().federation().receive(forged, ServerKeys.of(REMOTE, SigningKey.generate("r1").verifyKey())))
                     .isInstanceOf(MatrixException.class).hasMessageContaining("signature");
             assertThat(server.storage().graphRow(idOf(forged))).isEmpty();
 
@@ -407,7 +407,7 @@ class RoomGraphTest {
             ObjectNode join = remote(erin, "m.room.member", erin, "{\"membership\":\"join\"}", ends,
                     List.of(state("m.room.create", ""), state("m.room.power_levels", ""), state("m.room.join_rules", "")),
                     System.currentTimeMillis());
-            Received outlier = running.rooms().receiveOutlier(join, KEYS);
+            Received outlier = running.rooms().federation().receiveOutlier(join, KEYS);
             assertThat(outlier.status()).contains(EventStatus.OUTLIER);
             var row = running.storage().graphRow(outlier.eventId()).orElseThrow();
             assertThat(row.stateBefore()).isEmpty();
@@ -422,7 +422,7 @@ class RoomGraphTest {
                     List.of(state("m.room.create", ""), state("m.room.power_levels", ""), outlier.eventId()), System.currentTimeMillis());
             assertThatThrownBy(() -> receive(next)).isInstanceOf(MissingEventException.class);
 
-            Received spam = running.rooms().receiveOutlier(remote("@dave:" + REMOTE, "m.room.message", null, "{\"body\":\"spam\"}", ends,
+            Received spam = running.rooms().federation().receiveOutlier(remote("@dave:" + REMOTE, "m.room.message", null, "{\"body\":\"spam\"}", ends,
                     List.of(state("m.room.create", "")), System.currentTimeMillis()), KEYS);
             assertThat(spam.status()).contains(EventStatus.REJECTED);
         }

@@ -16,9 +16,9 @@ import dev.mxspec.spec.v1_7.serverserver.server.JoinsV2Handler;
 import java.util.List;
 
 /**
- * Joins of other servers' users to rooms of this server: {@code make_join} (a template, {@link RoomService#joinTemplate})
+ * Joins of other servers' users to rooms of this server: {@code make_join} (a template, {@link RoomFederation#joinTemplate})
  * and {@code send_join} (the signed join taken in and answered with the state and auth chain,
- * {@link RoomService#acceptJoin}); v1 answers the v2 body inside its {@code [200, ...]} pair, as the spec defines.
+ * {@link RoomFederation#acceptJoin}); v1 answers the v2 body inside its {@code [200, ...]} pair, as the spec defines.
  */
 public final class JoinHandlers implements JoinsV1Handler, JoinsV2Handler {
 
@@ -33,20 +33,20 @@ public final class JoinHandlers implements JoinsV1Handler, JoinsV2Handler {
     @Override
     public MakeJoinResponse makeJoin(RequestContext context, MakeJoin.Request request) {
         List<String> versions = request.ver().isEmpty() ? List.of("1") : request.ver();
-        ObjectNode template = rooms.joinTemplate(origin(context), request.roomId(), request.userId(), versions);
+        ObjectNode template = rooms.federation().joinTemplate(origin(context), request.roomId(), request.userId(), versions);
         return MatrixJson.mapper().convertValue(template, MakeJoinResponse.class);
     }
 
     @Override
     public SendJoinV2Response sendJoinV2(RequestContext context, SendJoinV2.Request request) {
-        ObjectNode answer = rooms.acceptJoin(origin(context), request.roomId(), request.eventId(), body(context), keys);
+        ObjectNode answer = rooms.federation().acceptJoin(origin(context), request.roomId(), request.eventId(), body(context), keys);
         return MatrixJson.mapper().convertValue(answer, SendJoinV2Response.class);
     }
 
     @Override
     @SuppressWarnings("deprecation") // v1 is deprecated, not removed: servers still send it
     public JsonNode sendJoinV1(RequestContext context, dev.mxspec.spec.v1_7.serverserver.endpoints.SendJoinV1.Request request) {
-        ObjectNode answer = rooms.acceptJoin(origin(context), request.roomId(), request.eventId(), body(context), keys);
+        ObjectNode answer = rooms.federation().acceptJoin(origin(context), request.roomId(), request.eventId(), body(context), keys);
         ArrayNode pair = MatrixJson.mapper().createArrayNode();
         pair.add(200);
         pair.add(answer);

@@ -15,8 +15,8 @@ import dev.mxspec.spec.v1_7.serverserver.server.LeavingV2Handler;
 
 /**
  * Leaves of other servers' users from rooms of this server, mostly invites they reject (server-server API, "Leaving
- * Rooms"): {@code make_leave} (a template, {@link RoomService#leaveTemplate}) and {@code send_leave} (the signed leave
- * taken in as any event of the room, {@link RoomService#acceptLeave}); v1 answers {@code [200, {}]}.
+ * Rooms"): {@code make_leave} (a template, {@link RoomFederation#leaveTemplate}) and {@code send_leave} (the signed leave
+ * taken in as any event of the room, {@link RoomFederation#acceptLeave}); v1 answers {@code [200, {}]}.
  */
 public final class LeaveHandlers implements LeavingV1Handler, LeavingV2Handler {
 
@@ -30,7 +30,7 @@ public final class LeaveHandlers implements LeavingV1Handler, LeavingV2Handler {
 
     @Override
     public MakeLeaveResponse makeLeave(RequestContext context, MakeLeave.Request request) {
-        return MatrixJson.mapper().convertValue(rooms.leaveTemplate(RequestBodies.origin(context), request.roomId(), request.userId()),
+        return MatrixJson.mapper().convertValue(rooms.federation().leaveTemplate(RequestBodies.origin(context), request.roomId(), request.userId()),
                 MakeLeaveResponse.class);
     }
 
@@ -51,6 +51,6 @@ public final class LeaveHandlers implements LeavingV1Handler, LeavingV2Handler {
     }
 
     private void accept(RequestContext context, String roomId, String eventId) {
-        rooms.acceptLeave(RequestBodies.origin(context), roomId, eventId, RequestBodies.object(context, "the leave event"), keys);
+        rooms.federation().acceptLeave(RequestBodies.origin(context), roomId, eventId, RequestBodies.object(context, "the leave event"), keys);
     }
 }

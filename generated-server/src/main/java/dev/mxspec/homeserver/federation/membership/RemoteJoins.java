@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A local user joins a room this server does not hold yet (server-server API, "Joining Rooms"): {@code make_join} at
  * a server of the room, the template checked (the user's own join to that room) and signed here, {@code send_join}
- * (v2), and the room adopted from the answer ({@link RoomService#adoptJoinedRoom}). The servers named by the client
+ * (v2), and the room adopted from the answer ({@link RoomFederation#adoptJoinedRoom}). The servers named by the client
  * are tried in order, then the room ID's own.
  */
 public final class RemoteJoins implements RoomService.RemoteJoiner {
@@ -84,14 +84,14 @@ public final class RemoteJoins implements RoomService.RemoteJoiner {
             throw new MatrixException(502, ErrorCodes.M_UNKNOWN, server + " answered make_join with another event than " + userId
                     + "'s join to " + roomId);
         }
-        ObjectNode join = rooms.signTemplate(template, version.id());
+        ObjectNode join = rooms.federation().signTemplate(template, version.id());
         String eventId = EventIds.of(join, version).orElseThrow();
         FederationClient.Response sent = client.send(server, "PUT", "/_matrix/federation/v2/send_join/" + enc(roomId) + "/" + enc(eventId),
                 Optional.of(join));
         if (sent.status() != 200 || !sent.body().path("state").isArray() || !sent.body().path("auth_chain").isArray()) {
             throw refused("send_join", sent);
         }
-        return rooms.adoptJoinedRoom(roomId, version.id(), join, objects(sent.body().path("state")), objects(sent.body().path("auth_chain")),
+        return rooms.federation().adoptJoinedRoom(roomId, version.id(), join, objects(sent.body().path("state")), objects(sent.body().path("auth_chain")),
                 keys);
     }
 

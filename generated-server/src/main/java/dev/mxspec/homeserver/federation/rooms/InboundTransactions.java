@@ -28,7 +28,7 @@ import java.util.function.LongSupplier;
 /**
  * Transactions other servers push ({@code PUT /send/{txnId}}): at most {@value #MAX_PDUS} PDUs and {@value #MAX_EDUS}
  * EDUs ({@code M_BAD_JSON} otherwise), the body's {@code origin} the server that sent it ({@code M_FORBIDDEN}
- * otherwise). Each PDU goes through {@link RoomService#receive}, every check on receipt; its result is keyed by its
+ * otherwise). Each PDU goes through {@link RoomFederation#receive}, every check on receipt; its result is keyed by its
  * event ID: empty when it was taken in (also when it was rejected or soft-failed: the graph keeps it, that is no
  * failure of the transaction), an {@code error} when it was dropped (invalid, badly signed, of a room unknown here,
  * following events this server lacks that the origin does not give ({@link MissingPrevEvents}), or not an event of the
@@ -111,7 +111,7 @@ public final class InboundTransactions {
         }
         try {
             try {
-                rooms.receive(pdu, keys); // rejected and soft-failed events are kept, and are no error of the transaction
+                rooms.federation().receive(pdu, keys); // rejected and soft-failed events are kept, and are no error of the transaction
             } catch (MissingEventException missing) {
                 if (gaps.isEmpty()) {
                     throw missing;

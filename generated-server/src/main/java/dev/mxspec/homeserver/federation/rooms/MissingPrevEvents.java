@@ -11,6 +11,7 @@ import dev.mxspec.homeserver.rooms.RoomVersion;
 import dev.mxspec.homeserver.rooms.RoomVersions;
 import dev.mxspec.homeserver.rooms.StateKey;
 import dev.mxspec.homeserver.services.ClientEvents;
+import dev.mxspec.homeserver.services.RoomFederation;
 import dev.mxspec.homeserver.services.RoomService;
 import dev.mxspec.homeserver.storage.GraphStore;
 import dev.mxspec.homeserver.storage.Records.EventStatus;
@@ -36,13 +37,13 @@ import java.util.Set;
  * <ol>
  *   <li>{@code POST /get_missing_events} from the room's forward extremities to the event, at most
  *       {@value #MISSING_LIMIT} events (a longer answer is cut), each of this room taken in through
- *       {@link RoomService#receive}, oldest first; the first that still lacks prev events is taken in with the state at
+ *       {@link RoomFederation#receive}, oldest first; the first that still lacks prev events is taken in with the state at
  *       them as in 2., any later one is left out;
  *   <li>if the event still lacks prev events: for each, {@code GET /state_ids} at it and {@code GET /event} of each
  *       event of that state and its auth chain not held here (at most {@value #MAX_STATE_EVENTS}), taken in as
  *       outliers oldest first (auth events before the events they authorise), the prev event itself too; then the
  *       event is taken in with the state after each missing prev event as {@code /state_ids} and the prev event
- *       give it ({@link RoomService#receive(ObjectNode, ServerKeys, Map)}), checked as every event is.
+ *       give it ({@link RoomFederation#receive(ObjectNode, ServerKeys, Map)}), checked as every event is.
  * </ol>
  *
  * Every request is made once per event; nothing loops. A server that answers garbage, or names events it cannot
@@ -79,21 +80,21 @@ public final class MissingPrevEvents {
      * @throws MatrixException when {@code origin} does not give what the event needs, or the event is invalid
      * @throws MissingEventException when an auth event of the event stays unknown
      */
-    public RoomService.Received receive(String origin, ObjectNode pdu) {
+    public RoomFederation.Received receive(String origin, ObjectNode pdu) {
         String roomId = pdu.path("room_id").asText("");
         RoomVersion version = RoomVersions.of(rooms.room(roomId).roomVersion()).orElseThrow();
         String eventId = EventIds.of(pdu, version).orElseThrow(() -> MatrixException.forbidden("the event has no ID"));
         Set<String> fetched = new LinkedHashSet<>();
         takeMissingEvents(origin, roomId, eventId, version, fetched);
         try {
-            return rooms.receive(pdu, keys);
+            return rooms.federation().receive(pdu, keys);
         } catch (MissingEventException stillMissing) {
             return receiveWithStates(origin, roomId, pdu, version, fetched);
         }
     }
 
     /** Takes in {@code pdu} with the state after each prev event this server lacks, as {@code origin} gives it. */
-    private RoomService.Received receiveWithStates(String origin, String roomId, ObjectNode pdu, RoomVersion version, Set<String> fetched) {
+    private RoomFederation.Received receiveWithStates(String origin, String roomId, ObjectNode pdu, RoomVersion version, Set<String> fetched) {
         Map<String, Map<StateKey, String>> states = new LinkedHashMap<>();
         for (JsonNode prev : pdu.path("prev_events")) {
             String prevId = prev.asText();
@@ -102,14 +103,14 @@ public final class MissingPrevEvents {
                 states.put(prevId, stateAfter(origin, roomId, prevId, version, fetched));
             }
         }
-        return rooms.receive(pdu, keys, states);
+        return rooms.federation().receive(pdu, keys, states);
     }
 
     /** Asks for the events between the room's extremities and {@code eventId}, and takes in those of this room. */
     private void takeMissingEvents(String origin, String roomId, String eventId, RoomVersion version, Set<String> fetched) {
         ObjectNode body = MatrixJson.mapper().createObjectNode();
         ArrayNode earliest = body.putArray("earliest_events");
-        rooms.forwardExtremities(roomId).forEach(earliest::add);
+        rooms.federation().forwardExtremities(roomId).forEach(earliest::add);
         body.putArray("latest_events").add(eventId);
         body.put("limit", MISSING_LIMIT);
         body.put("min_depth", 0); // the walk stops at our extremities and at the limit
@@ -137,7 +138,7 @@ public final class MissingPrevEvents {
         for (ObjectNode event : oldestFirst) {
             try {
                 try {
-                    rooms.receive(event, keys); // checked as every event: rejected ones are kept out of the state
+                    rooms.federation().receive(event, keys); // checked as every event: rejected ones are kept out of the state
                 } catch (MissingEventException gap) {
                     if (stateAsked) {
                         throw gap;
@@ -173,7 +174,7 @@ public final class MissingPrevEvents {
         outliers.sort(Comparator.comparingLong(e -> e.path("depth").asLong()));
         outliers.add(prev);
         try {
-            outliers.forEach(e -> rooms.receiveOutlier(e, keys));
+            outliers.forEach(e -> rooms.federation().receiveOutlier(e, keys));
         } catch (MissingEventException incomplete) {
             throw MatrixException.forbidden(origin + " gave a state at " + prevId + " whose auth chain lacks " + incomplete.eventId());
         }
