@@ -15,12 +15,8 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A local user joins a room this server does not hold yet (server-server API, "Joining Rooms"): {@code make_join} at
@@ -29,8 +25,6 @@ import org.slf4j.LoggerFactory;
  * are tried in order, then the room ID's own.
  */
 public final class RemoteJoins implements RoomService.RemoteJoiner {
-
-    private static final Logger LOG = LoggerFactory.getLogger(RemoteJoins.class);
 
     private final RoomService rooms;
     private final FederationClient client;
@@ -46,23 +40,9 @@ public final class RemoteJoins implements RoomService.RemoteJoiner {
 
     @Override
     public String join(String userId, String roomId, List<String> servers) {
-        Set<String> candidates = new LinkedHashSet<>(servers);
-        int colon = roomId.indexOf(':');
-        if (colon > 0) {
-            candidates.add(roomId.substring(colon + 1));
-        }
-        candidates.remove(serverName);
-        List<String> failures = new ArrayList<>();
-        for (String server : candidates) {
-            try {
-                return joinThrough(server, userId, roomId);
-            } catch (IOException | MatrixException e) {
-                LOG.info("joining {} through {} failed: {}", roomId, server, e.getMessage());
-                failures.add(server + ": " + e.getMessage());
-            }
-        }
-        throw new MatrixException(404, ErrorCodes.M_NOT_FOUND, candidates.isEmpty() ? "unknown room " + roomId
-                : "no server of the room let " + userId + " join: " + String.join("; ", failures));
+        return ThroughServers.first(serverName, roomId, servers, "joining", server -> joinThrough(server, userId, roomId),
+                (anyServer, failures) -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, !anyServer ? "unknown room " + roomId
+                        : "no server of the room let " + userId + " join: " + String.join("; ", failures)));
     }
 
     private String joinThrough(String server, String userId, String roomId) throws IOException {

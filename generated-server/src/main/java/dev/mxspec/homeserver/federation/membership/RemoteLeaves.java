@@ -13,14 +13,9 @@ import dev.mxspec.runtime.api.MatrixException;
 import dev.mxspec.spec.v1_7.serverserver.endpoints.MakeLeave;
 import dev.mxspec.spec.v1_7.serverserver.endpoints.SendLeaveV2;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A local user leaves a room this server does not hold, which is rejecting an invite from another server
@@ -29,8 +24,6 @@ import org.slf4j.LoggerFactory;
  * user's membership ({@link RoomFederation#keepRemoteLeave}). The inviting server is tried first, then the room ID's own.
  */
 public final class RemoteLeaves implements RoomService.RemoteLeaver {
-
-    private static final Logger LOG = LoggerFactory.getLogger(RemoteLeaves.class);
 
     private final RoomService rooms;
     private final FederationClient client;
@@ -46,23 +39,9 @@ public final class RemoteLeaves implements RoomService.RemoteLeaver {
 
     @Override
     public String leave(String userId, String roomId, List<String> servers) {
-        Set<String> candidates = new LinkedHashSet<>(servers);
-        int colon = roomId.indexOf(':');
-        if (colon > 0) {
-            candidates.add(roomId.substring(colon + 1));
-        }
-        candidates.remove(serverName);
-        List<String> failures = new ArrayList<>();
-        for (String server : candidates) {
-            try {
-                return leaveThrough(server, userId, roomId);
-            } catch (IOException | MatrixException e) {
-                LOG.info("leaving {} through {} failed: {}", roomId, server, e.getMessage());
-                failures.add(server + ": " + e.getMessage());
-            }
-        }
-        throw new MatrixException(502, ErrorCodes.M_UNKNOWN, "no server of the room took the leave of " + userId + ": "
-                + String.join("; ", failures));
+        return ThroughServers.first(serverName, roomId, servers, "leaving", server -> leaveThrough(server, userId, roomId),
+                (anyServer, failures) -> new MatrixException(502, ErrorCodes.M_UNKNOWN, "no server of the room took the leave of "
+                        + userId + ": " + String.join("; ", failures)));
     }
 
     private String leaveThrough(String server, String userId, String roomId) throws IOException {
