@@ -15,18 +15,12 @@ import dev.mxspec.runtime.json.MatrixJson;
 import dev.mxspec.spec.v1_7.serverserver.endpoints.MakeLeave;
 import dev.mxspec.spec.v1_7.serverserver.endpoints.SendInviteV2;
 import dev.mxspec.spec.v1_7.serverserver.endpoints.SendLeaveV2;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,7 +48,7 @@ class FederatedInvitesTest {
 
     private Homeserver a;
     private Homeserver b;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final ClientApi api = new ClientApi();
 
     @BeforeAll
     static void makeCertificates() throws Exception {
@@ -77,43 +71,6 @@ class FederatedInvitesTest {
                 FederationServers.settings(FederationServers.freePort(), serverTls, caFile, false, 0));
     }
 
-    private HttpResponse<String> raw(Homeserver server, String method, String path, String token, String body) throws Exception {
-        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/_matrix/client/v3" + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            r.header("Authorization", "Bearer " + token);
-        }
-        return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private JsonNode call(Homeserver server, String method, String path, String token, String body) throws Exception {
-        HttpResponse<String> response = raw(server, method, path, token, body);
-        assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isEqualTo(200);
-        return MatrixJson.mapper().readTree(response.body());
-    }
-
-    private String register(Homeserver server, String name) throws Exception {
-        return call(server, "POST", "/register", null, "{\"username\":\"" + name + "\",\"password\":\"" + name
-                + "-password\",\"auth\":{\"type\":\"m.login.dummy\"}}").path("access_token").asText();
-    }
-
-    /** Syncs until {@code seen} holds, for up to 20 s (transactions go out in the background). */
-    private JsonNode syncUntil(Homeserver server, String token, Predicate<JsonNode> seen) throws Exception {
-        long end = System.currentTimeMillis() + 20_000;
-        JsonNode last = null;
-        while (System.currentTimeMillis() < end) {
-            last = call(server, "GET", "/sync?timeout=1000", token, null);
-            if (seen.test(last)) {
-                return last;
-            }
-        }
-        throw new AssertionError("not seen within 20 s; last sync: " + last);
-    }
-
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
-
     private static boolean hasMembership(JsonNode timeline, String userId, String membership) {
         for (JsonNode e : timeline.path("events")) {
             if (e.path("type").asText().equals("m.room.member") && e.path("state_key").asText().equals(userId)
@@ -134,52 +91,52 @@ class FederatedInvitesTest {
         a = start("sqlite", "a");
         b = start(backend, "b");
         String nameB = FederationServers.name(b);
-        String alice = register(a, "alice");
-        String bob = register(b, "bob");
+        String alice = api.register(a, "alice");
+        String bob = api.register(b, "bob");
         String bobId = "@bob:" + nameB;
-        String roomId = call(a, "POST", "/createRoom", alice, "{\"preset\":\"private_chat\",\"name\":\"invited across\"}")
+        String roomId = api.call(a, "POST", "/createRoom", alice, "{\"preset\":\"private_chat\",\"name\":\"invited across\"}")
                 .path("room_id").asText();
 
-        call(a, "POST", "/rooms/" + enc(roomId) + "/invite", alice, "{\"user_id\":\"" + bobId + "\"}");
+        api.call(a, "POST", "/rooms/" + ClientApi.enc(roomId) + "/invite", alice, "{\"user_id\":\"" + bobId + "\"}");
         String inviteId = a.storage().currentState(roomId).get(List.of("m.room.member", bobId));
         JsonNode storedInvite = ClientEvents.parse(a.storage().event(inviteId).orElseThrow().json());
         assertThat(storedInvite.path("signatures").has(nameB)).as("co-signed by the invited user's server").isTrue();
-        JsonNode invited = syncUntil(b, bob, s -> s.path("rooms").path("invite").has(roomId));
+        JsonNode invited = api.syncUntil(b, bob, s -> s.path("rooms").path("invite").has(roomId));
         JsonNode inviteState = invited.path("rooms").path("invite").path(roomId).path("invite_state").path("events");
         assertThat(inviteState.toString()).contains("\"m.room.name\"", "invited across", "\"invite\"");
 
-        JsonNode joined = call(b, "POST", "/join/" + enc(roomId), bob, "{}");
+        JsonNode joined = api.call(b, "POST", "/join/" + ClientApi.enc(roomId), bob, "{}");
         assertThat(joined.path("room_id").asText()).isEqualTo(roomId);
         assertThat(membership(a, roomId, bobId)).isEqualTo("join");
-        call(a, "PUT", "/rooms/" + enc(roomId) + "/send/m.room.message/1", alice, "{\"msgtype\":\"m.text\",\"body\":\"hello from A\"}");
-        syncUntil(b, bob, s -> s.toString().contains("hello from A"));
-        call(b, "PUT", "/rooms/" + enc(roomId) + "/send/m.room.message/1", bob, "{\"msgtype\":\"m.text\",\"body\":\"hello from B\"}");
-        syncUntil(a, alice, s -> s.toString().contains("hello from B"));
+        api.call(a, "PUT", "/rooms/" + ClientApi.enc(roomId) + "/send/m.room.message/1", alice, "{\"msgtype\":\"m.text\",\"body\":\"hello from A\"}");
+        api.syncUntil(b, bob, s -> s.toString().contains("hello from A"));
+        api.call(b, "PUT", "/rooms/" + ClientApi.enc(roomId) + "/send/m.room.message/1", bob, "{\"msgtype\":\"m.text\",\"body\":\"hello from B\"}");
+        api.syncUntil(a, alice, s -> s.toString().contains("hello from B"));
 
-        call(b, "POST", "/rooms/" + enc(roomId) + "/leave", bob, "{}");
-        syncUntil(a, alice, s -> hasMembership(s.path("rooms").path("join").path(roomId).path("timeline"), bobId, "leave"));
+        api.call(b, "POST", "/rooms/" + ClientApi.enc(roomId) + "/leave", bob, "{}");
+        api.syncUntil(a, alice, s -> hasMembership(s.path("rooms").path("join").path(roomId).path("timeline"), bobId, "leave"));
         assertThat(b.storage().currentState(roomId)).isEqualTo(a.storage().currentState(roomId));
 
-        String second = call(a, "POST", "/createRoom", alice, "{\"preset\":\"private_chat\",\"name\":\"to reject\"}").path("room_id").asText();
-        call(a, "POST", "/rooms/" + enc(second) + "/invite", alice, "{\"user_id\":\"" + bobId + "\"}");
-        String since = syncUntil(b, bob, s -> s.path("rooms").path("invite").has(second)).path("next_batch").asText();
-        call(b, "POST", "/rooms/" + enc(second) + "/leave", bob, "{}");
+        String second = api.call(a, "POST", "/createRoom", alice, "{\"preset\":\"private_chat\",\"name\":\"to reject\"}").path("room_id").asText();
+        api.call(a, "POST", "/rooms/" + ClientApi.enc(second) + "/invite", alice, "{\"user_id\":\"" + bobId + "\"}");
+        String since = api.syncUntil(b, bob, s -> s.path("rooms").path("invite").has(second)).path("next_batch").asText();
+        api.call(b, "POST", "/rooms/" + ClientApi.enc(second) + "/leave", bob, "{}");
         assertThat(membership(a, second, bobId)).isEqualTo("leave");
         assertThat(membership(b, second, bobId)).isEqualTo("leave");
-        JsonNode rejected = call(b, "GET", "/sync?since=" + since, bob, null);
+        JsonNode rejected = api.call(b, "GET", "/sync?since=" + since, bob, null);
         assertThat(rejected.path("rooms").path("leave").has(second)).as(rejected.toString()).isTrue();
-        assertThat(call(b, "GET", "/sync", bob, null).path("rooms").path("invite").has(second)).isFalse();
-        syncUntil(a, alice, s -> hasMembership(s.path("rooms").path("join").path(second).path("timeline"), bobId, "leave"));
+        assertThat(api.call(b, "GET", "/sync", bob, null).path("rooms").path("invite").has(second)).isFalse();
+        api.syncUntil(a, alice, s -> hasMembership(s.path("rooms").path("join").path(second).path("timeline"), bobId, "leave"));
     }
 
     @Test
     void anInviteOfAUserOfAServerThatDoesNotAnswerIsRefusedAndNotStored() throws Exception {
         a = start("sqlite", "a");
-        String alice = register(a, "alice");
-        String roomId = call(a, "POST", "/createRoom", alice, "{\"preset\":\"private_chat\"}").path("room_id").asText();
+        String alice = api.register(a, "alice");
+        String roomId = api.call(a, "POST", "/createRoom", alice, "{\"preset\":\"private_chat\"}").path("room_id").asText();
         String nobody = "@bob:localhost:" + FederationServers.freePort();
 
-        HttpResponse<String> refused = raw(a, "POST", "/rooms/" + enc(roomId) + "/invite", alice, "{\"user_id\":\"" + nobody + "\"}");
+        HttpResponse<String> refused = api.raw(a, "POST", "/rooms/" + ClientApi.enc(roomId) + "/invite", alice, "{\"user_id\":\"" + nobody + "\"}");
 
         assertThat(refused.statusCode()).as(refused.body()).isEqualTo(502);
         assertThat(MatrixJson.mapper().readTree(refused.body()).path("errcode").asText()).isEqualTo("M_UNKNOWN");
@@ -201,7 +158,7 @@ class FederatedInvitesTest {
             b = start("sqlite", "b");
             nameA = FederationServers.name(a);
             nameB = FederationServers.name(b);
-            register(b, "bob");
+            api.register(b, "bob");
             version = RoomVersions.of(b.rooms().rules().defaultVersion()).orElseThrow();
         }
 
@@ -294,10 +251,10 @@ class FederatedInvitesTest {
 
         @Test
         void aSendLeaveOfAnotherEventThanTheUsersOwnLeaveIsRefused() throws Exception {
-            String alice = register(a, "alice");
+            String alice = api.register(a, "alice");
             String bobId = "@bob:" + nameB;
-            String roomId = call(a, "POST", "/createRoom", alice, "{\"preset\":\"private_chat\"}").path("room_id").asText();
-            call(a, "POST", "/rooms/" + enc(roomId) + "/invite", alice, "{\"user_id\":\"" + bobId + "\"}");
+            String roomId = api.call(a, "POST", "/createRoom", alice, "{\"preset\":\"private_chat\"}").path("room_id").asText();
+            api.call(a, "POST", "/rooms/" + ClientApi.enc(roomId) + "/invite", alice, "{\"user_id\":\"" + bobId + "\"}");
             FederationClient.Response made = b.federation().client().send(nameA, "GET",
                     MakeLeave.ENDPOINT.expand(Map.of("roomId", roomId, "userId", bobId)), Optional.empty());
             assertThat(made.status()).as(made.body().toString()).isEqualTo(200);

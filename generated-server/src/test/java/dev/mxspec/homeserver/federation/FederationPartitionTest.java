@@ -6,13 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.core.ServerConfig;
 import dev.mxspec.homeserver.main.Homeserver;
-import dev.mxspec.runtime.json.MatrixJson;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,7 +35,7 @@ class FederationPartitionTest {
 
     private Homeserver a;
     private Homeserver b;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final ClientApi api = new ClientApi();
 
     @BeforeAll
     static void makeCertificates() throws Exception {
@@ -65,26 +58,6 @@ class FederationPartitionTest {
                 FederationServers.settings(FederationServers.freePort(), serverTls, caFile, false, 0));
     }
 
-    private JsonNode call(Homeserver server, String method, String path, String token, String body) throws Exception {
-        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/_matrix/client/v3" + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            r.header("Authorization", "Bearer " + token);
-        }
-        HttpResponse<String> response = http.send(r.build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isEqualTo(200);
-        return MatrixJson.mapper().readTree(response.body());
-    }
-
-    private String register(Homeserver server, String name) throws Exception {
-        return call(server, "POST", "/register", null, "{\"username\":\"" + name + "\",\"password\":\"" + name
-                + "-password\",\"auth\":{\"type\":\"m.login.dummy\"}}").path("access_token").asText();
-    }
-
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
-
     /** A user's syncs from the first on, each timeline event ID counted each time a sync gives it. */
     private final class Syncs {
         final String token;
@@ -100,7 +73,7 @@ class FederationPartitionTest {
             long end = System.currentTimeMillis() + 30_000;
             while (!seen.keySet().containsAll(ids)) {
                 assertThat(System.currentTimeMillis()).as("seen within 30 s: " + ids + " in " + seen.keySet()).isLessThan(end);
-                JsonNode s = call(server, "GET", "/sync?timeout=500" + (since == null ? "" : "&since=" + enc(since)), token, null);
+                JsonNode s = api.call(server, "GET", "/sync?timeout=500" + (since == null ? "" : "&since=" + ClientApi.enc(since)), token, null);
                 since = s.path("next_batch").asText();
                 s.path("rooms").path("join").path(roomId).path("timeline").path("events")
                         .forEach(e -> seen.merge(e.path("event_id").asText(), 1, Integer::sum));
@@ -109,7 +82,7 @@ class FederationPartitionTest {
     }
 
     private String say(Homeserver server, String token, String roomId, String txn, String body) throws Exception {
-        return call(server, "PUT", "/rooms/" + enc(roomId) + "/send/m.room.message/" + txn, token,
+        return api.call(server, "PUT", "/rooms/" + ClientApi.enc(roomId) + "/send/m.room.message/" + txn, token,
                 "{\"msgtype\":\"m.text\",\"body\":\"" + body + "\"}").path("event_id").asText();
     }
 
@@ -121,11 +94,11 @@ class FederationPartitionTest {
         a = Homeserver.start(configA);
         b = Homeserver.start(configB);
         String nameA = FederationServers.name(a);
-        String alice = register(a, "alice");
-        String bob = register(b, "bob");
+        String alice = api.register(a, "alice");
+        String bob = api.register(b, "bob");
         String bobId = "@bob:" + FederationServers.name(b);
-        String roomId = call(a, "POST", "/createRoom", alice, "{\"preset\":\"public_chat\",\"name\":\"partition\"}").path("room_id").asText();
-        String joined = call(b, "POST", "/join/" + enc(roomId) + "?server_name=" + enc(nameA), bob, "{}").path("room_id").asText();
+        String roomId = api.call(a, "POST", "/createRoom", alice, "{\"preset\":\"public_chat\",\"name\":\"partition\"}").path("room_id").asText();
+        String joined = api.call(b, "POST", "/join/" + ClientApi.enc(roomId) + "?server_name=" + ClientApi.enc(nameA), bob, "{}").path("room_id").asText();
         assertThat(joined).isEqualTo(roomId);
         Syncs alices = new Syncs(alice);
         Syncs bobs = new Syncs(bob);
@@ -138,11 +111,11 @@ class FederationPartitionTest {
         for (int i = 1; i <= 3; i++) {
             events.add(say(a, alice, roomId, "during" + i, "while B is away " + i));
         }
-        events.add(call(a, "PUT", "/rooms/" + enc(roomId) + "/state/m.room.topic/", alice, "{\"topic\":\"changed while B was away\"}")
+        events.add(api.call(a, "PUT", "/rooms/" + ClientApi.enc(roomId) + "/state/m.room.topic/", alice, "{\"topic\":\"changed while B was away\"}")
                 .path("event_id").asText());
-        ObjectNode levels = (ObjectNode) call(a, "GET", "/rooms/" + enc(roomId) + "/state/m.room.power_levels/", alice, null);
+        ObjectNode levels = (ObjectNode) api.call(a, "GET", "/rooms/" + ClientApi.enc(roomId) + "/state/m.room.power_levels/", alice, null);
         ((ObjectNode) levels.get("users")).put(bobId, 50);
-        events.add(call(a, "PUT", "/rooms/" + enc(roomId) + "/state/m.room.power_levels/", alice, levels.toString())
+        events.add(api.call(a, "PUT", "/rooms/" + ClientApi.enc(roomId) + "/state/m.room.power_levels/", alice, levels.toString())
                 .path("event_id").asText());
 
         b = Homeserver.start(configB); // the same data and port
@@ -171,10 +144,10 @@ class FederationPartitionTest {
         b = Homeserver.start(configB);
         String nameA = FederationServers.name(a);
         String nameB = FederationServers.name(b);
-        String alice = register(a, "alice");
-        String bob = register(b, "bob");
-        String roomId = call(a, "POST", "/createRoom", alice, "{\"preset\":\"public_chat\"}").path("room_id").asText();
-        call(b, "POST", "/join/" + enc(roomId) + "?server_name=" + enc(nameA), bob, "{}");
+        String alice = api.register(a, "alice");
+        String bob = api.register(b, "bob");
+        String roomId = api.call(a, "POST", "/createRoom", alice, "{\"preset\":\"public_chat\"}").path("room_id").asText();
+        api.call(b, "POST", "/join/" + ClientApi.enc(roomId) + "?server_name=" + ClientApi.enc(nameA), bob, "{}");
         Syncs bobs = new Syncs(bob);
         List<String> events = new ArrayList<>(List.of(say(a, alice, roomId, "before", "before the outage")));
         bobs.until(b, roomId, events);
@@ -184,7 +157,7 @@ class FederationPartitionTest {
         for (int i = 1; i <= 3; i++) {
             events.add(say(a, alice, roomId, "lost" + i, "lost on the way " + i));
         }
-        events.add(call(a, "PUT", "/rooms/" + enc(roomId) + "/state/m.room.topic/", alice, "{\"topic\":\"lost topic\"}")
+        events.add(api.call(a, "PUT", "/rooms/" + ClientApi.enc(roomId) + "/state/m.room.topic/", alice, "{\"topic\":\"lost topic\"}")
                 .path("event_id").asText());
         a.close(); // A forgets what it had to send to B
         a = null;
