@@ -16,17 +16,12 @@ import dev.mxspec.spec.v1_7.serverserver.endpoints.MakeLeave;
 import dev.mxspec.spec.v1_7.serverserver.endpoints.SendInviteV2;
 import dev.mxspec.spec.v1_7.serverserver.endpoints.SendLeaveV2;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -35,41 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * (invite, co-signed by the invited user's server; the invite in /sync; join; leave; rejection through make_leave
  * and send_leave), and hostile invites and leaves sent straight to the federation API.
  */
-class FederatedInvitesTest {
-
-    @TempDir
-    static Path certificates;
-
-    static Path caFile;
-    static Path[] serverTls;
-
-    @TempDir
-    Path dir;
-
-    private Homeserver a;
-    private Homeserver b;
-    private final ClientApi api = new ClientApi();
-
-    @BeforeAll
-    static void makeCertificates() throws Exception {
-        TestCa ca = TestCa.create("mxspec test CA");
-        caFile = ca.writeCertificate(certificates.resolve("ca.crt"));
-        serverTls = ca.issueServer(certificates, "server", "localhost");
-    }
-
-    @AfterEach
-    void stop() {
-        for (Homeserver s : new Homeserver[] {a, b}) {
-            if (s != null) {
-                s.close();
-            }
-        }
-    }
-
-    private Homeserver start(String backend, String name) throws Exception {
-        return FederationServers.start(backend, Files.createDirectories(dir.resolve(name)),
-                FederationServers.settings(FederationServers.freePort(), serverTls, caFile, false, 0));
-    }
+class FederatedInvitesTest extends TwoFederatingServers {
 
     private static boolean hasMembership(JsonNode timeline, String userId, String membership) {
         for (JsonNode e : timeline.path("events")) {

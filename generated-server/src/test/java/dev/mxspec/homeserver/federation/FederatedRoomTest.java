@@ -3,12 +3,6 @@ package dev.mxspec.homeserver.federation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mxspec.homeserver.main.Homeserver;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -16,41 +10,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Two homeservers federating over TLS on loopback, end to end through their client APIs: a user of one joins a room
  * of the other (make_join, send_join), and messages cross both ways in transactions, reaching the other users' syncs.
  */
-class FederatedRoomTest {
-
-    @TempDir
-    static Path certificates;
-
-    static Path caFile;
-    static Path[] serverTls;
-
-    @TempDir
-    Path dir;
-
-    private Homeserver a;
-    private Homeserver b;
-    private final ClientApi api = new ClientApi();
-
-    @BeforeAll
-    static void makeCertificates() throws Exception {
-        TestCa ca = TestCa.create("mxspec test CA");
-        caFile = ca.writeCertificate(certificates.resolve("ca.crt"));
-        serverTls = ca.issueServer(certificates, "server", "localhost");
-    }
-
-    @AfterEach
-    void stop() {
-        for (Homeserver s : new Homeserver[] {a, b}) {
-            if (s != null) {
-                s.close();
-            }
-        }
-    }
-
-    private Homeserver start(String backend, String name) throws Exception {
-        return FederationServers.start(backend, Files.createDirectories(dir.resolve(name)),
-                FederationServers.settings(FederationServers.freePort(), serverTls, caFile, false, 0));
-    }
+class FederatedRoomTest extends TwoFederatingServers {
 
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})

@@ -6,15 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.core.ServerConfig;
 import dev.mxspec.homeserver.main.Homeserver;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -22,41 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Two homeservers over TLS, one stopped while the room goes on without it: once it runs again on its data, each
  * server catches up with the other's events, both reach the same state, and no client sees an event twice.
  */
-class FederationPartitionTest {
-
-    @TempDir
-    static Path certificates;
-
-    static Path caFile;
-    static Path[] serverTls;
-
-    @TempDir
-    Path dir;
-
-    private Homeserver a;
-    private Homeserver b;
-    private final ClientApi api = new ClientApi();
-
-    @BeforeAll
-    static void makeCertificates() throws Exception {
-        TestCa ca = TestCa.create("mxspec test CA");
-        caFile = ca.writeCertificate(certificates.resolve("ca.crt"));
-        serverTls = ca.issueServer(certificates, "server", "localhost");
-    }
-
-    @AfterEach
-    void stop() {
-        for (Homeserver s : new Homeserver[] {a, b}) {
-            if (s != null) {
-                s.close();
-            }
-        }
-    }
-
-    private ServerConfig config(String backend, String name) throws Exception {
-        return FederationServers.config(backend, Files.createDirectories(dir.resolve(name)),
-                FederationServers.settings(FederationServers.freePort(), serverTls, caFile, false, 0));
-    }
+class FederationPartitionTest extends TwoFederatingServers {
 
     /** A user's syncs from the first on, each timeline event ID counted each time a sync gives it. */
     private final class Syncs {
