@@ -56,11 +56,24 @@ class RoomGraphTest {
     }
 
     private void start(String backend) throws Exception {
-        server = TestServers.start(backend, dir, config -> config);
+        start(configFor(backend));
+    }
+
+    /** A server on {@code config} with alice and her public room. */
+    private void start(dev.mxspec.homeserver.core.ServerConfig config) throws Exception {
+        server = Homeserver.start(config);
         http = new JsonHttp(server.port());
         alice = http.register("alice", "alice-password");
         roomId = http.call("POST", "/createRoom", alice, "{\"preset\":\"public_chat\"}").body().path("room_id").asText();
         version = RoomVersions.of(server.storage().room(roomId).orElseThrow().roomVersion()).orElseThrow();
+    }
+
+    /** A test server's configuration in this test's folder, on SQLite or an empty PostgreSQL schema of its own. */
+    private dev.mxspec.homeserver.core.ServerConfig configFor(String backend) throws Exception {
+        Optional<String> pg = backend.equals("postgresql") ? Optional.of(dev.mxspec.homeserver.storage.Backends.postgresSchemaUrl())
+                : Optional.empty();
+        return new dev.mxspec.homeserver.core.ServerConfig("localhost", "127.0.0.1", -1, dir.resolve("data").toString(), backend, pg,
+                true, 0, 0);
     }
 
     private String state(String type, String stateKey) {
@@ -473,15 +486,8 @@ class RoomGraphTest {
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
     void theExtremitiesOfABranchedRoomSurviveARestart(String backend) throws Exception {
-        Optional<String> pg = backend.equals("postgresql") ? Optional.of(dev.mxspec.homeserver.storage.Backends.postgresSchemaUrl())
-                : Optional.empty();
-        dev.mxspec.homeserver.core.ServerConfig config = new dev.mxspec.homeserver.core.ServerConfig("localhost", "127.0.0.1", -1,
-                dir.resolve("data").toString(), backend, pg, true, 0, 0);
-        server = Homeserver.start(config);
-        http = new JsonHttp(server.port());
-        alice = http.register("alice", "alice-password");
-        roomId = http.call("POST", "/createRoom", alice, "{\"preset\":\"public_chat\"}").body().path("room_id").asText();
-        version = RoomVersions.of(server.storage().room(roomId).orElseThrow().roomVersion()).orElseThrow();
+        dev.mxspec.homeserver.core.ServerConfig config = configFor(backend);
+        start(config);
         String join = carolJoins();
         String local = send(alice, "m.room.message", "{\"msgtype\":\"m.text\",\"body\":\"one\"}");
         Received branch = receive(remote(CAROL, "m.room.message", null, "{\"body\":\"two\"}", List.of(join),
@@ -507,14 +513,9 @@ class RoomGraphTest {
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
     void aDatabaseOfTheReleaseBeforeTheGraphOpensWithEveryRoomsGraphAndState(String backend) throws Exception {
-        Optional<String> pg = backend.equals("postgresql") ? Optional.of(dev.mxspec.homeserver.storage.Backends.postgresSchemaUrl())
-                : Optional.empty();
-        dev.mxspec.homeserver.core.ServerConfig config = new dev.mxspec.homeserver.core.ServerConfig("localhost", "127.0.0.1", -1,
-                dir.resolve("data").toString(), backend, pg, true, 0, 0);
-        server = Homeserver.start(config);
-        http = new JsonHttp(server.port());
-        alice = http.register("alice", "alice-password");
-        roomId = http.call("POST", "/createRoom", alice, "{\"preset\":\"public_chat\"}").body().path("room_id").asText();
+        dev.mxspec.homeserver.core.ServerConfig config = configFor(backend);
+        start(config);
+        Optional<String> pg = config.postgresUrl();
         String bob;
         java.util.Map<List<String>, String> stateBefore;
         String last;
