@@ -60,6 +60,7 @@ import dev.mxspec.homeserver.federation.rooms.FederationSender;
 import dev.mxspec.homeserver.federation.rooms.InboundEdus;
 import dev.mxspec.homeserver.federation.rooms.InboundTransactions;
 import dev.mxspec.homeserver.federation.rooms.MissingPrevEvents;
+import dev.mxspec.homeserver.federation.rooms.RoomAcls;
 import dev.mxspec.homeserver.federation.rooms.ServerVisibility;
 import dev.mxspec.homeserver.federation.rooms.TransactionHandlers;
 import dev.mxspec.homeserver.federation.rooms.TransactionSender;
@@ -203,7 +204,8 @@ public final class Homeserver implements AutoCloseable {
                     config.requestLog() ? RequestLog.toLogger() : null);
             federation = Federation.create(config.serverName(), signingKey, config.federation(), storage, clock);
             StateGroups groups = new StateGroups(storage);
-            FederationReads serverReads = new FederationReads(storage, storage, groups, new ServerVisibility(storage, groups, rooms));
+            FederationReads serverReads = new FederationReads(storage, storage, groups, new ServerVisibility(storage, groups, rooms),
+                    new RoomAcls(rooms));
             Federation client = federation;
             InboundTransactions inbound = new InboundTransactions(rooms, storage, new InboundEdus(rooms, streams), federation.keys(), clock,
                     Optional.of(new MissingPrevEvents(rooms, storage, (d, m, u, b) -> client.client().send(d, m, u, b), federation.keys())));

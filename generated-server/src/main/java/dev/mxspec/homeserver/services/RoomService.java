@@ -363,6 +363,11 @@ public final class RoomService {
         return state;
     }
 
+    /** The current state event ({@code type}, {@code stateKey}) of a room, if it has one (none when the room is unknown). */
+    public Optional<StoredEvent> stateEvent(String roomId, String type, String stateKey) {
+        return Optional.ofNullable(storage.currentState(roomId).get(List.of(type, stateKey))).flatMap(storage::event);
+    }
+
     public List<StoredEvent> stateEvents(String roomId) {
         return storage.events(List.copyOf(storage.currentState(roomId).values()));
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.crypto.ServerKeys;
+import dev.mxspec.homeserver.federation.rooms.RoomAcls;
 import dev.mxspec.homeserver.rooms.EventIds;
 import dev.mxspec.homeserver.rooms.MatrixIds;
 import dev.mxspec.homeserver.rooms.RoomVersion;
@@ -25,18 +26,21 @@ import java.util.Optional;
  * invite of a registered local user, sent by a user of the requesting server, into the room and under the event ID the
  * path names, of a room version this server supports, signed by the origin), co-signed and kept
  * ({@link RoomFederation#acceptInvite}), so the user sees it in {@code /sync} and can join or reject it. v1 carries no
- * room version: its rooms are of version 1, and its stripped state is in the event's {@code unsigned}.
+ * room version: its rooms are of version 1, and its stripped state is in the event's {@code unsigned}. Into a room this
+ * server is in, a server the room's server ACL denies gets {@code M_FORBIDDEN} ({@link RoomAcls}).
  */
 public final class InviteHandlers implements InvitesV1Handler, InvitesV2Handler {
 
     private final RoomService rooms;
     private final ServerKeys keys;
     private final String serverName;
+    private final RoomAcls acls;
 
     public InviteHandlers(RoomService rooms, ServerKeys keys, String serverName) {
         this.rooms = rooms;
         this.keys = keys;
         this.serverName = serverName;
+        this.acls = new RoomAcls(rooms);
     }
 
     @Override
@@ -64,6 +68,7 @@ public final class InviteHandlers implements InvitesV1Handler, InvitesV2Handler 
     }
 
     private ObjectNode accept(String origin, String roomId, String eventId, ObjectNode event, String roomVersion, ArrayNode state) {
+        acls.require(roomId, origin);
         Optional<RoomVersion> version = RoomVersions.of(roomVersion).filter(v -> rooms.rules().supportedVersions().contains(v.id()));
         if (version.isEmpty()) {
             throw new MatrixException(400, ErrorCodes.M_INCOMPATIBLE_ROOM_VERSION, "room version " + roomVersion + " is not supported here",

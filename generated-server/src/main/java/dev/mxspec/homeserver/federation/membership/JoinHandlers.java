@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.crypto.ServerKeys;
+import dev.mxspec.homeserver.federation.rooms.RoomAcls;
 import dev.mxspec.homeserver.services.RoomService;
 import dev.mxspec.runtime.json.MatrixJson;
 import dev.mxspec.runtime.server.RequestContext;
@@ -18,20 +19,24 @@ import java.util.List;
 /**
  * Joins of other servers' users to rooms of this server: {@code make_join} (a template, {@link RoomFederation#joinTemplate})
  * and {@code send_join} (the signed join taken in and answered with the state and auth chain,
- * {@link RoomFederation#acceptJoin}); v1 answers the v2 body inside its {@code [200, ...]} pair, as the spec defines.
+ * {@link RoomFederation#acceptJoin}); v1 answers the v2 body inside its {@code [200, ...]} pair, as the spec defines. A
+ * server the room's server ACL denies gets {@code M_FORBIDDEN} ({@link RoomAcls}).
  */
 public final class JoinHandlers implements JoinsV1Handler, JoinsV2Handler {
 
     private final RoomService rooms;
     private final ServerKeys keys;
+    private final RoomAcls acls;
 
     public JoinHandlers(RoomService rooms, ServerKeys keys) {
         this.rooms = rooms;
         this.keys = keys;
+        this.acls = new RoomAcls(rooms);
     }
 
     @Override
     public MakeJoinResponse makeJoin(RequestContext context, MakeJoin.Request request) {
+        acls.require(request.roomId(), origin(context));
         List<String> versions = request.ver().isEmpty() ? List.of("1") : request.ver();
         ObjectNode template = rooms.federation().joinTemplate(origin(context), request.roomId(), request.userId(), versions);
         return MatrixJson.mapper().convertValue(template, MakeJoinResponse.class);
@@ -39,6 +44,7 @@ public final class JoinHandlers implements JoinsV1Handler, JoinsV2Handler {
 
     @Override
     public SendJoinV2Response sendJoinV2(RequestContext context, SendJoinV2.Request request) {
+        acls.require(request.roomId(), origin(context));
         ObjectNode answer = rooms.federation().acceptJoin(origin(context), request.roomId(), request.eventId(), body(context), keys);
         return MatrixJson.mapper().convertValue(answer, SendJoinV2Response.class);
     }
@@ -46,6 +52,7 @@ public final class JoinHandlers implements JoinsV1Handler, JoinsV2Handler {
     @Override
     @SuppressWarnings("deprecation") // v1 is deprecated, not removed: servers still send it
     public JsonNode sendJoinV1(RequestContext context, dev.mxspec.spec.v1_7.serverserver.endpoints.SendJoinV1.Request request) {
+        acls.require(request.roomId(), origin(context));
         ObjectNode answer = rooms.federation().acceptJoin(origin(context), request.roomId(), request.eventId(), body(context), keys);
         ArrayNode pair = MatrixJson.mapper().createArrayNode();
         pair.add(200);

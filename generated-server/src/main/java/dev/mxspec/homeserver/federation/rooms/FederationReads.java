@@ -32,7 +32,8 @@ import java.util.Set;
  * an event it may not see ({@link ServerVisibility}) is {@code M_FORBIDDEN} when asked for by ID, and comes
  * redacted when it is met on a walk of the graph. Rejected events are never served ({@code M_NOT_FOUND}, and
  * walks pass through them without returning them); outliers are served by ID and in auth chains, but have no
- * state and no place in backfill or missing events.
+ * state and no place in backfill or missing events. A server the room's server ACL denies ({@link RoomAcls}) reads
+ * nothing of it ({@code M_FORBIDDEN}).
  */
 public final class FederationReads {
 
@@ -45,8 +46,10 @@ public final class FederationReads {
     private final GraphStore graph;
     private final StateGroups groups;
     private final ServerVisibility visibility;
+    private final RoomAcls acls;
 
-    public FederationReads(RoomStore events, GraphStore graph, StateGroups groups, ServerVisibility visibility) {
+    public FederationReads(RoomStore events, GraphStore graph, StateGroups groups, ServerVisibility visibility, RoomAcls acls) {
+        this.acls = acls;
         this.events = events;
         this.graph = graph;
         this.groups = groups;
@@ -59,13 +62,14 @@ public final class FederationReads {
     /** An event as a PDU, for a server that may see it. */
     public ObjectNode event(String origin, String eventId) {
         GraphRow row = known(eventId);
+        acls.require(row.roomId(), origin);
         requireVisible(origin, row);
         return pdu(row);
     }
 
     /** The state of the room before an event (not counting the event's own change), with the auth chain of that state. */
     public StateAt stateAt(String origin, String roomId, String eventId) {
-        GraphRow row = inRoom(roomId, eventId);
+        GraphRow row = inRoom(origin, roomId, eventId);
         requireVisible(origin, row);
         long group = row.stateBefore().orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND,
                 "the state at " + eventId + " is not known here"));
@@ -78,7 +82,7 @@ public final class FederationReads {
 
     /** The auth chain of an event: its auth events and theirs, recursively, oldest first. */
     public List<ObjectNode> eventAuth(String origin, String roomId, String eventId) {
-        GraphRow row = inRoom(roomId, eventId);
+        GraphRow row = inRoom(origin, roomId, eventId);
         requireVisible(origin, row);
         return authChain(List.of(row)).stream().map(FederationReads::pdu).toList();
     }
@@ -147,6 +151,7 @@ public final class FederationReads {
 
     /** The known events among {@code ids} of the room: none known is {@code M_NOT_FOUND}, none visible {@code M_FORBIDDEN}. */
     private List<GraphRow> anchors(String origin, String roomId, List<String> ids) {
+        acls.require(roomId, origin);
         List<GraphRow> known = rows(new ArrayList<>(new LinkedHashSet<>(ids))).stream()
                 .filter(r -> r.roomId().equals(roomId) && r.status().filter(s -> s == EventStatus.REJECTED).isEmpty()).toList();
         if (known.isEmpty()) {
@@ -198,8 +203,9 @@ public final class FederationReads {
                 .orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "no event " + eventId));
     }
 
-    private GraphRow inRoom(String roomId, String eventId) {
+    private GraphRow inRoom(String origin, String roomId, String eventId) {
         version(roomId);
+        acls.require(roomId, origin);
         GraphRow row = known(eventId);
         if (!row.roomId().equals(roomId)) {
             throw new MatrixException(404, ErrorCodes.M_NOT_FOUND, "no event " + eventId + " in room " + roomId);

@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * EDUs of another server's transaction applied here: {@code m.typing} and {@code m.receipt} (the {@code m.read}
  * receipts), each only for a user of the sending server who is joined to the room, as the spec asks receiving
- * servers to check; local clients see them in their syncs. Other EDU types, and EDUs of the wrong shape, are
+ * servers to check, and only for a room whose server ACL lets the sending server in ({@link RoomAcls}); local clients
+ * see them in their syncs. Other EDU types, and EDUs of the wrong shape, are
  * ignored: an EDU never fails a transaction.
  */
 public final class InboundEdus {
@@ -19,10 +20,12 @@ public final class InboundEdus {
 
     private final RoomService rooms;
     private final UserStreams streams;
+    private final RoomAcls acls;
 
     public InboundEdus(RoomService rooms, UserStreams streams) {
         this.rooms = rooms;
         this.streams = streams;
+        this.acls = new RoomAcls(rooms);
     }
 
     /** Applies one EDU of {@code origin}. */
@@ -59,9 +62,9 @@ public final class InboundEdus {
         }
     }
 
-    /** Whether {@code userId} is a user of {@code origin} joined to a room this server knows. */
+    /** Whether {@code userId} is a user of {@code origin} joined to a room this server knows, whose ACL allows {@code origin}. */
     private boolean joinedFrom(String origin, String roomId, String userId) {
-        if (!ServerVisibility.serverOf(userId).equals(origin)) {
+        if (!ServerVisibility.serverOf(userId).equals(origin) || !acls.allows(roomId, origin)) {
             return false;
         }
         return rooms.membership(roomId, userId).filter("join"::equals).isPresent();

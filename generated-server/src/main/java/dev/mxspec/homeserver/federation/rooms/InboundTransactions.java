@@ -32,7 +32,7 @@ import java.util.function.LongSupplier;
  * event ID: empty when it was taken in (also when it was rejected or soft-failed: the graph keeps it, that is no
  * failure of the transaction), an {@code error} when it was dropped (invalid, badly signed, of a room unknown here,
  * following events this server lacks that the origin does not give ({@link MissingPrevEvents}), or not an event of the
- * origin's users). EDUs follow ({@link InboundEdus}).
+ * origin's users, or of a room whose server ACL denies the origin ({@link RoomAcls})). EDUs follow ({@link InboundEdus}).
  * The answer is kept per origin and transaction ID: the same transaction again gets it without being processed again.
  */
 public final class InboundTransactions {
@@ -44,6 +44,7 @@ public final class InboundTransactions {
     private final Optional<MissingPrevEvents> gaps;
     private final FederationStore store;
     private final InboundEdus edus;
+    private final RoomAcls acls;
     private final ServerKeys keys;
     private final LongSupplier clock;
     private final KeyLocks locks = new KeyLocks(64);
@@ -60,6 +61,7 @@ public final class InboundTransactions {
         this.rooms = rooms;
         this.store = store;
         this.edus = edus;
+        this.acls = new RoomAcls(rooms);
         this.keys = keys;
         this.clock = clock;
     }
@@ -108,6 +110,10 @@ public final class InboundTransactions {
         }
         if (claimed.isTextual() && !claimed.asText().equals(origin)) {
             return error("the event names " + claimed.asText() + " as its origin, not " + origin + ", which sent this transaction");
+        }
+        String roomId = pdu.path("room_id").asText("");
+        if (!acls.allows(roomId, origin)) {
+            return error("M_FORBIDDEN: the server ACL of room " + roomId + " denies " + origin);
         }
         try {
             try {

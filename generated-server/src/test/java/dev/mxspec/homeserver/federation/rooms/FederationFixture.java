@@ -63,7 +63,8 @@ final class FederationFixture implements AutoCloseable {
         this.version = roomId == null ? null : RoomVersions.of(server.storage().room(roomId).orElseThrow().roomVersion()).orElseThrow();
         StateGroups groups = new StateGroups(server.storage());
         ServerVisibility visibility = new ServerVisibility(server.storage(), groups, server.rooms());
-        this.events = new EventHandlers(new FederationReads(server.storage(), server.storage(), groups, visibility), "localhost",
+        this.events = new EventHandlers(new FederationReads(server.storage(), server.storage(), groups, visibility,
+                new RoomAcls(server.rooms())), "localhost",
                 System::currentTimeMillis);
         this.transactions = new TransactionHandlers(new InboundTransactions(server.rooms(), server.storage(),
                 new InboundEdus(server.rooms(), server.streams()), KEYS, System::currentTimeMillis));
