@@ -81,6 +81,11 @@ public final class ServerInfoHandlers implements VersionsHandler, WellknownHandl
                 Optional.of(new RoomVersionsCapability(defaultRoomVersion, available, Map.of())), more), Map.of());
     }
 
+    /** The profile shown to anyone: of a user of this server or, through federation, of another. */
+    private AccountService.Profile shown(String userId) {
+        return accounts.profile(userId).orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "no such user"));
+    }
+
     private User profile(String userId) {
         return accounts.user(userId).filter(u -> !u.deactivated())
                 .orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "no such user"));
@@ -94,18 +99,18 @@ public final class ServerInfoHandlers implements VersionsHandler, WellknownHandl
 
     @Override
     public GetUserProfileResponse getUserProfile(RequestContext context, GetUserProfile.Request request) {
-        User u = profile(request.userId());
-        return new GetUserProfileResponse(u.avatarUrl(), u.displayname(), Map.of());
+        AccountService.Profile p = shown(request.userId());
+        return new GetUserProfileResponse(p.avatarUrl(), p.displayname(), Map.of());
     }
 
     @Override
     public GetAvatarUrlResponse getAvatarUrl(RequestContext context, GetAvatarUrl.Request request) {
-        return new GetAvatarUrlResponse(profile(request.userId()).avatarUrl(), Map.of());
+        return new GetAvatarUrlResponse(shown(request.userId()).avatarUrl(), Map.of());
     }
 
     @Override
     public GetDisplayNameResponse getDisplayName(RequestContext context, GetDisplayName.Request request) {
-        return new GetDisplayNameResponse(profile(request.userId()).displayname(), Map.of());
+        return new GetDisplayNameResponse(shown(request.userId()).displayname(), Map.of());
     }
 
     @Override

@@ -66,6 +66,7 @@ import dev.mxspec.homeserver.federation.rooms.TransactionHandlers;
 import dev.mxspec.homeserver.federation.rooms.TransactionSender;
 import dev.mxspec.homeserver.services.StateGroups;
 import dev.mxspec.homeserver.federation.FederationQueries;
+import dev.mxspec.homeserver.federation.RemoteProfileQuery;
 import dev.mxspec.spec.v1_7.serverserver.server.ServerServerRouter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -237,6 +238,7 @@ public final class Homeserver implements AutoCloseable {
                 rooms.onLocalEvent(sender);
                 rooms.remoteJoins(new RemoteJoins(rooms, federation.client(), federation.keys(), config.serverName()));
                 aliases.remoteDirectory(new RemoteAliases(federation.client()));
+                accounts.remoteProfiles(new RemoteProfileQuery(federation.client()));
                 rooms.remoteInvites(new RemoteInvites(federation.client(), federation.keys()));
                 rooms.remoteLeaves(new RemoteLeaves(rooms, federation.client(), federation.keys(), config.serverName()));
                 streams.listen(sender);

@@ -276,6 +276,34 @@ public final class AccountService {
         devicesRemoved(userId);
     }
 
+    /** A user's public profile: display name and avatar. */
+    public record Profile(Optional<String> displayname, Optional<String> avatarUrl) {}
+
+    /** Asks the server of a user of another server for the user's profile (federation's profile query). */
+    @FunctionalInterface
+    public interface RemoteProfiles {
+        /** The profile; empty when that server has no such user. */
+        Optional<Profile> query(String userId);
+    }
+
+    private volatile Optional<RemoteProfiles> remoteProfiles = Optional.empty();
+
+    /** Lets profiles of other servers' users be read by asking them (set when federation runs). */
+    public void remoteProfiles(RemoteProfiles profiles) {
+        this.remoteProfiles = Optional.of(profiles);
+    }
+
+    /**
+     * The profile of any user: this server's from storage (none for a deactivated account), another server's by
+     * asking it when federation runs.
+     */
+    public Optional<Profile> profile(String userId) {
+        if (userId.endsWith(":" + serverName)) {
+            return user(userId).filter(u -> !u.deactivated()).map(u -> new Profile(u.displayname(), u.avatarUrl()));
+        }
+        return remoteProfiles.flatMap(r -> r.query(userId));
+    }
+
     public Optional<User> user(String userId) {
         return storage.user(userId);
     }

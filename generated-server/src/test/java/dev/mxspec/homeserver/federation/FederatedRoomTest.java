@@ -48,6 +48,14 @@ class FederatedRoomTest extends TwoFederatingServers {
                 && s.toString().contains(fromB));
         assertThat(b.storage().currentState(roomId)).isEqualTo(a.storage().currentState(roomId));
 
+        // profiles of the other server's users are asked of it
+        api.call(b, "PUT", "/profile/" + ClientApi.enc("@bob:" + nameB) + "/displayname", bob, "{\"displayname\":\"Bob of B\"}");
+        assertThat(api.call(a, "GET", "/profile/" + ClientApi.enc("@bob:" + nameB), alice, null).path("displayname").asText())
+                .isEqualTo("Bob of B");
+        assertThat(api.call(a, "GET", "/profile/" + ClientApi.enc("@bob:" + nameB) + "/displayname", alice, null).path("displayname")
+                .asText()).isEqualTo("Bob of B");
+        assertThat(api.raw(a, "GET", "/profile/" + ClientApi.enc("@nobody:" + nameB), alice, null).statusCode()).isEqualTo(404);
+
         // an alias the other server does not have, and a room it does not hold: 404, nothing made here
         assertThat(api.raw(b, "GET", "/directory/room/" + ClientApi.enc("#nothing:" + nameA), bob, "{}").statusCode()).isEqualTo(404);
         assertThat(api.raw(b, "POST", "/join/" + ClientApi.enc("!nothing:" + nameA), bob, "{}").statusCode()).isEqualTo(404);
