@@ -260,9 +260,8 @@ public final class RoomFederation {
             at.prevEvents().forEach(prev::add);
             ArrayNode auth = pdu.putArray("auth_events");
             RoomService.authEvents(RoomService.Draft.state("m.room.member", userId, (ObjectNode) pdu.get("content")), userId, at.state()).forEach(auth::add);
-            List<ObjectNode> read = AuthEvents.selection(pdu, version).stream()
-                    .map(k -> at.state().get(List.of(k.type(), k.stateKey()))).filter(java.util.Objects::nonNull).toList();
-            if (AuthRules.check(pdu, AuthState.of(read, ServerKeys.none()), version) instanceof AuthResult.Refused refused) {
+            if (AuthRules.check(pdu, RoomGraph.authState(pdu, version, at.state(), ServerKeys.none()), version)
+                    instanceof AuthResult.Refused refused) {
                 throw MatrixException.forbidden("the " + membership + " would be refused: " + refused.reason());
             }
             return MatrixJson.mapper().createObjectNode().put("room_version", version.id()).set("event", pdu);

@@ -393,8 +393,7 @@ public final class RoomGraph {
             return new Judged(new Verdict(Optional.of(EventStatus.REJECTED), "on the state before it: " + refused.reason()), beforeGroup,
                     made);
         }
-        AuthState current = AuthState.of(AuthEvents.selection(pdu, version).stream()
-                .map(k -> head.state().get(List.of(k.type(), k.stateKey()))).filter(java.util.Objects::nonNull).toList(), keys);
+        AuthState current = authState(pdu, version, head.state(), keys);
         if (AuthRules.check(pdu, current, version) instanceof AuthResult.Refused refused) {
             return new Judged(new Verdict(Optional.of(EventStatus.SOFT_FAILED), "on the current state: " + refused.reason()), beforeGroup,
                     made);
@@ -435,6 +434,15 @@ public final class RoomGraph {
         Map<StateKey, Optional<String>> out = new LinkedHashMap<>();
         state.forEach((k, v) -> out.put(k, Optional.of(v)));
         return out;
+    }
+
+    /**
+     * The auth state of {@code pdu} in a state given as event JSON by (type, state_key): only the events of the auth
+     * events selection, the state the rules read (a room of thousands of members is not copied per check).
+     */
+    static AuthState authState(ObjectNode pdu, RoomVersion version, Map<List<String>, ObjectNode> state, ServerKeys keys) {
+        return AuthState.of(AuthEvents.selection(pdu, version).stream().map(k -> state.get(List.of(k.type(), k.stateKey())))
+                .filter(java.util.Objects::nonNull).toList(), keys);
     }
 
     /** The outcome of the checks, with the state before the event (empty when its auth events refused it). */

@@ -365,7 +365,7 @@ public final class RoomService {
 
     /** The current state event ({@code type}, {@code stateKey}) of a room, if it has one (none when the room is unknown). */
     public Optional<StoredEvent> stateEvent(String roomId, String type, String stateKey) {
-        return Optional.ofNullable(storage.currentState(roomId).get(List.of(type, stateKey))).flatMap(storage::event);
+        return storage.currentStateEvent(roomId, type, stateKey).flatMap(storage::event); // one row, not the room's whole state
     }
 
     public List<StoredEvent> stateEvents(String roomId) {

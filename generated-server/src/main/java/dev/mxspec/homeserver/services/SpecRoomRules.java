@@ -3,10 +3,8 @@ package dev.mxspec.homeserver.services;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.crypto.ServerKeys;
 import dev.mxspec.homeserver.crypto.SigningKey;
-import dev.mxspec.homeserver.rooms.AuthEvents;
 import dev.mxspec.homeserver.rooms.AuthResult;
 import dev.mxspec.homeserver.rooms.AuthRules;
-import dev.mxspec.homeserver.rooms.AuthState;
 import dev.mxspec.homeserver.rooms.EventIds;
 import dev.mxspec.homeserver.rooms.EventSigning;
 import dev.mxspec.homeserver.rooms.Redaction;
@@ -65,10 +63,7 @@ public final class SpecRoomRules implements RoomRules {
     @Override
     public void authorize(ObjectNode pdu, Map<List<String>, ObjectNode> state, String roomVersion) {
         RoomVersion v = version(roomVersion);
-        // only the state the auth rules read (the auth events selection): a room of thousands of members is not copied per send
-        List<ObjectNode> read = AuthEvents.selection(pdu, v).stream().map(k -> state.get(List.of(k.type(), k.stateKey())))
-                .filter(java.util.Objects::nonNull).toList();
-        if (AuthRules.check(pdu, AuthState.of(read, keys), v) instanceof AuthResult.Refused refused) {
+        if (AuthRules.check(pdu, RoomGraph.authState(pdu, v, state, keys), v) instanceof AuthResult.Refused refused) {
             throw new MatrixException(403, ErrorCodes.M_FORBIDDEN, refused.reason());
         }
     }

@@ -138,6 +138,12 @@ interface JdbcRoomStore extends RoomStore {
     }
 
     @Override
+    default Optional<String> currentStateEvent(String roomId, String type, String stateKey) {
+        return jdbc().one("SELECT event_id FROM current_state WHERE room_id = ? AND type = ? AND state_key = ?", rs -> rs.getString(1),
+                roomId, type, stateKey);
+    }
+
+    @Override
     default List<StoredEvent> stateEventsOfTypes(String roomId, List<String> types) {
         if (types.isEmpty()) {
             return List.of();

@@ -37,6 +37,9 @@ public interface RoomStore {
     /** The current state of a room: (type, state_key) to event ID (kept by {@link #persistEvent} from the room graph). */
     Map<List<String>, String> currentState(String roomId);
 
+    /** The event of one key of a room's current state. */
+    Optional<String> currentStateEvent(String roomId, String type, String stateKey);
+
     /** Every state event of the given types in a room's timeline, in stream order (history visibility and memberships over time). */
     List<StoredEvent> stateEventsOfTypes(String roomId, List<String> types);
 
