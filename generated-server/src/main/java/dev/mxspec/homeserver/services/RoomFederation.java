@@ -29,6 +29,7 @@ import dev.mxspec.homeserver.rooms.RoomVersions;
 import dev.mxspec.homeserver.rooms.StrictJson;
 import dev.mxspec.homeserver.storage.Records;
 import dev.mxspec.homeserver.storage.Records.EventStatus;
+import dev.mxspec.homeserver.storage.Records.GraphRow;
 import dev.mxspec.homeserver.storage.Records.Membership;
 import dev.mxspec.homeserver.storage.Records.Relation;
 import dev.mxspec.homeserver.storage.Records.Room;
@@ -308,22 +309,17 @@ public final class RoomFederation {
             throw MatrixException.forbidden("the join was " + r.status().get().column() + ": " + r.reason());
         }
         long group = storage.graphRow(eventId).flatMap(g -> g.stateBefore()).orElseThrow();
-        List<String> stateIds = List.copyOf(graph.groups().state(group).values());
-        List<StoredEvent> stateEvents = storage.events(stateIds);
+        List<GraphRow> stateRows = storage.graphRows(List.copyOf(graph.groups().state(group).values()));
         ObjectNode answer = MatrixJson.mapper().createObjectNode();
         answer.put("origin", serverName);
         answer.put("members_omitted", false);
         ArrayNode state = answer.putArray("state");
-        stateEvents.forEach(e -> state.add(federationFormat(e)));
+        stateRows.forEach(e -> state.add(federationFormat(e)));
         ArrayNode chain = answer.putArray("auth_chain");
-        authChain(stateIds).forEach(e -> chain.add(federationFormat(e)));
-        java.util.SortedSet<String> servers = new java.util.TreeSet<>();
-        graph.groups().state(storage.graphRow(eventId).flatMap(g -> g.stateAfter()).orElseThrow()).forEach((k, id) -> {
-            if (k.type().equals("m.room.member")) {
-                storage.event(id).filter(e -> ClientEvents.parse(e.json()).path("content").path("membership").asText().equals("join"))
-                        .flatMap(e -> MatrixIds.serverOf(k.stateKey())).ifPresent(servers::add);
-            }
-        });
+        storage.authChain(stateRows).forEach(e -> chain.add(federationFormat(e)));
+        java.util.SortedSet<String> servers = new java.util.TreeSet<>(); // the join is in the room's current memberships now
+        rooms.members(roomId).stream().filter(m -> m.membership().equals("join"))
+                .forEach(m -> MatrixIds.serverOf(m.userId()).ifPresent(servers::add));
         ArrayNode inRoom = answer.putArray("servers_in_room");
         servers.forEach(inRoom::add);
         return answer;
@@ -431,28 +427,8 @@ public final class RoomFederation {
         }
     }
 
-    /** Every event reachable through auth events from {@code eventIds}, by depth. */
-    private List<StoredEvent> authChain(List<String> eventIds) {
-        java.util.Set<String> chain = new java.util.LinkedHashSet<>();
-        List<String> frontier = eventIds;
-        while (!frontier.isEmpty()) {
-            List<String> next = new ArrayList<>();
-            for (var row : storage.graphRows(frontier)) {
-                for (String auth : row.authEvents()) {
-                    if (chain.add(auth)) {
-                        next.add(auth);
-                    }
-                }
-            }
-            frontier = next;
-        }
-        List<StoredEvent> events = new ArrayList<>(storage.events(List.copyOf(chain)));
-        events.sort(Comparator.comparingLong(StoredEvent::depth));
-        return events;
-    }
-
     /** A stored event as servers exchange it: the PDU without what this server added for its clients. */
-    private static ObjectNode federationFormat(StoredEvent e) {
+    private static ObjectNode federationFormat(GraphRow e) {
         ObjectNode pdu = (ObjectNode) ClientEvents.parse(e.json()).deepCopy();
         pdu.remove("unsigned");
         return pdu;

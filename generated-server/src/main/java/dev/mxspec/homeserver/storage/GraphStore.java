@@ -48,4 +48,28 @@ public interface GraphStore {
      * timeline event, the state group before that event.
      */
     Optional<Long> stateGroupAt(String roomId, long position);
+
+    /**
+     * The auth chain of events: every event reachable through auth events from theirs, rejected ones left out (and
+     * not walked through), oldest first (by depth, then event ID).
+     */
+    default List<GraphRow> authChain(java.util.Collection<GraphRow> of) {
+        java.util.Map<String, GraphRow> chain = new java.util.HashMap<>();
+        List<String> next = of.stream().flatMap(r -> r.authEvents().stream()).distinct().toList();
+        while (!next.isEmpty()) {
+            List<String> ask = new java.util.ArrayList<>();
+            for (GraphRow r : graphRows(next)) {
+                if (chain.putIfAbsent(r.eventId(), r) == null && !rejected(r)) {
+                    r.authEvents().stream().filter(a -> !chain.containsKey(a)).forEach(ask::add);
+                }
+            }
+            next = ask.stream().distinct().toList();
+        }
+        return chain.values().stream().filter(r -> !rejected(r))
+                .sorted(java.util.Comparator.comparingLong(GraphRow::depth).thenComparing(GraphRow::eventId)).toList();
+    }
+
+    private static boolean rejected(GraphRow r) {
+        return r.status().equals(Optional.of(Records.EventStatus.REJECTED));
+    }
 }

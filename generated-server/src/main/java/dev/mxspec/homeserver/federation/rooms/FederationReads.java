@@ -75,7 +75,7 @@ public final class FederationReads {
                 "the state at " + eventId + " is not known here"));
         List<String> ids = groups.state(group).values().stream().sorted().toList();
         List<GraphRow> state = rows(ids).stream().sorted(Comparator.comparing(GraphRow::eventId)).toList();
-        List<GraphRow> chain = authChain(state);
+        List<GraphRow> chain = graph.authChain(state);
         return new StateAt(state.stream().map(FederationReads::pdu).toList(), chain.stream().map(FederationReads::pdu).toList(),
                 state.stream().map(GraphRow::eventId).toList(), chain.stream().map(GraphRow::eventId).toList());
     }
@@ -84,7 +84,7 @@ public final class FederationReads {
     public List<ObjectNode> eventAuth(String origin, String roomId, String eventId) {
         GraphRow row = inRoom(origin, roomId, eventId);
         requireVisible(origin, row);
-        return authChain(List.of(row)).stream().map(FederationReads::pdu).toList();
+        return graph.authChain(List.of(row)).stream().map(FederationReads::pdu).toList();
     }
 
     /**
@@ -178,22 +178,6 @@ public final class FederationReads {
     }
 
     /** The auth chain of some events (not the events themselves unless one authorizes another), oldest first. */
-    private List<GraphRow> authChain(Collection<GraphRow> of) {
-        Map<String, GraphRow> chain = new HashMap<>();
-        List<String> next = of.stream().flatMap(r -> r.authEvents().stream()).distinct().toList();
-        while (!next.isEmpty()) {
-            List<String> ask = new ArrayList<>();
-            for (GraphRow r : rows(next)) {
-                if (chain.putIfAbsent(r.eventId(), r) == null && r.status().filter(s -> s == EventStatus.REJECTED).isEmpty()) {
-                    r.authEvents().stream().filter(a -> !chain.containsKey(a)).forEach(ask::add);
-                }
-            }
-            next = ask.stream().distinct().toList();
-        }
-        return chain.values().stream().filter(r -> r.status().filter(s -> s == EventStatus.REJECTED).isEmpty())
-                .sorted(Comparator.comparingLong(GraphRow::depth).thenComparing(GraphRow::eventId)).toList();
-    }
-
     private List<GraphRow> rows(List<String> ids) {
         return ids.isEmpty() ? List.of() : graph.graphRows(ids);
     }
