@@ -204,7 +204,7 @@ public final class Homeserver implements AutoCloseable {
             HttpServer.Options httpOptions = new HttpServer.Options(config.maxBodyBytes(), config.http(),
                     config.requestLog() ? RequestLog.toLogger() : null);
             federation = Federation.create(config.serverName(), signingKey, config.federation(), storage, clock);
-            StateGroups groups = new StateGroups(storage);
+            StateGroups groups = rooms.stateGroups(); // shared: a second instance would keep a cache of its own
             FederationReads serverReads = new FederationReads(storage, storage, groups, new ServerVisibility(storage, groups, rooms),
                     new RoomAcls(rooms));
             Federation client = federation;

@@ -116,6 +116,11 @@ public final class RoomService {
         this.federation = new RoomFederation(this); // last: it takes the fields above
     }
 
+    /** The rooms' states as state groups (one instance: it also numbers new groups). */
+    public StateGroups stateGroups() {
+        return graph.groups();
+    }
+
     /** Events of other servers and the membership protocols of the server-server API. */
     public RoomFederation federation() {
         return federation;
