@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.core.KeyLocks;
 import dev.mxspec.homeserver.crypto.ServerKeys;
+import dev.mxspec.homeserver.federation.FederationMetrics;
+import dev.mxspec.homeserver.federation.FederationMetrics.Dropped;
 import dev.mxspec.homeserver.rooms.EventIds;
 import dev.mxspec.homeserver.rooms.MissingEventException;
 import dev.mxspec.homeserver.rooms.RoomVersion;
@@ -47,6 +49,7 @@ public final class InboundTransactions {
     private final RoomAcls acls;
     private final ServerKeys keys;
     private final LongSupplier clock;
+    private final FederationMetrics metrics;
     private final KeyLocks locks = new KeyLocks(64);
     private final List<Consumer<String>> heardFrom = new CopyOnWriteArrayList<>();
 
@@ -57,6 +60,13 @@ public final class InboundTransactions {
     /** With {@code gaps}, a PDU whose prev events this server lacks is taken in after asking the origin for them. */
     public InboundTransactions(RoomService rooms, FederationStore store, InboundEdus edus, ServerKeys keys, LongSupplier clock,
             Optional<MissingPrevEvents> gaps) {
+        this(rooms, store, edus, keys, clock, gaps, FederationMetrics.unregistered());
+    }
+
+    /** Counting each PDU's result in {@code metrics}. */
+    public InboundTransactions(RoomService rooms, FederationStore store, InboundEdus edus, ServerKeys keys, LongSupplier clock,
+            Optional<MissingPrevEvents> gaps, FederationMetrics metrics) {
+        this.metrics = metrics;
         this.gaps = gaps;
         this.rooms = rooms;
         this.store = store;
@@ -106,28 +116,33 @@ public final class InboundTransactions {
         JsonNode sender = pdu.path("sender");
         JsonNode claimed = pdu.path("origin");
         if (!sender.isTextual() || !ServerVisibility.serverOf(sender.asText()).equals(origin)) {
+            metrics.dropped(Dropped.NOT_ORIGIN_USER);
             return error("the sender " + sender.asText("(none)") + " is not a user of " + origin + ", which sent this transaction");
         }
         if (claimed.isTextual() && !claimed.asText().equals(origin)) {
+            metrics.dropped(Dropped.ORIGIN_MISMATCH);
             return error("the event names " + claimed.asText() + " as its origin, not " + origin + ", which sent this transaction");
         }
         String roomId = pdu.path("room_id").asText("");
         if (!acls.allows(roomId, origin)) {
+            metrics.dropped(Dropped.ACL_DENIED);
             return error("M_FORBIDDEN: the server ACL of room " + roomId + " denies " + origin);
         }
         try {
-            try {
-                rooms.federation().receive(pdu, keys); // rejected and soft-failed events are kept, and are no error of the transaction
+            try { // rejected and soft-failed events are kept, and are no error of the transaction
+                metrics.received(rooms.federation().receive(pdu, keys).status());
             } catch (MissingEventException missing) {
                 if (gaps.isEmpty()) {
                     throw missing;
                 }
-                gaps.get().receive(origin, pdu);
+                metrics.received(gaps.get().receive(origin, pdu).status());
             }
             return new PDUProcessingResult(Optional.empty(), Map.of());
         } catch (MissingEventException missing) {
+            metrics.dropped(Dropped.MISSING_EVENTS);
             return error("this server lacks " + missing.eventId() + ", which the event follows or cites");
         } catch (MatrixException refused) {
+            metrics.dropped(refused.errcode());
             return error(refused.errcode() + ": " + refused.error());
         }
     }
