@@ -14,7 +14,7 @@ import java.util.function.Function;
  * <ul>
  *   <li>{@code mxspec_federation_received_pdus_total{result, reason}}: each PDU of another server's transaction, by
  *       result ({@code accepted}, {@code rejected}, {@code soft_failed}, {@code dropped}) and, for dropped ones, why
- *       (an errcode, or {@code not_origin_user}, {@code origin_mismatch}, {@code acl_denied}, {@code missing_events});</li>
+ *       (an errcode, or {@code acl_denied}, {@code missing_events});</li>
  *   <li>{@code mxspec_federation_refused_requests_total{status, errcode}}: requests to the federation listener answered
  *       with an error (bad signatures are {@code 401 M_UNAUTHORIZED}, malformed bodies {@code 400 M_BAD_JSON} or
  *       {@code M_NOT_JSON}, ...);</li>
@@ -28,7 +28,7 @@ public final class FederationMetrics {
 
     /** Reasons a PDU of a transaction is dropped before the room's rules see it. */
     public enum Dropped {
-        NOT_ORIGIN_USER, ORIGIN_MISMATCH, ACL_DENIED, MISSING_EVENTS;
+        ACL_DENIED, MISSING_EVENTS;
 
         String tag() {
             return name().toLowerCase(java.util.Locale.ROOT);

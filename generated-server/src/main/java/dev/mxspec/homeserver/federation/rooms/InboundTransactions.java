@@ -32,9 +32,11 @@ import java.util.function.LongSupplier;
  * EDUs ({@code M_BAD_JSON} otherwise), the body's {@code origin} the server that sent it ({@code M_FORBIDDEN}
  * otherwise). Each PDU goes through {@link RoomFederation#receive}, every check on receipt; its result is keyed by its
  * event ID: empty when it was taken in (also when it was rejected or soft-failed: the graph keeps it, that is no
- * failure of the transaction), an {@code error} when it was dropped (invalid, badly signed, of a room unknown here,
- * following events this server lacks that the origin does not give ({@link MissingPrevEvents}), or not an event of the
- * origin's users, or of a room whose server ACL denies the origin ({@link RoomAcls})). EDUs follow ({@link InboundEdus}).
+ * failure of the transaction), an {@code error} when it was dropped (invalid, not signed by its sender's server, of a
+ * room unknown here, following events this server lacks that the origin does not give ({@link MissingPrevEvents}), or
+ * of a room whose server ACL denies the origin ({@link RoomAcls})). A PDU may be another server's event: a resident
+ * server passes on the joins and leaves other servers make through it, as the spec asks; the event's own signatures
+ * vouch for it, not the server that brings it. EDUs follow ({@link InboundEdus}).
  * The answer is kept per origin and transaction ID: the same transaction again gets it without being processed again.
  */
 public final class InboundTransactions {
@@ -113,16 +115,6 @@ public final class InboundTransactions {
     }
 
     private PDUProcessingResult process(String origin, ObjectNode pdu) {
-        JsonNode sender = pdu.path("sender");
-        JsonNode claimed = pdu.path("origin");
-        if (!sender.isTextual() || !ServerVisibility.serverOf(sender.asText()).equals(origin)) {
-            metrics.dropped(Dropped.NOT_ORIGIN_USER);
-            return error("the sender " + sender.asText("(none)") + " is not a user of " + origin + ", which sent this transaction");
-        }
-        if (claimed.isTextual() && !claimed.asText().equals(origin)) {
-            metrics.dropped(Dropped.ORIGIN_MISMATCH);
-            return error("the event names " + claimed.asText() + " as its origin, not " + origin + ", which sent this transaction");
-        }
         String roomId = pdu.path("room_id").asText("");
         if (!acls.allows(roomId, origin)) {
             metrics.dropped(Dropped.ACL_DENIED);
