@@ -34,8 +34,13 @@ public final class FederationServers {
 
     /** The configuration {@link #start} starts a server with (a new database schema for PostgreSQL): start it again to restart. */
     public static ServerConfig config(String backend, Path dir, FederationSettings settings) throws Exception {
+        return config(backend, dir, settings, "localhost:" + settings.port());
+    }
+
+    /** {@link #config} of a server named {@code serverName} (reached through another port than its listener's, a proxy's). */
+    public static ServerConfig config(String backend, Path dir, FederationSettings settings, String serverName) throws Exception {
         Optional<String> pg = backend.equals("postgresql") ? Optional.of(Backends.postgresSchemaUrl()) : Optional.empty();
-        return new ServerConfig("localhost:" + settings.port(), "127.0.0.1", -1, dir.resolve("data").toString(), backend, pg,
+        return new ServerConfig(serverName, "127.0.0.1", -1, dir.resolve("data").toString(), backend, pg,
                 true, 0, 0).withFederation(settings);
     }
 
