@@ -53,8 +53,14 @@ class BackfillTest extends TwoFederatingServers {
 
     private void say(int from, int to) throws Exception {
         for (int i = from; i <= to; i++) {
-            api.call(a, "PUT", "/rooms/" + ClientApi.enc(roomId) + "/send/m.room.message/t" + i, alice,
-                    "{\"msgtype\":\"m.text\",\"body\":\"m" + i + "\"}");
+            String path = "/rooms/" + ClientApi.enc(roomId) + "/send/m.room.message/t" + i;
+            String body = "{\"msgtype\":\"m.text\",\"body\":\"m" + i + "\"}";
+            var r = api.raw(a, "PUT", path, alice, body);
+            while (r.statusCode() == 429) { // the send rate limit: wait as told
+                Thread.sleep(MatrixJson.mapper().readTree(r.body()).path("retry_after_ms").asLong(100));
+                r = api.raw(a, "PUT", path, alice, body);
+            }
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         }
     }
 
@@ -178,11 +184,11 @@ class BackfillTest extends TwoFederatingServers {
 
         assertThat(bodies(backwards)).isEqualTo(messages(5, 8));
         assertThat(ids(backwards)).startsWith(join).contains(shared);
-        // before it, only the room's first state events, sent before any history visibility was set (the default: shared)
-        List<JsonNode> older = new ArrayList<>();
-        backwards.forEach(p -> p.path("chunk").forEach(older::add));
-        older = older.subList(ids(backwards).indexOf(shared) + 1, older.size());
-        assertThat(older).allMatch(e -> e.has("state_key") && !e.path("type").asText().equals("m.room.history_visibility"));
+        // before it, only the room's first state events: sent under the default (shared) or changing to joined from it
+        List<JsonNode> events = new ArrayList<>();
+        backwards.forEach(p -> p.path("chunk").forEach(events::add));
+        List<JsonNode> older = events.subList(ids(backwards).indexOf(shared) + 1, events.size());
+        assertThat(older).allMatch(e -> e.has("state_key"));
         assertThat(older.getLast().path("type").asText()).isEqualTo("m.room.create");
     }
 
