@@ -15,6 +15,7 @@ import dev.mxspec.homeserver.api.RoomHandlers;
 import dev.mxspec.homeserver.api.SyncHandlers;
 import dev.mxspec.homeserver.api.ThirdPartyIdHandlers;
 import dev.mxspec.homeserver.services.Aliases;
+import dev.mxspec.homeserver.services.BackfilledEvents;
 import dev.mxspec.homeserver.services.EventVisibility;
 import dev.mxspec.homeserver.services.RoomReads;
 import dev.mxspec.homeserver.api.UserStreamHandlers;
@@ -61,6 +62,7 @@ import dev.mxspec.homeserver.federation.rooms.FederationReads;
 import dev.mxspec.homeserver.federation.rooms.FederationSender;
 import dev.mxspec.homeserver.federation.rooms.InboundEdus;
 import dev.mxspec.homeserver.federation.rooms.InboundTransactions;
+import dev.mxspec.homeserver.federation.rooms.Backfiller;
 import dev.mxspec.homeserver.federation.rooms.MissingPrevEvents;
 import dev.mxspec.homeserver.federation.rooms.RoomAcls;
 import dev.mxspec.homeserver.federation.rooms.ServerVisibility;
@@ -143,6 +145,7 @@ public final class Homeserver implements AutoCloseable {
                     config.serverName(), config.push().evaluate());
             pushRules.onChange(notifications::rulesChanged);
             RoomService rooms = new RoomService(storage, rules, stream, memberships, notifier, notifications, config.serverName(), clock);
+            visibility.readStates(rooms.stateGroups()::state);
             Pushers pushers = new Pushers(storage, stream, clock, config.push().allowPrivateGateways());
             PushDelivery delivery = new PushDelivery(storage, notifications, pushers, rooms, clock, 1000);
             notifications.onNotified(delivery::notified);
@@ -247,6 +250,8 @@ public final class Homeserver implements AutoCloseable {
                 }, config.serverName(), clock, Backoff.DEFAULT);
                 rooms.onLocalEvent(sender);
                 rooms.remoteJoins(new RemoteJoins(rooms, federation.client(), federation.keys(), config.serverName()));
+                reads.backfillFrom(new Backfiller(rooms, storage, new BackfilledEvents(rooms), (d, m, u, b) -> out.client().send(d, m, u, b),
+                        federation.keys(), config.serverName()));
                 aliases.remoteDirectory(new RemoteAliases(federation.client()));
                 accounts.remoteProfiles(new RemoteProfileQuery(federation.client()));
                 rooms.remoteInvites(new RemoteInvites(federation.client(), federation.keys()));

@@ -507,7 +507,7 @@ public final class RoomFederation {
     }
 
     /** An event of another server that passed the checks before the auth rules, or what was made of it before. */
-    private record Incoming(Room room, RoomVersion version, String eventId, ObjectNode pdu, Optional<Received> known) {}
+    record Incoming(Room room, RoomVersion version, String eventId, ObjectNode pdu, Optional<Received> known) {}
 
     /**
      * The checks on receipt up to the auth rules: a valid event of the room's version ({@code M_BAD_JSON}), signed
@@ -519,7 +519,7 @@ public final class RoomFederation {
         return checked(room, RoomService.version(room), received, keys);
     }
 
-    private Incoming checked(Room room, RoomVersion version, ObjectNode received, ServerKeys keys) {
+    Incoming checked(Room room, RoomVersion version, ObjectNode received, ServerKeys keys) {
         Optional<String> invalid = PduFormat.violation(received, version).or(() -> StrictJson.violation(received, version));
         if (invalid.isPresent()) {
             throw new MatrixException(400, ErrorCodes.M_BAD_JSON,

@@ -738,12 +738,13 @@ public final class RoomService {
     }
 
     /**
-     * An event of a room's timeline, or of its current state (where state resolution may have placed an event kept
+     * An event of a room's timeline (backfilled history included), or of its current state (where state resolution may have placed an event kept
      * out of the timeline); never a rejected event, nor an outlier or soft-failed one outside the current state.
      */
     public Optional<StoredEvent> event(String eventId) {
         return storage.event(eventId).filter(e -> e.streamPos() > 0 || e.stateKey().isPresent()
-                && eventId.equals(storage.currentState(e.roomId()).get(List.of(e.type(), e.stateKey().get()))));
+                && eventId.equals(storage.currentState(e.roomId()).get(List.of(e.type(), e.stateKey().get())))
+                || storage.graphRow(eventId).filter(r -> r.status().isEmpty()).isPresent()); // backfilled: accepted, below 0
     }
 
     public List<Membership> membershipsOf(String userId) {
