@@ -27,11 +27,6 @@ final class SharingServers {
         return colon < 0 ? "" : userId.substring(colon + 1);
     }
 
-    /** Whether {@code userId} is joined to a room this server knows, so that its users may share a room with them. */
-    static boolean inAnyRoom(Memberships memberships, String userId) {
-        return memberships.ofUser(userId).stream().anyMatch(m -> m.membership().equals("join"));
-    }
-
     /** Whether {@code userId} (another server's) shares a room with a user of {@code serverName}. */
     static boolean sharesWithLocal(Memberships memberships, String userId, String serverName) {
         return of(memberships, userId).contains(serverName);
