@@ -40,12 +40,12 @@ public final class KeysHandlers implements KeysHandler {
 
     @Override
     public QueryKeysResponse queryKeys(RequestContext context, QueryKeys.Request request) {
-        return typed(keys.query(request.body().deviceKeys()), QueryKeysResponse.class);
+        return typed(keys.query(request.body().deviceKeys(), request.body().timeout().orElse(KeysService.DEFAULT_TIMEOUT_MS)), QueryKeysResponse.class);
     }
 
     @Override
     public ClaimKeysResponse claimKeys(RequestContext context, ClaimKeys.Request request) {
-        return typed(keys.claim(request.body().oneTimeKeys()), ClaimKeysResponse.class);
+        return typed(keys.claim(request.body().oneTimeKeys(), request.body().timeout().orElse(KeysService.DEFAULT_TIMEOUT_MS)), ClaimKeysResponse.class);
     }
 
     @Override

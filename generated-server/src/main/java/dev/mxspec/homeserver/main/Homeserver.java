@@ -56,6 +56,12 @@ import dev.mxspec.homeserver.federation.membership.RemoteAliases;
 import dev.mxspec.homeserver.federation.membership.RemoteInvites;
 import dev.mxspec.homeserver.federation.membership.RemoteJoins;
 import dev.mxspec.homeserver.federation.membership.RemoteLeaves;
+import dev.mxspec.homeserver.federation.devices.DeviceListAnnouncer;
+import dev.mxspec.homeserver.federation.devices.DeviceQueryHandlers;
+import dev.mxspec.homeserver.federation.devices.EduOutbox;
+import dev.mxspec.homeserver.federation.devices.InboundUserEdus;
+import dev.mxspec.homeserver.federation.devices.OutboundUserEdus;
+import dev.mxspec.homeserver.federation.devices.RemoteDeviceKeys;
 import dev.mxspec.homeserver.federation.rooms.Backoff;
 import dev.mxspec.homeserver.federation.rooms.EventHandlers;
 import dev.mxspec.homeserver.federation.rooms.FederationReads;
@@ -220,7 +226,11 @@ public final class Homeserver implements AutoCloseable {
             FederationReads serverReads = new FederationReads(storage, storage, groups, new ServerVisibility(storage, groups, rooms),
                     new RoomAcls(rooms));
             Federation client = federation;
-            InboundTransactions inbound = new InboundTransactions(rooms, storage, new InboundEdus(rooms, streams), federation.keys(), clock,
+            RemoteDeviceKeys remoteKeys = new RemoteDeviceKeys(federation.client(), storage, memberships, config.serverName());
+            InboundUserEdus userEdus = new InboundUserEdus(streams, deviceLists, memberships, storage, storage, remoteKeys, config.serverName(),
+                    clock);
+            DeviceQueryHandlers deviceQueries = new DeviceQueryHandlers(accounts, storage, keys, storage, config.serverName());
+            InboundTransactions inbound = new InboundTransactions(rooms, storage, new InboundEdus(rooms, streams, userEdus), federation.keys(), clock,
                     Optional.of(new MissingPrevEvents(rooms, storage, (d, m, u, b) -> client.client().send(d, m, u, b), federation.keys())),
                     federationMetrics);
             JoinHandlers joins = new JoinHandlers(rooms, federation.keys());
@@ -239,6 +249,8 @@ public final class Homeserver implements AutoCloseable {
                     .invitesV2(invites)
                     .leavingV1(leaves)
                     .leavingV2(leaves)
+                    .userDevices(deviceQueries)
+                    .userKeys(deviceQueries)
                     .build();
             if (config.federation().enabled()) { // new local events and typing, receipts go out to the rooms' other servers
                 Federation out = federation;
@@ -257,6 +269,12 @@ public final class Homeserver implements AutoCloseable {
                 rooms.remoteInvites(new RemoteInvites(federation.client(), federation.keys()));
                 rooms.remoteLeaves(new RemoteLeaves(rooms, federation.client(), federation.keys(), config.serverName()));
                 streams.listen(sender);
+                EduOutbox edus = sender::sendEdu; // presence, device lists and to-device messages of local users go out too
+                OutboundUserEdus userEdusOut = new OutboundUserEdus(memberships, edus, config.serverName());
+                streams.listen(userEdusOut);
+                streams.remoteToDevice(config.serverName(), userEdusOut);
+                deviceLists.onChange(new DeviceListAnnouncer(storage, storage, storage, memberships, edus, config.serverName()));
+                keys.remoteKeys(remoteKeys);
                 inbound.onHeardFrom(sender::heardFrom);
                 sender.start();
             }

@@ -49,6 +49,14 @@ public final class DeviceLists {
         Set<String> audience = sharing(userId, memberships.ofUser(userId));
         audience.add(userId);
         notifier.wake(audience);
+        listeners.forEach(l -> l.accept(userId));
+    }
+
+    private final List<java.util.function.Consumer<String>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Told the user ID after each change of a device list (federation announces local users' ones). */
+    public void onChange(java.util.function.Consumer<String> listener) {
+        listeners.add(listener);
     }
 
     /** What changed for {@code userId} after {@code since}, up to {@code upTo}. */

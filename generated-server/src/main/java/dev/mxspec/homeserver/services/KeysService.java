@@ -74,38 +74,87 @@ public final class KeysService {
         return counts(user, device).oneTimeKeys();
     }
 
-    /** {@code POST /keys/query}: identity keys of the asked devices (all of a user's when none are named). */
-    public ObjectNode query(Map<String, List<String>> wanted) {
+    /**
+     * Keys of other servers' users, asked of their servers (federation): each answer is the JSON of the
+     * federation API's {@code /user/keys/query} or {@code /user/keys/claim}; an exception when the server could not
+     * be reached or answered nonsense.
+     */
+    public interface RemoteKeys {
+        ObjectNode query(String server, Map<String, List<String>> wanted) throws Exception;
+
+        ObjectNode claim(String server, Map<String, Map<String, String>> wanted) throws Exception;
+    }
+
+    /** How long other servers are waited for when a request gives no {@code timeout}, as the spec suggests. */
+    public static final long DEFAULT_TIMEOUT_MS = 10_000;
+
+    private volatile RemoteKeys remote;
+
+    /** Keys of other servers' users are asked of them through {@code remote}. */
+    public void remoteKeys(RemoteKeys remote) {
+        this.remote = remote;
+    }
+
+    /** {@code POST /keys/query}: identity keys of the asked devices (all of a user's when none are named), other servers asked. */
+    public ObjectNode query(Map<String, List<String>> wanted, long timeoutMs) {
         ObjectNode out = MatrixJson.mapper().createObjectNode();
         ObjectNode devices = out.putObject("device_keys");
         ObjectNode failures = out.putObject("failures");
+        devices.setAll((ObjectNode) queryLocal(wanted).get("device_keys"));
+        Map<String, ObjectNode> answers = askServers(remoteByServer(wanted), failures, timeoutMs, (r, server, users) -> r.query(server, users));
+        answers.forEach((server, answer) -> copyUsers(answer.path("device_keys"), server, wanted.keySet(), devices));
+        return out;
+    }
+
+    /** {@code POST /keys/claim}: one key per asked device and algorithm, other servers asked. */
+    public ObjectNode claim(Map<String, Map<String, String>> wanted, long timeoutMs) {
+        ObjectNode out = MatrixJson.mapper().createObjectNode();
+        ObjectNode claimed = out.putObject("one_time_keys");
+        ObjectNode failures = out.putObject("failures");
+        claimed.setAll((ObjectNode) claimLocal(wanted).get("one_time_keys"));
+        Map<String, ObjectNode> answers = askServers(remoteByServer(wanted), failures, timeoutMs, (r, server, users) -> r.claim(server, users));
+        answers.forEach((server, answer) -> copyUsers(answer.path("one_time_keys"), server, wanted.keySet(), claimed));
+        return out;
+    }
+
+    /** The identity keys of this server's users among {@code wanted} (the others are left out). */
+    public ObjectNode queryLocal(Map<String, List<String>> wanted) {
+        ObjectNode out = MatrixJson.mapper().createObjectNode();
+        ObjectNode devices = out.putObject("device_keys");
         wanted.forEach((user, deviceIds) -> {
-            if (!local(user, failures)) {
+            if (!local(user)) {
                 return;
             }
             ObjectNode ofUser = devices.putObject(user);
             for (DeviceKeys k : storage.deviceKeys(user)) {
-                if (deviceIds.isEmpty() || deviceIds.contains(k.deviceId())) {
-                    ObjectNode keys = (ObjectNode) ClientEvents.parse(k.json());
-                    ObjectNode unsigned = keys.withObjectProperty("unsigned"); // always there, as clients expect
-                    k.displayName().ifPresent(name -> unsigned.put("device_display_name", name));
-                    ofUser.set(k.deviceId(), keys);
+                if (deviceIds == null || deviceIds.isEmpty() || deviceIds.contains(k.deviceId())) {
+                    ofUser.set(k.deviceId(), withDisplayName(k));
                 }
             }
         });
         return out;
     }
 
-    /** {@code POST /keys/claim}: one key per asked device and algorithm. */
-    public ObjectNode claim(Map<String, Map<String, String>> wanted) {
+    /** A device's identity keys, its display name under {@code unsigned}. */
+    public static ObjectNode withDisplayName(DeviceKeys k) {
+        ObjectNode keys = (ObjectNode) ClientEvents.parse(k.json());
+        ObjectNode unsigned = keys.withObjectProperty("unsigned"); // always there, as clients expect
+        k.displayName().ifPresent(name -> unsigned.put("device_display_name", name));
+        return keys;
+    }
+
+    /** One-time keys of this server's users among {@code wanted}, each handed out once (the others are left out). */
+    public ObjectNode claimLocal(Map<String, Map<String, String>> wanted) {
         ObjectNode out = MatrixJson.mapper().createObjectNode();
         ObjectNode claimed = out.putObject("one_time_keys");
-        ObjectNode failures = out.putObject("failures");
         wanted.forEach((user, devices) -> {
-            if (!local(user, failures)) {
+            if (!local(user) || devices == null) {
                 return;
             }
             devices.forEach((device, algorithm) -> {
+                if (algorithm == null) {
+                    return;
+                }
                 long pos = stream.next(Changes.keys(user, device));
                 Optional<OneTimeKey> key;
                 try {
@@ -119,14 +168,71 @@ public final class KeysService {
         return out;
     }
 
-    /** Whether a user is of this server; the user's server goes under {@code failures} when not (there is no federation). */
-    private boolean local(String userId, ObjectNode failures) {
-        if (userId.endsWith(":" + serverName)) {
-            return true;
+    private interface Ask<T> {
+        ObjectNode ask(RemoteKeys remote, String server, Map<String, T> users) throws Exception;
+    }
+
+    /** The other servers' users of {@code wanted}, by server. */
+    private <T> Map<String, Map<String, T>> remoteByServer(Map<String, T> wanted) {
+        Map<String, Map<String, T>> out = new java.util.TreeMap<>();
+        wanted.forEach((user, value) -> {
+            int colon = user.indexOf(':');
+            if (!local(user) && colon > 0 && colon < user.length() - 1) {
+                out.computeIfAbsent(user.substring(colon + 1), s -> new java.util.LinkedHashMap<>()).put(user, value);
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Asks every server at once, waiting at most {@code timeoutMs} for all: the answers by server; a server that
+     * failed, answered late or cannot be asked (no federation) goes under {@code failures}.
+     */
+    private <T> Map<String, ObjectNode> askServers(Map<String, Map<String, T>> byServer, ObjectNode failures, long timeoutMs, Ask<T> ask) {
+        Map<String, ObjectNode> answers = new java.util.TreeMap<>();
+        if (byServer.isEmpty()) {
+            return answers;
         }
-        failures.putObject(userId.substring(userId.indexOf(':') + 1)).put("errcode", "M_UNRECOGNIZED")
-                .put("error", "this server does not federate");
-        return false;
+        RemoteKeys r = remote;
+        if (r == null) {
+            byServer.keySet().forEach(server -> failures.putObject(server).put("errcode", "M_UNRECOGNIZED").put("error", "this server does not federate"));
+            return answers;
+        }
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(Math.max(0, timeoutMs));
+        Map<String, java.util.concurrent.Future<ObjectNode>> pending = new java.util.TreeMap<>();
+        var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+        try {
+            byServer.forEach((server, users) -> pending.put(server, executor.submit(() -> ask.ask(r, server, users))));
+            pending.forEach((server, future) -> {
+                try {
+                    answers.put(server, future.get(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS));
+                } catch (java.util.concurrent.TimeoutException e) {
+                    future.cancel(true);
+                    failures.putObject(server).put("errcode", "M_UNKNOWN").put("error", "the server did not answer in time");
+                } catch (java.util.concurrent.ExecutionException e) {
+                    failures.putObject(server).put("errcode", "M_UNKNOWN").put("error", "the server could not be asked");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    failures.putObject(server).put("errcode", "M_UNKNOWN").put("error", "interrupted");
+                }
+            });
+        } finally {
+            executor.shutdownNow(); // a server still being asked is not waited for
+        }
+        return answers;
+    }
+
+    /** Copies from a server's answer the entries of its own users that were asked for (nothing about other users). */
+    private static void copyUsers(JsonNode answer, String server, java.util.Set<String> asked, ObjectNode into) {
+        answer.properties().forEach(e -> {
+            if (e.getValue().isObject() && asked.contains(e.getKey()) && e.getKey().endsWith(":" + server)) {
+                into.set(e.getKey(), e.getValue());
+            }
+        });
+    }
+
+    private boolean local(String userId) {
+        return userId.endsWith(":" + serverName);
     }
 
     /** A device's unclaimed one-time keys and unused fallback key algorithms. */

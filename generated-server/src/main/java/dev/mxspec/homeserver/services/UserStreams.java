@@ -39,11 +39,27 @@ public final class UserStreams {
     /** room ID to typing user to until when. */
     private final Map<String, Map<String, Typing>> typing = new ConcurrentHashMap<>();
 
-    /** Told of each typing change and receipt once it is visible, whoever's (the federation sender keeps local users' ones). */
+    /** Told of each typing change, receipt and presence once it is visible, whoever's (federation sends local users' ones). */
     public interface Listener {
-        void typing(String roomId, String userId, boolean typing, long timeoutMs);
+        default void typing(String roomId, String userId, boolean typing, long timeoutMs) { }
 
-        void receipt(String roomId, String userId, String type, String eventId, Optional<String> threadId, long ts);
+        default void receipt(String roomId, String userId, String type, String eventId, Optional<String> threadId, long ts) { }
+
+        default void presence(String userId, String presence, Optional<String> statusMsg) { }
+    }
+
+    /** Sends to-device messages to other servers' users: {@code messages} are those of one server's users. */
+    public interface RemoteToDevice {
+        void send(String sender, String type, String server, JsonNode messages);
+    }
+
+    private volatile RemoteToDevice remoteToDevice;
+    private volatile String serverName;
+
+    /** Messages for users of servers other than {@code serverName} go through {@code remote} (federation). */
+    public void remoteToDevice(String serverName, RemoteToDevice remote) {
+        this.serverName = serverName;
+        this.remoteToDevice = remote;
     }
 
     private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -160,9 +176,14 @@ public final class UserStreams {
     // --- presence
 
     public void setPresence(String userId, String presence, Optional<String> statusMsg) {
+        setPresence(userId, presence, statusMsg, clock.getAsLong());
+    }
+
+    /** A presence last active at {@code lastActiveTs} (another server's user's, as its server told). */
+    public void setPresence(String userId, String presence, Optional<String> statusMsg, long lastActiveTs) {
         long pos = stream.next(Changes.PRESENCE);
         try {
-            storage.savePresence(new Presence(userId, presence, statusMsg, clock.getAsLong(), pos));
+            storage.savePresence(new Presence(userId, presence, statusMsg, lastActiveTs, pos));
         } finally {
             stream.done(pos);
         }
@@ -173,6 +194,7 @@ public final class UserStreams {
             }
         }
         notifier.wake(audience);
+        listeners.forEach(l -> l.presence(userId, presence, statusMsg));
     }
 
     public Optional<Presence> presence(String userId) {
@@ -203,8 +225,17 @@ public final class UserStreams {
             if (storage.txnEvent(sender, senderDevice, key).isPresent()) {
                 return;
             }
-            messages.properties().forEach(user -> user.getValue().properties().forEach(device ->
-                    sendToDevice(sender, user.getKey(), device.getKey(), type, device.getValue())));
+            RemoteToDevice remote = remoteToDevice;
+            Map<String, ObjectNode> byServer = new TreeMap<>();
+            messages.properties().forEach(user -> {
+                String server = user.getKey().substring(user.getKey().indexOf(':') + 1);
+                if (remote != null && !server.equals(serverName)) {
+                    byServer.computeIfAbsent(server, x -> MatrixJson.mapper().createObjectNode()).set(user.getKey(), user.getValue());
+                    return;
+                }
+                user.getValue().properties().forEach(device -> sendToDevice(sender, user.getKey(), device.getKey(), type, device.getValue()));
+            });
+            byServer.forEach((server, ofServer) -> remote.send(sender, type, server, ofServer));
             storage.saveTxn(sender, senderDevice, key, "");
         }
     }

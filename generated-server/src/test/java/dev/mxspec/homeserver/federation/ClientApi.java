@@ -65,6 +65,38 @@ final class ClientApi {
         throw new AssertionError("not seen within 20 s; last sync: " + last);
     }
 
+    /** Syncs from {@code since} until {@code seen} holds, for up to 20 s. */
+    JsonNode syncUntil(Homeserver server, String token, String since, Predicate<JsonNode> seen) throws Exception {
+        long end = System.currentTimeMillis() + 20_000;
+        JsonNode last = null;
+        while (System.currentTimeMillis() < end) {
+            last = call(server, "GET", "/sync?timeout=1000&since=" + enc(since), token, null);
+            if (seen.test(last)) {
+                return last;
+            }
+        }
+        throw new AssertionError("not seen within 20 s; last sync: " + last);
+    }
+
+    /** Asks {@code call} again until {@code seen} holds of its answer, for up to 20 s. */
+    JsonNode until(Call call, Predicate<JsonNode> seen) throws Exception {
+        long end = System.currentTimeMillis() + 20_000;
+        JsonNode last = null;
+        while (System.currentTimeMillis() < end) {
+            last = call.answer();
+            if (seen.test(last)) {
+                return last;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("not seen within 20 s; last answer: " + last);
+    }
+
+    /** A request whose answer {@link #until} watches. */
+    interface Call {
+        JsonNode answer() throws Exception;
+    }
+
     static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }

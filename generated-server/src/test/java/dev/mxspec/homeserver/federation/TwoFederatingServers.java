@@ -45,6 +45,19 @@ abstract class TwoFederatingServers {
         }
     }
 
+    /**
+     * A public room {@code aliceToken}'s user on {@code a} creates and {@code bobToken}'s user on {@code b} joins; its
+     * ID, once b's user sees it in a sync and a holds the join.
+     */
+    String sharedRoom(String aliceToken, String bobToken) throws Exception {
+        String roomId = api.call(a, "POST", "/createRoom", aliceToken, "{\"preset\":\"public_chat\"}").path("room_id").asText();
+        api.call(b, "POST", "/join/" + ClientApi.enc(roomId) + "?server_name=" + ClientApi.enc(FederationServers.name(a)), bobToken, "{}");
+        api.syncUntil(b, bobToken, s -> s.path("rooms").path("join").has(roomId));
+        String bob = api.call(b, "GET", "/account/whoami", bobToken, null).path("user_id").asText();
+        api.syncUntil(a, aliceToken, s -> s.path("rooms").path("join").path(roomId).toString().contains(bob));
+        return roomId;
+    }
+
     /** A server with federation on a free port, named {@code localhost:<port>}, in the folder {@code name}. */
     Homeserver start(String backend, String name) throws Exception {
         return Homeserver.start(config(backend, name));

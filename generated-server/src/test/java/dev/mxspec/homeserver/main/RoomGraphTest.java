@@ -536,12 +536,13 @@ class RoomGraphTest {
             for (String column : List.of("prev_events", "auth_events", "status", "state_before", "state_after")) {
                 st.executeUpdate("ALTER TABLE events DROP COLUMN " + column);
             }
-            // and none of the later migrations either (V10: remote server keys, V11: federation transactions)
+            // and none of the later migrations either (V10: remote server keys, V11: federation transactions, V12: e2e federation)
             for (String table : List.of("state_groups", "state_group_deltas", "forward_extremities", "backward_extremities",
-                    "remote_server_keys", "federation_received_txns", "federation_outbox", "federation_destinations")) {
+                    "remote_server_keys", "federation_received_txns", "federation_outbox", "federation_destinations",
+                    "device_list_outbound", "remote_device_lists", "federation_received_to_device")) {
                 st.executeUpdate("DROP TABLE " + table);
             }
-            st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('8', '9', '10', '11')");
+            st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('8', '9', '10', '11', '12')");
         }
         server = Homeserver.start(config);
         http = new JsonHttp(server.port());

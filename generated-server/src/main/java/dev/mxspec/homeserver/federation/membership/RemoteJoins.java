@@ -64,6 +64,7 @@ public final class RemoteJoins implements RoomService.RemoteJoiner {
             throw new MatrixException(502, ErrorCodes.M_UNKNOWN, server + " answered make_join with another event than " + userId
                     + "'s join to " + roomId);
         }
+        template.withObjectProperty("content").setAll(rooms.memberContent(userId, "join")); // the joiner's profile, as local joins carry it
         ObjectNode join = rooms.federation().signTemplate(template, version.id());
         String eventId = EventIds.of(join, version).orElseThrow();
         FederationClient.Response sent = client.send(server, "PUT", "/_matrix/federation/v2/send_join/" + enc(roomId) + "/" + enc(eventId),

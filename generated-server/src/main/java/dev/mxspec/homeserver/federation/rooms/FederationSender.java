@@ -92,6 +92,11 @@ public final class FederationSender implements RoomService.LocalEvents, UserStre
         enqueue(destinations(roomId), EDU, MatrixJson.write(edu));
     }
 
+    /** Sends an EDU (presence, device lists, to-device) to {@code destinations}, in order with everything else queued for them. */
+    public void sendEdu(Set<String> destinations, ObjectNode edu) {
+        enqueue(new TreeSet<>(destinations), EDU, MatrixJson.write(edu));
+    }
+
     /** A destination was heard from (it sent a transaction): what waits for it goes now, whatever its backoff. */
     public void heardFrom(String destination) {
         DestinationQueue q = queues.get(destination);

@@ -10,8 +10,8 @@ import java.util.Optional;
  * EDUs of another server's transaction applied here: {@code m.typing} and {@code m.receipt} (the {@code m.read}
  * receipts), each only for a user of the sending server who is joined to the room, as the spec asks receiving
  * servers to check, and only for a room whose server ACL lets the sending server in ({@link RoomAcls}); local clients
- * see them in their syncs. Other EDU types, and EDUs of the wrong shape, are
- * ignored: an EDU never fails a transaction.
+ * see them in their syncs. Presence, device list updates and to-device messages go to {@link UserEdus}. Other EDU
+ * types, and EDUs of the wrong shape, are ignored: an EDU never fails a transaction.
  */
 public final class InboundEdus {
 
@@ -22,10 +22,22 @@ public final class InboundEdus {
     private final UserStreams streams;
     private final RoomAcls acls;
 
+    /** Takes the per-user EDUs (presence, device lists, to-device) elsewhere; ignored when none. */
+    public interface UserEdus {
+        void apply(String origin, String type, JsonNode content);
+    }
+
+    private final UserEdus userEdus;
+
     public InboundEdus(RoomService rooms, UserStreams streams) {
+        this(rooms, streams, (origin, type, content) -> { });
+    }
+
+    public InboundEdus(RoomService rooms, UserStreams streams, UserEdus userEdus) {
         this.rooms = rooms;
         this.streams = streams;
         this.acls = new RoomAcls(rooms);
+        this.userEdus = userEdus;
     }
 
     /** Applies one EDU of {@code origin}. */
@@ -33,7 +45,8 @@ public final class InboundEdus {
         switch (type) {
             case "m.typing" -> typing(origin, content);
             case "m.receipt" -> receipts(origin, content);
-            default -> { } // presence, device lists, to-device: not taken in here
+            case "m.presence", "m.device_list_update", "m.direct_to_device" -> userEdus.apply(origin, type, content);
+            default -> { } // other types (m.signing_key_update among them: cross-signing keys are not kept) are ignored
         }
     }
 
