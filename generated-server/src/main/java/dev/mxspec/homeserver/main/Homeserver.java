@@ -230,7 +230,7 @@ public final class Homeserver implements AutoCloseable {
             InboundUserEdus userEdus = new InboundUserEdus(streams, deviceLists, memberships, storage, storage, remoteKeys, config.serverName(),
                     clock);
             DeviceQueryHandlers deviceQueries = new DeviceQueryHandlers(accounts, storage, keys, storage, config.serverName());
-            InboundTransactions inbound = new InboundTransactions(rooms, storage, new InboundEdus(rooms, streams, userEdus), federation.keys(), clock,
+            InboundTransactions inbound = new InboundTransactions(rooms, storage, new InboundEdus(rooms, streams, userEdus, federationMetrics), federation.keys(), clock,
                     Optional.of(new MissingPrevEvents(rooms, storage, (d, m, u, b) -> client.client().send(d, m, u, b), federation.keys())),
                     federationMetrics);
             JoinHandlers joins = new JoinHandlers(rooms, federation.keys());

@@ -104,6 +104,15 @@ class ForgedInputTest extends TwoFederatingServers {
         malformed.put("depth", -1);
         assertThat(sendPdus(malformed).path(idOf(malformed)).path("error").asText()).startsWith("M_BAD_JSON");
 
+        // EDUs about users of another server than the sender: typing and to-device "from" alice, made up by B: ignored
+        String aliceId = "@alice:" + FederationServers.name(a);
+        sendEdus("{\"edu_type\":\"m.typing\",\"content\":{\"room_id\":\"" + roomId + "\",\"user_id\":\"" + aliceId
+                + "\",\"typing\":true}}", "{\"edu_type\":\"m.direct_to_device\",\"content\":{\"sender\":\"" + aliceId
+                + "\",\"type\":\"m.room_key_request\",\"message_id\":\"m1\",\"messages\":{\"" + aliceId + "\":{\"*\":{}}}}}");
+        JsonNode aliceSync = api.call(a, "GET", "/sync?timeout=0", alice, null);
+        assertThat(aliceSync.path("to_device").path("events")).isEmpty();
+        assertThat(aliceSync.path("rooms").path("join").path(roomId).path("ephemeral").toString()).doesNotContain("m.typing\",\"content\":{\"user_ids\":[\"" + aliceId);
+
         // transactions that are no transactions: refused, never a 500
         assertRefused(post(TXN + "t-null", "null", true), 400);
         assertRefused(post(TXN + "t-array", "[]", true), 400);
@@ -139,6 +148,8 @@ class ForgedInputTest extends TwoFederatingServers {
         assertThat(a.metrics().registry().find("mxspec.federation.refused.requests").tag("status", "403").counters()).hasSize(1);
         assertThat(metrics).contains("mxspec_federation_refused_requests_total{errcode=\"M_FORBIDDEN\",status=\"403\"} 1.0");
         assertThat(metrics).contains("status=\"401\"").doesNotContain("status=\"500\"");
+        assertThat(metrics).contains("mxspec_federation_ignored_edus_total{type=\"m.typing\"} 1.0")
+                .contains("mxspec_federation_ignored_edus_total{type=\"m.direct_to_device\"} 1.0");
         assertThat(metrics).contains("jvm_memory_used_bytes");
     }
 
@@ -187,6 +198,14 @@ class ForgedInputTest extends TwoFederatingServers {
         FederationClient.Response r = forger.send(FederationServers.name(victim), "PUT", TXN + "f" + (++txn), Optional.of(body));
         assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
         return r.body().path("pdus");
+    }
+
+    /** A signed transaction of B with the EDUs {@code edus} (JSON), answered 200. */
+    private void sendEdus(String... edus) throws Exception {
+        JsonNode body = MatrixJson.mapper().readTree("{\"origin\":\"" + nameB + "\",\"origin_server_ts\":1,\"pdus\":[],\"edus\":["
+                + String.join(",", edus) + "]}");
+        FederationClient.Response r = forger.send(FederationServers.name(victim), "PUT", TXN + "e" + (++txn), Optional.of(body));
+        assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
     }
 
     /** A PUT of {@code body} as it is, signed (when {@code signed}) as if its content were the JSON it parses to. */

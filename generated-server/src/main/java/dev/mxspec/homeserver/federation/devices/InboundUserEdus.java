@@ -53,19 +53,20 @@ public final class InboundUserEdus implements InboundEdus.UserEdus {
     }
 
     @Override
-    public void apply(String origin, String type, JsonNode content) {
+    public boolean apply(String origin, String type, JsonNode content) {
         if (content == null || !content.isObject()) {
-            return;
+            return false;
         }
-        switch (type) {
+        return switch (type) {
             case "m.presence" -> presence(origin, content);
             case "m.device_list_update" -> deviceListUpdate(origin, content);
             case "m.direct_to_device" -> toDevice(origin, content);
-            default -> { }
-        }
+            default -> false;
+        };
     }
 
-    private void presence(String origin, JsonNode content) {
+    private boolean presence(String origin, JsonNode content) {
+        boolean taken = false;
         for (JsonNode update : content.path("push")) {
             JsonNode userId = update.path("user_id");
             JsonNode presence = update.path("presence");
@@ -77,15 +78,17 @@ public final class InboundUserEdus implements InboundEdus.UserEdus {
             JsonNode status = update.path("status_msg");
             streams.setPresence(userId.asText(), presence.asText(), status.isTextual() ? Optional.of(status.asText()) : Optional.empty(),
                     lastActive);
+            taken = true;
         }
+        return taken;
     }
 
-    private void deviceListUpdate(String origin, JsonNode content) {
+    private boolean deviceListUpdate(String origin, JsonNode content) {
         JsonNode userId = content.path("user_id");
         JsonNode deviceId = content.path("device_id");
         JsonNode streamId = content.path("stream_id");
         if (!userId.isTextual() || !deviceId.isTextual() || !streamId.isIntegralNumber() || !ofOrigin(origin, userId.asText())) {
-            return;
+            return false;
         }
         List<Long> prevIds = new ArrayList<>();
         for (JsonNode prev : content.path("prev_id")) {
@@ -98,20 +101,22 @@ public final class InboundUserEdus implements InboundEdus.UserEdus {
         remoteKeys.update(userId.asText(), deviceId.asText(), streamId.asLong(), prevIds, content.path("deleted").asBoolean(false),
                 keys.isObject() ? Optional.of(keys) : Optional.empty(), name.isTextual() ? Optional.of(name.asText()) : Optional.empty());
         deviceLists.changed(userId.asText());
+        return true;
     }
 
-    private void toDevice(String origin, JsonNode content) {
+    private boolean toDevice(String origin, JsonNode content) {
         JsonNode sender = content.path("sender");
         JsonNode type = content.path("type");
         JsonNode messageId = content.path("message_id");
         JsonNode messages = content.path("messages");
         if (!sender.isTextual() || !type.isTextual() || !messageId.isTextual() || messageId.asText().length() > 255 || !messages.isObject()
                 || !SharingServers.serverOf(sender.asText()).equals(origin)) {
-            return;
+            return false;
         }
         if (!store.saveReceivedToDevice(origin, messageId.asText(), clock.getAsLong())) {
-            return; // delivered before
+            return false; // delivered before
         }
+        boolean delivered = false;
         for (Map.Entry<String, JsonNode> user : messages.properties()) {
             if (!SharingServers.serverOf(user.getKey()).equals(serverName) || !user.getValue().isObject()) {
                 continue;
@@ -121,9 +126,11 @@ public final class InboundUserEdus implements InboundEdus.UserEdus {
                         : accounts.device(user.getKey(), device.getKey()).isPresent();
                 if (known && device.getValue().isObject()) {
                     streams.sendToDevice(sender.asText(), user.getKey(), device.getKey(), type.asText(), device.getValue());
+                    delivered = true;
                 }
             }
         }
+        return delivered;
     }
 
     /** Whether {@code userId} is a user of {@code origin} in a room this server knows (so shares one with its users). */

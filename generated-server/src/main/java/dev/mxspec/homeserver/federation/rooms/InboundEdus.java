@@ -1,6 +1,7 @@
 package dev.mxspec.homeserver.federation.rooms;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mxspec.homeserver.federation.FederationMetrics;
 import dev.mxspec.homeserver.services.RoomService;
 import dev.mxspec.homeserver.services.UserStreams;
 import java.util.Map;
@@ -24,42 +25,56 @@ public final class InboundEdus {
 
     /** Takes the per-user EDUs (presence, device lists, to-device) elsewhere; ignored when none. */
     public interface UserEdus {
-        void apply(String origin, String type, JsonNode content);
+        /** Applies the EDU; whether anything of it was taken in. */
+        boolean apply(String origin, String type, JsonNode content);
     }
 
     private final UserEdus userEdus;
+    private final FederationMetrics metrics;
 
     public InboundEdus(RoomService rooms, UserStreams streams) {
-        this(rooms, streams, (origin, type, content) -> { });
+        this(rooms, streams, (origin, type, content) -> false);
     }
 
     public InboundEdus(RoomService rooms, UserStreams streams, UserEdus userEdus) {
+        this(rooms, streams, userEdus, FederationMetrics.unregistered());
+    }
+
+    /** Counting the EDUs of which nothing was taken in in {@code metrics}. */
+    public InboundEdus(RoomService rooms, UserStreams streams, UserEdus userEdus, FederationMetrics metrics) {
         this.rooms = rooms;
         this.streams = streams;
         this.acls = new RoomAcls(rooms);
         this.userEdus = userEdus;
+        this.metrics = metrics;
     }
 
     /** Applies one EDU of {@code origin}. */
     public void apply(String origin, String type, JsonNode content) {
-        switch (type) {
+        boolean taken = switch (type) {
             case "m.typing" -> typing(origin, content);
             case "m.receipt" -> receipts(origin, content);
             case "m.presence", "m.device_list_update", "m.direct_to_device" -> userEdus.apply(origin, type, content);
-            default -> { } // other types (m.signing_key_update among them: cross-signing keys are not kept) are ignored
+            default -> false; // other types (m.signing_key_update among them: cross-signing keys are not kept) are ignored
+        };
+        if (!taken) {
+            metrics.ignoredEdu(type);
         }
     }
 
-    private void typing(String origin, JsonNode content) {
+    private boolean typing(String origin, JsonNode content) {
         JsonNode roomId = content.path("room_id");
         JsonNode userId = content.path("user_id");
         JsonNode typing = content.path("typing");
         if (roomId.isTextual() && userId.isTextual() && typing.isBoolean() && joinedFrom(origin, roomId.asText(), userId.asText())) {
             streams.typing(roomId.asText(), userId.asText(), typing.asBoolean(), TYPING_TIMEOUT_MS);
+            return true;
         }
+        return false;
     }
 
-    private void receipts(String origin, JsonNode content) {
+    private boolean receipts(String origin, JsonNode content) {
+        boolean taken = false;
         for (Map.Entry<String, JsonNode> room : content.properties()) {
             JsonNode read = room.getValue().path("m.read");
             for (Map.Entry<String, JsonNode> user : read.properties()) {
@@ -71,8 +86,10 @@ public final class InboundEdus {
                 JsonNode thread = user.getValue().path("data").path("thread_id");
                 streams.receipt(room.getKey(), user.getKey(), "m.read", eventIds.get(0).asText(),
                         thread.isTextual() ? Optional.of(thread.asText()) : Optional.empty());
+                taken = true;
             }
         }
+        return taken;
     }
 
     /** Whether {@code userId} is a user of {@code origin} joined to a room this server knows, whose ACL allows {@code origin}. */
