@@ -124,6 +124,23 @@ public final class FederationClient {
         }
     }
 
+    /** {@code POST /_matrix/key/v2/query} of the notary {@code notary} for {@code serverName}'s keys: its {@code server_keys}, unchecked. */
+    public java.util.List<ObjectNode> notaryKeys(String notary, String serverName) throws IOException {
+        ObjectNode body = MatrixJson.mapper().createObjectNode();
+        body.putObject("server_keys").putObject(serverName);
+        Response r = send(notary, "POST", "/_matrix/key/v2/query", Optional.of(body));
+        if (r.status() != 200 || !r.body().path("server_keys").isArray()) {
+            throw new IOException(notary + " answered its key query with " + r.status());
+        }
+        java.util.List<ObjectNode> answers = new java.util.ArrayList<>();
+        r.body().path("server_keys").forEach(k -> {
+            if (k instanceof ObjectNode o) {
+                answers.add(o);
+            }
+        });
+        return answers;
+    }
+
     private Destination resolve(String destination) throws IOException {
         try {
             return discovery.resolve(destination);

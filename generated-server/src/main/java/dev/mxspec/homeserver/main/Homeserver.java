@@ -67,6 +67,19 @@ import dev.mxspec.homeserver.federation.rooms.TransactionSender;
 import dev.mxspec.homeserver.services.StateGroups;
 import dev.mxspec.homeserver.federation.FederationQueries;
 import dev.mxspec.homeserver.federation.RemoteProfileQuery;
+import dev.mxspec.homeserver.federation.SigningKeys;
+import dev.mxspec.homeserver.federation.queries.OpenIdUserInfo;
+import dev.mxspec.homeserver.federation.queries.PublicRoomHandlers;
+import dev.mxspec.homeserver.federation.queries.RemoteHierarchy;
+import dev.mxspec.homeserver.federation.queries.RemotePublicRooms;
+import dev.mxspec.homeserver.federation.queries.SpaceHierarchyHandlers;
+import dev.mxspec.homeserver.api.HierarchyHandlers;
+import dev.mxspec.homeserver.api.OpenIdHandlers;
+import dev.mxspec.homeserver.api.TimestampHandlers;
+import dev.mxspec.homeserver.services.EventsByTime;
+import dev.mxspec.homeserver.services.OpenIdTokens;
+import dev.mxspec.homeserver.services.PublicRooms;
+import dev.mxspec.homeserver.services.SpaceHierarchy;
 import dev.mxspec.spec.v1_7.serverserver.server.ServerServerRouter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -122,7 +135,8 @@ public final class Homeserver implements AutoCloseable {
                     "login", RateLimiter.of(limits.login(), clock),
                     "register", RateLimiter.of(limits.registration(), clock)));
             String baseUrl = "http://" + (config.host().equals("0.0.0.0") ? "localhost" : config.host()) + ":" + config.port();
-            SigningKey signingKey = signingKey(storage, clock);
+            SigningKeys.Loaded keysLoaded = SigningKeys.load(storage, config.federation(), clock);
+            SigningKey signingKey = keysLoaded.current();
             RoomRules rules = new SpecRoomRules(config.serverName(), signingKey);
             Notifier notifier = new Notifier();
             StreamCounter stream = new StreamCounter(storage.maxStreamPos());
@@ -148,7 +162,10 @@ public final class Homeserver implements AutoCloseable {
             RoomHandlers roomHandlers = new RoomHandlers(rooms, reads, aliases, sends, clock);
             RelationHandlers relationHandlers = new RelationHandlers(reads, rooms.relations(), clock);
             FilterHandlers filters = new FilterHandlers(storage);
-            DirectoryHandlers directory = new DirectoryHandlers(rooms, reads, aliases, config.serverName(), clock);
+            PublicRooms publicRooms = new PublicRooms(rooms, config.serverName());
+            DirectoryHandlers directory = new DirectoryHandlers(rooms, reads, aliases, publicRooms, config.serverName(), clock);
+            SpaceHierarchy hierarchy = new SpaceHierarchy(rooms, config.serverName());
+            OpenIdTokens openIdTokens = new OpenIdTokens(storage, clock);
             UserStreamHandlers streamHandlers = new UserStreamHandlers(streams, rooms, notifications, clock);
             KeysService keys = new KeysService(storage, stream, deviceLists, config.serverName());
             SyncHandlers sync = new SyncHandlers(new SyncService(rooms, streams, deviceLists, keys, notifier, clock, visibility, notifications), filters);
@@ -200,10 +217,13 @@ public final class Homeserver implements AutoCloseable {
                     .contentRepo(new MediaHandlers(media(config), accounts::authenticate))
                     .sync(sync)
                     .keys(new KeysHandlers(keys, deviceLists))
+                    .spaceHierarchy(new HierarchyHandlers(hierarchy))
+                    .openid(new OpenIdHandlers(openIdTokens, config.serverName()))
+                    .roomEventByTimestamp(new TimestampHandlers(reads, new EventsByTime(storage)))
                     .build();
             HttpServer.Options httpOptions = new HttpServer.Options(config.maxBodyBytes(), config.http(),
                     config.requestLog() ? RequestLog.toLogger() : null);
-            federation = Federation.create(config.serverName(), signingKey, config.federation(), storage, clock);
+            federation = Federation.create(config.serverName(), keysLoaded, config.federation(), storage, clock);
             StateGroups groups = rooms.stateGroups(); // shared: a second instance would keep a cache of its own
             FederationReads serverReads = new FederationReads(storage, storage, groups, new ServerVisibility(storage, groups, rooms),
                     new RoomAcls(rooms));
@@ -226,6 +246,9 @@ public final class Homeserver implements AutoCloseable {
                     .invitesV2(invites)
                     .leavingV1(leaves)
                     .leavingV2(leaves)
+                    .publicRooms(new PublicRoomHandlers(publicRooms))
+                    .spaceHierarchy(new SpaceHierarchyHandlers(hierarchy))
+                    .openid(new OpenIdUserInfo(openIdTokens))
                     .build();
             if (config.federation().enabled()) { // new local events and typing, receipts go out to the rooms' other servers
                 Federation out = federation;
@@ -241,6 +264,8 @@ public final class Homeserver implements AutoCloseable {
                 accounts.remoteProfiles(new RemoteProfileQuery(federation.client()));
                 rooms.remoteInvites(new RemoteInvites(federation.client(), federation.keys()));
                 rooms.remoteLeaves(new RemoteLeaves(rooms, federation.client(), federation.keys(), config.serverName()));
+                publicRooms.remote(new RemotePublicRooms(federation.client()));
+                hierarchy.remote(new RemoteHierarchy(federation.client(), config.serverName(), clock));
                 streams.listen(sender);
                 inbound.onHeardFrom(sender::heardFrom);
                 sender.start();
@@ -278,16 +303,6 @@ public final class Homeserver implements AutoCloseable {
                 ? new ServerRequest(r.method(), "/_matrix/client/v3/" + r.path().substring(legacy.length()), r.query(), r.headers(), r.body(),
                         r.remoteAddress())
                 : r;
-    }
-
-    /** The server's Ed25519 signing key, made and stored on first start. */
-    static SigningKey signingKey(Storage storage, LongSupplier clock) {
-        String keyId = "ed25519:a";
-        return storage.signingSeed(keyId).map(SigningKey::decode).orElseGet(() -> {
-            SigningKey key = SigningKey.generate("a");
-            storage.saveSigningSeed(keyId, key.encode(), clock.getAsLong());
-            return key;
-        });
     }
 
     public int port() {
