@@ -42,6 +42,25 @@ public final class FederationClient {
      */
     public record Response(int status, JsonNode body) {}
 
+    /**
+     * A download from another server.
+     *
+     * @param status the HTTP status
+     * @param contentType its {@code Content-Type}, if any
+     * @param contentDisposition its {@code Content-Disposition}, if any
+     * @param bytes the body
+     */
+    public record Download(int status, Optional<String> contentType, Optional<String> contentDisposition, byte[] bytes) {}
+
+    /** A download longer than its limit. */
+    public static final class TooLarge extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        public TooLarge(String message) {
+            super(message);
+        }
+    }
+
     private static final int MAX_RESPONSE_BYTES = 16 << 20;
 
     private final String serverName;
@@ -99,6 +118,38 @@ public final class FederationClient {
                 throw new IOException(destination + " answered with more than " + MAX_RESPONSE_BYTES + " bytes");
             }
             return new Response(response.statusCode(), json(bytes));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    /**
+     * A signed {@code GET} of {@code uri} whose answer is not JSON (media), at most {@code maxBytes} ({@link TooLarge} otherwise,
+     * read no further), answered within {@code timeout}.
+     */
+    public Download download(String destination, String uri, long maxBytes, Duration timeout) throws IOException {
+        if (!uri.startsWith("/_matrix/")) {
+            throw new IllegalArgumentException("not a Matrix path: " + uri);
+        }
+        Destination target = resolve(destination);
+        XMatrix authorization = RequestSigning.sign("GET", uri, serverName, destination, Optional.empty(), key);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(target.baseUri() + uri))
+                .timeout(timeout)
+                .header("Authorization", authorization.header())
+                .GET()
+                .build();
+        try {
+            HttpResponse<InputStream> response = tls.http(target.tlsName()).send(request, HttpResponse.BodyHandlers.ofInputStream());
+            byte[] bytes;
+            try (InputStream in = response.body()) {
+                bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            }
+            if (bytes.length > maxBytes) {
+                throw new TooLarge(destination + " sent more than " + maxBytes + " bytes");
+            }
+            return new Download(response.statusCode(), response.headers().firstValue("Content-Type"),
+                    response.headers().firstValue("Content-Disposition"), bytes);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);

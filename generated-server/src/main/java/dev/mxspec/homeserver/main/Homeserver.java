@@ -68,6 +68,7 @@ import dev.mxspec.homeserver.services.StateGroups;
 import dev.mxspec.homeserver.federation.FederationQueries;
 import dev.mxspec.homeserver.federation.RemoteProfileQuery;
 import dev.mxspec.homeserver.federation.SigningKeys;
+import dev.mxspec.homeserver.federation.queries.FederatedMedia;
 import dev.mxspec.homeserver.federation.queries.OpenIdUserInfo;
 import dev.mxspec.homeserver.federation.queries.PublicRoomHandlers;
 import dev.mxspec.homeserver.federation.queries.RemoteHierarchy;
@@ -166,6 +167,8 @@ public final class Homeserver implements AutoCloseable {
             DirectoryHandlers directory = new DirectoryHandlers(rooms, reads, aliases, publicRooms, config.serverName(), clock);
             SpaceHierarchy hierarchy = new SpaceHierarchy(rooms, config.serverName());
             OpenIdTokens openIdTokens = new OpenIdTokens(storage, clock);
+            MediaService media = media(config);
+            MediaHandlers mediaHandlers = new MediaHandlers(media, accounts::authenticate);
             UserStreamHandlers streamHandlers = new UserStreamHandlers(streams, rooms, notifications, clock);
             KeysService keys = new KeysService(storage, stream, deviceLists, config.serverName());
             SyncHandlers sync = new SyncHandlers(new SyncService(rooms, streams, deviceLists, keys, notifier, clock, visibility, notifications), filters);
@@ -214,7 +217,7 @@ public final class Homeserver implements AutoCloseable {
                     .listPublicRooms(directory)
                     .eventContext(directory)
                     .knocking(directory)
-                    .contentRepo(new MediaHandlers(media(config), accounts::authenticate))
+                    .contentRepo(mediaHandlers)
                     .sync(sync)
                     .keys(new KeysHandlers(keys, deviceLists))
                     .spaceHierarchy(new HierarchyHandlers(hierarchy))
@@ -266,11 +269,16 @@ public final class Homeserver implements AutoCloseable {
                 rooms.remoteLeaves(new RemoteLeaves(rooms, federation.client(), federation.keys(), config.serverName()));
                 publicRooms.remote(new RemotePublicRooms(federation.client()));
                 hierarchy.remote(new RemoteHierarchy(federation.client(), config.serverName(), clock));
+                Path remoteMedia = Path.of(config.dataDir()).resolve("remote_media");
+                media.remote(new FederatedMedia(federation.client()), origin -> new FileMediaStore(remoteMedia.resolve(origin), Optional.empty()));
                 streams.listen(sender);
                 inbound.onHeardFrom(sender::heardFrom);
                 sender.start();
             }
-            federation.listen(config.host(), federationRouter, httpOptions);
+            ClientServerRouter mediaRouter = ClientServerRouter.builder((endpoint, request) -> accounts.authenticate(request.accessToken()))
+                    .contentRepo(mediaHandlers)
+                    .build();
+            federation.listen(config.host(), federationRouter, mediaRouter::handle, httpOptions);
             HttpServer http = HttpServer.start(config.host(), Math.max(0, config.port()), request -> {
                         ServerRequest r = dev.mxspec.homeserver.api.Uia.emptyBodyAsChallenge(legacyPrefix(request));
                         return pushRuleListings.answer(r).orElseGet(() -> router.handle(r));
