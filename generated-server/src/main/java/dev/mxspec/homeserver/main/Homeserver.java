@@ -313,6 +313,16 @@ public final class Homeserver implements AutoCloseable {
                 : r;
     }
 
+    /** The server's Ed25519 signing key of version {@code a}, made and stored on first start. */
+    static SigningKey signingKey(Storage storage, LongSupplier clock) {
+        String keyId = "ed25519:a";
+        return storage.signingSeed(keyId).map(SigningKey::decode).orElseGet(() -> {
+            SigningKey key = SigningKey.generate("a");
+            storage.saveSigningSeed(keyId, key.encode(), clock.getAsLong());
+            return key;
+        });
+    }
+
     public int port() {
         return http.port();
     }
