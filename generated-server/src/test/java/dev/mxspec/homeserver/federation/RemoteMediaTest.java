@@ -8,13 +8,17 @@ import dev.mxspec.homeserver.main.Homeserver;
 import dev.mxspec.runtime.json.MatrixJson;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -88,6 +92,18 @@ class RemoteMediaTest extends TwoFederatingServers {
                 .isEqualTo(200);
         assertError(api.at(a, "GET", media + neverFetched, null, null), 502, "M_UNKNOWN");
         assertError(api.at(a, "GET", media + neverFetched + "?allow_remote=false", null, null), 404, "M_NOT_FOUND");
+    }
+
+    @Test
+    void anOriginThatNeverAnswersIsGivenUpOnInTime() throws Exception {
+        a = start("sqlite", "a");
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) { // accepts, never answers
+            long started = System.nanoTime();
+            HttpResponse<String> r = api.at(a, "GET", "/_matrix/media/v3/download/localhost:" + silent.getLocalPort() + "/someMedia?timeout_ms=1000",
+                    null, null);
+            assertError(r, 502, "M_UNKNOWN");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
+        }
     }
 
     /** Uploads to {@code server}; the media ID. */
