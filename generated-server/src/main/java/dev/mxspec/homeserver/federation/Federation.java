@@ -69,24 +69,14 @@ public final class Federation implements AutoCloseable {
     }
 
     /** Serves {@code router} over HTTPS on the configured port, when federation is configured. */
-    public void listen(String host, ServerServerRouter router, HttpServer.Options options) throws Exception {
-        listen(host, router, r -> router.handle(r), options);
-    }
-
-    /**
-     * Serves {@code router}, and {@code media} for {@code /_matrix/media/} (where other servers fetch this server's media, as
-     * v1.7 does), over HTTPS on the configured port, when federation is configured.
-     */
-    public void listen(String host, ServerServerRouter router, Function<ServerRequest, ServerResponse> media, HttpServer.Options options)
-            throws Exception {
+    public void listen(String host, Function<ServerRequest, ServerResponse> router, HttpServer.Options options) throws Exception {
         if (!settings.enabled()) {
             return;
         }
         if (settings.skipCertificateChecks()) {
             LOG.warn("federation.skip_certificate_checks is on: other servers' certificates are not checked. For tests only.");
         }
-        listener = HttpServer.startTls(host, settings.port(), r -> r.path().startsWith("/_matrix/media/") ? media.apply(r) : router.handle(r),
-                options,
+        listener = HttpServer.startTls(host, settings.port(), router, options,
                 FederationTls.listener(Path.of(settings.tlsCertificate().orElseThrow()), Path.of(settings.tlsPrivateKey().orElseThrow())));
     }
 

@@ -44,8 +44,10 @@ import dev.mxspec.homeserver.storage.PostgresStorage;
 import dev.mxspec.homeserver.storage.SqliteStorage;
 import dev.mxspec.homeserver.storage.Storage;
 import dev.mxspec.spec.v1_7.clientserver.server.ClientServerRouter;
+import dev.mxspec.homeserver.core.Metrics;
 import dev.mxspec.homeserver.federation.Federation;
 import dev.mxspec.homeserver.federation.FederationClient;
+import dev.mxspec.homeserver.federation.FederationMetrics;
 import dev.mxspec.homeserver.federation.membership.InviteHandlers;
 import dev.mxspec.homeserver.federation.membership.JoinHandlers;
 import dev.mxspec.homeserver.federation.membership.LeaveHandlers;
@@ -99,13 +101,17 @@ public final class Homeserver implements AutoCloseable {
     private final UserStreams streams;
     private final Federation federation;
     private final Optional<FederationSender> sender;
+    private final Metrics metrics;
+    private final Optional<HttpServer> metricsListener;
 
     /** The implementation version reported by {@code /_matrix/federation/v1/version}. */
     static final String VERSION = "0.1.0";
 
     private Homeserver(ServerConfig config, Storage storage, HttpServer http, PushDelivery delivery, RoomService rooms,
-            UserStreams streams, Federation federation, FederationSender sender) {
+            UserStreams streams, Federation federation, FederationSender sender, Metrics metrics, HttpServer metricsListener) {
         this.config = config;
+        this.metrics = metrics;
+        this.metricsListener = Optional.ofNullable(metricsListener);
         this.sender = Optional.ofNullable(sender);
         this.streams = streams;
         this.federation = federation;
@@ -128,7 +134,10 @@ public final class Homeserver implements AutoCloseable {
         Storage storage = openStorage(config);
         Federation federation = null;
         FederationSender sender = null;
+        Metrics metrics = new Metrics();
+        HttpServer metricsListener = null;
         try {
+            FederationMetrics federationMetrics = new FederationMetrics(metrics.registry());
             LongSupplier clock = System::currentTimeMillis;
             RateLimits limits = config.rateLimits();
             // AccountHandlers limits keys "login:<address>" and "register:<address>"
@@ -232,7 +241,8 @@ public final class Homeserver implements AutoCloseable {
                     new RoomAcls(rooms));
             Federation client = federation;
             InboundTransactions inbound = new InboundTransactions(rooms, storage, new InboundEdus(rooms, streams), federation.keys(), clock,
-                    Optional.of(new MissingPrevEvents(rooms, storage, (d, m, u, b) -> client.client().send(d, m, u, b), federation.keys())));
+                    Optional.of(new MissingPrevEvents(rooms, storage, (d, m, u, b) -> client.client().send(d, m, u, b), federation.keys())),
+                    federationMetrics);
             JoinHandlers joins = new JoinHandlers(rooms, federation.keys());
             InviteHandlers invites = new InviteHandlers(rooms, federation.keys(), config.serverName());
             LeaveHandlers leaves = new LeaveHandlers(rooms, federation.keys());
@@ -275,18 +285,28 @@ public final class Homeserver implements AutoCloseable {
                 inbound.onHeardFrom(sender::heardFrom);
                 sender.start();
             }
+            // other servers fetch this server's media on its federation port too, as v1.7 does (before authenticated media)
             ClientServerRouter mediaRouter = ClientServerRouter.builder((endpoint, request) -> accounts.authenticate(request.accessToken()))
                     .contentRepo(mediaHandlers)
                     .build();
-            federation.listen(config.host(), federationRouter, mediaRouter::handle, httpOptions);
+            var countedFederation = federationMetrics.counting(federationRouter::handle);
+            federation.listen(config.host(), r -> r.path().startsWith("/_matrix/media/") ? mediaRouter.handle(r) : countedFederation.apply(r),
+                    httpOptions);
             HttpServer http = HttpServer.start(config.host(), Math.max(0, config.port()), request -> {
                         ServerRequest r = dev.mxspec.homeserver.api.Uia.emptyBodyAsChallenge(legacyPrefix(request));
                         return pushRuleListings.answer(r).orElseGet(() -> router.handle(r));
                     },
                     httpOptions);
             delivery.start();
-            return new Homeserver(config, storage, http, delivery, rooms, streams, federation, sender);
+            if (config.metrics().enabled()) {
+                metricsListener = HttpServer.start(config.metrics().host(), config.metrics().port(), metrics::answer, httpOptions);
+            }
+            return new Homeserver(config, storage, http, delivery, rooms, streams, federation, sender, metrics, metricsListener);
         } catch (Exception | Error e) {
+            if (metricsListener != null) {
+                metricsListener.close();
+            }
+            metrics.close();
             if (sender != null) {
                 sender.close();
             }
@@ -350,12 +370,24 @@ public final class Homeserver implements AutoCloseable {
         return federation;
     }
 
+    /** The server's counters ({@code GET /metrics} on the metrics listener, when configured). */
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    /** The port of the metrics listener, when it runs. */
+    public Optional<Integer> metricsPort() {
+        return metricsListener.map(HttpServer::port);
+    }
+
     @Override
     public void close() {
+        metricsListener.ifPresent(HttpServer::close);
         delivery.close();
         sender.ifPresent(FederationSender::close);
         federation.close();
         http.close();
         storage.close();
+        metrics.close();
     }
 }

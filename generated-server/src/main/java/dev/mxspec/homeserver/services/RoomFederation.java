@@ -308,6 +308,7 @@ public final class RoomFederation {
         if (r.status().isPresent()) {
             throw MatrixException.forbidden("the join was " + r.status().get().column() + ": " + r.reason());
         }
+        rooms.relay(roomId, eventId, join);
         long group = storage.graphRow(eventId).flatMap(g -> g.stateBefore()).orElseThrow();
         List<GraphRow> stateRows = storage.graphRows(List.copyOf(graph.groups().state(group).values()));
         ObjectNode answer = MatrixJson.mapper().createObjectNode();
@@ -346,6 +347,7 @@ public final class RoomFederation {
         if (r.status().isPresent()) {
             throw MatrixException.forbidden("the leave was " + r.status().get().column() + ": " + r.reason());
         }
+        rooms.relay(roomId, eventId, leave);
     }
 
     /**

@@ -100,6 +100,15 @@ public final class RoomService {
         localEvents.add(listener);
     }
 
+    /**
+     * Passes on an event of another server that came here through {@code send_join}, {@code send_leave} or
+     * {@code send_knock}: as the resident server, this server gives it to the room's other servers (the listeners
+     * leave out its origin, which has it).
+     */
+    public void relay(String roomId, String eventId, ObjectNode pdu) {
+        localEvents.forEach(l -> l.stored(roomId, eventId, pdu));
+    }
+
     public RoomService(Storage storage, RoomRules rules, StreamCounter stream, Memberships memberships, Notifier notifier,
             Notifications notifications, String serverName, LongSupplier clock) {
         this.relations = new Relations(storage, storage, stream);

@@ -23,6 +23,13 @@ final class ClientApi {
         return at(server, method, "/_matrix/client/v3" + path, token, body);
     }
 
+    /** A GET of {@code fullPath} (another prefix than v3's) that must succeed: its JSON answer. */
+    JsonNode callPrefix(Homeserver server, String method, String fullPath, String token) throws Exception {
+        HttpResponse<String> response = at(server, method, fullPath, token, null);
+        assertThat(response.statusCode()).as(method + " " + fullPath + ": " + response.body()).isEqualTo(200);
+        return MatrixJson.mapper().readTree(response.body());
+    }
+
     /** A request to {@code fullPath} (another prefix than v3's: {@code /_matrix/client/v1/...}, {@code /_matrix/media/...}). */
     HttpResponse<String> at(Homeserver server, String method, String fullPath, String token, String body) throws Exception {
         return http.send(request(server, method, fullPath, token, body), HttpResponse.BodyHandlers.ofString());

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Tests of two homeservers {@code a} and {@code b} federating over TLS on loopback, with certificates of one test CA
- * (made once per class), each in a folder of its own; both are closed after each test.
+ * (made once per class), each in a folder of its own, and {@code c}, a third, where a test needs one; all are closed
+ * after each test.
  */
 abstract class TwoFederatingServers {
 
@@ -31,6 +32,7 @@ abstract class TwoFederatingServers {
 
     Homeserver a;
     Homeserver b;
+    Homeserver c;
     final ClientApi api = new ClientApi();
 
     @BeforeAll
@@ -42,7 +44,7 @@ abstract class TwoFederatingServers {
 
     @AfterEach
     void stop() {
-        for (Homeserver s : new Homeserver[] {a, b}) {
+        for (Homeserver s : new Homeserver[] {a, b, c}) {
             if (s != null) {
                 s.close();
             }
