@@ -10,6 +10,7 @@ import dev.mxspec.homeserver.core.Caller;
 import dev.mxspec.homeserver.core.Ids;
 import dev.mxspec.homeserver.services.Aliases;
 import dev.mxspec.homeserver.services.ClientEvents;
+import dev.mxspec.homeserver.services.PublicRooms;
 import dev.mxspec.homeserver.services.RoomReads;
 import dev.mxspec.homeserver.services.RoomService;
 import dev.mxspec.homeserver.storage.Records.StoredEvent;
@@ -40,7 +41,6 @@ import dev.mxspec.spec.v1_7.clientserver.server.EventContextHandler;
 import dev.mxspec.spec.v1_7.clientserver.server.KnockingHandler;
 import dev.mxspec.spec.v1_7.clientserver.server.ListPublicRoomsHandler;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
@@ -51,10 +51,13 @@ public final class DirectoryHandlers implements DirectoryHandler, ListPublicRoom
     private final RoomService rooms;
     private final RoomReads reads;
     private final Aliases aliases;
+    private final PublicRooms directory;
     private final String serverName;
     private final LongSupplier clock;
 
-    public DirectoryHandlers(RoomService rooms, RoomReads reads, Aliases aliases, String serverName, LongSupplier clock) {
+    public DirectoryHandlers(RoomService rooms, RoomReads reads, Aliases aliases, PublicRooms directory, String serverName,
+            LongSupplier clock) {
+        this.directory = directory;
         this.rooms = rooms;
         this.reads = reads;
         this.aliases = aliases;
@@ -106,42 +109,22 @@ public final class DirectoryHandlers implements DirectoryHandler, ListPublicRoom
 
     @Override
     public PublicRoomsResponse getPublicRooms(RequestContext context, GetPublicRooms.Request request) {
-        return publicRooms(request.limit(), request.since(), Optional.empty());
+        ObjectNode body = MatrixJson.mapper().createObjectNode();
+        request.limit().ifPresent(l -> body.put("limit", l));
+        request.since().ifPresent(s -> body.put("since", s));
+        return typed(directory.list(request.server(), PublicRooms.Query.of(request.limit(), request.since()), body));
     }
 
     @Override
     public PublicRoomsResponse queryPublicRooms(RequestContext context, QueryPublicRooms.Request request) {
-        return publicRooms(request.body().limit(), request.body().since(),
-                request.body().filter().flatMap(f -> f.genericSearchTerm()));
+        return typed(directory.list(request.server(), PublicRooms.Query.of(request.body()), (ObjectNode) MatrixJson.tree(request.body())));
     }
 
-    private PublicRoomsResponse publicRooms(Optional<Long> limit, Optional<String> since, Optional<String> search) {
-        int offset = since.map(s -> s.startsWith("p") ? s.substring(1) : s).map(s -> {
-            try {
-                return Integer.parseInt(s);
-            } catch (NumberFormatException e) {
-                throw MatrixException.invalidParam("since", "not a token of this server");
-            }
-        }).orElse(0);
-        List<ObjectNode> all = rooms.publishedRooms().stream().map(rooms::publicRoomChunk)
-                .filter(c -> search.map(term -> (c.path("name").asText() + " " + c.path("topic").asText() + " "
-                        + c.path("canonical_alias").asText()).toLowerCase(Locale.ROOT).contains(term.toLowerCase(Locale.ROOT))).orElse(true))
-                .toList();
-        int size = (int) Math.max(1, Math.min(500, limit.orElse(100L)));
-        List<ObjectNode> page = all.subList(Math.min(offset, all.size()), Math.min(offset + size, all.size()));
-        ObjectNode response = MatrixJson.mapper().createObjectNode();
-        page.forEach(response.putArray("chunk")::add);
-        if (offset + size < all.size()) {
-            response.put("next_batch", "p" + (offset + size));
-        }
-        if (offset > 0) {
-            response.put("prev_batch", "p" + Math.max(0, offset - size));
-        }
-        response.put("total_room_count_estimate", all.size());
+    private static PublicRoomsResponse typed(ObjectNode response) {
         try {
             return MatrixJson.convert(response, PublicRoomsResponse.class);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
+            throw new MatrixException(502, ErrorCodes.M_UNKNOWN, "the room directory answered with something else than a room list");
         }
     }
 

@@ -35,7 +35,7 @@ import java.util.function.LongSupplier;
  * beforehand, v1.7), downloads, thumbnails, {@code allow_redirect}, and the upload size limit. URL
  * previews are not offered. Downloads are inline only for types a browser shows without running
  * anything ({@link MediaTypes}); the HTTP layer adds a sandboxing {@code Content-Security-Policy} to
- * every media response.
+ * every media response, cached copies of other servers' media included.
  */
 public final class MediaHandlers implements ContentRepoHandler {
 
@@ -82,21 +82,21 @@ public final class MediaHandlers implements ContentRepoHandler {
 
     @Override
     public Media getContent(RequestContext context, GetContent.Request request) {
-        return present(media.download(request.serverName(), request.mediaId(), request.timeoutMs(), redirect(request.allowRedirect())),
-                Optional.empty());
+        return present(media.download(request.serverName(), request.mediaId(), request.timeoutMs(), redirect(request.allowRedirect()),
+                request.allowRemote().orElse(true)), Optional.empty());
     }
 
     @Override
     public Media getContentOverrideName(RequestContext context, GetContentOverrideName.Request request) {
-        return present(media.download(request.serverName(), request.mediaId(), request.timeoutMs(), redirect(request.allowRedirect())),
-                Optional.of(request.fileName()));
+        return present(media.download(request.serverName(), request.mediaId(), request.timeoutMs(), redirect(request.allowRedirect()),
+                request.allowRemote().orElse(true)), Optional.of(request.fileName()));
     }
 
     @Override
     public Media getContentThumbnail(RequestContext context, GetContentThumbnail.Request request) {
         return present(media.thumbnail(request.serverName(), request.mediaId(), request.width(), request.height(),
-                request.method().map(GetContentThumbnailMethod::value), request.timeoutMs(), redirect(request.allowRedirect())),
-                Optional.empty());
+                request.method().map(GetContentThumbnailMethod::value), request.timeoutMs(), redirect(request.allowRedirect()),
+                request.allowRemote().orElse(true)), Optional.empty());
     }
 
     @Override

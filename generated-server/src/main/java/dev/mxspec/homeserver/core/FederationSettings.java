@@ -1,7 +1,10 @@
 package dev.mxspec.homeserver.core;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Federation with other homeservers (the {@code federation:} block of the configuration). Off unless a port is
@@ -13,6 +16,12 @@ import java.util.Optional;
  * @param trustedCa a PEM file of further certificate authorities trusted for outbound requests, beside the JDK's
  * @param skipCertificateChecks whether outbound requests accept any certificate: for tests only
  * @param keyValidityMs how long the server's published signing key is valid ({@code valid_until_ts}), one day
+ * @param signingKeyVersion the version of the signing key in use ({@code ed25519:<version>}), {@code a} by default: naming
+ *     a new version makes a new key on the next start, and the keys used before are published as old keys, expired then
+ * @param oldVerifyKeys further keys this server signed with before (kept elsewhere, such as a previous installation's),
+ *     published under {@code old_verify_keys}: key ID to public key and {@code expired_ts}
+ * @param trustedKeyServers notaries asked for another server's keys ({@code /_matrix/key/v2/query}) when that server
+ *     cannot be reached or its answer is refused; their answers must carry their signature by one of the keys given
  */
 public record FederationSettings(
         @JsonProperty("port") int port,
@@ -20,9 +29,61 @@ public record FederationSettings(
         @JsonProperty("tls_private_key") Optional<String> tlsPrivateKey,
         @JsonProperty("trusted_ca") Optional<String> trustedCa,
         @JsonProperty("skip_certificate_checks") boolean skipCertificateChecks,
-        @JsonProperty("key_validity_ms") long keyValidityMs) {
+        @JsonProperty("key_validity_ms") long keyValidityMs,
+        @JsonProperty("signing_key_version") String signingKeyVersion,
+        @JsonProperty("old_verify_keys") Map<String, OldVerifyKey> oldVerifyKeys,
+        @JsonProperty("trusted_key_servers") List<TrustedKeyServer> trustedKeyServers) {
+
+    private static final Pattern KEY_VERSION = Pattern.compile("[A-Za-z0-9_]+");
+
+    /**
+     * A key this server signed with before.
+     *
+     * @param key the public key, unpadded Base64
+     * @param expiredTs when it stopped being used (ms since the epoch)
+     */
+    public record OldVerifyKey(@JsonProperty("key") String key, @JsonProperty("expired_ts") long expiredTs) {
+
+        public OldVerifyKey {
+            if (key == null || key.isBlank()) {
+                throw new IllegalArgumentException("federation.old_verify_keys: each key needs its public key (key)");
+            }
+            if (expiredTs <= 0) {
+                throw new IllegalArgumentException("federation.old_verify_keys: each key needs its expired_ts");
+            }
+        }
+    }
+
+    /**
+     * A notary.
+     *
+     * @param serverName its server name
+     * @param verifyKeys its keys that must sign its answers: key ID to public key (unpadded Base64); when empty, the
+     *     keys it publishes itself
+     */
+    public record TrustedKeyServer(@JsonProperty("server_name") String serverName,
+            @JsonProperty("verify_keys") Map<String, String> verifyKeys) {
+
+        public TrustedKeyServer {
+            if (serverName == null || serverName.isBlank()) {
+                throw new IllegalArgumentException("federation.trusted_key_servers: each needs a server_name");
+            }
+            verifyKeys = verifyKeys == null ? Map.of() : Map.copyOf(verifyKeys);
+        }
+    }
+
+    public FederationSettings(int port, Optional<String> tlsCertificate, Optional<String> tlsPrivateKey, Optional<String> trustedCa,
+            boolean skipCertificateChecks, long keyValidityMs) {
+        this(port, tlsCertificate, tlsPrivateKey, trustedCa, skipCertificateChecks, keyValidityMs, null, null, null);
+    }
 
     public FederationSettings {
+        signingKeyVersion = signingKeyVersion == null ? "a" : signingKeyVersion;
+        if (!KEY_VERSION.matcher(signingKeyVersion).matches()) {
+            throw new IllegalArgumentException("federation.signing_key_version must match [A-Za-z0-9_]+, not '" + signingKeyVersion + "'");
+        }
+        oldVerifyKeys = oldVerifyKeys == null ? Map.of() : Map.copyOf(oldVerifyKeys);
+        trustedKeyServers = trustedKeyServers == null ? List.of() : List.copyOf(trustedKeyServers);
         tlsCertificate = tlsCertificate == null ? Optional.empty() : tlsCertificate;
         tlsPrivateKey = tlsPrivateKey == null ? Optional.empty() : tlsPrivateKey;
         trustedCa = trustedCa == null ? Optional.empty() : trustedCa;
@@ -43,6 +104,18 @@ public record FederationSettings(
         return new FederationSettings(0, null, null, null, false, 0);
     }
 
+    /** This configuration signing with the key of {@code version}, the keys used before published as old keys. */
+    public FederationSettings withSigningKeyVersion(String version) {
+        return new FederationSettings(port, tlsCertificate, tlsPrivateKey, trustedCa, skipCertificateChecks, keyValidityMs, version,
+                oldVerifyKeys, trustedKeyServers);
+    }
+
+    /** This configuration asking {@code notaries} for keys of servers that cannot be reached. */
+    public FederationSettings withTrustedKeyServers(List<TrustedKeyServer> notaries) {
+        return new FederationSettings(port, tlsCertificate, tlsPrivateKey, trustedCa, skipCertificateChecks, keyValidityMs,
+                signingKeyVersion, oldVerifyKeys, notaries);
+    }
+
     /** Whether the federation listener runs. */
     public boolean enabled() {
         return port != 0;
@@ -60,6 +133,15 @@ public record FederationSettings(
                   skip_certificate_checks: %s
                   # How long the published signing key is valid (valid_until_ts), in ms.
                   key_validity_ms: %d
-                """.formatted(skipCertificateChecks, keyValidityMs);
+                  # The signing key in use is ed25519:<version>; a new version makes a new key on the next start,
+                  # and the keys used before stay published under old_verify_keys, expired then.
+                  signing_key_version: %s
+                  # Keys this server signed with elsewhere before, published under old_verify_keys.
+                  # old_verify_keys:
+                  #   "ed25519:old": {key: <unpadded Base64 public key>, expired_ts: 1700000000000}
+                  # Notaries asked for the keys of servers that cannot be reached (/_matrix/key/v2/query).
+                  # trusted_key_servers:
+                  #   - {server_name: matrix.org, verify_keys: {"ed25519:auto": Noi6WqcDj0QmPxCNQqgezwTlBKrfqehY1u2FyWP9uYw}}
+                """.formatted(skipCertificateChecks, keyValidityMs, signingKeyVersion);
     }
 }

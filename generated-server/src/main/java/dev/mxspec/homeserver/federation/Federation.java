@@ -2,6 +2,7 @@ package dev.mxspec.homeserver.federation;
 
 import dev.mxspec.homeserver.core.FederationSettings;
 import dev.mxspec.homeserver.crypto.SigningKey;
+import dev.mxspec.homeserver.crypto.VerifyKey;
 import dev.mxspec.homeserver.http.HttpServer;
 import dev.mxspec.homeserver.storage.RemoteKeyStore;
 import dev.mxspec.runtime.server.ServerRequest;
@@ -41,11 +42,21 @@ public final class Federation implements AutoCloseable {
 
     /** Federation of {@code serverName}, signing with {@code key}, keeping other servers' keys in {@code store}. */
     public static Federation create(String serverName, SigningKey key, FederationSettings settings, RemoteKeyStore store, LongSupplier clock) {
+        return create(serverName, new SigningKeys.Loaded(key, List.of()), settings, store, clock);
+    }
+
+    /** Federation of {@code serverName}, signing with the current key of {@code keys} and publishing its old ones. */
+    public static Federation create(String serverName, SigningKeys.Loaded keys, FederationSettings settings, RemoteKeyStore store,
+            LongSupplier clock) {
         FederationTls tls = FederationTls.outbound(settings);
-        OwnKeys own = new OwnKeys(serverName, key, List.of(), settings.keyValidityMs(), clock);
-        FederationClient client = FederationClient.create(serverName, key, tls, clock);
-        RemoteKeyService keys = new RemoteKeyService(store, client::serverKeys, own, clock);
-        return new Federation(settings, own, keys, client);
+        OwnKeys own = new OwnKeys(serverName, keys.current(), keys.old(), settings.keyValidityMs(), clock);
+        FederationClient client = FederationClient.create(serverName, keys.current(), tls, clock);
+        List<RemoteKeyService.Notary> notaries = settings.trustedKeyServers().stream()
+                .map(t -> new RemoteKeyService.Notary(t.serverName(), t.verifyKeys().entrySet().stream()
+                        .map(k -> VerifyKey.of(k.getKey(), k.getValue())).toList()))
+                .toList();
+        RemoteKeyService remote = new RemoteKeyService(store, client::serverKeys, own, clock, notaries, client::notaryKeys);
+        return new Federation(settings, own, remote, client);
     }
 
     /** A router builder with the key and version endpoints, authenticating with X-Matrix; other handlers are added to it. */

@@ -42,6 +42,25 @@ public final class FederationClient {
      */
     public record Response(int status, JsonNode body) {}
 
+    /**
+     * A download from another server.
+     *
+     * @param status the HTTP status
+     * @param contentType its {@code Content-Type}, if any
+     * @param contentDisposition its {@code Content-Disposition}, if any
+     * @param bytes the body
+     */
+    public record Download(int status, Optional<String> contentType, Optional<String> contentDisposition, byte[] bytes) {}
+
+    /** A download longer than its limit. */
+    public static final class TooLarge extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        public TooLarge(String message) {
+            super(message);
+        }
+    }
+
     private static final int MAX_RESPONSE_BYTES = 16 << 20;
 
     private final String serverName;
@@ -106,6 +125,38 @@ public final class FederationClient {
     }
 
     /**
+     * A signed {@code GET} of {@code uri} whose answer is not JSON (media), at most {@code maxBytes} ({@link TooLarge} otherwise,
+     * read no further), answered within {@code timeout}.
+     */
+    public Download download(String destination, String uri, long maxBytes, Duration timeout) throws IOException {
+        if (!uri.startsWith("/_matrix/")) {
+            throw new IllegalArgumentException("not a Matrix path: " + uri);
+        }
+        Destination target = resolve(destination);
+        XMatrix authorization = RequestSigning.sign("GET", uri, serverName, destination, Optional.empty(), key);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(target.baseUri() + uri))
+                .timeout(timeout)
+                .header("Authorization", authorization.header())
+                .GET()
+                .build();
+        try {
+            HttpResponse<InputStream> response = tls.http(target.tlsName()).send(request, HttpResponse.BodyHandlers.ofInputStream());
+            byte[] bytes;
+            try (InputStream in = response.body()) {
+                bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            }
+            if (bytes.length > maxBytes) {
+                throw new TooLarge(destination + " sent more than " + maxBytes + " bytes");
+            }
+            return new Download(response.statusCode(), response.headers().firstValue("Content-Type"),
+                    response.headers().firstValue("Content-Disposition"), bytes);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    /**
      * {@code GET /_matrix/key/v2/server} of {@code destination}, through the generated client: the server's keys as
      * it published them (unchecked: {@link RemoteKeyService} checks them).
      */
@@ -122,6 +173,23 @@ public final class FederationClient {
         } catch (RuntimeException e) {
             throw new IOException(destination + " did not send its keys: " + e.getMessage(), e);
         }
+    }
+
+    /** {@code POST /_matrix/key/v2/query} of the notary {@code notary} for {@code serverName}'s keys: its {@code server_keys}, unchecked. */
+    public java.util.List<ObjectNode> notaryKeys(String notary, String serverName) throws IOException {
+        ObjectNode body = MatrixJson.mapper().createObjectNode();
+        body.putObject("server_keys").putObject(serverName);
+        Response r = send(notary, "POST", "/_matrix/key/v2/query", Optional.of(body));
+        if (r.status() != 200 || !r.body().path("server_keys").isArray()) {
+            throw new IOException(notary + " answered its key query with " + r.status());
+        }
+        java.util.List<ObjectNode> answers = new java.util.ArrayList<>();
+        r.body().path("server_keys").forEach(k -> {
+            if (k instanceof ObjectNode o) {
+                answers.add(o);
+            }
+        });
+        return answers;
     }
 
     private Destination resolve(String destination) throws IOException {

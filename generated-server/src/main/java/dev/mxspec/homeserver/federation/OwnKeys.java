@@ -45,6 +45,11 @@ public final class OwnKeys {
         return key;
     }
 
+    /** The keys this server used before. */
+    public List<OldKey> oldKeys() {
+        return oldKeys;
+    }
+
     /** The signed answer of {@code GET /_matrix/key/v2/server}. */
     public ObjectNode response() {
         ObjectNode json = JsonNodeFactory.instance.objectNode();

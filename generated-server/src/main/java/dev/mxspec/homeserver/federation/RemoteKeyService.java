@@ -9,6 +9,7 @@ import dev.mxspec.homeserver.storage.RemoteKeyStore;
 import dev.mxspec.runtime.json.MatrixJson;
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * server only offers expired keys). As a {@link ServerKeys} it gives every key a server published, current and
  * old, each valid until its {@code valid_until_ts} or {@code expired_ts}, for checking events;
  * {@link #requestKey} gives only current keys, for checking requests. A key response is trusted for at most seven
- * days after it was fetched, whatever it says (the room version 5 rule).
+ * days after it was fetched, whatever it says (the room version 5 rule). When a server cannot be reached, or its
+ * answer is refused, the configured notaries are asked ({@code POST /_matrix/key/v2/query}); a notary's answer counts
+ * when it is the server's own self-signed answer and also carries the notary's signature.
  */
 public final class RemoteKeyService implements ServerKeys {
 
@@ -31,6 +34,25 @@ public final class RemoteKeyService implements ServerKeys {
     @FunctionalInterface
     public interface Fetcher {
         ObjectNode fetch(String serverName) throws IOException;
+    }
+
+    /** Asks a notary for a server's keys ({@code POST /_matrix/key/v2/query}): the {@code server_keys} it answered. */
+    @FunctionalInterface
+    public interface NotaryQuery {
+        List<ObjectNode> query(String notary, String serverName) throws IOException;
+    }
+
+    /**
+     * A notary this server trusts.
+     *
+     * @param serverName its name
+     * @param keys the keys its answers must be signed with; empty for the keys it publishes itself
+     */
+    public record Notary(String serverName, List<VerifyKey> keys) {
+
+        public Notary {
+            keys = List.copyOf(keys);
+        }
     }
 
     /** The shortest time between two fetches of one server's keys after a failure or an expired answer. */
@@ -46,11 +68,20 @@ public final class RemoteKeyService implements ServerKeys {
     private final Fetcher fetcher;
     private final OwnKeys own;
     private final LongSupplier clock;
+    private final List<Notary> notaries;
+    private final NotaryQuery notaryQuery;
     private final Map<String, Entry> cache = new ConcurrentHashMap<>();
     private final Map<String, Long> lastFailure = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     public RemoteKeyService(RemoteKeyStore store, Fetcher fetcher, OwnKeys own, LongSupplier clock) {
+        this(store, fetcher, own, clock, List.of(), (notary, serverName) -> List.of());
+    }
+
+    public RemoteKeyService(RemoteKeyStore store, Fetcher fetcher, OwnKeys own, LongSupplier clock, List<Notary> notaries,
+            NotaryQuery notaryQuery) {
+        this.notaries = List.copyOf(notaries);
+        this.notaryQuery = notaryQuery;
         this.store = store;
         this.fetcher = fetcher;
         this.own = own;
@@ -61,7 +92,7 @@ public final class RemoteKeyService implements ServerKeys {
     @Override
     public Optional<VerifyKey> find(String serverName, String keyId) {
         if (serverName.equals(own.serverName())) {
-            return ownKey(keyId);
+            return anyOwnKey(keyId);
         }
         Optional<Entry> entry = current(serverName, clock.getAsLong(), Optional.of(keyId));
         return entry.flatMap(e -> verifyKey(e, keyId).or(() -> oldKey(e, keyId)));
@@ -92,6 +123,12 @@ public final class RemoteKeyService implements ServerKeys {
     private Optional<VerifyKey> ownKey(String keyId) {
         VerifyKey key = own.signingKey().verifyKey();
         return key.keyId().equals(keyId) ? Optional.of(key) : Optional.empty();
+    }
+
+    /** One of this server's keys, current or old (valid until it expired), for checking its own events. */
+    private Optional<VerifyKey> anyOwnKey(String keyId) {
+        return ownKey(keyId).or(() -> own.oldKeys().stream().filter(k -> k.key().keyId().equals(keyId)).findFirst()
+                .map(k -> k.key().validUntil(k.expiredTs())));
     }
 
     /** The entry of {@code serverName}, fetched again when it is not valid until {@code wantedTs} or lacks the wanted key. */
@@ -142,6 +179,10 @@ public final class RemoteKeyService implements ServerKeys {
     }
 
     private Optional<Entry> fetch(String serverName, long now) {
+        return direct(serverName, now).or(() -> throughNotaries(serverName, now));
+    }
+
+    private Optional<Entry> direct(String serverName, long now) {
         ObjectNode json;
         try {
             json = fetcher.fetch(serverName);
@@ -154,8 +195,38 @@ public final class RemoteKeyService implements ServerKeys {
             LOG.warn("refusing the keys of {}: {}", serverName, problem.get());
             return Optional.empty();
         }
+        return Optional.of(entry(json, now));
+    }
+
+    /** The answer of the first notary that gives one of {@code serverName}'s key responses, signed by it and by the server. */
+    private Optional<Entry> throughNotaries(String serverName, long now) {
+        for (Notary notary : notaries) {
+            if (notary.serverName().equals(serverName)) {
+                continue;
+            }
+            List<ObjectNode> answers;
+            try {
+                answers = notaryQuery.query(notary.serverName(), serverName);
+            } catch (IOException | RuntimeException e) {
+                LOG.info("cannot ask the notary {} for the keys of {}: {}", notary.serverName(), serverName, e.getMessage());
+                continue;
+            }
+            ServerKeys notaryKeys = notary.keys().isEmpty() ? this::requestKey : ServerKeys.of(Map.of(notary.serverName(), notary.keys()));
+            Optional<ObjectNode> best = answers.stream()
+                    .filter(json -> problem(serverName, json).isEmpty())
+                    .filter(json -> JsonSigning.verify(json, notary.serverName(), notaryKeys).isVerified())
+                    .max(java.util.Comparator.comparingLong(json -> json.path("valid_until_ts").longValue()));
+            if (best.isPresent()) {
+                return Optional.of(entry(best.get(), now));
+            }
+            LOG.warn("the notary {} gave no answer for {} signed by both", notary.serverName(), serverName);
+        }
+        return Optional.empty();
+    }
+
+    private static Entry entry(ObjectNode json, long now) {
         long validUntil = Math.min(json.get("valid_until_ts").longValue(), now + MAX_VALIDITY_MS);
-        return Optional.of(new Entry(json, validUntil, now));
+        return new Entry(json, validUntil, now);
     }
 
     /** What is wrong with a server's key response, if anything: its name, its keys, its self-signature. */

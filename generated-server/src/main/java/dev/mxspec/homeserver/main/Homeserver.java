@@ -77,6 +77,20 @@ import dev.mxspec.homeserver.federation.rooms.TransactionSender;
 import dev.mxspec.homeserver.services.StateGroups;
 import dev.mxspec.homeserver.federation.FederationQueries;
 import dev.mxspec.homeserver.federation.RemoteProfileQuery;
+import dev.mxspec.homeserver.federation.SigningKeys;
+import dev.mxspec.homeserver.federation.queries.FederatedMedia;
+import dev.mxspec.homeserver.federation.queries.OpenIdUserInfo;
+import dev.mxspec.homeserver.federation.queries.PublicRoomHandlers;
+import dev.mxspec.homeserver.federation.queries.RemoteHierarchy;
+import dev.mxspec.homeserver.federation.queries.RemotePublicRooms;
+import dev.mxspec.homeserver.federation.queries.SpaceHierarchyHandlers;
+import dev.mxspec.homeserver.api.HierarchyHandlers;
+import dev.mxspec.homeserver.api.OpenIdHandlers;
+import dev.mxspec.homeserver.api.TimestampHandlers;
+import dev.mxspec.homeserver.services.EventsByTime;
+import dev.mxspec.homeserver.services.OpenIdTokens;
+import dev.mxspec.homeserver.services.PublicRooms;
+import dev.mxspec.homeserver.services.SpaceHierarchy;
 import dev.mxspec.spec.v1_7.serverserver.server.ServerServerRouter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -139,7 +153,8 @@ public final class Homeserver implements AutoCloseable {
                     "login", RateLimiter.of(limits.login(), clock),
                     "register", RateLimiter.of(limits.registration(), clock)));
             String baseUrl = "http://" + (config.host().equals("0.0.0.0") ? "localhost" : config.host()) + ":" + config.port();
-            SigningKey signingKey = signingKey(storage, clock);
+            SigningKeys.Loaded keysLoaded = SigningKeys.load(storage, config.federation(), clock);
+            SigningKey signingKey = keysLoaded.current();
             RoomRules rules = new SpecRoomRules(config.serverName(), signingKey);
             Notifier notifier = new Notifier();
             StreamCounter stream = new StreamCounter(storage.maxStreamPos());
@@ -166,7 +181,12 @@ public final class Homeserver implements AutoCloseable {
             RoomHandlers roomHandlers = new RoomHandlers(rooms, reads, aliases, sends, clock);
             RelationHandlers relationHandlers = new RelationHandlers(reads, rooms.relations(), clock);
             FilterHandlers filters = new FilterHandlers(storage);
-            DirectoryHandlers directory = new DirectoryHandlers(rooms, reads, aliases, config.serverName(), clock);
+            PublicRooms publicRooms = new PublicRooms(rooms, config.serverName());
+            DirectoryHandlers directory = new DirectoryHandlers(rooms, reads, aliases, publicRooms, config.serverName(), clock);
+            SpaceHierarchy hierarchy = new SpaceHierarchy(rooms, config.serverName());
+            OpenIdTokens openIdTokens = new OpenIdTokens(storage, clock);
+            MediaService media = media(config);
+            MediaHandlers mediaHandlers = new MediaHandlers(media, accounts::authenticate);
             UserStreamHandlers streamHandlers = new UserStreamHandlers(streams, rooms, notifications, clock);
             KeysService keys = new KeysService(storage, stream, deviceLists, config.serverName());
             SyncHandlers sync = new SyncHandlers(new SyncService(rooms, streams, deviceLists, keys, notifier, clock, visibility, notifications), filters);
@@ -215,13 +235,16 @@ public final class Homeserver implements AutoCloseable {
                     .listPublicRooms(directory)
                     .eventContext(directory)
                     .knocking(directory)
-                    .contentRepo(new MediaHandlers(media(config), accounts::authenticate))
+                    .contentRepo(mediaHandlers)
                     .sync(sync)
                     .keys(new KeysHandlers(keys, deviceLists))
+                    .spaceHierarchy(new HierarchyHandlers(hierarchy))
+                    .openid(new OpenIdHandlers(openIdTokens, config.serverName()))
+                    .roomEventByTimestamp(new TimestampHandlers(reads, new EventsByTime(storage)))
                     .build();
             HttpServer.Options httpOptions = new HttpServer.Options(config.maxBodyBytes(), config.http(),
                     config.requestLog() ? RequestLog.toLogger() : null);
-            federation = Federation.create(config.serverName(), signingKey, config.federation(), storage, clock);
+            federation = Federation.create(config.serverName(), keysLoaded, config.federation(), storage, clock);
             StateGroups groups = rooms.stateGroups(); // shared: a second instance would keep a cache of its own
             FederationReads serverReads = new FederationReads(storage, storage, groups, new ServerVisibility(storage, groups, rooms),
                     new RoomAcls(rooms));
@@ -251,6 +274,9 @@ public final class Homeserver implements AutoCloseable {
                     .leavingV2(leaves)
                     .userDevices(deviceQueries)
                     .userKeys(deviceQueries)
+                    .publicRooms(new PublicRoomHandlers(publicRooms))
+                    .spaceHierarchy(new SpaceHierarchyHandlers(hierarchy))
+                    .openid(new OpenIdUserInfo(openIdTokens))
                     .build();
             if (config.federation().enabled()) { // new local events and typing, receipts go out to the rooms' other servers
                 Federation out = federation;
@@ -268,6 +294,10 @@ public final class Homeserver implements AutoCloseable {
                 accounts.remoteProfiles(new RemoteProfileQuery(federation.client()));
                 rooms.remoteInvites(new RemoteInvites(federation.client(), federation.keys()));
                 rooms.remoteLeaves(new RemoteLeaves(rooms, federation.client(), federation.keys(), config.serverName()));
+                publicRooms.remote(new RemotePublicRooms(federation.client()));
+                hierarchy.remote(new RemoteHierarchy(federation.client(), config.serverName(), clock));
+                Path remoteMedia = Path.of(config.dataDir()).resolve("remote_media");
+                media.remote(new FederatedMedia(federation.client()), origin -> new FileMediaStore(remoteMedia.resolve(origin), Optional.empty()));
                 streams.listen(sender);
                 EduOutbox edus = sender::sendEdu; // presence, device lists and to-device messages of local users go out too
                 OutboundUserEdus userEdusOut = new OutboundUserEdus(memberships, edus, config.serverName());
@@ -278,7 +308,13 @@ public final class Homeserver implements AutoCloseable {
                 inbound.onHeardFrom(sender::heardFrom);
                 sender.start();
             }
-            federation.listen(config.host(), federationMetrics.counting(federationRouter::handle), httpOptions);
+            // other servers fetch this server's media on its federation port too, as v1.7 does (before authenticated media)
+            ClientServerRouter mediaRouter = ClientServerRouter.builder((endpoint, request) -> accounts.authenticate(request.accessToken()))
+                    .contentRepo(mediaHandlers)
+                    .build();
+            var countedFederation = federationMetrics.counting(federationRouter::handle);
+            federation.listen(config.host(), r -> r.path().startsWith("/_matrix/media/") ? mediaRouter.handle(r) : countedFederation.apply(r),
+                    httpOptions);
             HttpServer http = HttpServer.start(config.host(), Math.max(0, config.port()), request -> {
                         ServerRequest r = dev.mxspec.homeserver.api.Uia.emptyBodyAsChallenge(legacyPrefix(request));
                         return pushRuleListings.answer(r).orElseGet(() -> router.handle(r));
@@ -320,7 +356,7 @@ public final class Homeserver implements AutoCloseable {
                 : r;
     }
 
-    /** The server's Ed25519 signing key, made and stored on first start. */
+    /** The server's Ed25519 signing key of version {@code a}, made and stored on first start. */
     static SigningKey signingKey(Storage storage, LongSupplier clock) {
         String keyId = "ed25519:a";
         return storage.signingSeed(keyId).map(SigningKey::decode).orElseGet(() -> {

@@ -6,6 +6,7 @@ import dev.mxspec.homeserver.core.MediaSettings.ThumbnailSize;
 import dev.mxspec.runtime.api.ErrorCodes;
 import dev.mxspec.runtime.api.MatrixException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -14,14 +15,17 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
 /**
  * The local media repository over a {@link MediaStore}: uploads, v1.7's create-then-upload (a
  * reserved ID, filled once by its creator, that downloads wait for), downloads, and thumbnails made
- * once per configured size and kept in the store. Only media of this server are served (no
- * federation). With {@code allow_redirect} and a store that hands out URLs, clients are sent to
+ * once per configured size and kept in the store. Media of other servers are fetched from their
+ * origin ({@link RemoteMedia}) once, kept in a store of that origin as a cached copy and served from
+ * it afterwards (thumbnails made of it as of local media); {@code allow_remote=false} serves only
+ * cached copies. With {@code allow_redirect} and a store that hands out URLs, clients are sent to
  * the URL instead of being given the bytes.
  */
 public final class MediaService {
@@ -67,6 +71,14 @@ public final class MediaService {
     private final Thumbnailer thumbnailer;
     /** Thumbnails being made, by item and size: a second request for one waits for the first. */
     private final ConcurrentHashMap<String, CompletableFuture<Thumbnailer.Outcome>> making = new ConcurrentHashMap<>();
+    /** Remote items being fetched, by origin and ID: a second request for one waits for the first. */
+    private final ConcurrentHashMap<String, CompletableFuture<Boolean>> fetching = new ConcurrentHashMap<>();
+    private volatile RemoteMedia remote = (origin, mediaId, maxBytes, timeout) -> {
+        throw new MatrixException(404, ErrorCodes.M_NOT_FOUND, "media of other servers cannot be fetched (no federation)");
+    };
+    private volatile Function<String, MediaStore> remoteStores = origin -> {
+        throw new MatrixException(404, ErrorCodes.M_NOT_FOUND, "media of other servers cannot be fetched (no federation)");
+    };
     /** Images decoded at once: each may hold tens of megabytes. */
     private final Semaphore decoding = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()));
 
@@ -84,6 +96,12 @@ public final class MediaService {
         this.clock = clock;
         this.sizes = new ThumbnailSizes(settings.thumbnailSizes());
         this.thumbnailer = new Thumbnailer(settings.maxThumbnailPixels());
+    }
+
+    /** Where media of other servers come from, and the store of each origin's cached copies. */
+    public void remote(RemoteMedia remote, Function<String, MediaStore> storeOfOrigin) {
+        this.remote = remote;
+        this.remoteStores = storeOfOrigin;
     }
 
     public long maxUpload() {
@@ -158,10 +176,19 @@ public final class MediaService {
 
     /** An item's content (or its URL, when allowed and offered), once uploaded. */
     public Served download(String server, String mediaId, Optional<Long> timeoutMs, boolean allowRedirect) {
+        return download(server, mediaId, timeoutMs, allowRedirect, true);
+    }
+
+    /** An item's content; another server's fetched from it when not cached here and {@code allowRemote}. */
+    public Served download(String server, String mediaId, Optional<Long> timeoutMs, boolean allowRedirect, boolean allowRemote) {
+        if (!server.equals(serverName)) {
+            MediaStore cache = cached(server, mediaId, timeoutMs, allowRemote);
+            return original(cache, mediaId, cache.metadata(mediaId).orElseThrow(MediaService::notFound), allowRedirect);
+        }
         String id = local(server, mediaId);
         awaitUpload(id, timeoutMs);
         MediaStore.Info info = store.metadata(id).orElseThrow(MediaService::notFound);
-        return original(id, info, allowRedirect);
+        return original(store, id, info, allowRedirect);
     }
 
     /**
@@ -174,7 +201,14 @@ public final class MediaService {
      */
     public Served thumbnail(String server, String mediaId, long width, long height, Optional<String> method, Optional<Long> timeoutMs,
             boolean allowRedirect) {
-        String id = local(server, mediaId);
+        return thumbnail(server, mediaId, width, height, method, timeoutMs, allowRedirect, true);
+    }
+
+    /** A thumbnail; of another server's item, made here of the cached copy (fetched when not cached and {@code allowRemote}). */
+    public Served thumbnail(String server, String mediaId, long width, long height, Optional<String> method, Optional<Long> timeoutMs,
+            boolean allowRedirect, boolean allowRemote) {
+        boolean here = server.equals(serverName);
+        String id = here ? local(server, mediaId) : remoteId(mediaId);
         if (width < 1 || height < 1) {
             throw new MatrixException(400, ErrorCodes.M_INVALID_PARAM, "width and height must be positive, not " + width + "x" + height);
         }
@@ -183,7 +217,10 @@ public final class MediaService {
             throw new MatrixException(400, ErrorCodes.M_INVALID_PARAM, "method must be crop or scale");
         }
         ThumbnailSize size = sizes.choose(width, height, how);
-        awaitUpload(id, timeoutMs);
+        MediaStore store = here ? this.store : cached(server, id, timeoutMs, allowRemote);
+        if (here) {
+            awaitUpload(id, timeoutMs);
+        }
         MediaStore.Info info = store.metadata(id).orElseThrow(MediaService::notFound);
         if (!Thumbnailer.thumbnails(essence(info.contentType()))) {
             throw new MatrixException(400, ErrorCodes.M_UNKNOWN, "Cannot generate thumbnails for the requested content: "
@@ -191,17 +228,72 @@ public final class MediaService {
         }
         Optional<MediaStore.Thumbnail> kept = store.thumbnail(id, size.key());
         if (kept.isPresent()) {
-            return thumbnail(id, size, kept.get(), allowRedirect);
+            return thumbnail(store, id, size, kept.get(), allowRedirect);
         }
-        return switch (makeOnce(id, size)) {
-            case Thumbnailer.Original original -> original(id, info, allowRedirect);
-            case Thumbnailer.Made made -> thumbnail(id, size, new MediaStore.Thumbnail(made.contentType(), made.bytes()), allowRedirect);
+        return switch (makeOnce(store, (here ? "" : server + "/") + id, id, size)) {
+            case Thumbnailer.Original original -> original(store, id, info, allowRedirect);
+            case Thumbnailer.Made made -> thumbnail(store, id, size, new MediaStore.Thumbnail(made.contentType(), made.bytes()), allowRedirect);
         };
     }
 
+    /**
+     * The store holding the cached copy of another server's item: fetched from its origin first when it holds none
+     * and {@code allowRemote} (else {@code M_NOT_FOUND}), once however many ask at a time. Larger than the upload
+     * limit is refused by the fetch.
+     */
+    private MediaStore cached(String origin, String mediaId, Optional<Long> timeoutMs, boolean allowRemote) {
+        String id = remoteId(mediaId);
+        if (!dev.mxspec.runtime.server.PathGrammar.serverName(origin)) {
+            throw notFound();
+        }
+        MediaStore cache = remoteStores.apply(origin);
+        if (cache.exists(id)) {
+            return cache;
+        }
+        if (!allowRemote) {
+            throw new MatrixException(404, ErrorCodes.M_NOT_FOUND, "media of " + origin + " is not cached here, and allow_remote is false");
+        }
+        String key = origin + "/" + id;
+        CompletableFuture<Boolean> mine = new CompletableFuture<>();
+        CompletableFuture<Boolean> running = fetching.putIfAbsent(key, mine);
+        if (running != null) {
+            try {
+                running.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
+            return cache;
+        }
+        try {
+            if (!cache.exists(id)) {
+                Duration timeout = Duration.ofMillis(Math.max(1_000, Math.min(MAX_WAIT_MS, timeoutMs.orElse(DEFAULT_WAIT_MS))));
+                RemoteMedia.Fetched fetched = remote.fetch(origin, id, maxUpload, timeout).orElseThrow(MediaService::notFound);
+                if (fetched.bytes().length > maxUpload) {
+                    throw new MatrixException(502, ErrorCodes.M_TOO_LARGE, "the media of " + origin + " is larger than " + maxUpload + " bytes");
+                }
+                cache.put(id, new MediaStore.Info(fetched.contentType(), fetched.filename()), fetched.bytes());
+            }
+            mine.complete(true);
+            return cache;
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            fetching.remove(key, mine);
+        }
+    }
+
+    /** A media ID of another server, as this server accepts them; {@code M_NOT_FOUND} otherwise. */
+    private static String remoteId(String mediaId) {
+        if (!MEDIA_ID.matcher(mediaId).matches()) {
+            throw notFound();
+        }
+        return mediaId;
+    }
+
     /** Makes and stores a thumbnail, or joins the request already making it. */
-    private Thumbnailer.Outcome makeOnce(String id, ThumbnailSize size) {
-        String key = id + "/" + size.key();
+    private Thumbnailer.Outcome makeOnce(MediaStore store, String item, String id, ThumbnailSize size) {
+        String key = item + "/" + size.key();
         CompletableFuture<Thumbnailer.Outcome> mine = new CompletableFuture<>();
         CompletableFuture<Thumbnailer.Outcome> running = making.putIfAbsent(key, mine);
         if (running != null) {
@@ -212,7 +304,7 @@ public final class MediaService {
             }
         }
         try {
-            Thumbnailer.Outcome outcome = make(id, size);
+            Thumbnailer.Outcome outcome = make(store, id, size);
             mine.complete(outcome);
             return outcome;
         } catch (RuntimeException | Error e) {
@@ -223,7 +315,7 @@ public final class MediaService {
         }
     }
 
-    private Thumbnailer.Outcome make(String id, ThumbnailSize size) {
+    private Thumbnailer.Outcome make(MediaStore store, String id, ThumbnailSize size) {
         Optional<MediaStore.Thumbnail> kept = store.thumbnail(id, size.key()); // made while this request waited
         if (kept.isPresent()) {
             return new Thumbnailer.Made(kept.get().contentType(), kept.get().bytes(), 0, 0);
@@ -242,7 +334,7 @@ public final class MediaService {
         return outcome;
     }
 
-    private Served original(String id, MediaStore.Info info, boolean allowRedirect) {
+    private Served original(MediaStore store, String id, MediaStore.Info info, boolean allowRedirect) {
         Optional<URI> url = allowRedirect ? store.publicUrl(id) : Optional.empty();
         if (url.isPresent()) {
             return Served.at(url.get());
@@ -250,7 +342,7 @@ public final class MediaService {
         return new Served(info.contentType(), info.filename(), store.get(id).orElseThrow(MediaService::notFound), Optional.empty());
     }
 
-    private Served thumbnail(String id, ThumbnailSize size, MediaStore.Thumbnail thumbnail, boolean allowRedirect) {
+    private Served thumbnail(MediaStore store, String id, ThumbnailSize size, MediaStore.Thumbnail thumbnail, boolean allowRedirect) {
         Optional<URI> url = allowRedirect ? store.publicThumbnailUrl(id, size.key(), thumbnail.contentType()) : Optional.empty();
         return url.map(Served::at).orElseGet(() -> new Served(thumbnail.contentType(), Optional.empty(), thumbnail.bytes(), Optional.empty()));
     }

@@ -136,6 +136,13 @@ interface JdbcRoomStore extends RoomStore {
     }
 
     @Override
+    default List<StoredEvent> eventsNearTime(String roomId, long ts, boolean forward, int limit) {
+        return jdbc().query("SELECT * FROM events WHERE room_id = ? AND stream_pos > 0 AND origin_server_ts " + (forward ? ">=" : "<=")
+                + " ? ORDER BY origin_server_ts " + (forward ? "ASC" : "DESC") + ", stream_pos " + (forward ? "ASC" : "DESC") + " LIMIT ?",
+                JdbcRoomStore::event, roomId, ts, limit);
+    }
+
+    @Override
     default Map<List<String>, String> currentState(String roomId) {
         Map<List<String>, String> state = new LinkedHashMap<>();
         jdbc().query("SELECT type, state_key, event_id FROM current_state WHERE room_id = ? ORDER BY type, state_key",

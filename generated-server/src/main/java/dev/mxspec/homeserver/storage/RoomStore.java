@@ -37,6 +37,12 @@ public interface RoomStore {
      */
     List<StoredEvent> roomEvents(String roomId, long after, long upTo, int limit, boolean backwards);
 
+    /**
+     * Timeline events of a room nearest a time: from {@code ts} on, oldest first when {@code forward}, else up to
+     * {@code ts}, newest first (by {@code origin_server_ts}, then stream position).
+     */
+    List<StoredEvent> eventsNearTime(String roomId, long ts, boolean forward, int limit);
+
     /** The current state of a room: (type, state_key) to event ID (kept by {@link #persistEvent} from the room graph). */
     Map<List<String>, String> currentState(String roomId);
 

@@ -20,23 +20,38 @@ final class ClientApi {
 
     /** A request to {@code /_matrix/client/v3{path}}, answered as it is. */
     HttpResponse<String> raw(Homeserver server, String method, String path, String token, String body) throws Exception {
-        return rawPrefixed(server, method, "/_matrix/client/v3" + path, token, body);
+        return at(server, method, "/_matrix/client/v3" + path, token, body);
     }
 
     /** A GET of {@code fullPath} (another prefix than v3's) that must succeed: its JSON answer. */
     JsonNode callPrefix(Homeserver server, String method, String fullPath, String token) throws Exception {
-        HttpResponse<String> response = rawPrefixed(server, method, fullPath, token, null);
+        HttpResponse<String> response = at(server, method, fullPath, token, null);
         assertThat(response.statusCode()).as(method + " " + fullPath + ": " + response.body()).isEqualTo(200);
         return MatrixJson.mapper().readTree(response.body());
     }
 
-    private HttpResponse<String> rawPrefixed(Homeserver server, String method, String fullPath, String token, String body) throws Exception {
+    /** A request to {@code fullPath} (another prefix than v3's: {@code /_matrix/client/v1/...}, {@code /_matrix/media/...}). */
+    HttpResponse<String> at(Homeserver server, String method, String fullPath, String token, String body) throws Exception {
+        return http.send(request(server, method, fullPath, token, body), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A {@code GET} of {@code fullPath} answered with bytes (media). */
+    HttpResponse<byte[]> bytes(Homeserver server, String fullPath, String token) throws Exception {
+        return http.send(request(server, "GET", fullPath, token, null), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** The JSON of a response, whatever its status. */
+    static JsonNode json(HttpResponse<String> response) throws Exception {
+        return MatrixJson.mapper().readTree(response.body());
+    }
+
+    private static HttpRequest request(Homeserver server, String method, String fullPath, String token, String body) {
         HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + fullPath))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             r.header("Authorization", "Bearer " + token);
         }
-        return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+        return r.build();
     }
 
     /** A request that must succeed: its JSON answer. */

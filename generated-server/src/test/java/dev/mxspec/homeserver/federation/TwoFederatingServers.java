@@ -1,9 +1,15 @@
 package dev.mxspec.homeserver.federation;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.mxspec.homeserver.core.ServerConfig;
 import dev.mxspec.homeserver.main.Homeserver;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,6 +67,19 @@ abstract class TwoFederatingServers {
     /** A server with federation on a free port, named {@code localhost:<port>}, in the folder {@code name}. */
     Homeserver start(String backend, String name) throws Exception {
         return Homeserver.start(config(backend, name));
+    }
+
+    /** A request to {@code to}'s federation listener signed by {@code from} (X-Matrix), answered as it is. */
+    static FederationClient.Response signed(Homeserver from, Homeserver to, String method, String uri, JsonNode body) throws Exception {
+        return from.federation().client().send(FederationServers.name(to), method, uri, Optional.ofNullable(body));
+    }
+
+    /** A request to {@code to}'s federation listener without any authentication. */
+    static HttpResponse<String> unsigned(Homeserver to, String method, String uri, String body) throws Exception {
+        HttpClient http = FederationTls.outbound(FederationServers.settings(1, serverTls, caFile, false, 0)).http("localhost");
+        return http.send(HttpRequest.newBuilder(URI.create("https://localhost:" + to.federation().port().orElseThrow() + uri))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** The configuration {@link #start} uses, for a test that restarts a server on it. */

@@ -542,7 +542,11 @@ class RoomGraphTest {
                     "device_list_outbound", "remote_device_lists", "federation_received_to_device")) {
                 st.executeUpdate("DROP TABLE " + table);
             }
-            st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('8', '9', '10', '11', '12')");
+            // (V14: OpenID tokens, the expiry of signing keys, events by time)
+            st.executeUpdate("DROP TABLE openid_tokens");
+            st.executeUpdate("DROP INDEX events_by_room_time");
+            st.executeUpdate("ALTER TABLE server_keys DROP COLUMN expired_ts");
+            st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('8', '9', '10', '11', '12', '14')");
         }
         server = Homeserver.start(config);
         http = new JsonHttp(server.port());

@@ -69,7 +69,8 @@ public final class EventHandlers implements EventsHandler, EventAuthHandler, Bac
 
     @Override
     public GetEventByTimestampResponse getEventByTimestamp(RequestContext context, GetEventByTimestamp.Request request) {
-        throw new MatrixException(404, ErrorCodes.M_UNRECOGNIZED, "timestamp_to_event is not served by this server");
+        var event = reads.nearest(origin(context), request.roomId(), request.ts(), request.dir().value());
+        return new GetEventByTimestampResponse(event.eventId(), event.originServerTs(), Map.of());
     }
 
     @Override

@@ -5,11 +5,13 @@ import dev.mxspec.homeserver.rooms.Redaction;
 import dev.mxspec.homeserver.rooms.RoomVersion;
 import dev.mxspec.homeserver.rooms.RoomVersions;
 import dev.mxspec.homeserver.services.ClientEvents;
+import dev.mxspec.homeserver.services.EventsByTime;
 import dev.mxspec.homeserver.services.StateGroups;
 import dev.mxspec.homeserver.storage.GraphStore;
 import dev.mxspec.homeserver.storage.Records.EventStatus;
 import dev.mxspec.homeserver.storage.Records.GraphRow;
 import dev.mxspec.homeserver.storage.Records.Room;
+import dev.mxspec.homeserver.storage.Records.StoredEvent;
 import dev.mxspec.homeserver.storage.RoomStore;
 import dev.mxspec.runtime.api.ErrorCodes;
 import dev.mxspec.runtime.api.MatrixException;
@@ -143,6 +145,15 @@ public final class FederationReads {
         }
         found.sort(Comparator.comparingLong(GraphRow::depth).thenComparingLong(GraphRow::streamPos));
         return found.stream().map(r -> forServer(origin, r, version)).toList();
+    }
+
+    /** The event of the room nearest {@code ts} ({@link EventsByTime}) that {@code origin} may see. */
+    public StoredEvent nearest(String origin, String roomId, long ts, String dir) {
+        EventsByTime.forward(dir);
+        version(roomId);
+        acls.require(roomId, origin);
+        return new EventsByTime(events).nearest(roomId, ts, dir,
+                e -> graph.graphRow(e.eventId()).filter(FederationReads::servable).filter(r -> visibility.maySee(origin, r)).isPresent());
     }
 
     static int clamp(long limit, int max) {
