@@ -48,11 +48,14 @@ import dev.mxspec.homeserver.federation.Federation;
 import dev.mxspec.homeserver.federation.FederationClient;
 import dev.mxspec.homeserver.federation.membership.InviteHandlers;
 import dev.mxspec.homeserver.federation.membership.JoinHandlers;
+import dev.mxspec.homeserver.federation.membership.KnockHandlers;
 import dev.mxspec.homeserver.federation.membership.LeaveHandlers;
 import dev.mxspec.homeserver.federation.membership.RemoteAliases;
 import dev.mxspec.homeserver.federation.membership.RemoteInvites;
 import dev.mxspec.homeserver.federation.membership.RemoteJoins;
+import dev.mxspec.homeserver.federation.membership.RemoteKnocks;
 import dev.mxspec.homeserver.federation.membership.RemoteLeaves;
+import dev.mxspec.homeserver.federation.membership.ThirdPartyInviteHandlers;
 import dev.mxspec.homeserver.federation.rooms.Backoff;
 import dev.mxspec.homeserver.federation.rooms.EventHandlers;
 import dev.mxspec.homeserver.federation.rooms.FederationReads;
@@ -226,6 +229,9 @@ public final class Homeserver implements AutoCloseable {
                     .invitesV2(invites)
                     .leavingV1(leaves)
                     .leavingV2(leaves)
+                    .knocks(new KnockHandlers(rooms, federation.keys()))
+                    .thirdPartyInvite(new ThirdPartyInviteHandlers(rooms,
+                            config.federation().enabled() ? Optional.of(federation.client()) : Optional.empty(), config.serverName()))
                     .build();
             if (config.federation().enabled()) { // new local events and typing, receipts go out to the rooms' other servers
                 Federation out = federation;
@@ -241,6 +247,7 @@ public final class Homeserver implements AutoCloseable {
                 accounts.remoteProfiles(new RemoteProfileQuery(federation.client()));
                 rooms.remoteInvites(new RemoteInvites(federation.client(), federation.keys()));
                 rooms.remoteLeaves(new RemoteLeaves(rooms, federation.client(), federation.keys(), config.serverName()));
+                rooms.remoteKnocks(new RemoteKnocks(rooms, federation.client(), federation.keys(), config.serverName()));
                 streams.listen(sender);
                 inbound.onHeardFrom(sender::heardFrom);
                 sender.start();
