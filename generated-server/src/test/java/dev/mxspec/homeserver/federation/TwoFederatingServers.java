@@ -9,7 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Tests of two homeservers {@code a} and {@code b} federating over TLS on loopback, with certificates of one test CA
+ * Tests of two homeservers {@code a} and {@code b} (and a third, {@code c}, where a test needs one) federating over TLS on loopback, with certificates of one test CA
  * (made once per class), each in a folder of its own; both are closed after each test.
  */
 abstract class TwoFederatingServers {
@@ -25,6 +25,7 @@ abstract class TwoFederatingServers {
 
     Homeserver a;
     Homeserver b;
+    Homeserver c; // for the tests of three servers
     final ClientApi api = new ClientApi();
 
     @BeforeAll
@@ -36,7 +37,7 @@ abstract class TwoFederatingServers {
 
     @AfterEach
     void stop() {
-        for (Homeserver s : new Homeserver[] {a, b}) {
+        for (Homeserver s : new Homeserver[] {a, b, c}) {
             if (s != null) {
                 s.close();
             }
