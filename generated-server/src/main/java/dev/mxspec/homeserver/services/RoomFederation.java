@@ -168,7 +168,7 @@ public final class RoomFederation {
     private boolean endsOutsideMembership(Incoming in) {
         PduView view = new PduView(in.pdu());
         Optional<String> target = view.stateKey().filter(t -> view.type().equals("m.room.member"));
-        return target.isPresent() && rooms.localUser(target.get()) && !rooms.holds(in.room().roomId())
+        return target.isPresent() && rooms.localUser(target.get()) && !rooms.participates(in.room().roomId())
                 && view.membership().filter(m -> m.equals("leave") || m.equals("ban")).isPresent()
                 && rooms.membership(in.room().roomId(), target.get()).filter(m -> m.equals("invite") || m.equals("knock")).isPresent();
     }
@@ -469,7 +469,7 @@ public final class RoomFederation {
         Room room = known.orElseGet(() -> new Room(roomId, version.id(), creator, false, clock.getAsLong()));
         Incoming in = checked(room, version, invite, keys);
         ObjectNode signed = rules.cosign(in.pdu(), version.id());
-        if (rooms.holds(roomId)) {
+        if (rooms.participates(roomId)) {
             Received r = receive(signed, keys);
             if (r.status().isPresent()) {
                 throw MatrixException.forbidden("the invite was " + r.status().get().column() + ": " + r.reason());

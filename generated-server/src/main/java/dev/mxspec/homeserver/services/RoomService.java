@@ -540,6 +540,15 @@ public final class RoomService {
         return !storage.currentState(roomId).isEmpty();
     }
 
+    /**
+     * Whether a local user is joined to the room: when none is, this server hears nothing of the room and its state
+     * here may be stale (everyone left), so a new invite or knock from another server is kept outside it.
+     */
+    public boolean participates(String roomId) {
+        return holds(roomId) && memberships.ofRoom(roomId).stream()
+                .anyMatch(m -> m.membership().equals("join") && MatrixIds.serverOf(m.userId()).equals(Optional.of(serverName)));
+    }
+
     /** Whether {@code userId} names a registered user of this server. */
     public boolean localUser(String userId) {
         return MatrixIds.serverOf(userId).equals(Optional.of(serverName)) && storage.user(userId).isPresent();
@@ -603,7 +612,7 @@ public final class RoomService {
      * {@code servers} of the room when federation runs ({@code M_NOT_FOUND} when it does not).
      */
     public String join(Caller caller, String roomId, List<String> servers, Optional<String> reason, Map<String, JsonNode> extra) {
-        if (!holds(roomId)) {
+        if (!holds(roomId) || (!participates(roomId) && !outsideServers(roomId, caller.userId()).isEmpty())) {
             List<String> candidates = new ArrayList<>(servers);
             candidates.addAll(outsideServers(roomId, caller.userId()));
             return remoteJoiner.orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "unknown room " + roomId))
@@ -636,7 +645,8 @@ public final class RoomService {
      */
     public String setMembership(Caller caller, String roomId, String target, String membership, Optional<String> reason,
             Map<String, JsonNode> extra) {
-        if (membership.equals("leave") && target.equals(caller.userId()) && storage.room(roomId).isPresent() && !holds(roomId)) {
+        if (membership.equals("leave") && target.equals(caller.userId()) && storage.room(roomId).isPresent()
+                && (!holds(roomId) || (!participates(roomId) && !outsideServers(roomId, target).isEmpty()))) {
             // an invite to a room of another server, rejected through the inviting server
             List<String> servers = outsideServers(roomId, target);
             return remoteLeaver.orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "unknown room " + roomId))

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -57,14 +56,6 @@ class FederatedKnocksTest extends TwoFederatingServers {
 
     private static String membership(Homeserver server, String roomId, String userId) {
         return server.rooms().membership(roomId, userId).orElse("none");
-    }
-
-    private static void eventually(Supplier<String> value, String expected) throws InterruptedException {
-        long end = System.currentTimeMillis() + 20_000;
-        while (!value.get().equals(expected) && System.currentTimeMillis() < end) {
-            Thread.sleep(50);
-        }
-        assertThat(value.get()).isEqualTo(expected);
     }
 
     private static List<String> types(JsonNode events) {
