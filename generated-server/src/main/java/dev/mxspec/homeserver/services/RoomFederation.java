@@ -111,7 +111,7 @@ public final class RoomFederation {
      * @throws MissingEventException when one of its auth events, or a prev event without a given state, is not known here
      */
     public Received receive(ObjectNode received, ServerKeys keys, Map<String, Map<dev.mxspec.homeserver.rooms.StateKey, String>> statesAfterMissing) {
-        Incoming in = incoming(received, keys);
+        Incoming in = incoming(received, keys, false); // an event held as an outlier takes its place in the timeline now
         if (in.known().isPresent()) {
             return in.known().get();
         }
@@ -128,8 +128,9 @@ public final class RoomFederation {
         ReentrantLock lock = locks.computeIfAbsent(roomId, r -> new ReentrantLock());
         lock.lock();
         try {
-            if (storage.graphRow(eventId).isPresent()) {
-                return new Received(eventId, storage.graphRow(eventId).get().status(), "received before");
+            Optional<GraphRow> before = storage.graphRow(eventId).filter(r -> !r.status().equals(Optional.of(EventStatus.OUTLIER)));
+            if (before.isPresent()) {
+                return new Received(eventId, before.get().status(), "received before");
             }
             requireHeldState(roomId, statesAfterMissing);
             RoomGraph.Head head = graph.head(roomId, version);
@@ -635,12 +636,21 @@ public final class RoomFederation {
      * by the servers that must sign it ({@code M_FORBIDDEN}), redacted when its content hash fails.
      */
     private Incoming incoming(ObjectNode received, ServerKeys keys) {
+        return incoming(received, keys, true);
+    }
+
+    /** As {@link #incoming(ObjectNode, ServerKeys)}; an outlier held here counts as known only with {@code outliersKnown}. */
+    private Incoming incoming(ObjectNode received, ServerKeys keys, boolean outliersKnown) {
         String roomId = received.path("room_id").asText("");
         Room room = storage.room(roomId).orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "unknown room " + roomId));
-        return checked(room, RoomService.version(room), received, keys);
+        return checked(room, RoomService.version(room), received, keys, outliersKnown);
     }
 
     private Incoming checked(Room room, RoomVersion version, ObjectNode received, ServerKeys keys) {
+        return checked(room, version, received, keys, true);
+    }
+
+    private Incoming checked(Room room, RoomVersion version, ObjectNode received, ServerKeys keys, boolean outliersKnown) {
         Optional<String> invalid = PduFormat.violation(received, version).or(() -> StrictJson.violation(received, version));
         if (invalid.isPresent()) {
             throw new MatrixException(400, ErrorCodes.M_BAD_JSON,
@@ -648,7 +658,8 @@ public final class RoomFederation {
         }
         String eventId = EventIds.of(received, version)
                 .orElseThrow(() -> new MatrixException(400, ErrorCodes.M_BAD_JSON, "the event has no event_id"));
-        Optional<Received> known = storage.graphRow(eventId).map(r -> new Received(eventId, r.status(), "received before"));
+        Optional<Received> known = storage.graphRow(eventId).filter(r -> outliersKnown || !r.status().equals(Optional.of(EventStatus.OUTLIER)))
+                .map(r -> new Received(eventId, r.status(), "received before"));
         if (known.isPresent()) {
             return new Incoming(room, version, eventId, received, known);
         }
