@@ -152,7 +152,7 @@ public final class DirectoryHandlers implements DirectoryHandler, ListPublicRoom
         StoredEvent event = reads.event(view, request.eventId());
         int limit = (int) Math.max(0, Math.min(100, request.limit().orElse(10L)));
         int before = limit / 2;
-        RoomReads.Page earlier = reads.history(view, 0, event.streamPos() - 1, before, true);
+        RoomReads.Page earlier = reads.history(view, Long.MIN_VALUE, event.streamPos() - 1, before, true); // backfilled history too
         RoomReads.Page later = reads.history(view, event.streamPos(), Long.MAX_VALUE, limit - before, false);
         long last = later.events().isEmpty() ? event.streamPos() : later.events().getLast().streamPos();
         long now = clock.getAsLong();

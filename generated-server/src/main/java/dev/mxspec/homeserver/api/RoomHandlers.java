@@ -232,7 +232,7 @@ public final class RoomHandlers implements CreateRoomHandler, RoomSendHandler, R
     public GetMembersByRoomResponse getMembersByRoom(RequestContext context, GetMembersByRoom.Request request) {
         Caller caller = caller(context);
         RoomReads.View view = reads.view(caller.userId(), request.roomId());
-        List<StoredEvent> state = request.at().isPresent() ? reads.stateAt(view, Tokens.position(request.at().get())) : reads.state(view);
+        List<StoredEvent> state = request.at().isPresent() ? reads.stateAt(view, Tokens.pagination(request.at().get())) : reads.state(view);
         List<ClientEvent> chunk = new ArrayList<>();
         for (StoredEvent e : state) {
             if (e.type().equals("m.room.member")) {
@@ -265,11 +265,12 @@ public final class RoomHandlers implements CreateRoomHandler, RoomSendHandler, R
         Caller caller = caller(context);
         RoomReads.View view = reads.view(caller.userId(), request.roomId());
         boolean backwards = request.dir().value().equals("b");
-        long from = request.from().map(Tokens::position).orElse(backwards ? rooms.streamPosition() : 0L);
+        long from = request.from().map(Tokens::pagination).orElse(backwards ? rooms.streamPosition() : 0L);
         int limit = (int) Math.max(1, Math.min(1000, request.limit().orElse(10L)));
+        Optional<Long> to = request.to().map(Tokens::pagination);
         RoomReads.Page page = backwards
-                ? reads.history(view, request.to().map(Tokens::position).orElse(0L), from, limit, true)
-                : reads.history(view, from, request.to().map(Tokens::position).orElse(Long.MAX_VALUE), limit, false);
+                ? to.isPresent() ? reads.history(view, to.get(), from, limit, true) : reads.historyBefore(view, from, limit)
+                : reads.history(view, from, to.orElse(Long.MAX_VALUE), limit, false);
         List<ClientEvent> chunk = reads.clientEvents(view, caller.deviceId(), page.events(), clock.getAsLong());
         return new GetRoomEventsResponse(Tokens.token(from), page.next().map(Tokens::token), chunk, Optional.empty(), Map.of());
     }

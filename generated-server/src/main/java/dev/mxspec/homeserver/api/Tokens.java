@@ -2,13 +2,25 @@ package dev.mxspec.homeserver.api;
 
 import dev.mxspec.runtime.api.MatrixException;
 
-/** Pagination and sync tokens: {@code s} and a stream position. */
+/**
+ * Pagination and sync tokens: {@code s} and a stream position; for pagination also {@code b} and a position in a
+ * room's backfilled history, below every stream position ({@code b7} stands for position -7: events taken in through
+ * backfill have negative positions, the older the lower).
+ */
 final class Tokens {
 
     private Tokens() {}
 
     static String token(long position) {
-        return "s" + Math.max(0, position);
+        return position < 0 ? "b" + -position : "s" + position;
+    }
+
+    /** A position from a pagination token: {@code s<position>}, or {@code b<n>} for the backfilled position {@code -n}. */
+    static long pagination(String token) {
+        if (token.length() >= 2 && token.charAt(0) == 'b') {
+            return -position("s" + token.substring(1));
+        }
+        return position(token);
     }
 
     static long position(String token) {

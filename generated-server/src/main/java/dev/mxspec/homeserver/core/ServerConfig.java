@@ -29,6 +29,7 @@ import java.util.Optional;
  * @param media the media repository ({@code media:}): thumbnails, a public URL for redirects
  * @param push notifications and pushers ({@code push:})
  * @param federation the federation listener and outbound trust ({@code federation:}), off by default
+ * @param metrics the Prometheus metrics listener ({@code metrics:}), off by default
  */
 public record ServerConfig(
         @JsonProperty("server_name") String serverName,
@@ -46,7 +47,8 @@ public record ServerConfig(
         @JsonProperty("request_log") boolean requestLog,
         @JsonProperty("media") MediaSettings media,
         @JsonProperty("push") PushSettings push,
-        @JsonProperty("federation") FederationSettings federation) {
+        @JsonProperty("federation") FederationSettings federation,
+        @JsonProperty("metrics") MetricsSettings metrics) {
 
     public ServerConfig {
         serverName = serverName == null ? "localhost" : serverName;
@@ -64,6 +66,7 @@ public record ServerConfig(
         media = media == null ? MediaSettings.defaults() : media;
         push = push == null ? PushSettings.defaults() : push;
         federation = federation == null ? FederationSettings.defaults() : federation;
+        metrics = metrics == null ? MetricsSettings.defaults() : metrics;
         accessTokenLifetimeMs = accessTokenLifetimeMs == 0 ? 15 * 60 * 1000 : accessTokenLifetimeMs;
         if (accessTokenLifetimeMs < 0) {
             throw new IllegalArgumentException("access_token_lifetime_ms must be positive, not " + accessTokenLifetimeMs);
@@ -86,43 +89,49 @@ public record ServerConfig(
     public ServerConfig(String serverName, String host, int port, String dataDir, String database, Optional<String> postgresUrl,
             boolean registration, int maxBodyBytes, double sendRatePerSecond, long accessTokenLifetimeMs) {
         this(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond, accessTokenLifetimeMs,
-                null, null, false, null, null, null);
+                null, null, false, null, null, null, null);
     }
 
     /** This configuration with other rate limits. */
     public ServerConfig withRateLimits(RateLimits limits) {
         return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, 0, accessTokenLifetimeMs,
-                limits, http, requestLog, media, push, federation);
+                limits, http, requestLog, media, push, federation, metrics);
     }
 
     /** This configuration with other HTTP settings. */
     public ServerConfig withHttp(HttpSettings settings) {
         return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond,
-                accessTokenLifetimeMs, rateLimits, settings, requestLog, media, push, federation);
+                accessTokenLifetimeMs, rateLimits, settings, requestLog, media, push, federation, metrics);
     }
 
     /** This configuration with the request log on or off. */
     public ServerConfig withRequestLog(boolean on) {
         return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond,
-                accessTokenLifetimeMs, rateLimits, http, on, media, push, federation);
+                accessTokenLifetimeMs, rateLimits, http, on, media, push, federation, metrics);
     }
 
     /** This configuration with other media settings. */
     public ServerConfig withMedia(MediaSettings settings) {
         return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond,
-                accessTokenLifetimeMs, rateLimits, http, requestLog, settings, push, federation);
+                accessTokenLifetimeMs, rateLimits, http, requestLog, settings, push, federation, metrics);
     }
 
     /** This configuration with other push settings. */
     public ServerConfig withPush(PushSettings settings) {
         return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond,
-                accessTokenLifetimeMs, rateLimits, http, requestLog, media, settings, federation);
+                accessTokenLifetimeMs, rateLimits, http, requestLog, media, settings, federation, metrics);
     }
 
     /** This configuration with other federation settings. */
     public ServerConfig withFederation(FederationSettings settings) {
         return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond,
-                accessTokenLifetimeMs, rateLimits, http, requestLog, media, push, settings);
+                accessTokenLifetimeMs, rateLimits, http, requestLog, media, push, settings, metrics);
+    }
+
+    /** This configuration with other metrics settings. */
+    public ServerConfig withMetrics(MetricsSettings settings) {
+        return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond,
+                accessTokenLifetimeMs, rateLimits, http, requestLog, media, push, federation, settings);
     }
 
     public static ServerConfig defaults() {
@@ -163,7 +172,7 @@ public record ServerConfig(
                 # One log line per request (method, path without tokens, status, time), through the server's log.
                 request_log: %9$s
                 """.formatted(serverName, host, port, dataDir, database, registration, maxBodyBytes, accessTokenLifetimeMs, requestLog)
-                + rateLimits.toYaml() + http.toYaml() + media.toYaml() + push.toYaml() + federation.toYaml()
+                + rateLimits.toYaml() + http.toYaml() + media.toYaml() + push.toYaml() + federation.toYaml() + metrics.toYaml()
                 + postgresUrl.map(u -> "postgres_url: " + u + "\n").orElse("");
     }
 }

@@ -4,10 +4,13 @@ import dev.mxspec.homeserver.core.FederationSettings;
 import dev.mxspec.homeserver.crypto.SigningKey;
 import dev.mxspec.homeserver.http.HttpServer;
 import dev.mxspec.homeserver.storage.RemoteKeyStore;
+import dev.mxspec.runtime.server.ServerRequest;
+import dev.mxspec.runtime.server.ServerResponse;
 import dev.mxspec.spec.v1_7.serverserver.server.ServerServerRouter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,14 +58,14 @@ public final class Federation implements AutoCloseable {
     }
 
     /** Serves {@code router} over HTTPS on the configured port, when federation is configured. */
-    public void listen(String host, ServerServerRouter router, HttpServer.Options options) throws Exception {
+    public void listen(String host, Function<ServerRequest, ServerResponse> router, HttpServer.Options options) throws Exception {
         if (!settings.enabled()) {
             return;
         }
         if (settings.skipCertificateChecks()) {
             LOG.warn("federation.skip_certificate_checks is on: other servers' certificates are not checked. For tests only.");
         }
-        listener = HttpServer.startTls(host, settings.port(), router::handle, options,
+        listener = HttpServer.startTls(host, settings.port(), router, options,
                 FederationTls.listener(Path.of(settings.tlsCertificate().orElseThrow()), Path.of(settings.tlsPrivateKey().orElseThrow())));
     }
 

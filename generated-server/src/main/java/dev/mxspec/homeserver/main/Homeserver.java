@@ -15,6 +15,7 @@ import dev.mxspec.homeserver.api.RoomHandlers;
 import dev.mxspec.homeserver.api.SyncHandlers;
 import dev.mxspec.homeserver.api.ThirdPartyIdHandlers;
 import dev.mxspec.homeserver.services.Aliases;
+import dev.mxspec.homeserver.services.BackfilledEvents;
 import dev.mxspec.homeserver.services.EventVisibility;
 import dev.mxspec.homeserver.services.RoomReads;
 import dev.mxspec.homeserver.api.UserStreamHandlers;
@@ -44,8 +45,10 @@ import dev.mxspec.homeserver.storage.PostgresStorage;
 import dev.mxspec.homeserver.storage.SqliteStorage;
 import dev.mxspec.homeserver.storage.Storage;
 import dev.mxspec.spec.v1_7.clientserver.server.ClientServerRouter;
+import dev.mxspec.homeserver.core.Metrics;
 import dev.mxspec.homeserver.federation.Federation;
 import dev.mxspec.homeserver.federation.FederationClient;
+import dev.mxspec.homeserver.federation.FederationMetrics;
 import dev.mxspec.homeserver.federation.membership.InviteHandlers;
 import dev.mxspec.homeserver.federation.membership.JoinHandlers;
 import dev.mxspec.homeserver.federation.membership.KnockHandlers;
@@ -62,6 +65,7 @@ import dev.mxspec.homeserver.federation.rooms.FederationReads;
 import dev.mxspec.homeserver.federation.rooms.FederationSender;
 import dev.mxspec.homeserver.federation.rooms.InboundEdus;
 import dev.mxspec.homeserver.federation.rooms.InboundTransactions;
+import dev.mxspec.homeserver.federation.rooms.Backfiller;
 import dev.mxspec.homeserver.federation.rooms.MissingPrevEvents;
 import dev.mxspec.homeserver.federation.rooms.RoomAcls;
 import dev.mxspec.homeserver.federation.rooms.ServerVisibility;
@@ -88,13 +92,17 @@ public final class Homeserver implements AutoCloseable {
     private final UserStreams streams;
     private final Federation federation;
     private final Optional<FederationSender> sender;
+    private final Metrics metrics;
+    private final Optional<HttpServer> metricsListener;
 
     /** The implementation version reported by {@code /_matrix/federation/v1/version}. */
     static final String VERSION = "0.1.0";
 
     private Homeserver(ServerConfig config, Storage storage, HttpServer http, PushDelivery delivery, RoomService rooms,
-            UserStreams streams, Federation federation, FederationSender sender) {
+            UserStreams streams, Federation federation, FederationSender sender, Metrics metrics, HttpServer metricsListener) {
         this.config = config;
+        this.metrics = metrics;
+        this.metricsListener = Optional.ofNullable(metricsListener);
         this.sender = Optional.ofNullable(sender);
         this.streams = streams;
         this.federation = federation;
@@ -117,7 +125,10 @@ public final class Homeserver implements AutoCloseable {
         Storage storage = openStorage(config);
         Federation federation = null;
         FederationSender sender = null;
+        Metrics metrics = new Metrics();
+        HttpServer metricsListener = null;
         try {
+            FederationMetrics federationMetrics = new FederationMetrics(metrics.registry());
             LongSupplier clock = System::currentTimeMillis;
             RateLimits limits = config.rateLimits();
             // AccountHandlers limits keys "login:<address>" and "register:<address>"
@@ -137,6 +148,7 @@ public final class Homeserver implements AutoCloseable {
                     config.serverName(), config.push().evaluate());
             pushRules.onChange(notifications::rulesChanged);
             RoomService rooms = new RoomService(storage, rules, stream, memberships, notifier, notifications, config.serverName(), clock);
+            visibility.readStates(rooms.stateGroups()::state);
             Pushers pushers = new Pushers(storage, stream, clock, config.push().allowPrivateGateways());
             PushDelivery delivery = new PushDelivery(storage, notifications, pushers, rooms, clock, 1000);
             notifications.onNotified(delivery::notified);
@@ -212,7 +224,8 @@ public final class Homeserver implements AutoCloseable {
                     new RoomAcls(rooms));
             Federation client = federation;
             InboundTransactions inbound = new InboundTransactions(rooms, storage, new InboundEdus(rooms, streams), federation.keys(), clock,
-                    Optional.of(new MissingPrevEvents(rooms, storage, (d, m, u, b) -> client.client().send(d, m, u, b), federation.keys())));
+                    Optional.of(new MissingPrevEvents(rooms, storage, (d, m, u, b) -> client.client().send(d, m, u, b), federation.keys())),
+                    federationMetrics);
             JoinHandlers joins = new JoinHandlers(rooms, federation.keys());
             InviteHandlers invites = new InviteHandlers(rooms, federation.keys(), config.serverName());
             LeaveHandlers leaves = new LeaveHandlers(rooms, federation.keys());
@@ -243,6 +256,8 @@ public final class Homeserver implements AutoCloseable {
                 }, config.serverName(), clock, Backoff.DEFAULT);
                 rooms.onLocalEvent(sender);
                 rooms.remoteJoins(new RemoteJoins(rooms, federation.client(), federation.keys(), config.serverName()));
+                reads.backfillFrom(new Backfiller(rooms, storage, new BackfilledEvents(rooms), (d, m, u, b) -> out.client().send(d, m, u, b),
+                        federation.keys(), config.serverName()));
                 aliases.remoteDirectory(new RemoteAliases(federation.client()));
                 accounts.remoteProfiles(new RemoteProfileQuery(federation.client()));
                 rooms.remoteInvites(new RemoteInvites(federation.client(), federation.keys()));
@@ -252,15 +267,22 @@ public final class Homeserver implements AutoCloseable {
                 inbound.onHeardFrom(sender::heardFrom);
                 sender.start();
             }
-            federation.listen(config.host(), federationRouter, httpOptions);
+            federation.listen(config.host(), federationMetrics.counting(federationRouter::handle), httpOptions);
             HttpServer http = HttpServer.start(config.host(), Math.max(0, config.port()), request -> {
                         ServerRequest r = dev.mxspec.homeserver.api.Uia.emptyBodyAsChallenge(legacyPrefix(request));
                         return pushRuleListings.answer(r).orElseGet(() -> router.handle(r));
                     },
                     httpOptions);
             delivery.start();
-            return new Homeserver(config, storage, http, delivery, rooms, streams, federation, sender);
+            if (config.metrics().enabled()) {
+                metricsListener = HttpServer.start(config.metrics().host(), config.metrics().port(), metrics::answer, httpOptions);
+            }
+            return new Homeserver(config, storage, http, delivery, rooms, streams, federation, sender, metrics, metricsListener);
         } catch (Exception | Error e) {
+            if (metricsListener != null) {
+                metricsListener.close();
+            }
+            metrics.close();
             if (sender != null) {
                 sender.close();
             }
@@ -324,12 +346,24 @@ public final class Homeserver implements AutoCloseable {
         return federation;
     }
 
+    /** The server's counters ({@code GET /metrics} on the metrics listener, when configured). */
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    /** The port of the metrics listener, when it runs. */
+    public Optional<Integer> metricsPort() {
+        return metricsListener.map(HttpServer::port);
+    }
+
     @Override
     public void close() {
+        metricsListener.ifPresent(HttpServer::close);
         delivery.close();
         sender.ifPresent(FederationSender::close);
         federation.close();
         http.close();
         storage.close();
+        metrics.close();
     }
 }

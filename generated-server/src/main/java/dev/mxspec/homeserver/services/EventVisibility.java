@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.mxspec.homeserver.core.Changes;
 import dev.mxspec.homeserver.core.StreamCache;
 import dev.mxspec.homeserver.core.StreamCounter;
+import dev.mxspec.homeserver.rooms.StateKey;
 import dev.mxspec.homeserver.storage.Records.AccountData;
+import dev.mxspec.homeserver.storage.Records.GraphRow;
 import dev.mxspec.homeserver.storage.Records.StoredEvent;
 import dev.mxspec.homeserver.storage.Storage;
 import java.util.ArrayList;
@@ -72,7 +74,59 @@ public final class EventVisibility {
         Timeline timeline = timeline(roomId);
         Set<String> ignoring = ignoredUsers(userId);
         List<Change> mine = timeline.memberships().getOrDefault(userId, List.of());
-        return event -> (event.stateKey().isPresent() || !ignoring.contains(event.sender())) && allowed(timeline, mine, userId, event);
+        Map<Long, List<String>> atGroups = new HashMap<>();
+        return event -> (event.stateKey().isPresent() || !ignoring.contains(event.sender()))
+                && (event.streamPos() > 0 ? allowed(timeline, mine, userId, event) : allowedBackfilled(mine, userId, event, atGroups));
+    }
+
+    /** Reads the state groups of backfilled events (set once the room graph exists). */
+    public void readStates(java.util.function.LongFunction<Map<StateKey, String>> states) {
+        this.states = Optional.of(states);
+    }
+
+    private volatile Optional<java.util.function.LongFunction<Map<StateKey, String>>> states = Optional.empty();
+
+    /**
+     * The rules for an event of the room's past taken in through backfill (a negative position, below every change the
+     * timeline holds): the visibility and the user's membership in the state before it (and after it, for a change of
+     * either), as the room graph keeps them; a user who joined later sees {@code shared} history.
+     */
+    private boolean allowedBackfilled(List<Change> mine, String userId, StoredEvent event, Map<Long, List<String>> atGroups) {
+        Optional<GraphRow> row = storage.graphRow(event.eventId()).filter(r -> r.status().isEmpty());
+        Optional<Long> beforeGroup = row.flatMap(r -> r.stateBefore().or(r::stateAfter)); // the create event has no state before it
+        if (beforeGroup.isEmpty() || states.isEmpty()) {
+            return false;
+        }
+        List<String> before = valuesAt(beforeGroup.get(), userId, atGroups);
+        List<Change> laterJoin = mine.stream().anyMatch(c -> c.value().equals("join")) ? List.of(new Change(Long.MAX_VALUE, "join"))
+                : List.of();
+        if (allowedUnder(before.get(0), before.get(1), laterJoin, event.streamPos())) {
+            return true;
+        }
+        boolean ownChange = event.type().equals("m.room.member") && event.stateKey().orElse("").equals(userId)
+                || event.type().equals("m.room.history_visibility") && event.stateKey().orElse("").isEmpty();
+        if (ownChange && row.get().stateAfter().isPresent()) {
+            List<String> after = valuesAt(row.get().stateAfter().get(), userId, atGroups);
+            return allowedUnder(after.get(0), before.get(1), laterJoin, event.streamPos())
+                    || allowedUnder(before.get(0), after.get(1), laterJoin, event.streamPos());
+        }
+        return false;
+    }
+
+    /** The history visibility and the user's membership in a state group. */
+    private List<String> valuesAt(long group, String userId, Map<Long, List<String>> atGroups) {
+        return atGroups.computeIfAbsent(group, g -> {
+            Map<StateKey, String> state = states.get().apply(g);
+            String visibility = content(state.get(new StateKey("m.room.history_visibility", ""))).path("history_visibility").asText();
+            String membership = content(state.get(new StateKey("m.room.member", userId))).path("membership").asText("leave");
+            return List.of(KNOWN.contains(visibility) ? visibility : DEFAULT, membership);
+        });
+    }
+
+    private JsonNode content(String eventId) {
+        return eventId == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance()
+                : storage.event(eventId).map(e -> ClientEvents.parse(e.json()).path("content"))
+                        .orElse(com.fasterxml.jackson.databind.node.MissingNode.getInstance());
     }
 
     /** Whether anyone may read the room now, without joining ({@code world_readable}). */

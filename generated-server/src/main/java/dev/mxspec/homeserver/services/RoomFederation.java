@@ -111,7 +111,10 @@ public final class RoomFederation {
      * @throws MissingEventException when one of its auth events, or a prev event without a given state, is not known here
      */
     public Received receive(ObjectNode received, ServerKeys keys, Map<String, Map<dev.mxspec.homeserver.rooms.StateKey, String>> statesAfterMissing) {
-        Incoming in = incoming(received, keys, false); // an event held as an outlier takes its place in the timeline now
+        // an event held as an outlier takes its place in the timeline now, in a room this server is in (not an invite or
+        // knock kept outside a room it does not hold)
+        boolean promote = rooms.participates(received.path("room_id").asText(""));
+        Incoming in = incoming(received, keys, !promote);
         if (in.known().isPresent()) {
             return in.known().get();
         }
@@ -128,7 +131,7 @@ public final class RoomFederation {
         ReentrantLock lock = locks.computeIfAbsent(roomId, r -> new ReentrantLock());
         lock.lock();
         try {
-            Optional<GraphRow> before = storage.graphRow(eventId).filter(r -> !r.status().equals(Optional.of(EventStatus.OUTLIER)));
+            Optional<GraphRow> before = storage.graphRow(eventId).filter(r -> !promote || !r.status().equals(Optional.of(EventStatus.OUTLIER)));
             if (before.isPresent()) {
                 return new Received(eventId, before.get().status(), "received before");
             }
@@ -369,6 +372,7 @@ public final class RoomFederation {
         if (r.status().isPresent()) {
             throw MatrixException.forbidden("the join was " + r.status().get().column() + ": " + r.reason());
         }
+        rooms.relay(roomId, eventId, event); // as signed here: other servers check the authoriser's signature
         GraphRow joinRow = storage.graphRow(eventId).orElseThrow();
         long group = joinRow.stateBefore().orElseThrow();
         List<GraphRow> stateRows = storage.graphRows(List.copyOf(graph.groups().state(group).values()));
@@ -409,6 +413,7 @@ public final class RoomFederation {
         if (r.status().isPresent()) {
             throw MatrixException.forbidden("the knock was " + r.status().get().column() + ": " + r.reason());
         }
+        rooms.relay(roomId, eventId, knock);
         return RoomService.strippedState(rooms.stateJson(roomId), new PduView(knock).sender());
     }
 
@@ -447,6 +452,7 @@ public final class RoomFederation {
         if (r.status().isPresent()) {
             throw MatrixException.forbidden("the leave was " + r.status().get().column() + ": " + r.reason());
         }
+        rooms.relay(roomId, eventId, leave);
     }
 
     /**
@@ -629,7 +635,7 @@ public final class RoomFederation {
     }
 
     /** An event of another server that passed the checks before the auth rules, or what was made of it before. */
-    private record Incoming(Room room, RoomVersion version, String eventId, ObjectNode pdu, Optional<Received> known) {}
+    record Incoming(Room room, RoomVersion version, String eventId, ObjectNode pdu, Optional<Received> known) {}
 
     /**
      * The checks on receipt up to the auth rules: a valid event of the room's version ({@code M_BAD_JSON}), signed
@@ -646,7 +652,7 @@ public final class RoomFederation {
         return checked(room, RoomService.version(room), received, keys, outliersKnown);
     }
 
-    private Incoming checked(Room room, RoomVersion version, ObjectNode received, ServerKeys keys) {
+    Incoming checked(Room room, RoomVersion version, ObjectNode received, ServerKeys keys) {
         return checked(room, version, received, keys, true);
     }
 

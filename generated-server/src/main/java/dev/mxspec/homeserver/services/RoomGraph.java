@@ -546,6 +546,31 @@ public final class RoomGraph {
     }
 
     /**
+     * The place of an event taken in through backfill, as {@link #judge} found it (a soft failure does not apply to
+     * history): its state before and after as for any received event, the prev events it names that this server lacks
+     * (with state) as backward extremities, itself no longer one; neither the forward extremities nor the current state
+     * change.
+     */
+    public Placement placeBackfilled(String roomId, Head head, Judged judged, ObjectNode pdu, String eventId) {
+        PduView view = new PduView(pdu);
+        List<StateGroup> made = new ArrayList<>(judged.made());
+        Optional<Long> after = judged.beforeGroup();
+        Optional<EventStatus> status = judged.verdict().status().filter(s -> s == EventStatus.REJECTED);
+        if (view.stateKey().isPresent() && status.isEmpty()) {
+            StateGroup g = groups.derive(roomId, judged.beforeGroup(),
+                    Map.of(new StateKey(view.type(), view.stateKey().get()), Optional.of(eventId)), byId(made));
+            made.add(g);
+            after = Optional.of(g.groupId());
+        }
+        java.util.Set<String> held = new java.util.HashSet<>();
+        graph.graphRows(view.prevEventIds()).stream().filter(r -> r.stateAfter().isPresent()).forEach(r -> held.add(r.eventId()));
+        List<String> lacking = view.prevEventIds().stream().filter(id -> !held.contains(id)).distinct().toList();
+        GraphWrite write = new GraphWrite(view.prevEventIds(), view.authEventIds(), status, judged.beforeGroup(), after, made, List.of(),
+                List.of(), lacking, List.of(eventId), Map.of(), List.of());
+        return new Placement(write, head);
+    }
+
+    /**
      * The place of an event from another server, as {@link #judge} found it: an accepted event follows its prev events
      * and the current state becomes the resolution of the new extremities; a soft-failed one keeps its place in the
      * graph but changes neither; a rejected one changes no state (its state after is the state before it).

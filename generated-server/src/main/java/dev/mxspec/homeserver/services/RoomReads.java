@@ -40,6 +40,23 @@ public final class RoomReads {
         this.visibility = visibility;
     }
 
+    /** Takes in a room's older history from other servers (federation's backfill). */
+    @FunctionalInterface
+    public interface Backfill {
+        /** Whether events of the room's past were taken in (none: nothing older to ask for, or no server gave any). */
+        boolean backfill(String roomId);
+    }
+
+    /** How many times one page of history asks for older events before it answers with what it has. */
+    static final int BACKFILL_ROUNDS = 3;
+
+    private volatile Optional<Backfill> backfill = Optional.empty();
+
+    /** Lets pages of history reach past the oldest event held (set when federation runs). */
+    public void backfillFrom(Backfill backfill) {
+        this.backfill = Optional.of(backfill);
+    }
+
     public EventVisibility visibility() {
         return visibility;
     }
@@ -95,6 +112,22 @@ public final class RoomReads {
     public StoredEvent event(View view, String eventId) {
         return rooms.event(eventId).filter(e -> e.roomId().equals(view.roomId())).filter(view.visible())
                 .orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "no such event"));
+    }
+
+    /**
+     * {@link #history} read backwards from {@code upTo} with no lower bound: a page that runs past the oldest event held
+     * has the room's older history taken in from other servers ({@link Backfill}), at most {@value #BACKFILL_ROUNDS}
+     * times, and goes on into it. When no server answers, the page holds what is held.
+     */
+    public Page historyBefore(View view, long upTo, int limit) {
+        Page page = history(view, Long.MIN_VALUE, upTo, limit, true);
+        for (int round = 0; round < BACKFILL_ROUNDS && page.events().size() < limit && page.next().isEmpty() && backfill.isPresent(); round++) {
+            if (!backfill.get().backfill(view.roomId())) {
+                break;
+            }
+            page = history(view, Long.MIN_VALUE, upTo, limit, true);
+        }
+        return page;
     }
 
     /**

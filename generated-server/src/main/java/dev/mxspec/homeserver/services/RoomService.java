@@ -100,6 +100,15 @@ public final class RoomService {
         localEvents.add(listener);
     }
 
+    /**
+     * Passes on an event of another server that came here through {@code send_join}, {@code send_leave} or
+     * {@code send_knock}: as the resident server, this server gives it to the room's other servers (the listeners
+     * leave out its origin, which has it).
+     */
+    public void relay(String roomId, String eventId, ObjectNode pdu) {
+        localEvents.forEach(l -> l.stored(roomId, eventId, pdu));
+    }
+
     public RoomService(Storage storage, RoomRules rules, StreamCounter stream, Memberships memberships, Notifier notifier,
             Notifications notifications, String serverName, LongSupplier clock) {
         this.relations = new Relations(storage, storage, stream);
@@ -777,12 +786,13 @@ public final class RoomService {
     }
 
     /**
-     * An event of a room's timeline, or of its current state (where state resolution may have placed an event kept
+     * An event of a room's timeline (backfilled history included), or of its current state (where state resolution may have placed an event kept
      * out of the timeline); never a rejected event, nor an outlier or soft-failed one outside the current state.
      */
     public Optional<StoredEvent> event(String eventId) {
         return storage.event(eventId).filter(e -> e.streamPos() > 0 || e.stateKey().isPresent()
-                && eventId.equals(storage.currentState(e.roomId()).get(List.of(e.type(), e.stateKey().get()))));
+                && eventId.equals(storage.currentState(e.roomId()).get(List.of(e.type(), e.stateKey().get())))
+                || storage.graphRow(eventId).filter(r -> r.status().isEmpty()).isPresent()); // backfilled: accepted, below 0
     }
 
     public List<Membership> membershipsOf(String userId) {

@@ -31,6 +31,17 @@ public interface GraphStore {
     /** Whether a stored event of the room names {@code eventId} as a prev event this server lacked. */
     boolean backwardExtremity(String roomId, String eventId);
 
+    /** The room's backward extremities: prev events its stored events name that this server does not hold, by event ID. */
+    List<String> backwardExtremities(String roomId);
+
+    /**
+     * Stores an event taken in through backfill: in the room's history below every event held (its stream position is
+     * negative, from the positions of events outside the timeline, lower than every backfilled event before it), with
+     * its graph data, its state groups and the backward extremities it changes; an outlier row of the same event is
+     * replaced. It changes neither the forward extremities nor the current state.
+     */
+    void storeBackfilled(Records.StoredEvent event, Records.GraphWrite graph);
+
     /** The state groups among {@code groupIds}, in no particular order. */
     List<StateGroup> stateGroups(List<Long> groupIds);
 
@@ -44,8 +55,8 @@ public interface GraphStore {
     long minStreamPos();
 
     /**
-     * The state group after the room's latest timeline event at or before a stream position; before its first
-     * timeline event, the state group before that event.
+     * The state group after the room's latest timeline event (or backfilled event, whose positions are negative) at or
+     * before a stream position; before its first one, the state group before that event.
      */
     Optional<Long> stateGroupAt(String roomId, long position);
 

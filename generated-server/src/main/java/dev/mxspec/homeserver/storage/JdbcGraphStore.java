@@ -87,6 +87,31 @@ interface JdbcGraphStore extends GraphStore {
     }
 
     @Override
+    default List<String> backwardExtremities(String roomId) {
+        return jdbc().query("SELECT event_id FROM backward_extremities WHERE room_id = ? ORDER BY event_id", rs -> rs.getString(1), roomId);
+    }
+
+    @Override
+    default void storeBackfilled(Records.StoredEvent e, Records.GraphWrite g) {
+        jdbc().transaction(c -> {
+            Jdbc.update(c, "DELETE FROM events WHERE event_id = ? AND status = ?", e.eventId(), EventStatus.OUTLIER.column());
+            Jdbc.update(c, "INSERT INTO events (stream_pos, event_id, room_id, type, state_key, sender, origin_server_ts, depth, json, "
+                    + "prev_events, auth_events, status, state_before, state_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    e.streamPos(), e.eventId(), e.roomId(), e.type(), e.stateKey(), e.sender(), e.originServerTs(), e.depth(), e.json(),
+                    ids(g.prevEvents()), ids(g.authEvents()), g.status().map(EventStatus::column), g.stateBefore(), g.stateAfter());
+            insertGroups(c, g.newGroups());
+            for (String id : g.backwardRemoved()) {
+                Jdbc.update(c, "DELETE FROM backward_extremities WHERE room_id = ? AND event_id = ?", e.roomId(), id);
+            }
+            for (String id : g.backwardAdded()) {
+                Jdbc.update(c, "INSERT INTO backward_extremities (room_id, event_id) VALUES (?, ?) ON CONFLICT (room_id, event_id) "
+                        + "DO NOTHING", e.roomId(), id);
+            }
+            return null;
+        });
+    }
+
+    @Override
     default List<StateGroup> stateGroups(List<Long> groupIds) {
         if (groupIds.isEmpty()) {
             return List.of();
@@ -133,8 +158,8 @@ interface JdbcGraphStore extends GraphStore {
 
     @Override
     default Optional<Long> stateGroupAt(String roomId, long position) {
-        Optional<Optional<Long>> after = jdbc().one("SELECT state_after FROM events WHERE room_id = ? AND stream_pos > 0 "
-                + "AND stream_pos <= ? ORDER BY stream_pos DESC LIMIT 1", rs -> Jdbc.optLong(rs, "state_after"), roomId, position);
+        Optional<Optional<Long>> after = jdbc().one("SELECT state_after FROM events WHERE room_id = ? "
+                + "AND (stream_pos > 0 OR status IS NULL) AND stream_pos <= ? ORDER BY stream_pos DESC LIMIT 1", rs -> Jdbc.optLong(rs, "state_after"), roomId, position);
         if (after.isPresent()) {
             return after.get();
         }

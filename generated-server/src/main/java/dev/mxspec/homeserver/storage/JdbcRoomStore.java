@@ -131,8 +131,14 @@ interface JdbcRoomStore extends RoomStore {
 
     @Override
     default List<StoredEvent> roomEvents(String roomId, long after, long upTo, int limit, boolean backwards) {
-        return jdbc().query("SELECT * FROM events WHERE room_id = ? AND stream_pos > ? AND stream_pos <= ? ORDER BY stream_pos "
-                + (backwards ? "DESC" : "ASC") + " LIMIT ?", JdbcRoomStore::event, roomId, Math.max(after, 0), upTo, limit);
+        if (after >= 0) {
+            return jdbc().query("SELECT * FROM events WHERE room_id = ? AND stream_pos > ? AND stream_pos <= ? ORDER BY stream_pos "
+                    + (backwards ? "DESC" : "ASC") + " LIMIT ?", JdbcRoomStore::event, roomId, after, upTo, limit);
+        }
+        // below 0: backfilled events (accepted, negative positions) beside the events kept outside the timeline
+        return jdbc().query("SELECT * FROM events WHERE room_id = ? AND stream_pos > ? AND stream_pos <= ? "
+                + "AND (stream_pos > 0 OR status IS NULL) ORDER BY stream_pos " + (backwards ? "DESC" : "ASC") + " LIMIT ?",
+                JdbcRoomStore::event, roomId, after, upTo, limit);
     }
 
     @Override

@@ -31,7 +31,10 @@ public interface RoomStore {
 
     Optional<StoredEvent> event(String eventId);
 
-    /** Timeline events of a room between stream positions (exclusive, inclusive), newest first when {@code backwards}. */
+    /**
+     * Timeline events of a room between stream positions (exclusive, inclusive), newest first when {@code backwards};
+     * below position 0, the backfilled events of its history (never the events kept outside the timeline).
+     */
     List<StoredEvent> roomEvents(String roomId, long after, long upTo, int limit, boolean backwards);
 
     /** The current state of a room: (type, state_key) to event ID (kept by {@link #persistEvent} from the room graph). */

@@ -41,7 +41,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * same run with push rule evaluation switched off ({@code push.evaluate: false});
  * {@code thumbnails}: {@link dev.mxspec.homeserver.media.ThumbnailBench} (not part of {@code all});
  * {@code stateres}: {@link StateResolutionBench} (not part of {@code all});
- * {@code storage}: {@link StateStorageBench} (not part of {@code all}).
+ * {@code storage}: {@link StateStorageBench} (not part of {@code all});
+ * {@code federation fanout|remotejoin|catchup}: {@link FederationBench} (not part of {@code all}).
  * Run with {@code mvn -P bench -pl generated-server verify [-Dbench.args="sends sqlite"]}.
  */
 public final class HomeserverBench {
@@ -61,6 +62,10 @@ public final class HomeserverBench {
         }
         if (what.equals("storage")) { // state rows and bytes of a 1,000-member room of 100,000 events, and of 10,000 joins
             StateStorageBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (what.equals("federation")) { // fan-out to 20 servers, a join to a 1,000-member room, catch-up of 10,000 events
+            FederationBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         if (what.equals("thumbnails")) { // thumbnails of a 24-megapixel JPEG: time, allocation, smallest heap

@@ -20,7 +20,18 @@ final class ClientApi {
 
     /** A request to {@code /_matrix/client/v3{path}}, answered as it is. */
     HttpResponse<String> raw(Homeserver server, String method, String path, String token, String body) throws Exception {
-        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/_matrix/client/v3" + path))
+        return rawPrefixed(server, method, "/_matrix/client/v3" + path, token, body);
+    }
+
+    /** A GET of {@code fullPath} (another prefix than v3's) that must succeed: its JSON answer. */
+    JsonNode callPrefix(Homeserver server, String method, String fullPath, String token) throws Exception {
+        HttpResponse<String> response = rawPrefixed(server, method, fullPath, token, null);
+        assertThat(response.statusCode()).as(method + " " + fullPath + ": " + response.body()).isEqualTo(200);
+        return MatrixJson.mapper().readTree(response.body());
+    }
+
+    private HttpResponse<String> rawPrefixed(Homeserver server, String method, String fullPath, String token, String body) throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + fullPath))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             r.header("Authorization", "Bearer " + token);

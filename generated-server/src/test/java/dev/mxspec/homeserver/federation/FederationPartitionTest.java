@@ -15,7 +15,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Two homeservers over TLS, one stopped while the room goes on without it: once it runs again on its data, each
- * server catches up with the other's events, both reach the same state, and no client sees an event twice.
+ * server catches up with the other's events, both reach the same state, and no client sees an event twice. And a
+ * partition (each server behind a {@link TcpProxy} that is cut): both sides go on, each changing the room's state
+ * (topic, power levels, a ban), and agree once they reach each other again.
  */
 class FederationPartitionTest extends TwoFederatingServers {
 
@@ -134,5 +136,72 @@ class FederationPartitionTest extends TwoFederatingServers {
         assertThat(b.storage().graphRows(events)).allSatisfy(row -> assertThat(row.status()).isEmpty()).hasSize(events.size());
         assertThat(b.storage().currentState(roomId)).isEqualTo(a.storage().currentState(roomId));
         assertThat(bobs.seen).allSatisfy((id, times) -> assertThat(times).as(id).isEqualTo(1));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void bothSidesOfAPartitionChangeTheRoomAndAgreeOnceItHeals(String backend) throws Exception {
+        int portA = FederationServers.freePort();
+        int portB = FederationServers.freePort();
+        try (TcpProxy toA = TcpProxy.to(portA); TcpProxy toB = TcpProxy.to(portB)) {
+            a = Homeserver.start(FederationServers.config(backend, java.nio.file.Files.createDirectories(dir.resolve("a")),
+                    FederationServers.settings(portA, serverTls, caFile, false, 0), "localhost:" + toA.port()));
+            b = Homeserver.start(FederationServers.config(backend, java.nio.file.Files.createDirectories(dir.resolve("b")),
+                    FederationServers.settings(portB, serverTls, caFile, false, 0), "localhost:" + toB.port()));
+            String nameA = FederationServers.name(a);
+            String alice = api.register(a, "alice");
+            String bob = api.register(b, "bob");
+            String carol = api.register(b, "carol");
+            String aliceId = "@alice:" + nameA;
+            String bobId = "@bob:" + FederationServers.name(b);
+            String carolId = "@carol:" + FederationServers.name(b);
+            String roomId = api.call(a, "POST", "/createRoom", alice, "{\"preset\":\"public_chat\"}").path("room_id").asText();
+            String r = "/rooms/" + ClientApi.enc(roomId);
+            api.call(b, "POST", "/join/" + ClientApi.enc(roomId) + "?server_name=" + ClientApi.enc(nameA), bob, "{}");
+            api.call(b, "POST", "/join/" + ClientApi.enc(roomId) + "?server_name=" + ClientApi.enc(nameA), carol, "{}");
+            ObjectNode levels = (ObjectNode) api.call(a, "GET", r + "/state/m.room.power_levels/", alice, null);
+            ((ObjectNode) levels.get("users")).put(bobId, 100);
+            List<String> events = new ArrayList<>();
+            events.add(api.call(a, "PUT", r + "/state/m.room.power_levels/", alice, levels.toString()).path("event_id").asText());
+            Syncs alices = new Syncs(alice);
+            Syncs bobs = new Syncs(bob);
+            bobs.until(b, roomId, events);
+
+            toA.cut();
+            toB.cut();
+            events.add(api.call(a, "PUT", r + "/state/m.room.topic/", alice, "{\"topic\":\"A's topic\"}").path("event_id").asText());
+            api.call(a, "POST", r + "/ban", alice, "{\"user_id\":\"" + carolId + "\",\"reason\":\"partition\"}");
+            events.add(a.storage().currentState(roomId).get(List.of("m.room.member", carolId)));
+            events.add(say(a, alice, roomId, "a1", "A during the partition"));
+            events.add(api.call(b, "PUT", r + "/state/m.room.topic/", bob, "{\"topic\":\"B's topic\"}").path("event_id").asText());
+            ObjectNode bobsLevels = levels.deepCopy();
+            bobsLevels.put("state_default", 60);
+            events.add(api.call(b, "PUT", r + "/state/m.room.power_levels/", bob, bobsLevels.toString()).path("event_id").asText());
+            String carolsWord = say(b, carol, roomId, "c1", "carol during the partition");
+            events.add(say(b, bob, roomId, "b1", "B during the partition"));
+            assertThat(a.storage().graphRow(events.get(5))).as("A does not reach B during the partition").isEmpty();
+
+            toA.heal();
+            toB.heal();
+            events.add(say(a, alice, roomId, "a2", "A after the partition"));
+            events.add(say(b, bob, roomId, "b2", "B after the partition"));
+            alices.until(a, roomId, events);
+            bobs.until(b, roomId, events);
+
+            for (Homeserver server : new Homeserver[] {a, b}) {
+                assertThat(server.storage().graphRows(events)).as("every event on " + server.config().serverName()).hasSize(events.size());
+                assertThat(server.storage().graphRow(carolsWord)).as("carol's message on " + server.config().serverName()).isPresent();
+            }
+            assertThat(b.storage().currentState(roomId)).isEqualTo(a.storage().currentState(roomId));
+            Map<List<String>, String> state = a.storage().currentState(roomId);
+            assertThat(state.get(List.of("m.room.member", carolId))).isEqualTo(events.get(2)); // the ban holds on both
+            assertThat(state.get(List.of("m.room.topic", ""))).isIn(events.get(1), events.get(4));
+            assertThat(state.get(List.of("m.room.power_levels", ""))).isEqualTo(events.get(5));
+            assertThat(api.call(b, "GET", r + "/state/m.room.member/" + ClientApi.enc(carolId), bob, null).path("membership").asText())
+                    .isEqualTo("ban");
+            assertThat(alices.seen).allSatisfy((id, times) -> assertThat(times).as(id).isEqualTo(1));
+            assertThat(bobs.seen).allSatisfy((id, times) -> assertThat(times).as(id).isEqualTo(1));
+            assertThat(api.call(a, "GET", r + "/joined_members", alice, null).path("joined").has(aliceId)).isTrue();
+        }
     }
 }

@@ -35,7 +35,7 @@ import org.bouncycastle.asn1.x509.V3TBSCertificateGenerator;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 
 /** A certificate authority for tests, issuing P-256 server certificates for {@code localhost} and {@code 127.0.0.1}. */
-final class TestCa {
+public final class TestCa {
 
     private static final AlgorithmIdentifier ECDSA_SHA256 = new AlgorithmIdentifier(X9ObjectIdentifiers.ecdsa_with_SHA256);
 
@@ -52,18 +52,18 @@ final class TestCa {
         this.certificate = issue(name, keys, name, keys, extensions);
     }
 
-    static TestCa create(String commonName) throws Exception {
+    public static TestCa create(String commonName) throws Exception {
         return new TestCa(commonName);
     }
 
     /** Writes the CA certificate as PEM. */
-    Path writeCertificate(Path file) throws IOException, GeneralSecurityException {
+    public Path writeCertificate(Path file) throws IOException, GeneralSecurityException {
         Files.writeString(file, pem("CERTIFICATE", certificate.getEncoded()));
         return file;
     }
 
     /** Issues a server certificate for {@code dnsName} and 127.0.0.1; writes {@code <prefix>.crt} (leaf, then this CA) and {@code <prefix>.key}. */
-    Path[] issueServer(Path dir, String prefix, String dnsName) throws Exception {
+    public Path[] issueServer(Path dir, String prefix, String dnsName) throws Exception {
         KeyPair server = keyPair();
         ExtensionsGenerator extensions = new ExtensionsGenerator();
         extensions.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));

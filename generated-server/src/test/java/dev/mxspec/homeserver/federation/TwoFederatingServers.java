@@ -9,8 +9,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Tests of two homeservers {@code a} and {@code b} (and a third, {@code c}, where a test needs one) federating over TLS on loopback, with certificates of one test CA
- * (made once per class), each in a folder of its own; both are closed after each test.
+ * Tests of two homeservers {@code a} and {@code b} federating over TLS on loopback, with certificates of one test CA
+ * (made once per class), each in a folder of its own, and {@code c}, a third, where a test needs one; all are closed
+ * after each test.
  */
 abstract class TwoFederatingServers {
 
@@ -25,7 +26,7 @@ abstract class TwoFederatingServers {
 
     Homeserver a;
     Homeserver b;
-    Homeserver c; // for the tests of three servers
+    Homeserver c;
     final ClientApi api = new ClientApi();
 
     @BeforeAll

@@ -19,15 +19,15 @@ import org.junit.jupiter.api.io.TempDir;
  * (Debian's python3-matrix-nio) and matrix-js-sdk (npm; with its thread support on, also threads,
  * edits and unread counts). {@code interop/install-clients.sh} installs them.
  */
-class InteropTest {
+public class InteropTest {
 
-    private static final Path INTEROP = Path.of("..", "interop").toAbsolutePath().normalize();
+    public static final Path INTEROP = Path.of("..", "interop").toAbsolutePath().normalize();
 
     @TempDir
     Path dir;
 
     @BeforeAll
-    static void installClients() throws Exception {
+    public static void installClients() throws Exception {
         Process p = new ProcessBuilder("bash", INTEROP.resolve("install-clients.sh").toString()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
@@ -39,7 +39,8 @@ class InteropTest {
                 Optional.empty(), true, 0, 0));
     }
 
-    private static List<String> run(Path workDir, String... command) throws IOException, InterruptedException {
+    /** {@code command} run in {@code workDir}: its {@code ok:} and {@code FAILED:} lines, once it exited 0. */
+    public static List<String> run(Path workDir, String... command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
         byte[] output = p.getInputStream().readAllBytes();
         assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
@@ -77,4 +78,19 @@ class InteropTest {
         }
     }
 
+    @Test
+    void matrixJsSdkWithRustCryptoHoldsAnEncryptedConversation() throws Exception {
+        try (Homeserver server = start()) {
+            List<String> steps = run(INTEROP.resolve("js"), "node", "encrypted_chat.mjs", "http://127.0.0.1:" + server.port());
+
+            assertThat(steps).containsExactlyElementsOf(ENCRYPTED_CHAT_STEPS);
+        }
+    }
+
+    /** The steps of {@code interop/js/encrypted_chat.mjs} (bob's second step names the other server when there is one). */
+    public static final List<String> ENCRYPTED_CHAT_STEPS = List.of("ok: alice logs in with Rust crypto", "ok: bob logs in with Rust crypto",
+            "ok: alice creates an encrypted room and invites bob", "ok: bob's client sees the invite",
+            "ok: bob joins; alice's client sees him", "ok: bob's client knows the room is encrypted",
+            "ok: alice's client finds bob's device keys", "ok: the server holds only ciphertext",
+            "ok: bob's client decrypts alice's message", "ok: it came encrypted, from alice", "ok: alice's client decrypts bob's answer");
 }

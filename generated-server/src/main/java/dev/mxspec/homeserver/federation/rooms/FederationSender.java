@@ -63,6 +63,7 @@ public final class FederationSender implements RoomService.LocalEvents, UserStre
         if (pdu.path("type").asText().equals("m.room.member") && pdu.path("state_key").isTextual()) {
             destinations.add(ServerVisibility.serverOf(pdu.path("state_key").asText()));
         }
+        destinations.remove(ServerVisibility.serverOf(pdu.path("sender").asText())); // an event relayed here: not back to its origin
         ObjectNode event = pdu.deepCopy();
         event.remove("unsigned"); // this server's own additions (prev_content, replaces_state) are not part of the PDU
         enqueue(destinations, PDU, MatrixJson.write(event));

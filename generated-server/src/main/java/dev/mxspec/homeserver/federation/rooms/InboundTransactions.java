@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.core.KeyLocks;
 import dev.mxspec.homeserver.crypto.ServerKeys;
+import dev.mxspec.homeserver.federation.FederationMetrics;
+import dev.mxspec.homeserver.federation.FederationMetrics.Dropped;
 import dev.mxspec.homeserver.rooms.EventIds;
 import dev.mxspec.homeserver.rooms.MissingEventException;
 import dev.mxspec.homeserver.rooms.RoomVersion;
@@ -30,9 +32,11 @@ import java.util.function.LongSupplier;
  * EDUs ({@code M_BAD_JSON} otherwise), the body's {@code origin} the server that sent it ({@code M_FORBIDDEN}
  * otherwise). Each PDU goes through {@link RoomFederation#receive}, every check on receipt; its result is keyed by its
  * event ID: empty when it was taken in (also when it was rejected or soft-failed: the graph keeps it, that is no
- * failure of the transaction), an {@code error} when it was dropped (invalid, badly signed, of a room unknown here,
- * following events this server lacks that the origin does not give ({@link MissingPrevEvents}), or not an event of the
- * origin's users, or of a room whose server ACL denies the origin ({@link RoomAcls})). EDUs follow ({@link InboundEdus}).
+ * failure of the transaction), an {@code error} when it was dropped (invalid, not signed by its sender's server, of a
+ * room unknown here, following events this server lacks that the origin does not give ({@link MissingPrevEvents}), or
+ * of a room whose server ACL denies the origin ({@link RoomAcls})). A PDU may be another server's event: a resident
+ * server passes on the joins and leaves other servers make through it, as the spec asks; the event's own signatures
+ * vouch for it, not the server that brings it. EDUs follow ({@link InboundEdus}).
  * The answer is kept per origin and transaction ID: the same transaction again gets it without being processed again.
  */
 public final class InboundTransactions {
@@ -47,6 +51,7 @@ public final class InboundTransactions {
     private final RoomAcls acls;
     private final ServerKeys keys;
     private final LongSupplier clock;
+    private final FederationMetrics metrics;
     private final KeyLocks locks = new KeyLocks(64);
     private final List<Consumer<String>> heardFrom = new CopyOnWriteArrayList<>();
 
@@ -57,6 +62,13 @@ public final class InboundTransactions {
     /** With {@code gaps}, a PDU whose prev events this server lacks is taken in after asking the origin for them. */
     public InboundTransactions(RoomService rooms, FederationStore store, InboundEdus edus, ServerKeys keys, LongSupplier clock,
             Optional<MissingPrevEvents> gaps) {
+        this(rooms, store, edus, keys, clock, gaps, FederationMetrics.unregistered());
+    }
+
+    /** Counting each PDU's result in {@code metrics}. */
+    public InboundTransactions(RoomService rooms, FederationStore store, InboundEdus edus, ServerKeys keys, LongSupplier clock,
+            Optional<MissingPrevEvents> gaps, FederationMetrics metrics) {
+        this.metrics = metrics;
         this.gaps = gaps;
         this.rooms = rooms;
         this.store = store;
@@ -103,31 +115,26 @@ public final class InboundTransactions {
     }
 
     private PDUProcessingResult process(String origin, ObjectNode pdu) {
-        JsonNode sender = pdu.path("sender");
-        JsonNode claimed = pdu.path("origin");
-        if (!sender.isTextual() || !ServerVisibility.serverOf(sender.asText()).equals(origin)) {
-            return error("the sender " + sender.asText("(none)") + " is not a user of " + origin + ", which sent this transaction");
-        }
-        if (claimed.isTextual() && !claimed.asText().equals(origin)) {
-            return error("the event names " + claimed.asText() + " as its origin, not " + origin + ", which sent this transaction");
-        }
         String roomId = pdu.path("room_id").asText("");
         if (!acls.allows(roomId, origin)) {
+            metrics.dropped(Dropped.ACL_DENIED);
             return error("M_FORBIDDEN: the server ACL of room " + roomId + " denies " + origin);
         }
         try {
-            try {
-                rooms.federation().receive(pdu, keys); // rejected and soft-failed events are kept, and are no error of the transaction
+            try { // rejected and soft-failed events are kept, and are no error of the transaction
+                metrics.received(rooms.federation().receive(pdu, keys).status());
             } catch (MissingEventException missing) {
                 if (gaps.isEmpty()) {
                     throw missing;
                 }
-                gaps.get().receive(origin, pdu);
+                metrics.received(gaps.get().receive(origin, pdu).status());
             }
             return new PDUProcessingResult(Optional.empty(), Map.of());
         } catch (MissingEventException missing) {
+            metrics.dropped(Dropped.MISSING_EVENTS);
             return error("this server lacks " + missing.eventId() + ", which the event follows or cites");
         } catch (MatrixException refused) {
+            metrics.dropped(refused.errcode());
             return error(refused.errcode() + ": " + refused.error());
         }
     }

@@ -154,13 +154,29 @@ public final class MissingPrevEvents {
 
     /** The state after {@code prevId} as {@code origin} gives it, its events and the prev event taken in as outliers. */
     private Map<StateKey, String> stateAfter(String origin, String roomId, String prevId, RoomVersion version, Set<String> fetched) {
+        Map<StateKey, String> state = stateAt(origin, roomId, prevId, version, fetched, true);
+        Optional<GraphRow> prevRow = graph.graphRow(prevId);
+        JsonNode prev = ClientEvents.parse(prevRow.orElseThrow().json());
+        if (prev.path("state_key").isTextual() && prevRow.flatMap(GraphRow::status).equals(Optional.of(EventStatus.OUTLIER))) {
+            state.put(new StateKey(prev.path("type").asText(), prev.path("state_key").asText()), prevId);
+        }
+        return state;
+    }
+
+    /**
+     * The state before {@code eventId} as {@code origin} gives it ({@code /state_ids}), its events not held here fetched
+     * and taken in as outliers, oldest first; with {@code andEvent}, the event itself too, last.
+     */
+    Map<StateKey, String> stateAt(String origin, String roomId, String eventId, RoomVersion version, Set<String> fetched,
+            boolean andEvent) {
+        String prevId = eventId;
         JsonNode ids = get(origin, "/_matrix/federation/v1/state_ids/" + enc(roomId) + "?event_id=" + enc(prevId), "/state_ids at " + prevId);
         List<String> stateIds = strings(ids.path("pdu_ids"), origin);
         List<String> chainIds = strings(ids.path("auth_chain_ids"), origin);
-        ObjectNode prev = fetch(origin, roomId, prevId, version);
+        Optional<ObjectNode> prev = andEvent ? Optional.of(fetch(origin, roomId, prevId, version)) : Optional.empty();
         Set<String> wanted = new LinkedHashSet<>(chainIds);
         wanted.addAll(stateIds);
-        prev.path("auth_events").forEach(a -> wanted.add(a.asText()));
+        prev.ifPresent(p -> p.path("auth_events").forEach(a -> wanted.add(a.asText())));
         graph.graphRows(List.copyOf(wanted)).forEach(r -> wanted.remove(r.eventId()));
         wanted.removeAll(fetched);
         if (wanted.size() + fetched.size() > MAX_STATE_EVENTS) {
@@ -172,7 +188,7 @@ public final class MissingPrevEvents {
             fetched.add(id);
         }
         outliers.sort(Comparator.comparingLong(e -> e.path("depth").asLong()));
-        outliers.add(prev);
+        prev.ifPresent(outliers::add);
         try {
             outliers.forEach(e -> rooms.federation().receiveOutlier(e, keys));
         } catch (MissingEventException incomplete) {
@@ -185,10 +201,6 @@ public final class MissingPrevEvents {
                 throw MatrixException.forbidden(origin + " names " + r.eventId() + ", not a state event, in the state at " + prevId);
             }
             state.put(new StateKey(e.path("type").asText(), e.path("state_key").asText()), r.eventId());
-        }
-        Optional<GraphRow> prevRow = graph.graphRow(prevId);
-        if (prev.path("state_key").isTextual() && prevRow.flatMap(GraphRow::status).equals(Optional.of(EventStatus.OUTLIER))) {
-            state.put(new StateKey(prev.path("type").asText(), prev.path("state_key").asText()), prevId);
         }
         return state;
     }

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mxspec.homeserver.rooms.EventSigning;
 import dev.mxspec.runtime.api.MatrixException;
 import dev.mxspec.spec.v1_7.serverserver.EphemeralDataUnit;
 import dev.mxspec.spec.v1_7.serverserver.PDUProcessingResult;
@@ -161,15 +162,23 @@ class InboundTransactionsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
-    void eventsOfOtherServersUsersAndForgedOriginsAreRefused(String backend) throws Exception {
+    void eventsNotSignedByTheirSendersServersAndForgedOriginsAreRefused(String backend) throws Exception {
         f = FederationFixture.start(backend, dir);
         String join = f.carolJoins();
-        // dave's join, validly signed by his own server, brought by remote.test: not remote.test's to send
-        ObjectNode daves = f.join(DAVE);
-        PDUProcessingResults r = f.send(REMOTE, List.of(daves));
-        assertThat(r.pdus().get(f.idOf(daves)).error()).hasValueSatisfying(e -> assertThat(e).contains("not a user of " + REMOTE));
-        assertThat(f.server.storage().graphRow(f.idOf(daves))).isEmpty();
+        // dave's join made up by remote.test (signed with its own key, not dave's server's): refused, nothing stored
+        ObjectNode unsigned = f.join(DAVE);
+        unsigned.remove(List.of("signatures", "hashes"));
+        ObjectNode forged = EventSigning.hashAndSign(unsigned, REMOTE, FederationFixture.REMOTE_KEY, f.version);
+        PDUProcessingResults r = f.send(REMOTE, List.of(forged));
+        assertThat(r.pdus().get(f.idOf(forged)).error()).hasValueSatisfying(e -> assertThat(e).startsWith("M_FORBIDDEN"));
+        assertThat(f.server.storage().graphRow(f.idOf(forged))).isEmpty();
         assertThat(f.state("m.room.member", DAVE)).isNull();
+
+        // dave's join signed by his own server, passed on by remote.test (a resident server relays joins made through
+        // it): the signatures vouch for it
+        ObjectNode daves = f.join(DAVE);
+        assertThat(f.send(REMOTE, List.of(daves)).pdus().get(f.idOf(daves))).isEqualTo(OK);
+        assertThat(f.state("m.room.member", DAVE)).isEqualTo(f.idOf(daves));
 
         // carol's event claiming other.test as its origin
         ObjectNode claimed = f.message(CAROL, "from elsewhere", List.of(join));

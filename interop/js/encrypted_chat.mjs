@@ -1,0 +1,113 @@
+// An encrypted conversation with matrix-js-sdk and its Rust crypto (initRustCrypto): alice on the first homeserver,
+// bob on the second (or the same one, given once). Alice makes an encrypted room and invites bob; bob joins; each
+// sends a message the other's client decrypts. The server sees only m.room.encrypted events: device keys are queried
+// and one-time keys claimed across servers, and the room keys travel as to-device messages between them.
+// usage: node encrypted_chat.mjs <homeserver url of alice> [<homeserver url of bob>]; one line per step.
+import * as sdk from "matrix-js-sdk";
+
+const urlA = process.argv[2];
+const urlB = process.argv[3] ?? urlA;
+const suffix = Math.random().toString(16).slice(2, 10);
+
+function check(condition, what) {
+  if (!condition) {
+    console.log("FAILED: " + what);
+    process.exit(1);
+  }
+  console.log("ok: " + what);
+}
+
+function quietLogger() {
+  const none = () => {};
+  const logger = { trace: none, debug: none, info: none, log: none, warn: none, error: (...a) => console.error(...a) };
+  logger.getChild = () => logger;
+  return logger;
+}
+
+async function login(url, name) {
+  const anonymous = sdk.createClient({ baseUrl: url });
+  const r = await anonymous.registerRequest({ username: name, password: name + "-password", auth: { type: "m.login.dummy" } });
+  const client = sdk.createClient({ baseUrl: url, accessToken: r.access_token, userId: r.user_id, deviceId: r.device_id,
+    logger: quietLogger() });
+  await client.initRustCrypto({ useIndexedDB: false });
+  await client.startClient({ initialSyncLimit: 20 });
+  await new Promise((resolve) => {
+    const ready = (state) => {
+      if (state === "PREPARED" || state === "SYNCING") {
+        client.removeListener(sdk.ClientEvent.Sync, ready);
+        resolve();
+      }
+    };
+    client.on(sdk.ClientEvent.Sync, ready);
+  });
+  return client;
+}
+
+/** Polls until the value is truthy (or ms pass); returns the last value. */
+async function until(value, ms = 30000) {
+  const end = Date.now() + ms;
+  let v = await value();
+  while (!v && Date.now() < end) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    v = await value();
+  }
+  return v;
+}
+
+/** The first decrypted message of the room with this body, as the client's timeline holds it. */
+function decrypted(client, roomId, body) {
+  const room = client.getRoom(roomId);
+  if (!room) {
+    return undefined;
+  }
+  return room.getLiveTimeline().getEvents().find((e) => e.getType() === "m.room.message" && e.getContent().body === body);
+}
+
+async function decryptedWithin(client, roomId, body, ms = 30000) {
+  return until(async () => {
+    const room = client.getRoom(roomId);
+    if (room) { // a message that arrived before its key is decrypted again once the key is there
+      for (const e of room.getLiveTimeline().getEvents()) {
+        if (e.isDecryptionFailure()) {
+          await client.decryptEventIfNeeded(e, { isRetry: true });
+        }
+      }
+    }
+    return decrypted(client, roomId, body);
+  }, ms);
+}
+
+const alice = await login(urlA, "js_alice_" + suffix);
+check(alice.getCrypto() !== undefined, "alice logs in with Rust crypto");
+const bob = await login(urlB, "js_bob_" + suffix);
+check(bob.getCrypto() !== undefined, "bob logs in with Rust crypto" + (urlB === urlA ? "" : " on the other server"));
+
+const { room_id: roomId } = await alice.createRoom({
+  name: "secret room", preset: "private_chat", invite: [bob.getUserId()],
+  initial_state: [{ type: "m.room.encryption", state_key: "", content: { algorithm: "m.megolm.v1.aes-sha2" } }],
+});
+check(roomId, "alice creates an encrypted room and invites bob");
+check(await until(() => bob.getRoom(roomId)?.getMyMembership() === "invite"), "bob's client sees the invite");
+await bob.joinRoom(roomId);
+check(await until(() => alice.getRoom(roomId)?.getMember(bob.getUserId())?.membership === "join"), "bob joins; alice's client sees him");
+check(await until(() => bob.isRoomEncrypted(roomId)), "bob's client knows the room is encrypted");
+
+const devices = await until(async () => {
+  const map = await alice.getCrypto().getUserDeviceInfo([bob.getUserId()], true);
+  return map.get(bob.getUserId())?.size > 0 ? map : undefined;
+});
+check(devices, "alice's client finds bob's device keys");
+
+const sent = await alice.sendMessage(roomId, { msgtype: "m.text", body: "the eagle lands at dawn" });
+const raw = await alice.fetchRoomEvent(roomId, sent.event_id);
+check(raw.type === "m.room.encrypted" && !JSON.stringify(raw.content).includes("eagle"), "the server holds only ciphertext");
+const seenByBob = await decryptedWithin(bob, roomId, "the eagle lands at dawn");
+check(seenByBob, "bob's client decrypts alice's message");
+check(seenByBob.getWireType() === "m.room.encrypted" && seenByBob.getSender() === alice.getUserId(), "it came encrypted, from alice");
+
+await bob.sendMessage(roomId, { msgtype: "m.text", body: "and the fox at dusk" });
+check(await decryptedWithin(alice, roomId, "and the fox at dusk"), "alice's client decrypts bob's answer");
+
+alice.stopClient();
+bob.stopClient();
+process.exit(0);
