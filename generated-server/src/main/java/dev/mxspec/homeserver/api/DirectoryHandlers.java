@@ -156,7 +156,7 @@ public final class DirectoryHandlers implements DirectoryHandler, ListPublicRoom
     public KnockRoomResponse knockRoom(RequestContext context, KnockRoom.Request request) {
         String target = request.roomIdOrAlias();
         String roomId = target.startsWith("#") ? aliases.resolve(target) : Ids.requireRoomId(target, "roomIdOrAlias");
-        rooms.setMembership(caller(context), roomId, caller(context).userId(), "knock", request.body().reason());
+        rooms.knock(caller(context), roomId, request.serverName(), request.body().reason());
         return new KnockRoomResponse(roomId, Map.of());
     }
 }

@@ -51,10 +51,12 @@ import dev.mxspec.homeserver.federation.FederationClient;
 import dev.mxspec.homeserver.federation.FederationMetrics;
 import dev.mxspec.homeserver.federation.membership.InviteHandlers;
 import dev.mxspec.homeserver.federation.membership.JoinHandlers;
+import dev.mxspec.homeserver.federation.membership.KnockHandlers;
 import dev.mxspec.homeserver.federation.membership.LeaveHandlers;
 import dev.mxspec.homeserver.federation.membership.RemoteAliases;
 import dev.mxspec.homeserver.federation.membership.RemoteInvites;
 import dev.mxspec.homeserver.federation.membership.RemoteJoins;
+import dev.mxspec.homeserver.federation.membership.RemoteKnocks;
 import dev.mxspec.homeserver.federation.membership.RemoteLeaves;
 import dev.mxspec.homeserver.federation.devices.DeviceListAnnouncer;
 import dev.mxspec.homeserver.federation.devices.DeviceQueryHandlers;
@@ -62,6 +64,7 @@ import dev.mxspec.homeserver.federation.devices.EduOutbox;
 import dev.mxspec.homeserver.federation.devices.InboundUserEdus;
 import dev.mxspec.homeserver.federation.devices.OutboundUserEdus;
 import dev.mxspec.homeserver.federation.devices.RemoteDeviceKeys;
+import dev.mxspec.homeserver.federation.membership.ThirdPartyInviteHandlers;
 import dev.mxspec.homeserver.federation.rooms.Backoff;
 import dev.mxspec.homeserver.federation.rooms.EventHandlers;
 import dev.mxspec.homeserver.federation.rooms.FederationReads;
@@ -277,6 +280,9 @@ public final class Homeserver implements AutoCloseable {
                     .publicRooms(new PublicRoomHandlers(publicRooms))
                     .spaceHierarchy(new SpaceHierarchyHandlers(hierarchy))
                     .openid(new OpenIdUserInfo(openIdTokens))
+                    .knocks(new KnockHandlers(rooms, federation.keys()))
+                    .thirdPartyInvite(new ThirdPartyInviteHandlers(rooms,
+                            config.federation().enabled() ? Optional.of(federation.client()) : Optional.empty(), config.serverName()))
                     .build();
             if (config.federation().enabled()) { // new local events and typing, receipts go out to the rooms' other servers
                 Federation out = federation;
@@ -298,6 +304,7 @@ public final class Homeserver implements AutoCloseable {
                 hierarchy.remote(new RemoteHierarchy(federation.client(), config.serverName(), clock));
                 Path remoteMedia = Path.of(config.dataDir()).resolve("remote_media");
                 media.remote(new FederatedMedia(federation.client()), origin -> new FileMediaStore(remoteMedia.resolve(origin), Optional.empty()));
+                rooms.remoteKnocks(new RemoteKnocks(rooms, federation.client(), federation.keys(), config.serverName()));
                 streams.listen(sender);
                 EduOutbox edus = sender::sendEdu; // presence, device lists and to-device messages of local users go out too
                 OutboundUserEdus userEdusOut = new OutboundUserEdus(memberships, edus, config.serverName());

@@ -36,7 +36,9 @@ public final class EventSigning {
 
     /**
      * The servers whose signatures a received PDU needs: the sender's server, unless the event is an invite made
-     * from a third-party invite; in versions 1 and 2 also the server of the {@code event_id}.
+     * from a third-party invite; in versions 1 and 2 also the server of the {@code event_id}; from version 8 on, for a
+     * join naming a {@code join_authorised_via_users_server}, that user's server (the auth rules require its
+     * signature: a join without it is refused on receipt, not stored).
      */
     public static SortedSet<String> requiredSigners(ObjectNode pdu, RoomVersion version) {
         PduView view = new PduView(pdu);
@@ -46,6 +48,10 @@ public final class EventSigning {
         }
         if (!version.eventIdFormat().isHash()) {
             view.eventId().flatMap(MatrixIds::serverOf).ifPresent(servers::add);
+        }
+        if (version.has(RoomFeature.RESTRICTED_JOINS) && view.type().equals("m.room.member")
+                && view.membership().equals(Optional.of(Membership.JOIN.value()))) {
+            view.contentText("join_authorised_via_users_server").flatMap(MatrixIds::serverOf).ifPresent(servers::add);
         }
         return servers;
     }

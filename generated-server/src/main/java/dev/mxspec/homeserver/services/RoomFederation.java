@@ -68,6 +68,8 @@ public final class RoomFederation {
     private final ConcurrentHashMap<String, ReentrantLock> locks;
     private final RoomGraph graph;
 
+    private static final String AUTHORISER = "join_authorised_via_users_server";
+
     RoomFederation(RoomService rooms) {
         this.rooms = rooms;
         this.storage = rooms.storage;
@@ -109,9 +111,16 @@ public final class RoomFederation {
      * @throws MissingEventException when one of its auth events, or a prev event without a given state, is not known here
      */
     public Received receive(ObjectNode received, ServerKeys keys, Map<String, Map<dev.mxspec.homeserver.rooms.StateKey, String>> statesAfterMissing) {
-        Incoming in = incoming(received, keys);
+        // an event held as an outlier takes its place in the timeline now, in a room this server is in (not an invite or
+        // knock kept outside a room it does not hold)
+        boolean promote = rooms.participates(received.path("room_id").asText(""));
+        Incoming in = incoming(received, keys, !promote);
         if (in.known().isPresent()) {
             return in.known().get();
+        }
+        if (endsOutsideMembership(in)) {
+            keepOutside(in.room(), in.version(), in.pdu(), in.eventId());
+            return new Received(in.eventId(), Optional.of(EventStatus.OUTLIER), "kept as the membership of a local user of a room not held here");
         }
         Room room = in.room();
         RoomVersion version = in.version();
@@ -122,8 +131,9 @@ public final class RoomFederation {
         ReentrantLock lock = locks.computeIfAbsent(roomId, r -> new ReentrantLock());
         lock.lock();
         try {
-            if (storage.graphRow(eventId).isPresent()) {
-                return new Received(eventId, storage.graphRow(eventId).get().status(), "received before");
+            Optional<GraphRow> before = storage.graphRow(eventId).filter(r -> !promote || !r.status().equals(Optional.of(EventStatus.OUTLIER)));
+            if (before.isPresent()) {
+                return new Received(eventId, before.get().status(), "received before");
             }
             requireHeldState(roomId, statesAfterMissing);
             RoomGraph.Head head = graph.head(roomId, version);
@@ -152,6 +162,19 @@ public final class RoomFederation {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Whether an event ends the invite or knock of a local user in a room this server does not hold (the knock
+     * refused, the invite withdrawn: a leave or ban of that user): this server cannot check it against the room's
+     * state, it takes it as the user's membership, as it took the invite or knock.
+     */
+    private boolean endsOutsideMembership(Incoming in) {
+        PduView view = new PduView(in.pdu());
+        Optional<String> target = view.stateKey().filter(t -> view.type().equals("m.room.member"));
+        return target.isPresent() && rooms.localUser(target.get()) && !rooms.participates(in.room().roomId())
+                && view.membership().filter(m -> m.equals("leave") || m.equals("ban")).isPresent()
+                && rooms.membership(in.room().roomId(), target.get()).filter(m -> m.equals("invite") || m.equals("knock")).isPresent();
     }
 
     /** Refuses a given state whose events are not all held here, of this room, accepted or outliers, under their own keys. */
@@ -229,6 +252,29 @@ public final class RoomFederation {
     }
 
     /**
+     * The template of a knock on this room for {@code userId}, a user of {@code origin} ({@code make_knock}): as
+     * {@link #joinTemplate}, refused with {@code M_INCOMPATIBLE_ROOM_VERSION} when the origin does not support the
+     * room's version or the version has no knocking, {@code M_FORBIDDEN} when the room's join rule is neither
+     * {@code knock} nor {@code knock_restricted} or the rules would refuse the knock now (banned, joined).
+     */
+    public ObjectNode knockTemplate(String origin, String roomId, String userId, List<String> versions) {
+        Room room = storage.room(roomId).filter(r -> rooms.holds(roomId))
+                .orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "unknown room " + roomId));
+        RoomVersion version = RoomService.version(room);
+        if (!versions.contains(version.id()) || !version.has(dev.mxspec.homeserver.rooms.RoomFeature.KNOCKING)) {
+            throw new MatrixException(400, ErrorCodes.M_INCOMPATIBLE_ROOM_VERSION, "the room's version " + version.id()
+                    + (versions.contains(version.id()) ? " has no knocking" : " is not among the versions you support"),
+                    MatrixJson.mapper().createObjectNode().put("room_version", version.id()));
+        }
+        String rule = Optional.ofNullable(rooms.stateJson(roomId).get(List.of("m.room.join_rules", "")))
+                .map(e -> e.path("content").path("join_rule").asText()).orElse("invite");
+        if (!rule.equals("knock") && !rule.equals("knock_restricted")) {
+            throw MatrixException.forbidden("the room's join rule is " + rule + ": it takes no knocks");
+        }
+        return memberTemplate(origin, room, version, userId, "knock");
+    }
+
+    /**
      * The template of a leave of this room for {@code userId}, a user of {@code origin} ({@code make_leave}): as
      * {@link #joinTemplate}, refused with {@code M_FORBIDDEN} when the user could not leave (neither invited nor joined).
      */
@@ -253,15 +299,29 @@ public final class RoomFederation {
             pdu.put("sender", userId);
             pdu.put("type", "m.room.member");
             pdu.put("state_key", userId);
-            pdu.putObject("content").put("membership", membership);
+            ObjectNode content = pdu.putObject("content").put("membership", membership);
+            if (membership.equals("join")) {
+                RestrictedJoins.authoriser(at.state(), RoomService.levels(at.state(), room.creator()), version, userId, rooms::holds,
+                        (r, u) -> rooms.membership(r, u).orElse("leave"), u -> MatrixIds.serverOf(u).equals(Optional.of(serverName)))
+                        .ifPresent(a -> content.put(AUTHORISER, a));
+            }
             pdu.put("origin", origin);
             pdu.put("origin_server_ts", clock.getAsLong());
             pdu.put("depth", at.depth());
             ArrayNode prev = pdu.putArray("prev_events");
             at.prevEvents().forEach(prev::add);
             ArrayNode auth = pdu.putArray("auth_events");
-            RoomService.authEvents(RoomService.Draft.state("m.room.member", userId, (ObjectNode) pdu.get("content")), userId, at.state()).forEach(auth::add);
-            if (AuthRules.check(pdu, RoomGraph.authState(pdu, version, at.state(), ServerKeys.none()), version)
+            RoomService.authEvents(RoomService.Draft.state("m.room.member", userId, content), userId, at.state()).forEach(auth::add);
+            if (content.has(AUTHORISER)) { // checked as it will be sent: with this server's signature as the authoriser's
+                try {
+                    rules.authorize(rules.cosign(pdu, version.id()), at.state(), version.id());
+                } catch (MatrixException refused) {
+                    boolean banned = Optional.ofNullable(at.state().get(List.of("m.room.member", userId)))
+                            .filter(m -> m.path("content").path("membership").asText().equals("ban")).isPresent();
+                    throw banned ? refused : new MatrixException(400, RestrictedJoins.UNABLE_TO_GRANT, "the join this server would vouch for would be refused: "
+                            + refused.error());
+                }
+            } else if (AuthRules.check(pdu, RoomGraph.authState(pdu, version, at.state(), ServerKeys.none()), version)
                     instanceof AuthResult.Refused refused) {
                 throw MatrixException.forbidden("the " + membership + " would be refused: " + refused.reason());
             }
@@ -287,43 +347,88 @@ public final class RoomFederation {
     }
 
     /**
-     * Takes in the join of a user of {@code origin} made from {@link #joinTemplate} ({@code send_join}, v2): checked
-     * like any event from another server, then answered with the room's state before it and that state's auth chain
-     * (never membership events omitted), and the servers in the room. {@code M_FORBIDDEN} when the event is not
-     * that user's own join, or the rules reject or soft-fail it; {@code M_BAD_JSON} when it is not the event named.
+     * Takes in the join of a user of {@code origin} made from {@link #joinTemplate} ({@code send_join}): checked
+     * like any event from another server, then answered with the room's state before it and that state's auth chain,
+     * and the servers in the room. A join that names a user of this server as {@code join_authorised_via_users_server}
+     * is signed here first (the auth rules check that user may vouch for it), and answered as {@code event}.
+     * With {@code omitMembers} the state leaves out the memberships a client does not need ({@link PartialState}),
+     * and says so with {@code members_omitted}. {@code M_FORBIDDEN} when the event is not that user's own join, or
+     * the rules reject or soft-fail it; {@code M_BAD_JSON} when it is not the event named.
      */
-    public ObjectNode acceptJoin(String origin, String roomId, String eventId, ObjectNode join, ServerKeys keys) {
-        PduView view = new PduView(join);
-        if (!view.roomId().equals(roomId) || !view.type().equals("m.room.member")
-                || !view.membership().equals(Optional.of("join")) || !view.stateKey().equals(Optional.of(view.sender()))
-                || !MatrixIds.serverOf(view.sender()).equals(Optional.of(origin))) {
-            throw MatrixException.forbidden("not the join of a user of " + origin + " to " + roomId);
-        }
+    public ObjectNode acceptJoin(String origin, String roomId, String eventId, ObjectNode join, ServerKeys keys, boolean omitMembers) {
         Room room = rooms.room(roomId);
         RoomVersion version = RoomService.version(room);
-        if (!EventIds.of(join, version).equals(Optional.of(eventId))) {
-            throw new MatrixException(400, ErrorCodes.M_BAD_JSON, "the event's ID is not " + eventId);
+        requireOwnMembership(origin, roomId, eventId, join, "join", version);
+        ObjectNode event = join;
+        Optional<String> authoriser = new PduView(join).contentText(AUTHORISER);
+        if (authoriser.isPresent() && version.has(dev.mxspec.homeserver.rooms.RoomFeature.RESTRICTED_JOINS)
+                && MatrixIds.serverOf(authoriser.get()).equals(Optional.of(serverName))) {
+            if (!rooms.localUser(authoriser.get())) {
+                throw MatrixException.forbidden(authoriser.get() + " is no user of this server to vouch for the join");
+            }
+            event = rules.cosign(join, version.id());
         }
-        Received r = receive(join, keys);
+        Received r = receive(event, keys);
         if (r.status().isPresent()) {
             throw MatrixException.forbidden("the join was " + r.status().get().column() + ": " + r.reason());
         }
-        rooms.relay(roomId, eventId, join);
-        long group = storage.graphRow(eventId).flatMap(g -> g.stateBefore()).orElseThrow();
+        rooms.relay(roomId, eventId, event); // as signed here: other servers check the authoriser's signature
+        GraphRow joinRow = storage.graphRow(eventId).orElseThrow();
+        long group = joinRow.stateBefore().orElseThrow();
         List<GraphRow> stateRows = storage.graphRows(List.copyOf(graph.groups().state(group).values()));
+        List<GraphRow> chainRows = storage.authChain(stateRows);
+        if (omitMembers) {
+            PartialState.Answer partial = PartialState.of(stateRows, joinRow, new PduView(join).sender(), storage::authChain);
+            stateRows = partial.state();
+            chainRows = partial.authChain();
+        }
         ObjectNode answer = MatrixJson.mapper().createObjectNode();
         answer.put("origin", serverName);
-        answer.put("members_omitted", false);
+        answer.put("members_omitted", omitMembers);
         ArrayNode state = answer.putArray("state");
         stateRows.forEach(e -> state.add(federationFormat(e)));
         ArrayNode chain = answer.putArray("auth_chain");
-        storage.authChain(stateRows).forEach(e -> chain.add(federationFormat(e)));
+        chainRows.forEach(e -> chain.add(federationFormat(e)));
+        if (event != join) {
+            answer.set("event", event);
+        }
         java.util.SortedSet<String> servers = new java.util.TreeSet<>(); // the join is in the room's current memberships now
         rooms.members(roomId).stream().filter(m -> m.membership().equals("join"))
                 .forEach(m -> MatrixIds.serverOf(m.userId()).ifPresent(servers::add));
         ArrayNode inRoom = answer.putArray("servers_in_room");
         servers.forEach(inRoom::add);
         return answer;
+    }
+
+    /**
+     * Takes in the knock of a user of {@code origin} made from {@link #knockTemplate} ({@code send_knock}): checked
+     * as {@link #acceptJoin} checks a join, and answered with the stripped state that lets the knocking user know
+     * the room ({@code knock_room_state}).
+     */
+    public List<ObjectNode> acceptKnock(String origin, String roomId, String eventId, ObjectNode knock, ServerKeys keys) {
+        Room room = storage.room(roomId).filter(r -> rooms.holds(roomId))
+                .orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "unknown room " + roomId));
+        requireOwnMembership(origin, roomId, eventId, knock, "knock", RoomService.version(room));
+        Received r = receive(knock, keys);
+        if (r.status().isPresent()) {
+            throw MatrixException.forbidden("the knock was " + r.status().get().column() + ": " + r.reason());
+        }
+        rooms.relay(roomId, eventId, knock);
+        return RoomService.strippedState(rooms.stateJson(roomId), new PduView(knock).sender());
+    }
+
+    /** Refuses what is not the own {@code membership} event of a user of {@code origin} in the room, named {@code eventId}. */
+    private static void requireOwnMembership(String origin, String roomId, String eventId, ObjectNode event, String membership,
+            RoomVersion version) {
+        PduView view = new PduView(event);
+        if (!view.roomId().equals(roomId) || !view.type().equals("m.room.member")
+                || !view.membership().equals(Optional.of(membership)) || !view.stateKey().equals(Optional.of(view.sender()))
+                || !MatrixIds.serverOf(view.sender()).equals(Optional.of(origin))) {
+            throw MatrixException.forbidden("not the " + membership + " of a user of " + origin + " to " + roomId);
+        }
+        if (!EventIds.of(event, version).equals(Optional.of(eventId))) {
+            throw new MatrixException(400, ErrorCodes.M_BAD_JSON, "the event's ID is not " + eventId);
+        }
     }
 
     /**
@@ -371,7 +476,7 @@ public final class RoomFederation {
         Room room = known.orElseGet(() -> new Room(roomId, version.id(), creator, false, clock.getAsLong()));
         Incoming in = checked(room, version, invite, keys);
         ObjectNode signed = rules.cosign(in.pdu(), version.id());
-        if (rooms.holds(roomId)) {
+        if (rooms.participates(roomId)) {
             Received r = receive(signed, keys);
             if (r.status().isPresent()) {
                 throw MatrixException.forbidden("the invite was " + r.status().get().column() + ": " + r.reason());
@@ -395,6 +500,29 @@ public final class RoomFederation {
         Incoming in = incoming(leave, keys);
         if (in.known().isEmpty()) {
             keepOutside(in.room(), in.version(), in.pdu(), in.eventId());
+        }
+    }
+
+    /**
+     * Keeps the knock of a local user on a room this server does not hold, taken by a server of the room
+     * ({@code send_knock}), with the stripped state that server answered, which the user sees until his knock is
+     * answered. The room is recorded with its version when it is new here.
+     */
+    public void keepRemoteKnock(ObjectNode knock, String roomVersion, ArrayNode knockRoomState, ServerKeys keys) {
+        RoomVersion version = RoomVersions.of(roomVersion).orElseThrow(() -> new MatrixException(400, ErrorCodes.M_UNSUPPORTED_ROOM_VERSION,
+                "room version " + roomVersion + " is not supported"));
+        String roomId = knock.path("room_id").asText("");
+        if (storage.room(roomId).isEmpty()) {
+            String creator = java.util.stream.StreamSupport.stream(knockRoomState.spliterator(), false)
+                    .filter(e -> e.path("type").asText().equals("m.room.create")).map(e -> e.path("sender").asText())
+                    .filter(c -> !c.isEmpty()).findFirst().orElse(knock.path("sender").asText());
+            storage.createRoom(new Room(roomId, version.id(), creator, false, clock.getAsLong()));
+        }
+        Incoming in = incoming(knock, keys);
+        if (in.known().isEmpty()) {
+            ObjectNode kept = in.pdu().deepCopy();
+            kept.putObject("unsigned").set("knock_room_state", knockRoomState.deepCopy());
+            keepOutside(in.room(), in.version(), kept, in.eventId());
         }
     }
 
@@ -514,12 +642,21 @@ public final class RoomFederation {
      * by the servers that must sign it ({@code M_FORBIDDEN}), redacted when its content hash fails.
      */
     private Incoming incoming(ObjectNode received, ServerKeys keys) {
+        return incoming(received, keys, true);
+    }
+
+    /** As {@link #incoming(ObjectNode, ServerKeys)}; an outlier held here counts as known only with {@code outliersKnown}. */
+    private Incoming incoming(ObjectNode received, ServerKeys keys, boolean outliersKnown) {
         String roomId = received.path("room_id").asText("");
         Room room = storage.room(roomId).orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "unknown room " + roomId));
-        return checked(room, RoomService.version(room), received, keys);
+        return checked(room, RoomService.version(room), received, keys, outliersKnown);
     }
 
     Incoming checked(Room room, RoomVersion version, ObjectNode received, ServerKeys keys) {
+        return checked(room, version, received, keys, true);
+    }
+
+    private Incoming checked(Room room, RoomVersion version, ObjectNode received, ServerKeys keys, boolean outliersKnown) {
         Optional<String> invalid = PduFormat.violation(received, version).or(() -> StrictJson.violation(received, version));
         if (invalid.isPresent()) {
             throw new MatrixException(400, ErrorCodes.M_BAD_JSON,
@@ -527,7 +664,8 @@ public final class RoomFederation {
         }
         String eventId = EventIds.of(received, version)
                 .orElseThrow(() -> new MatrixException(400, ErrorCodes.M_BAD_JSON, "the event has no event_id"));
-        Optional<Received> known = storage.graphRow(eventId).map(r -> new Received(eventId, r.status(), "received before"));
+        Optional<Received> known = storage.graphRow(eventId).filter(r -> outliersKnown || !r.status().equals(Optional.of(EventStatus.OUTLIER)))
+                .map(r -> new Received(eventId, r.status(), "received before"));
         if (known.isPresent()) {
             return new Incoming(room, version, eventId, received, known);
         }

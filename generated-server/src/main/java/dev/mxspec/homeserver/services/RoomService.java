@@ -346,6 +346,10 @@ public final class RoomService {
             if (membership.equals("join") || membership.equals("invite") || membership.equals("knock")) {
                 keys.add(List.of("m.room.join_rules", ""));
             }
+            JsonNode token = draft.content().path("third_party_invite").path("signed").get("token");
+            if (membership.equals("invite") && token != null && token.isTextual()) {
+                keys.add(List.of("m.room.third_party_invite", token.asText()));
+            }
             JsonNode authorised = draft.content().get("join_authorised_via_users_server");
             if (authorised != null && authorised.isTextual()) {
                 keys.add(List.of("m.room.member", authorised.asText()));
@@ -509,6 +513,20 @@ public final class RoomService {
         String leave(String userId, String roomId, List<String> servers);
     }
 
+    /** Knocks on a room this server does not hold, through the servers of the room (federation). */
+    @FunctionalInterface
+    public interface RemoteKnocker {
+        /** The knock's event ID; a Matrix error when no server of the room takes it. */
+        String knock(String userId, String roomId, List<String> servers, Optional<String> reason);
+    }
+
+    private volatile Optional<RemoteKnocker> remoteKnocker = Optional.empty();
+
+    /** Lets knocks reach rooms of other servers (set when federation runs). */
+    public void remoteKnocks(RemoteKnocker knocker) {
+        this.remoteKnocker = Optional.of(knocker);
+    }
+
     private volatile Optional<RemoteInviter> remoteInviter = Optional.empty();
     private volatile Optional<RemoteLeaver> remoteLeaver = Optional.empty();
 
@@ -531,6 +549,15 @@ public final class RoomService {
         return !storage.currentState(roomId).isEmpty();
     }
 
+    /**
+     * Whether a local user is joined to the room: when none is, this server hears nothing of the room and its state
+     * here may be stale (everyone left), so a new invite or knock from another server is kept outside it.
+     */
+    public boolean participates(String roomId) {
+        return holds(roomId) && memberships.ofRoom(roomId).stream()
+                .anyMatch(m -> m.membership().equals("join") && MatrixIds.serverOf(m.userId()).equals(Optional.of(serverName)));
+    }
+
     /** Whether {@code userId} names a registered user of this server. */
     public boolean localUser(String userId) {
         return MatrixIds.serverOf(userId).equals(Optional.of(serverName)) && storage.user(userId).isPresent();
@@ -543,7 +570,7 @@ public final class RoomService {
     }
 
     /** The stripped state of {@link #INVITE_STATE} and the inviter's membership, from a room state. */
-    private static List<ObjectNode> strippedState(Map<List<String>, ObjectNode> state, String inviter) {
+    static List<ObjectNode> strippedState(Map<List<String>, ObjectNode> state, String inviter) {
         List<ObjectNode> out = new ArrayList<>();
         state.forEach((key, e) -> {
             if (INVITE_STATE.contains(key.get(0)) || key.equals(List.of("m.room.member", inviter))) {
@@ -558,10 +585,17 @@ public final class RoomService {
         return out;
     }
 
-    /** The server of whoever invited the user to the room, while the user's membership is that invite. */
-    private Optional<String> inviterServer(String roomId, String userId) {
-        return memberships.of(roomId, userId).filter(m -> m.membership().equals("invite")).flatMap(m -> storage.event(m.eventId()))
-                .flatMap(e -> MatrixIds.serverOf(e.sender())).filter(s -> !s.equals(serverName));
+    /**
+     * The servers of the room that a local user's invite or knock names, while it is his membership: the server of
+     * whoever invited him; for a knock, those of the senders of the stripped state the knock was answered with.
+     */
+    private List<String> outsideServers(String roomId, String userId) {
+        return memberships.of(roomId, userId).filter(m -> m.membership().equals("invite") || m.membership().equals("knock"))
+                .flatMap(m -> storage.event(m.eventId())).stream().flatMap(e -> {
+                    List<String> senders = new ArrayList<>(List.of(e.sender()));
+                    ClientEvents.parse(e.json()).path("unsigned").path("knock_room_state").forEach(st -> senders.add(st.path("sender").asText()));
+                    return senders.stream();
+                }).flatMap(u -> MatrixIds.serverOf(u).stream()).filter(s -> !s.equals(serverName)).distinct().toList();
     }
 
     /**
@@ -571,7 +605,8 @@ public final class RoomService {
     public List<ObjectNode> outsideInviteState(String eventId) {
         return storage.event(eventId).map(e -> {
             List<ObjectNode> out = new ArrayList<>();
-            ClientEvents.parse(e.json()).path("unsigned").path("invite_room_state").forEach(s -> {
+            JsonNode unsigned = ClientEvents.parse(e.json()).path("unsigned");
+            unsigned.path(unsigned.has("knock_room_state") ? "knock_room_state" : "invite_room_state").forEach(s -> {
                 if (s instanceof ObjectNode o) {
                     out.add(o);
                 }
@@ -586,13 +621,25 @@ public final class RoomService {
      * {@code servers} of the room when federation runs ({@code M_NOT_FOUND} when it does not).
      */
     public String join(Caller caller, String roomId, List<String> servers, Optional<String> reason, Map<String, JsonNode> extra) {
-        if (!holds(roomId)) {
+        if (!holds(roomId) || (!participates(roomId) && !outsideServers(roomId, caller.userId()).isEmpty())) {
             List<String> candidates = new ArrayList<>(servers);
-            inviterServer(roomId, caller.userId()).ifPresent(candidates::add);
+            candidates.addAll(outsideServers(roomId, caller.userId()));
             return remoteJoiner.orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "unknown room " + roomId))
                     .join(caller.userId(), roomId, candidates);
         }
         return setMembership(caller, roomId, caller.userId(), "join", reason, extra);
+    }
+
+    /**
+     * A knock by the user himself: on a room this server holds as any membership change, else through
+     * {@code servers} of the room when federation runs ({@code M_NOT_FOUND} when it does not).
+     */
+    public String knock(Caller caller, String roomId, List<String> servers, Optional<String> reason) {
+        if (!holds(roomId)) {
+            return remoteKnocker.orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "unknown room " + roomId))
+                    .knock(caller.userId(), roomId, servers, reason);
+        }
+        return setMembership(caller, roomId, caller.userId(), "knock", reason);
     }
 
     /** Changes a user's membership: join, invite, leave (also kick), ban, knock. */
@@ -607,9 +654,10 @@ public final class RoomService {
      */
     public String setMembership(Caller caller, String roomId, String target, String membership, Optional<String> reason,
             Map<String, JsonNode> extra) {
-        if (membership.equals("leave") && target.equals(caller.userId()) && storage.room(roomId).isPresent() && !holds(roomId)) {
+        if (membership.equals("leave") && target.equals(caller.userId()) && storage.room(roomId).isPresent()
+                && (!holds(roomId) || (!participates(roomId) && !outsideServers(roomId, target).isEmpty()))) {
             // an invite to a room of another server, rejected through the inviting server
-            List<String> servers = inviterServer(roomId, target).stream().toList();
+            List<String> servers = outsideServers(roomId, target);
             return remoteLeaver.orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "unknown room " + roomId))
                     .leave(target, roomId, servers);
         }

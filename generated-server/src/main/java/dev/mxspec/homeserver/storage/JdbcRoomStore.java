@@ -62,12 +62,18 @@ interface JdbcRoomStore extends RoomStore {
                     e.eventId()) == 0) {
                 return false;
             }
-            Jdbc.update(c, "INSERT INTO events (stream_pos, event_id, room_id, type, state_key, sender, origin_server_ts, depth, json, "
+            // an event held as an outlier takes its place in the graph and the timeline when it is received there
+            int written = Jdbc.update(c, "INSERT INTO events (stream_pos, event_id, room_id, type, state_key, sender, origin_server_ts, depth, json, "
                     + "txn_device, txn_id, prev_events, auth_events, status, state_before, state_after) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", e.streamPos(), e.eventId(), e.roomId(), e.type(),
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO UPDATE SET stream_pos = excluded.stream_pos, "
+                    + "prev_events = excluded.prev_events, auth_events = excluded.auth_events, status = excluded.status, "
+                    + "state_before = excluded.state_before, state_after = excluded.state_after WHERE events.status = 'outlier'", e.streamPos(), e.eventId(), e.roomId(), e.type(),
                     e.stateKey(), e.sender(), e.originServerTs(), e.depth(), e.json(), e.txn().map(Records.Txn::deviceId),
                     e.txn().map(Records.Txn::txnId), JdbcGraphStore.ids(g.prevEvents()), JdbcGraphStore.ids(g.authEvents()),
                     g.status().map(Records.EventStatus::column), g.stateBefore(), g.stateAfter());
+            if (written == 0) {
+                throw new SQLException("event " + e.eventId() + " is stored already");
+            }
             JdbcGraphStore.insertGroups(c, g.newGroups());
             writeExtremities(c, e.roomId(), g);
             for (Map.Entry<List<String>, Optional<String>> change : g.currentState().entrySet()) {

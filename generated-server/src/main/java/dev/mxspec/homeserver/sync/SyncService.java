@@ -252,7 +252,7 @@ public final class SyncService {
         ObjectNode room = MatrixJson.mapper().createObjectNode();
         ArrayNode events = room.putObject(section).putArray("events");
         List<StoredEvent> state = rooms.stateEvents(m.roomId());
-        if (state.isEmpty()) { // a room of another server known by the invite alone
+        if (state.stream().noneMatch(e -> e.eventId().equals(m.eventId()))) { // known by the invite alone, or its state here is stale
             rooms.outsideInviteState(m.eventId()).forEach(events::add);
             return room;
         }

@@ -90,6 +90,40 @@ class FederatedInvitesTest extends TwoFederatingServers {
         api.syncUntil(a, alice, s -> hasMembership(s.path("rooms").path("join").path(second).path("timeline"), bobId, "leave"));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"leave", "kick"})
+    void aUserWhoLeftOrWasKickedIsInvitedAgainAndRejoinsWithTheRoomsCurrentState(String gone) throws Exception {
+        a = start("sqlite", "a");
+        b = start("postgresql", "b");
+        String nameB = FederationServers.name(b);
+        String alice = api.register(a, "alice");
+        String bob = api.register(b, "bob");
+        String bobId = "@bob:" + nameB;
+        String roomId = api.call(a, "POST", "/createRoom", alice, "{\"preset\":\"private_chat\",\"name\":\"before\"}").path("room_id").asText();
+        api.call(a, "POST", "/rooms/" + ClientApi.enc(roomId) + "/invite", alice, "{\"user_id\":\"" + bobId + "\"}");
+        api.call(b, "POST", "/join/" + ClientApi.enc(roomId), bob, "{}");
+        if (gone.equals("leave")) {
+            api.call(b, "POST", "/rooms/" + ClientApi.enc(roomId) + "/leave", bob, "{}");
+        } else {
+            api.call(a, "POST", "/rooms/" + ClientApi.enc(roomId) + "/kick", alice, "{\"user_id\":\"" + bobId + "\"}");
+        }
+        eventually(() -> membership(a, roomId, bobId), "leave");
+        eventually(() -> membership(b, roomId, bobId), "leave");
+        api.call(a, "PUT", "/rooms/" + ClientApi.enc(roomId) + "/state/m.room.name/", alice, "{\"name\":\"while away\"}");
+
+        api.call(a, "POST", "/rooms/" + ClientApi.enc(roomId) + "/invite", alice, "{\"user_id\":\"" + bobId + "\"}");
+
+        assertThat(membership(b, roomId, bobId)).isEqualTo("invite");
+        JsonNode invited = api.syncUntil(b, bob, s -> s.path("rooms").path("invite").has(roomId));
+        assertThat(invited.path("rooms").path("invite").path(roomId).toString()).contains("\"invite\"");
+        api.call(b, "POST", "/join/" + ClientApi.enc(roomId), bob, "{}");
+        assertThat(membership(a, roomId, bobId)).isEqualTo("join");
+        assertThat(membership(b, roomId, bobId)).isEqualTo("join");
+        assertThat(b.storage().currentState(roomId)).isEqualTo(a.storage().currentState(roomId));
+        api.call(a, "PUT", "/rooms/" + ClientApi.enc(roomId) + "/send/m.room.message/2", alice, "{\"msgtype\":\"m.text\",\"body\":\"welcome back\"}");
+        api.syncUntil(b, bob, s -> s.toString().contains("welcome back"));
+    }
+
     @Test
     void anInviteOfAUserOfAServerThatDoesNotAnswerIsRefusedAndNotStored() throws Exception {
         a = start("sqlite", "a");

@@ -64,6 +64,15 @@ abstract class TwoFederatingServers {
         return roomId;
     }
 
+    /** Waits up to 20 s for {@code value} to be {@code expected} (what another server sends arrives in the background). */
+    static void eventually(java.util.function.Supplier<String> value, String expected) throws InterruptedException {
+        long end = System.currentTimeMillis() + 20_000;
+        while (!value.get().equals(expected) && System.currentTimeMillis() < end) {
+            Thread.sleep(50);
+        }
+        org.assertj.core.api.Assertions.assertThat(value.get()).isEqualTo(expected);
+    }
+
     /** A server with federation on a free port, named {@code localhost:<port>}, in the folder {@code name}. */
     Homeserver start(String backend, String name) throws Exception {
         return Homeserver.start(config(backend, name));

@@ -95,7 +95,7 @@ class RemoteJoinTest {
         assertThat(template.path("room_version").asText()).isEqualTo(version);
         ObjectNode join = b.rooms().federation().signTemplate((ObjectNode) template.get("event"), version);
         String joinId = EventIds.of(join, RoomVersions.of(version).orElseThrow()).orElseThrow();
-        ObjectNode answer = a.rooms().federation().acceptJoin("b.test", roomId, joinId, join, keysOf(b));
+        ObjectNode answer = a.rooms().federation().acceptJoin("b.test", roomId, joinId, join, keysOf(b), false);
         assertThat(answer.path("members_omitted").asBoolean()).isFalse();
         assertThat(answer.path("servers_in_room").toString()).contains("a.test", "b.test");
         String adopted = b.rooms().federation().adoptJoinedRoom(roomId, version, join, objects(answer.path("state")), objects(answer.path("auth_chain")),
@@ -154,16 +154,16 @@ class RemoteJoinTest {
         ObjectNode template = (ObjectNode) a.rooms().federation().joinTemplate("b.test", roomId, "@bob:b.test", List.of(version)).get("event");
         ObjectNode join = b.rooms().federation().signTemplate(template, version);
         String joinId = EventIds.of(join, RoomVersions.of(version).orElseThrow()).orElseThrow();
-        assertThatThrownBy(() -> a.rooms().federation().acceptJoin("c.test", roomId, joinId, join, keysOf(b))).as("sent by another server")
+        assertThatThrownBy(() -> a.rooms().federation().acceptJoin("c.test", roomId, joinId, join, keysOf(b), false)).as("sent by another server")
                 .isInstanceOfSatisfying(MatrixException.class, e -> assertThat(e.status()).isEqualTo(403));
-        assertThatThrownBy(() -> a.rooms().federation().acceptJoin("b.test", roomId, "$other", join, keysOf(b))).as("another event ID")
+        assertThatThrownBy(() -> a.rooms().federation().acceptJoin("b.test", roomId, "$other", join, keysOf(b), false)).as("another event ID")
                 .isInstanceOfSatisfying(MatrixException.class, e -> assertThat(e.status()).isEqualTo(400));
         ObjectNode leaveAsJoin = template.deepCopy();
         leaveAsJoin.withObjectProperty("content").put("membership", "leave");
         ObjectNode leave = b.rooms().federation().signTemplate(leaveAsJoin, version);
         assertThatThrownBy(() -> a.rooms().federation().acceptJoin("b.test", roomId, EventIds.of(leave, RoomVersions.of(version).orElseThrow())
-                .orElseThrow(), leave, keysOf(b))).isInstanceOfSatisfying(MatrixException.class, e -> assertThat(e.status()).isEqualTo(403));
-        assertThatThrownBy(() -> a.rooms().federation().acceptJoin("b.test", roomId, joinId, join, ServerKeys.none())).as("unverifiable signature")
+                .orElseThrow(), leave, keysOf(b), false)).isInstanceOfSatisfying(MatrixException.class, e -> assertThat(e.status()).isEqualTo(403));
+        assertThatThrownBy(() -> a.rooms().federation().acceptJoin("b.test", roomId, joinId, join, ServerKeys.none(), false)).as("unverifiable signature")
                 .isInstanceOfSatisfying(MatrixException.class, e -> assertThat(e.status()).isEqualTo(403));
         assertThat(a.storage().graphRow(joinId)).isEmpty();
         assertThat(a.storage().currentState(roomId).get(List.of("m.room.member", "@bob:b.test"))).as("still the invite").isEqualTo(invite);
@@ -171,7 +171,7 @@ class RemoteJoinTest {
                 .isInstanceOf(MatrixException.class);
 
         // the joining side refuses an answer without the room's create event, and one it cannot verify
-        ObjectNode answer = a.rooms().federation().acceptJoin("b.test", roomId, joinId, join, keysOf(b));
+        ObjectNode answer = a.rooms().federation().acceptJoin("b.test", roomId, joinId, join, keysOf(b), false);
         List<ObjectNode> noCreate = objects(answer.path("state")).stream().filter(e -> !e.path("type").asText().equals("m.room.create")).toList();
         assertThatThrownBy(() -> b.rooms().federation().adoptJoinedRoom(roomId, version, join, noCreate, List.of(), both()))
                 .isInstanceOfSatisfying(MatrixException.class, e -> assertThat(e.status()).isEqualTo(403));

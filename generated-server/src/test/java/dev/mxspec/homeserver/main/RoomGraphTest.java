@@ -429,11 +429,17 @@ class RoomGraphTest {
             assertThat(state("m.room.member", erin)).isNull();
             assertThat(timeline()).doesNotContain(outlier.eventId());
             assertThat(http.call("GET", "/rooms/" + roomId + "/event/" + enc(outlier.eventId()), alice, null).status()).isEqualTo(404);
-            // received again, it stays what it was; an event following it needs its state, which an outlier lacks
-            assertThat(receive(join).status()).contains(EventStatus.OUTLIER);
+            // an event following it needs its state, which an outlier lacks
             ObjectNode next = remote(erin, "m.room.message", null, "{\"body\":\"x\"}", List.of(outlier.eventId()),
                     List.of(state("m.room.create", ""), state("m.room.power_levels", ""), outlier.eventId()), System.currentTimeMillis());
             assertThatThrownBy(() -> receive(next)).isInstanceOf(MissingEventException.class);
+            // received at its place in the room, it takes that place, in the timeline and the state, and what follows it is taken
+            assertThat(receive(join).status()).isEmpty();
+            assertThat(state("m.room.member", erin)).isEqualTo(outlier.eventId());
+            assertThat(timeline()).contains(outlier.eventId());
+            assertThat(receive(next).status()).isEmpty();
+            assertThat(extremities()).containsExactly(EventIds.of(next, RoomVersions.of(running.storage().room(roomId).orElseThrow().roomVersion())
+                    .orElseThrow()).orElseThrow());
 
             Received spam = running.rooms().federation().receiveOutlier(remote("@dave:" + REMOTE, "m.room.message", null, "{\"body\":\"spam\"}", ends,
                     List.of(state("m.room.create", "")), System.currentTimeMillis()), KEYS);

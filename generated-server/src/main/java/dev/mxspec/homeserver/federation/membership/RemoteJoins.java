@@ -5,12 +5,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.crypto.ServerKeys;
 import dev.mxspec.homeserver.federation.FederationClient;
 import dev.mxspec.homeserver.rooms.EventIds;
+import dev.mxspec.homeserver.rooms.EventSigning;
+import dev.mxspec.homeserver.rooms.MatrixIds;
 import dev.mxspec.homeserver.rooms.PduView;
 import dev.mxspec.homeserver.rooms.RoomVersion;
 import dev.mxspec.homeserver.rooms.RoomVersions;
 import dev.mxspec.homeserver.services.RoomService;
 import dev.mxspec.runtime.api.ErrorCodes;
 import dev.mxspec.runtime.api.MatrixException;
+import dev.mxspec.runtime.json.MatrixJson;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +28,8 @@ import java.util.Optional;
  * are tried in order, then the room ID's own.
  */
 public final class RemoteJoins implements RoomService.RemoteJoiner {
+
+    private static final String AUTHORISER = "join_authorised_via_users_server";
 
     private final RoomService rooms;
     private final FederationClient client;
@@ -46,12 +51,8 @@ public final class RemoteJoins implements RoomService.RemoteJoiner {
     }
 
     private String joinThrough(String server, String userId, String roomId) throws IOException {
-        StringBuilder versions = new StringBuilder();
-        for (String v : rooms.rules().supportedVersions()) {
-            versions.append(versions.isEmpty() ? "?" : "&").append("ver=").append(enc(v));
-        }
         FederationClient.Response made = client.send(server, "GET", "/_matrix/federation/v1/make_join/" + enc(roomId) + "/" + enc(userId)
-                + versions, Optional.empty());
+                + versions(rooms), Optional.empty());
         if (made.status() != 200 || !(made.body().path("event") instanceof ObjectNode template)) {
             throw refused("make_join", made);
         }
@@ -72,12 +73,52 @@ public final class RemoteJoins implements RoomService.RemoteJoiner {
         if (sent.status() != 200 || !sent.body().path("state").isArray() || !sent.body().path("auth_chain").isArray()) {
             throw refused("send_join", sent);
         }
+        if (template.path("content").has(AUTHORISER)) { // a restricted join: the resident server vouched for it with its signature
+            join = vouched(server, join, sent.body().path("event"), version);
+        }
         return rooms.federation().adoptJoinedRoom(roomId, version.id(), join, objects(sent.body().path("state")), objects(sent.body().path("auth_chain")),
                 keys);
     }
 
-    private static MatrixException refused(String step, FederationClient.Response r) {
-        return new MatrixException(502, ErrorCodes.M_UNKNOWN, step + " answered " + r.status() + " " + r.body().path("errcode").asText(""));
+    /**
+     * The join as the resident server answered it, signed by the authoriser's server too: the same event as
+     * {@code sent} but for the signatures, else a 502.
+     */
+    private ObjectNode vouched(String server, ObjectNode sent, JsonNode answered, RoomVersion version) {
+        String authoriserServer = MatrixIds.serverOf(sent.path("content").path(AUTHORISER).asText()).orElse("");
+        if (!(answered instanceof ObjectNode event) || !withoutSignatures(event).equals(withoutSignatures(sent))
+                || !EventSigning.verifySignedBy(event, authoriserServer, keys, version).isVerified()) {
+            throw new MatrixException(502, ErrorCodes.M_UNKNOWN, server + " did not answer the restricted join with the join signed by "
+                    + authoriserServer);
+        }
+        ObjectNode signed = sent.deepCopy();
+        signed.withObjectProperty("signatures").set(authoriserServer, event.path("signatures").path(authoriserServer).deepCopy());
+        return signed;
+    }
+
+    private static JsonNode withoutSignatures(ObjectNode event) {
+        ObjectNode copy = event.deepCopy();
+        copy.remove(List.of("signatures", "unsigned"));
+        try { // as JSON text reads it back: numbers alike
+            return MatrixJson.mapper().readTree(MatrixJson.bytes(copy));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The {@code ver} query of a make_join or make_knock: every room version this server supports. */
+    static String versions(RoomService rooms) {
+        StringBuilder versions = new StringBuilder();
+        for (String v : rooms.rules().supportedVersions()) {
+            versions.append(versions.isEmpty() ? "?" : "&").append("ver=").append(enc(v));
+        }
+        return versions.toString();
+    }
+
+    /** A refusal of a step by another server, keeping its error code (a joining server tries another server on it). */
+    static MatrixException refused(String step, FederationClient.Response r) {
+        return new MatrixException(502, ErrorCodes.M_UNKNOWN, step + " answered " + r.status() + " " + r.body().path("errcode").asText("")
+                + " " + r.body().path("error").asText(""));
     }
 
     private static List<ObjectNode> objects(JsonNode array) {
