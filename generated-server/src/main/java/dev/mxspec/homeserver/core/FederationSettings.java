@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
  *     published under {@code old_verify_keys}: key ID to public key and {@code expired_ts}
  * @param trustedKeyServers notaries asked for another server's keys ({@code /_matrix/key/v2/query}) when that server
  *     cannot be reached or its answer is refused; their answers must carry their signature by one of the keys given
+ * @param wellKnownServer the delegated server ({@code host:port}) that {@code GET /.well-known/matrix/server} on the
+ *     federation listener answers as {@code m.server}; without it that request is 404 {@code M_NOT_FOUND}
  */
 public record FederationSettings(
         @JsonProperty("port") int port,
@@ -32,7 +34,8 @@ public record FederationSettings(
         @JsonProperty("key_validity_ms") long keyValidityMs,
         @JsonProperty("signing_key_version") String signingKeyVersion,
         @JsonProperty("old_verify_keys") Map<String, OldVerifyKey> oldVerifyKeys,
-        @JsonProperty("trusted_key_servers") List<TrustedKeyServer> trustedKeyServers) {
+        @JsonProperty("trusted_key_servers") List<TrustedKeyServer> trustedKeyServers,
+        @JsonProperty("well_known_server") Optional<String> wellKnownServer) {
 
     private static final Pattern KEY_VERSION = Pattern.compile("[A-Za-z0-9_]+");
 
@@ -74,7 +77,7 @@ public record FederationSettings(
 
     public FederationSettings(int port, Optional<String> tlsCertificate, Optional<String> tlsPrivateKey, Optional<String> trustedCa,
             boolean skipCertificateChecks, long keyValidityMs) {
-        this(port, tlsCertificate, tlsPrivateKey, trustedCa, skipCertificateChecks, keyValidityMs, null, null, null);
+        this(port, tlsCertificate, tlsPrivateKey, trustedCa, skipCertificateChecks, keyValidityMs, null, null, null, null);
     }
 
     public FederationSettings {
@@ -84,6 +87,11 @@ public record FederationSettings(
         }
         oldVerifyKeys = oldVerifyKeys == null ? Map.of() : Map.copyOf(oldVerifyKeys);
         trustedKeyServers = trustedKeyServers == null ? List.of() : List.copyOf(trustedKeyServers);
+        wellKnownServer = wellKnownServer == null ? Optional.empty() : wellKnownServer;
+        if (wellKnownServer.isPresent() && !wellKnownServer.get().matches("[A-Za-z0-9.\\-]{1,255}(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]{2,45}](:[0-9]{1,5})?")) {
+            throw new IllegalArgumentException("federation.well_known_server must be a host name with an optional port, not '"
+                    + wellKnownServer.get() + "'");
+        }
         tlsCertificate = tlsCertificate == null ? Optional.empty() : tlsCertificate;
         tlsPrivateKey = tlsPrivateKey == null ? Optional.empty() : tlsPrivateKey;
         trustedCa = trustedCa == null ? Optional.empty() : trustedCa;
@@ -107,13 +115,19 @@ public record FederationSettings(
     /** This configuration signing with the key of {@code version}, the keys used before published as old keys. */
     public FederationSettings withSigningKeyVersion(String version) {
         return new FederationSettings(port, tlsCertificate, tlsPrivateKey, trustedCa, skipCertificateChecks, keyValidityMs, version,
-                oldVerifyKeys, trustedKeyServers);
+                oldVerifyKeys, trustedKeyServers, wellKnownServer);
     }
 
     /** This configuration asking {@code notaries} for keys of servers that cannot be reached. */
     public FederationSettings withTrustedKeyServers(List<TrustedKeyServer> notaries) {
         return new FederationSettings(port, tlsCertificate, tlsPrivateKey, trustedCa, skipCertificateChecks, keyValidityMs,
-                signingKeyVersion, oldVerifyKeys, notaries);
+                signingKeyVersion, oldVerifyKeys, notaries, wellKnownServer);
+    }
+
+    /** This configuration delegating to {@code server} in {@code /.well-known/matrix/server}. */
+    public FederationSettings withWellKnownServer(String server) {
+        return new FederationSettings(port, tlsCertificate, tlsPrivateKey, trustedCa, skipCertificateChecks, keyValidityMs,
+                signingKeyVersion, oldVerifyKeys, trustedKeyServers, Optional.of(server));
     }
 
     /** Whether the federation listener runs. */
@@ -140,6 +154,9 @@ public record FederationSettings(
                   # old_verify_keys:
                   #   "ed25519:old": {key: <unpadded Base64 public key>, expired_ts: 1700000000000}
                   # Notaries asked for the keys of servers that cannot be reached (/_matrix/key/v2/query).
+                  # What GET /.well-known/matrix/server on the federation listener answers (m.server), when the server
+                  # name's host delegates federation to another host and port; unset: 404.
+                  # well_known_server: matrix.example.com:8448
                   # trusted_key_servers:
                   #   - {server_name: matrix.org, verify_keys: {"ed25519:auto": Noi6WqcDj0QmPxCNQqgezwTlBKrfqehY1u2FyWP9uYw}}
                 """.formatted(skipCertificateChecks, keyValidityMs, signingKeyVersion);

@@ -65,7 +65,8 @@ public final class Federation implements AutoCloseable {
         return ServerServerRouter.builder(authenticator)
                 .keysServer(handlers)
                 .keysQuery(handlers)
-                .version(handlers);
+                .version(handlers)
+                .wellknown(new ServerWellKnown(settings.wellKnownServer()));
     }
 
     /** Serves {@code router} over HTTPS on the configured port, when federation is configured. */

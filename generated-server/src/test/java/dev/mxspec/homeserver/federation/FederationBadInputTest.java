@@ -25,8 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Every operation of the v1.7 Server-Server API (the generated router's list), asked by another server (its signing
  * key, over TLS) with bodies that are no request: JSON {@code null}, an array, a string, a number, JSON that does not
  * parse, an object of the wrong shape; then without a signature, and with an over-long path parameter. Each answer is
- * a Matrix error (JSON with an {@code errcode}, a 4xx status) or a success, never a 5xx, and the room the requests name
- * keeps its state.
+ * a Matrix error (JSON with an {@code errcode}, a 4xx status) or a success, never a 5xx, no operation answers
+ * {@code M_UNRECOGNIZED} (each is wired to a handler), and the room the requests name keeps its state.
  */
 class FederationBadInputTest extends TwoFederatingServers {
 
@@ -51,6 +51,7 @@ class FederationBadInputTest extends TwoFederatingServers {
         HttpClient http = FederationTls.outbound(FederationServers.settings(1, serverTls, caFile, false, 0)).http("localhost");
 
         List<String> problems = new ArrayList<>();
+        java.util.Set<String> unrecognized = new java.util.TreeSet<>();
         Map<String, Integer> statuses = new LinkedHashMap<>();
         int requests = 0;
         for (Endpoint e : ServerServerRouter.ENDPOINTS) {
@@ -82,6 +83,9 @@ class FederationBadInputTest extends TwoFederatingServers {
                 statuses.merge(e.name() + " " + answer.statusCode(), 1, Integer::sum);
                 String what = e.method() + " " + e.path() + " (" + e.name() + "), " + c.what() + ": " + answer.statusCode() + " "
                         + abbreviated(answer.body());
+                if (answer.statusCode() == 404 && answer.body().contains("M_UNRECOGNIZED")) {
+                    unrecognized.add(e.name());
+                }
                 if (answer.statusCode() >= 500) {
                     problems.add(what);
                 } else if (answer.statusCode() >= 400) {
@@ -99,6 +103,7 @@ class FederationBadInputTest extends TwoFederatingServers {
         System.out.printf("federation bad-input suite (%s): %d operations, %d requests, %d problems%n", backend,
                 ServerServerRouter.ENDPOINTS.size(), requests, problems.size());
         assertThat(problems).isEmpty();
+        assertThat(unrecognized).as("operations answered M_UNRECOGNIZED: not wired to a handler").isEmpty();
         assertThat(requests).isGreaterThan(ServerServerRouter.ENDPOINTS.size() * 2);
         assertThat(a.storage().currentState(roomId)).isEqualTo(stateBefore);
     }

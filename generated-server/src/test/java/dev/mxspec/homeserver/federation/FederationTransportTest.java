@@ -80,6 +80,23 @@ class FederationTransportTest {
         return "/_matrix/federation/v1/query/profile?user_id=%40nobody%3A" + FederationServers.name(server).replace(":", "%3A");
     }
 
+    @org.junit.jupiter.api.Test
+    void theFederationListenerAnswersWellKnownWithTheDelegatedServerWhenOneIsConfigured() throws Exception {
+        int port = FederationServers.freePort();
+        try (Homeserver plain = start("sqlite", "plain");
+                Homeserver delegating = FederationServers.start("sqlite", Files.createDirectories(dir.resolve("delegating")),
+                        FederationServers.settings(port, serverTls, caFile, false, 0).withWellKnownServer("matrix.example.org:8448"))) {
+            HttpResponse<String> none = get(plain, "/.well-known/matrix/server", Optional.empty());
+            assertThat(none.statusCode()).isEqualTo(404);
+            assertThat(MatrixJson.mapper().readTree(none.body()).path("errcode").asText()).isEqualTo("M_NOT_FOUND");
+            HttpResponse<String> delegated = get(delegating, "/.well-known/matrix/server", Optional.empty());
+            assertThat(delegated.statusCode()).isEqualTo(200);
+            assertThat(MatrixJson.mapper().readTree(delegated.body()).path("m.server").asText()).isEqualTo("matrix.example.org:8448");
+        }
+        assertThatThrownBy(() -> FederationServers.settings(1, serverTls, caFile, false, 0).withWellKnownServer("not a host/path"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("well_known_server");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
     void fetchesAnotherServersKeysOverTlsAndKeepsThem(String backend) throws Exception {
