@@ -36,6 +36,15 @@ public final class EventIds {
         return Optional.of(referenceId(pdu, version));
     }
 
+    /** {@link #of}, empty too for a PDU that is no event at all (another server's answer may hold anything). */
+    public static Optional<String> ofAny(ObjectNode pdu, RoomVersion version) {
+        try {
+            return of(pdu, version);
+        } catch (RuntimeException unnamed) {
+            return Optional.empty();
+        }
+    }
+
     /** {@code $} and the reference hash, for versions 3 and later. */
     public static String referenceId(ObjectNode pdu, RoomVersion version) {
         if (!version.eventIdFormat().isHash()) {

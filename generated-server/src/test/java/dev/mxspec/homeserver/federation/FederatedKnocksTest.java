@@ -27,22 +27,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class FederatedKnocksTest extends TwoFederatingServers {
 
-    private String nameA;
-    private String nameB;
-    private String alice;
-    private String bob;
-    private String bobId;
-
-    private void servers(String backend) throws Exception {
-        a = start("sqlite", "a");
-        b = start(backend, "b");
-        nameA = FederationServers.name(a);
-        nameB = FederationServers.name(b);
-        alice = api.register(a, "alice");
-        bob = api.register(b, "bob");
-        bobId = "@bob:" + nameB;
-    }
-
     private String room(String joinRule) throws Exception {
         return api.call(a, "POST", "/createRoom", alice, "{\"preset\":\"private_chat\",\"name\":\"knock here\",\"room_version\":\"10\","
                 + "\"initial_state\":[{\"type\":\"m.room.join_rules\",\"state_key\":\"\",\"content\":{\"join_rule\":\"" + joinRule + "\"}}]}")
@@ -67,7 +51,7 @@ class FederatedKnocksTest extends TwoFederatingServers {
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
     void aKnockOfAUserOfAnotherServerIsAcceptedByAnInviteAndHeJoins(String backend) throws Exception {
-        servers(backend);
+        aliceOnAAndBobOnB(backend);
         String roomId = room("knock");
 
         HttpResponse<String> knocked = knock(roomId);
@@ -95,7 +79,7 @@ class FederatedKnocksTest extends TwoFederatingServers {
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
     void aKnockRefusedByAKickReachesTheKnockersServer(String backend) throws Exception {
-        servers(backend);
+        aliceOnAAndBobOnB(backend);
         String roomId = room("knock");
         assertThat(knock(roomId).statusCode()).isEqualTo(200);
         String since = api.syncUntil(b, bob, s -> s.path("rooms").path("knock").has(roomId)).path("next_batch").asText();
@@ -111,7 +95,7 @@ class FederatedKnocksTest extends TwoFederatingServers {
 
     @Test
     void aKnockTakenBackLeavesThroughTheRoomsServer() throws Exception {
-        servers("sqlite");
+        aliceOnAAndBobOnB("sqlite");
         String roomId = room("knock");
         assertThat(knock(roomId).statusCode()).isEqualTo(200);
 
@@ -123,7 +107,7 @@ class FederatedKnocksTest extends TwoFederatingServers {
 
     @Test
     void aKnockOnARoomThatTakesNoKnocksIsRefusedAndKeptNowhere() throws Exception {
-        servers("sqlite");
+        aliceOnAAndBobOnB("sqlite");
         String roomId = room("invite");
 
         HttpResponse<String> knocked = knock(roomId);
@@ -171,7 +155,7 @@ class FederatedKnocksTest extends TwoFederatingServers {
 
     @Test
     void makeKnockAndSendKnockRefuseWhatTheSpecRefuses() throws Exception {
-        servers("sqlite");
+        aliceOnAAndBobOnB("sqlite");
         String roomId = room("knock");
         String carolId = "@carol:" + nameA;
 
@@ -202,7 +186,7 @@ class FederatedKnocksTest extends TwoFederatingServers {
 
     @Test
     void aServerTheRoomsAclDeniesIsRefusedOnMakeKnockAndSendKnock() throws Exception {
-        servers("sqlite");
+        aliceOnAAndBobOnB("sqlite");
         String roomId = room("knock");
         ObjectNode knock = signedKnock(roomId);
 

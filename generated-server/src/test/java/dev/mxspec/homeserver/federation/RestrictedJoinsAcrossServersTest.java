@@ -29,21 +29,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class RestrictedJoinsAcrossServersTest extends TwoFederatingServers {
 
-    private String nameA;
-    private String nameB;
-    private String alice;
-    private String bob;
-    private String bobId;
     private String space;
 
     private void servers(String backend) throws Exception {
-        a = start("sqlite", "a");
-        b = start(backend, "b");
-        nameA = FederationServers.name(a);
-        nameB = FederationServers.name(b);
-        alice = api.register(a, "alice");
-        bob = api.register(b, "bob");
-        bobId = "@bob:" + nameB;
+        aliceOnAAndBobOnB(backend);
         space = api.call(a, "POST", "/createRoom", alice, "{\"preset\":\"public_chat\",\"name\":\"space\"}").path("room_id").asText();
     }
 

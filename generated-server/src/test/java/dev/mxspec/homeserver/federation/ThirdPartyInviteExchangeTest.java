@@ -31,22 +31,10 @@ class ThirdPartyInviteExchangeTest extends TwoFederatingServers {
     private static final String ADDRESS = "bob@example.org";
 
     private final SigningKey identityServer = SigningKey.generate("0");
-    private String nameA;
-    private String nameB;
-    private String alice;
-    private String aliceId;
-    private String bobId;
     private String roomId;
 
     private void servers(String backend) throws Exception {
-        a = start("sqlite", "a");
-        b = start(backend, "b");
-        nameA = FederationServers.name(a);
-        nameB = FederationServers.name(b);
-        alice = api.register(a, "alice");
-        aliceId = "@alice:" + nameA;
-        api.register(b, "bob");
-        bobId = "@bob:" + nameB;
+        aliceOnAAndBobOnB(backend);
         roomId = api.call(a, "POST", "/createRoom", alice, "{\"preset\":\"private_chat\"}").path("room_id").asText();
         api.call(a, "PUT", "/rooms/" + ClientApi.enc(roomId) + "/state/m.room.third_party_invite/" + TOKEN, alice,
                 "{\"display_name\":\"b...@example.org\",\"key_validity_url\":\"https://id.example/_matrix/identity/v2/pubkey/isvalid\","

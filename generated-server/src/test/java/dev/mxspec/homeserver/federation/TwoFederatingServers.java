@@ -73,6 +73,26 @@ abstract class TwoFederatingServers {
         org.assertj.core.api.Assertions.assertThat(value.get()).isEqualTo(expected);
     }
 
+    /** Set by {@link #aliceOnAAndBobOnB}: the servers' names, alice's and bob's access tokens and IDs. */
+    String nameA;
+    String nameB;
+    String alice;
+    String bob;
+    String aliceId;
+    String bobId;
+
+    /** Starts {@code a} (SQLite) and {@code b} (on {@code backend}), and registers alice on a and bob on b. */
+    void aliceOnAAndBobOnB(String backend) throws Exception {
+        a = start("sqlite", "a");
+        b = start(backend, "b");
+        nameA = FederationServers.name(a);
+        nameB = FederationServers.name(b);
+        alice = api.register(a, "alice");
+        bob = api.register(b, "bob");
+        aliceId = "@alice:" + nameA;
+        bobId = "@bob:" + nameB;
+    }
+
     /** A server with federation on a free port, named {@code localhost:<port>}, in the folder {@code name}. */
     Homeserver start(String backend, String name) throws Exception {
         return Homeserver.start(config(backend, name));

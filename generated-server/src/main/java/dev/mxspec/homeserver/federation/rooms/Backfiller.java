@@ -16,9 +16,8 @@ import dev.mxspec.homeserver.services.RoomService;
 import dev.mxspec.homeserver.storage.GraphStore;
 import dev.mxspec.homeserver.storage.Records.GraphRow;
 import dev.mxspec.runtime.api.MatrixException;
+import dev.mxspec.runtime.api.PathCodec;
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -82,8 +81,8 @@ public final class Backfiller implements RoomReads.Backfill {
                 return false;
             }
             RoomVersion version = RoomVersions.of(rooms.room(roomId).roomVersion()).orElseThrow();
-            StringBuilder uri = new StringBuilder("/_matrix/federation/v1/backfill/").append(enc(roomId)).append("?limit=").append(LIMIT);
-            extremities.stream().limit(MAX_EXTREMITIES).forEach(id -> uri.append("&v=").append(enc(id)));
+            StringBuilder uri = new StringBuilder("/_matrix/federation/v1/backfill/").append(PathCodec.encodeSegment(roomId)).append("?limit=").append(LIMIT);
+            extremities.stream().limit(MAX_EXTREMITIES).forEach(id -> uri.append("&v=").append(PathCodec.encodeSegment(id)));
             for (String server : servers(roomId)) {
                 try {
                     FederationClient.Response answer = requests.send(server, "GET", uri.toString(), Optional.empty());
@@ -125,7 +124,7 @@ public final class Backfiller implements RoomReads.Backfill {
                 break; // a longer answer is cut
             }
             if (e instanceof ObjectNode event && event.path("room_id").asText("").equals(roomId) && event.path("depth").canConvertToLong()) {
-                id(event, version).filter(id -> !intake.placed(id)).ifPresent(id -> events.putIfAbsent(id, event));
+                EventIds.ofAny(event, version).filter(id -> !intake.placed(id)).ifPresent(id -> events.putIfAbsent(id, event));
             }
         }
         List<Map.Entry<String, ObjectNode>> oldestFirst = new ArrayList<>(events.entrySet());
@@ -167,17 +166,5 @@ public final class Backfiller implements RoomReads.Backfill {
         Map<String, Map<StateKey, String>> out = new LinkedHashMap<>();
         lacking.forEach(p -> out.put(p, before));
         return out;
-    }
-
-    private static Optional<String> id(ObjectNode pdu, RoomVersion version) {
-        try {
-            return EventIds.of(pdu, version);
-        } catch (RuntimeException unnamed) {
-            return Optional.empty();
-        }
-    }
-
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

@@ -17,10 +17,9 @@ import dev.mxspec.homeserver.storage.GraphStore;
 import dev.mxspec.homeserver.storage.Records.EventStatus;
 import dev.mxspec.homeserver.storage.Records.GraphRow;
 import dev.mxspec.runtime.api.MatrixException;
+import dev.mxspec.runtime.api.PathCodec;
 import dev.mxspec.runtime.json.MatrixJson;
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -116,7 +115,7 @@ public final class MissingPrevEvents {
         body.put("min_depth", 0); // the walk stops at our extremities and at the limit
         FederationClient.Response answer;
         try {
-            answer = requests.send(origin, "POST", "/_matrix/federation/v1/get_missing_events/" + enc(roomId), Optional.of(body));
+            answer = requests.send(origin, "POST", "/_matrix/federation/v1/get_missing_events/" + PathCodec.encodeSegment(roomId), Optional.of(body));
         } catch (IOException unreachable) {
             return;
         }
@@ -129,7 +128,7 @@ public final class MissingPrevEvents {
                 break; // a longer answer is cut: the state at the gap covers the rest
             }
             if (e instanceof ObjectNode event && event.path("room_id").asText("").equals(roomId)) {
-                id(event, version).filter(id -> !id.equals(eventId)).ifPresent(id -> events.putIfAbsent(id, event));
+                EventIds.ofAny(event, version).filter(id -> !id.equals(eventId)).ifPresent(id -> events.putIfAbsent(id, event));
             }
         }
         List<ObjectNode> oldestFirst = new ArrayList<>(events.values());
@@ -170,7 +169,7 @@ public final class MissingPrevEvents {
     Map<StateKey, String> stateAt(String origin, String roomId, String eventId, RoomVersion version, Set<String> fetched,
             boolean andEvent) {
         String prevId = eventId;
-        JsonNode ids = get(origin, "/_matrix/federation/v1/state_ids/" + enc(roomId) + "?event_id=" + enc(prevId), "/state_ids at " + prevId);
+        JsonNode ids = get(origin, "/_matrix/federation/v1/state_ids/" + PathCodec.encodeSegment(roomId) + "?event_id=" + PathCodec.encodeSegment(prevId), "/state_ids at " + prevId);
         List<String> stateIds = strings(ids.path("pdu_ids"), origin);
         List<String> chainIds = strings(ids.path("auth_chain_ids"), origin);
         Optional<ObjectNode> prev = andEvent ? Optional.of(fetch(origin, roomId, prevId, version)) : Optional.empty();
@@ -207,9 +206,9 @@ public final class MissingPrevEvents {
 
     /** {@code GET /event/{eventId}} of {@code origin}: the event, checked to be the one asked for, of this room. */
     private ObjectNode fetch(String origin, String roomId, String eventId, RoomVersion version) {
-        JsonNode pdus = get(origin, "/_matrix/federation/v1/event/" + enc(eventId), "the event " + eventId).path("pdus");
+        JsonNode pdus = get(origin, "/_matrix/federation/v1/event/" + PathCodec.encodeSegment(eventId), "the event " + eventId).path("pdus");
         if (pdus.size() != 1 || !(pdus.get(0) instanceof ObjectNode pdu) || !pdu.path("room_id").asText("").equals(roomId)
-                || !id(pdu, version).equals(Optional.of(eventId))) {
+                || !EventIds.ofAny(pdu, version).equals(Optional.of(eventId))) {
             throw MatrixException.forbidden(origin + " did not give the event " + eventId + " of " + roomId);
         }
         return pdu;
@@ -239,17 +238,5 @@ public final class MissingPrevEvents {
             out.add(id.asText());
         }
         return out;
-    }
-
-    private static Optional<String> id(ObjectNode pdu, RoomVersion version) {
-        try {
-            return EventIds.of(pdu, version);
-        } catch (RuntimeException unnamed) {
-            return Optional.empty();
-        }
-    }
-
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }
