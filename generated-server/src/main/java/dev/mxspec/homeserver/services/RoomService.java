@@ -87,6 +87,7 @@ public final class RoomService {
     private final ConcurrentHashMap<String, Long> lastPositions = new ConcurrentHashMap<>();
     final RoomGraph graph;
     private final RoomFederation federation;
+    private final MembershipProtocols membershipProtocols;
     private final List<LocalEvents> localEvents = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Told of each new event of this server once it is stored, under the room's lock: in each room's order. */
@@ -123,6 +124,7 @@ public final class RoomService {
         this.serverName = serverName;
         this.clock = clock;
         this.federation = new RoomFederation(this); // last: it takes the fields above
+        this.membershipProtocols = new MembershipProtocols(this); // after the federation, which it builds on
     }
 
     /** The rooms' states as state groups (one instance: it also numbers new groups). */
@@ -130,9 +132,14 @@ public final class RoomService {
         return graph.groups();
     }
 
-    /** Events of other servers and the membership protocols of the server-server API. */
+    /** Events of other servers, taken in with every check on receipt. */
     public RoomFederation federation() {
         return federation;
+    }
+
+    /** The membership protocols of the server-server API: joins, knocks, leaves and invites across servers. */
+    public MembershipProtocols membershipProtocols() {
+        return membershipProtocols;
     }
 
     public Relations relations() {

@@ -150,7 +150,7 @@ class FederatedKnocksTest extends TwoFederatingServers {
     private ObjectNode signedKnock(String roomId) throws Exception {
         FederationClient.Response made = makeKnock(roomId, bobId, "10");
         assertThat(made.status()).as(made.body().toString()).isEqualTo(200);
-        return b.rooms().federation().signTemplate((ObjectNode) made.body().get("event"), "10");
+        return b.rooms().membershipProtocols().signTemplate((ObjectNode) made.body().get("event"), "10");
     }
 
     @Test

@@ -116,7 +116,7 @@ class RestrictedJoinsAcrossServersTest extends TwoFederatingServers {
         assertThat(join(b, bob, space, nameA).statusCode()).isEqualTo(200);
         FederationClient.Response made = makeJoin(b, nameA, roomId, bobId);
         assertThat(made.status()).as(made.body().toString()).isEqualTo(200);
-        ObjectNode join = b.rooms().federation().signTemplate((ObjectNode) made.body().get("event"), "10");
+        ObjectNode join = b.rooms().membershipProtocols().signTemplate((ObjectNode) made.body().get("event"), "10");
         String joinId = EventIds.of(join, RoomVersions.of("10").orElseThrow()).orElseThrow();
 
         ObjectNode txn = MatrixJson.mapper().createObjectNode().put("origin", nameB).put("origin_server_ts", System.currentTimeMillis());

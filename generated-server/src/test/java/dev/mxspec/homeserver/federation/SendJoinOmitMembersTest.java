@@ -54,7 +54,7 @@ class SendJoinOmitMembersTest extends TwoFederatingServers {
                 MakeJoin.ENDPOINT.expand(Map.of("roomId", roomId, "userId", userId)) + "?ver=" + a.rooms().rules().defaultVersion(), Optional.empty());
         assertThat(made.status()).as(made.body().toString()).isEqualTo(200);
         String version = made.body().path("room_version").asText();
-        ObjectNode join = b.rooms().federation().signTemplate((ObjectNode) made.body().get("event"), version);
+        ObjectNode join = b.rooms().membershipProtocols().signTemplate((ObjectNode) made.body().get("event"), version);
         String joinId = EventIds.of(join, RoomVersions.of(version).orElseThrow()).orElseThrow();
         FederationClient.Response sent = b.federation().client().send(nameA, "PUT",
                 SendJoinV2.ENDPOINT.expand(Map.of("roomId", roomId, "eventId", joinId)) + query, Optional.of(join));

@@ -91,14 +91,14 @@ class RemoteJoinTest {
                 .path("room_id").asText();
         String version = a.storage().room(roomId).orElseThrow().roomVersion();
 
-        ObjectNode template = a.rooms().federation().joinTemplate("b.test", roomId, "@bob:b.test", List.of("9", version));
+        ObjectNode template = a.rooms().membershipProtocols().joinTemplate("b.test", roomId, "@bob:b.test", List.of("9", version));
         assertThat(template.path("room_version").asText()).isEqualTo(version);
-        ObjectNode join = b.rooms().federation().signTemplate((ObjectNode) template.get("event"), version);
+        ObjectNode join = b.rooms().membershipProtocols().signTemplate((ObjectNode) template.get("event"), version);
         String joinId = EventIds.of(join, RoomVersions.of(version).orElseThrow()).orElseThrow();
-        ObjectNode answer = a.rooms().federation().acceptJoin("b.test", roomId, joinId, join, keysOf(b), false);
+        ObjectNode answer = a.rooms().membershipProtocols().acceptJoin("b.test", roomId, joinId, join, keysOf(b), false);
         assertThat(answer.path("members_omitted").asBoolean()).isFalse();
         assertThat(answer.path("servers_in_room").toString()).contains("a.test", "b.test");
-        String adopted = b.rooms().federation().adoptJoinedRoom(roomId, version, join, objects(answer.path("state")), objects(answer.path("auth_chain")),
+        String adopted = b.rooms().membershipProtocols().adoptJoinedRoom(roomId, version, join, objects(answer.path("state")), objects(answer.path("auth_chain")),
                 both());
         assertThat(adopted).isEqualTo(joinId);
 
@@ -135,47 +135,47 @@ class RemoteJoinTest {
         String roomId = httpA.call("POST", "/createRoom", alice, "{\"preset\":\"private_chat\"}").body().path("room_id").asText();
         String version = a.storage().room(roomId).orElseThrow().roomVersion();
 
-        assertThatThrownBy(() -> a.rooms().federation().joinTemplate("b.test", roomId, "@bob:c.test", List.of(version)))
+        assertThatThrownBy(() -> a.rooms().membershipProtocols().joinTemplate("b.test", roomId, "@bob:c.test", List.of(version)))
                 .as("a user of another server than the caller").isInstanceOfSatisfying(MatrixException.class,
                         e -> assertThat(e.status()).isEqualTo(403));
-        assertThatThrownBy(() -> a.rooms().federation().joinTemplate("b.test", roomId, "@bob:b.test", List.of("1")))
+        assertThatThrownBy(() -> a.rooms().membershipProtocols().joinTemplate("b.test", roomId, "@bob:b.test", List.of("1")))
                 .as("a server without the room's version").isInstanceOfSatisfying(MatrixException.class,
                         e -> assertThat(e.errcode()).isEqualTo("M_INCOMPATIBLE_ROOM_VERSION"));
-        assertThatThrownBy(() -> a.rooms().federation().joinTemplate("b.test", roomId, "@bob:b.test", List.of(version)))
+        assertThatThrownBy(() -> a.rooms().membershipProtocols().joinTemplate("b.test", roomId, "@bob:b.test", List.of(version)))
                 .as("an invite-only room without an invite").isInstanceOfSatisfying(MatrixException.class,
                         e -> assertThat(e.status()).isEqualTo(403));
-        assertThatThrownBy(() -> a.rooms().federation().joinTemplate("b.test", "!nowhere:a.test", "@bob:b.test", List.of(version)))
+        assertThatThrownBy(() -> a.rooms().membershipProtocols().joinTemplate("b.test", "!nowhere:a.test", "@bob:b.test", List.of(version)))
                 .isInstanceOfSatisfying(MatrixException.class, e -> assertThat(e.status()).isEqualTo(404));
 
         // invited, bob's server may join him; it may not join someone else, nor send a leave as a join
         httpA.call("POST", "/rooms/" + roomId + "/invite", alice, "{\"user_id\":\"@bob:b.test\"}");
         String invite = a.storage().currentState(roomId).get(List.of("m.room.member", "@bob:b.test"));
         assertThat(invite).isNotNull();
-        ObjectNode template = (ObjectNode) a.rooms().federation().joinTemplate("b.test", roomId, "@bob:b.test", List.of(version)).get("event");
-        ObjectNode join = b.rooms().federation().signTemplate(template, version);
+        ObjectNode template = (ObjectNode) a.rooms().membershipProtocols().joinTemplate("b.test", roomId, "@bob:b.test", List.of(version)).get("event");
+        ObjectNode join = b.rooms().membershipProtocols().signTemplate(template, version);
         String joinId = EventIds.of(join, RoomVersions.of(version).orElseThrow()).orElseThrow();
-        assertThatThrownBy(() -> a.rooms().federation().acceptJoin("c.test", roomId, joinId, join, keysOf(b), false)).as("sent by another server")
+        assertThatThrownBy(() -> a.rooms().membershipProtocols().acceptJoin("c.test", roomId, joinId, join, keysOf(b), false)).as("sent by another server")
                 .isInstanceOfSatisfying(MatrixException.class, e -> assertThat(e.status()).isEqualTo(403));
-        assertThatThrownBy(() -> a.rooms().federation().acceptJoin("b.test", roomId, "$other", join, keysOf(b), false)).as("another event ID")
+        assertThatThrownBy(() -> a.rooms().membershipProtocols().acceptJoin("b.test", roomId, "$other", join, keysOf(b), false)).as("another event ID")
                 .isInstanceOfSatisfying(MatrixException.class, e -> assertThat(e.status()).isEqualTo(400));
         ObjectNode leaveAsJoin = template.deepCopy();
         leaveAsJoin.withObjectProperty("content").put("membership", "leave");
-        ObjectNode leave = b.rooms().federation().signTemplate(leaveAsJoin, version);
-        assertThatThrownBy(() -> a.rooms().federation().acceptJoin("b.test", roomId, EventIds.of(leave, RoomVersions.of(version).orElseThrow())
+        ObjectNode leave = b.rooms().membershipProtocols().signTemplate(leaveAsJoin, version);
+        assertThatThrownBy(() -> a.rooms().membershipProtocols().acceptJoin("b.test", roomId, EventIds.of(leave, RoomVersions.of(version).orElseThrow())
                 .orElseThrow(), leave, keysOf(b), false)).isInstanceOfSatisfying(MatrixException.class, e -> assertThat(e.status()).isEqualTo(403));
-        assertThatThrownBy(() -> a.rooms().federation().acceptJoin("b.test", roomId, joinId, join, ServerKeys.none(), false)).as("unverifiable signature")
+        assertThatThrownBy(() -> a.rooms().membershipProtocols().acceptJoin("b.test", roomId, joinId, join, ServerKeys.none(), false)).as("unverifiable signature")
                 .isInstanceOfSatisfying(MatrixException.class, e -> assertThat(e.status()).isEqualTo(403));
         assertThat(a.storage().graphRow(joinId)).isEmpty();
         assertThat(a.storage().currentState(roomId).get(List.of("m.room.member", "@bob:b.test"))).as("still the invite").isEqualTo(invite);
-        assertThatThrownBy(() -> b.rooms().federation().signTemplate(template.deepCopy().put("sender", "@mallory:c.test"), version))
+        assertThatThrownBy(() -> b.rooms().membershipProtocols().signTemplate(template.deepCopy().put("sender", "@mallory:c.test"), version))
                 .isInstanceOf(MatrixException.class);
 
         // the joining side refuses an answer without the room's create event, and one it cannot verify
-        ObjectNode answer = a.rooms().federation().acceptJoin("b.test", roomId, joinId, join, keysOf(b), false);
+        ObjectNode answer = a.rooms().membershipProtocols().acceptJoin("b.test", roomId, joinId, join, keysOf(b), false);
         List<ObjectNode> noCreate = objects(answer.path("state")).stream().filter(e -> !e.path("type").asText().equals("m.room.create")).toList();
-        assertThatThrownBy(() -> b.rooms().federation().adoptJoinedRoom(roomId, version, join, noCreate, List.of(), both()))
+        assertThatThrownBy(() -> b.rooms().membershipProtocols().adoptJoinedRoom(roomId, version, join, noCreate, List.of(), both()))
                 .isInstanceOfSatisfying(MatrixException.class, e -> assertThat(e.status()).isEqualTo(403));
-        assertThatThrownBy(() -> b.rooms().federation().adoptJoinedRoom(roomId, version, join, objects(answer.path("state")),
+        assertThatThrownBy(() -> b.rooms().membershipProtocols().adoptJoinedRoom(roomId, version, join, objects(answer.path("state")),
                 objects(answer.path("auth_chain")), ServerKeys.none()))
                 .isInstanceOfSatisfying(MatrixException.class, e -> assertThat(e.status()).isEqualTo(403));
         assertThat(b.storage().graphRow(joinId)).isEmpty();

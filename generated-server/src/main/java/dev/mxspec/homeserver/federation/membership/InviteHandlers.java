@@ -25,7 +25,7 @@ import java.util.Optional;
  * Invites of local users by users of other servers (server-server API, "Inviting to a room"): the invite checked (an
  * invite of a registered local user, sent by a user of the requesting server, into the room and under the event ID the
  * path names, of a room version this server supports, signed by the origin), co-signed and kept
- * ({@link RoomFederation#acceptInvite}), so the user sees it in {@code /sync} and can join or reject it. v1 carries no
+ * ({@link MembershipProtocols#acceptInvite}), so the user sees it in {@code /sync} and can join or reject it. v1 carries no
  * room version: its rooms are of version 1, and its stripped state is in the event's {@code unsigned}. Into a room this
  * server is in, a server the room's server ACL denies gets {@code M_FORBIDDEN} ({@link RoomAcls}).
  */
@@ -91,6 +91,6 @@ public final class InviteHandlers implements InvitesV1Handler, InvitesV2Handler 
         if (!EventIds.of(event, version.get()).equals(Optional.of(eventId))) {
             throw new MatrixException(400, ErrorCodes.M_BAD_JSON, "the event's ID is not " + eventId);
         }
-        return rooms.federation().acceptInvite(event, version.get().id(), state, keys);
+        return rooms.membershipProtocols().acceptInvite(event, version.get().id(), state, keys);
     }
 }

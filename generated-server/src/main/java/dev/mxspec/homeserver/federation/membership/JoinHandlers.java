@@ -17,9 +17,9 @@ import dev.mxspec.spec.v1_7.serverserver.server.JoinsV2Handler;
 import java.util.List;
 
 /**
- * Joins of other servers' users to rooms of this server: {@code make_join} (a template, {@link RoomFederation#joinTemplate})
+ * Joins of other servers' users to rooms of this server: {@code make_join} (a template, {@link MembershipProtocols#joinTemplate})
  * and {@code send_join} (the signed join taken in and answered with the state and auth chain, without the memberships
- * a client does not need when v2 is asked to {@code omit_members}, {@link RoomFederation#acceptJoin}); in a restricted
+ * a client does not need when v2 is asked to {@code omit_members}, {@link MembershipProtocols#acceptJoin}); in a restricted
  * room the join template names a local member who may invite as the join's authoriser, and this server signs the
  * join for him; v1 answers the v2 body inside its {@code [200, ...]} pair, as the spec defines. A
  * server the room's server ACL denies gets {@code M_FORBIDDEN} ({@link RoomAcls}).
@@ -40,14 +40,14 @@ public final class JoinHandlers implements JoinsV1Handler, JoinsV2Handler {
     public MakeJoinResponse makeJoin(RequestContext context, MakeJoin.Request request) {
         acls.require(request.roomId(), origin(context));
         List<String> versions = request.ver().isEmpty() ? List.of("1") : request.ver();
-        ObjectNode template = rooms.federation().joinTemplate(origin(context), request.roomId(), request.userId(), versions);
+        ObjectNode template = rooms.membershipProtocols().joinTemplate(origin(context), request.roomId(), request.userId(), versions);
         return MatrixJson.mapper().convertValue(template, MakeJoinResponse.class);
     }
 
     @Override
     public SendJoinV2Response sendJoinV2(RequestContext context, SendJoinV2.Request request) {
         acls.require(request.roomId(), origin(context));
-        ObjectNode answer = rooms.federation().acceptJoin(origin(context), request.roomId(), request.eventId(), body(context), keys,
+        ObjectNode answer = rooms.membershipProtocols().acceptJoin(origin(context), request.roomId(), request.eventId(), body(context), keys,
                 request.omitMembers().orElse(false));
         return MatrixJson.mapper().convertValue(answer, SendJoinV2Response.class);
     }
@@ -56,7 +56,7 @@ public final class JoinHandlers implements JoinsV1Handler, JoinsV2Handler {
     @SuppressWarnings("deprecation") // v1 is deprecated, not removed: servers still send it
     public JsonNode sendJoinV1(RequestContext context, dev.mxspec.spec.v1_7.serverserver.endpoints.SendJoinV1.Request request) {
         acls.require(request.roomId(), origin(context));
-        ObjectNode answer = rooms.federation().acceptJoin(origin(context), request.roomId(), request.eventId(), body(context), keys, false);
+        ObjectNode answer = rooms.membershipProtocols().acceptJoin(origin(context), request.roomId(), request.eventId(), body(context), keys, false);
         ArrayNode pair = MatrixJson.mapper().createArrayNode();
         pair.add(200);
         pair.add(answer);

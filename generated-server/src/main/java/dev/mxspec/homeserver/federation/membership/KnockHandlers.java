@@ -15,9 +15,9 @@ import java.util.List;
 
 /**
  * Knocks of other servers' users on rooms of this server (server-server API, "Knocking upon a room"):
- * {@code make_knock} (a template, {@link RoomFederation#knockTemplate}: a room whose join rule takes knocks, a
+ * {@code make_knock} (a template, {@link MembershipProtocols#knockTemplate}: a room whose join rule takes knocks, a
  * version the origin supports) and {@code send_knock} (the signed knock taken in as any event of the room, answered
- * with the room's stripped state, {@link RoomFederation#acceptKnock}). A server the room's server ACL denies gets
+ * with the room's stripped state, {@link MembershipProtocols#acceptKnock}). A server the room's server ACL denies gets
  * {@code M_FORBIDDEN} ({@link RoomAcls}).
  */
 public final class KnockHandlers implements KnocksHandler {
@@ -36,7 +36,7 @@ public final class KnockHandlers implements KnocksHandler {
     public MakeKnockResponse makeKnock(RequestContext context, MakeKnock.Request request) {
         String origin = RequestBodies.origin(context);
         acls.require(request.roomId(), origin);
-        ObjectNode template = rooms.federation().knockTemplate(origin, request.roomId(), request.userId(), List.copyOf(request.ver()));
+        ObjectNode template = rooms.membershipProtocols().knockTemplate(origin, request.roomId(), request.userId(), List.copyOf(request.ver()));
         return MatrixJson.mapper().convertValue(template, MakeKnockResponse.class);
     }
 
@@ -44,7 +44,7 @@ public final class KnockHandlers implements KnocksHandler {
     public SendKnockResponse sendKnock(RequestContext context, SendKnock.Request request) {
         String origin = RequestBodies.origin(context);
         acls.require(request.roomId(), origin);
-        List<ObjectNode> state = rooms.federation().acceptKnock(origin, request.roomId(), request.eventId(),
+        List<ObjectNode> state = rooms.membershipProtocols().acceptKnock(origin, request.roomId(), request.eventId(),
                 RequestBodies.object(context, "the knock event"), keys);
         ObjectNode answer = MatrixJson.mapper().createObjectNode();
         state.forEach(answer.putArray("knock_room_state")::add);

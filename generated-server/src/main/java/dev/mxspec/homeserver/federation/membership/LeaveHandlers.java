@@ -16,8 +16,8 @@ import dev.mxspec.spec.v1_7.serverserver.server.LeavingV2Handler;
 
 /**
  * Leaves of other servers' users from rooms of this server, mostly invites they reject (server-server API, "Leaving
- * Rooms"): {@code make_leave} (a template, {@link RoomFederation#leaveTemplate}) and {@code send_leave} (the signed leave
- * taken in as any event of the room, {@link RoomFederation#acceptLeave}); v1 answers {@code [200, {}]}. A server the
+ * Rooms"): {@code make_leave} (a template, {@link MembershipProtocols#leaveTemplate}) and {@code send_leave} (the signed leave
+ * taken in as any event of the room, {@link MembershipProtocols#acceptLeave}); v1 answers {@code [200, {}]}. A server the
  * room's server ACL denies gets {@code M_FORBIDDEN} ({@link RoomAcls}).
  */
 public final class LeaveHandlers implements LeavingV1Handler, LeavingV2Handler {
@@ -35,7 +35,7 @@ public final class LeaveHandlers implements LeavingV1Handler, LeavingV2Handler {
     @Override
     public MakeLeaveResponse makeLeave(RequestContext context, MakeLeave.Request request) {
         acls.require(request.roomId(), RequestBodies.origin(context));
-        return MatrixJson.mapper().convertValue(rooms.federation().leaveTemplate(RequestBodies.origin(context), request.roomId(), request.userId()),
+        return MatrixJson.mapper().convertValue(rooms.membershipProtocols().leaveTemplate(RequestBodies.origin(context), request.roomId(), request.userId()),
                 MakeLeaveResponse.class);
     }
 
@@ -57,6 +57,6 @@ public final class LeaveHandlers implements LeavingV1Handler, LeavingV2Handler {
 
     private void accept(RequestContext context, String roomId, String eventId) {
         acls.require(roomId, RequestBodies.origin(context));
-        rooms.federation().acceptLeave(RequestBodies.origin(context), roomId, eventId, RequestBodies.object(context, "the leave event"), keys);
+        rooms.membershipProtocols().acceptLeave(RequestBodies.origin(context), roomId, eventId, RequestBodies.object(context, "the leave event"), keys);
     }
 }

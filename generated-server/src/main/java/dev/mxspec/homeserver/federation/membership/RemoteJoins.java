@@ -24,7 +24,7 @@ import java.util.Optional;
 /**
  * A local user joins a room this server does not hold yet (server-server API, "Joining Rooms"): {@code make_join} at
  * a server of the room, the template checked (the user's own join to that room) and signed here, {@code send_join}
- * (v2), and the room adopted from the answer ({@link RoomFederation#adoptJoinedRoom}). The servers named by the client
+ * (v2), and the room adopted from the answer ({@link MembershipProtocols#adoptJoinedRoom}). The servers named by the client
  * are tried in order, then the room ID's own.
  */
 public final class RemoteJoins implements RoomService.RemoteJoiner {
@@ -66,7 +66,7 @@ public final class RemoteJoins implements RoomService.RemoteJoiner {
                     + "'s join to " + roomId);
         }
         template.withObjectProperty("content").setAll(rooms.memberContent(userId, "join")); // the joiner's profile, as local joins carry it
-        ObjectNode join = rooms.federation().signTemplate(template, version.id());
+        ObjectNode join = rooms.membershipProtocols().signTemplate(template, version.id());
         String eventId = EventIds.of(join, version).orElseThrow();
         FederationClient.Response sent = client.send(server, "PUT", "/_matrix/federation/v2/send_join/" + enc(roomId) + "/" + enc(eventId),
                 Optional.of(join));
@@ -76,7 +76,7 @@ public final class RemoteJoins implements RoomService.RemoteJoiner {
         if (template.path("content").has(AUTHORISER)) { // a restricted join: the resident server vouched for it with its signature
             join = vouched(server, join, sent.body().path("event"), version);
         }
-        return rooms.federation().adoptJoinedRoom(roomId, version.id(), join, objects(sent.body().path("state")), objects(sent.body().path("auth_chain")),
+        return rooms.membershipProtocols().adoptJoinedRoom(roomId, version.id(), join, objects(sent.body().path("state")), objects(sent.body().path("auth_chain")),
                 keys);
     }
 

@@ -22,7 +22,7 @@ import java.util.Optional;
  * A local user knocks on a room this server does not hold (server-server API, "Knocking upon a room"):
  * {@code make_knock} at a server of the room, the template checked (the user's own knock on that room) and signed
  * here, {@code send_knock}, and the knock kept as the user's membership with the stripped state answered
- * ({@link RoomFederation#keepRemoteKnock}), which his {@code /sync} shows under {@code rooms.knock}. The servers named
+ * ({@link MembershipProtocols#keepRemoteKnock}), which his {@code /sync} shows under {@code rooms.knock}. The servers named
  * by the client are tried in order, then the room ID's own.
  */
 public final class RemoteKnocks implements RoomService.RemoteKnocker {
@@ -65,14 +65,14 @@ public final class RemoteKnocks implements RoomService.RemoteKnocker {
         ObjectNode content = (ObjectNode) template.path("content");
         rooms.memberContent(userId, "knock").properties().forEach(e -> content.set(e.getKey(), e.getValue()));
         reason.ifPresent(r -> content.put("reason", r));
-        ObjectNode knock = rooms.federation().signTemplate(template, version.id());
+        ObjectNode knock = rooms.membershipProtocols().signTemplate(template, version.id());
         String eventId = EventIds.of(knock, version).orElseThrow();
         FederationClient.Response sent = client.send(server, "PUT", SendKnock.ENDPOINT.expand(Map.of("roomId", roomId, "eventId", eventId)),
                 Optional.of(knock));
         if (sent.status() != 200 || !(sent.body().path("knock_room_state") instanceof ArrayNode state)) {
             throw RemoteJoins.refused("send_knock", sent);
         }
-        rooms.federation().keepRemoteKnock(knock, version.id(), state, keys);
+        rooms.membershipProtocols().keepRemoteKnock(knock, version.id(), state, keys);
         return eventId;
     }
 }

@@ -21,7 +21,7 @@ import java.util.Optional;
  * A local user leaves a room this server does not hold, which is rejecting an invite from another server
  * (server-server API, "Leaving Rooms (Rejecting Invites)"): {@code make_leave} at a server of the room, the template
  * checked (the user's own leave of that room) and signed here, {@code send_leave} (v2), and the leave kept as the
- * user's membership ({@link RoomFederation#keepRemoteLeave}). The inviting server is tried first, then the room ID's own.
+ * user's membership ({@link MembershipProtocols#keepRemoteLeave}). The inviting server is tried first, then the room ID's own.
  */
 public final class RemoteLeaves implements RoomService.RemoteLeaver {
 
@@ -59,14 +59,14 @@ public final class RemoteLeaves implements RoomService.RemoteLeaver {
             throw new MatrixException(502, ErrorCodes.M_UNKNOWN, server + " answered make_leave with another event than " + userId
                     + "'s leave of " + roomId);
         }
-        ObjectNode leave = rooms.federation().signTemplate(template, version.id());
+        ObjectNode leave = rooms.membershipProtocols().signTemplate(template, version.id());
         String eventId = EventIds.of(leave, version).orElseThrow();
         FederationClient.Response sent = client.send(server, "PUT", SendLeaveV2.ENDPOINT.expand(Map.of("roomId", roomId, "eventId", eventId)),
                 Optional.of(leave));
         if (sent.status() != 200) {
             throw refused("send_leave", sent);
         }
-        rooms.federation().keepRemoteLeave(leave, keys);
+        rooms.membershipProtocols().keepRemoteLeave(leave, keys);
         return eventId;
     }
 
