@@ -62,7 +62,10 @@ check(roomId.startsWith("!"), "alice creates a room");
 await a.invite(roomId, bobReg.user_id);
 check(true, "alice invites bob");
 
-await a.startClient({ initialSyncLimit: 10, threadSupport: true });
+// Alice's client runs without thread support: her thread views are not what is checked here, and js-sdk 36's set-up
+// of a thread from the remote echo of the sender's own first reply, when the echo comes before the send's answer,
+// can leave that reply pending and fail it. Bob's and carol's clients, whose thread views are checked, have it on.
+await a.startClient({ initialSyncLimit: 10, threadSupport: false });
 await b.startClient({ initialSyncLimit: 10, threadSupport: true });
 await new Promise((resolve) => b.once(sdk.ClientEvent.Sync, (state) => resolve(state)));
 const invited = b.getRoom(roomId);

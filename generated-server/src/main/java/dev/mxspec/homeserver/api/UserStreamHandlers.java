@@ -111,8 +111,9 @@ public final class UserStreamHandlers implements TypingHandler, ReceiptsHandler,
         if (thread.isPresent() && !notifications.inThread(event, thread.get())) {
             throw new MatrixException(400, ErrorCodes.M_INVALID_PARAM, "event " + request.eventId() + " is not in thread " + thread.get());
         }
-        streams.receipt(request.roomId(), caller.userId(), type, request.eventId(), thread);
+        // the read mark moves first: the receipt wakes the user's syncs, which must count with the mark moved
         notifications.read(caller.userId(), request.roomId(), request.eventId(), thread);
+        streams.receipt(request.roomId(), caller.userId(), type, request.eventId(), thread);
         return empty();
     }
 
@@ -132,8 +133,8 @@ public final class UserStreamHandlers implements TypingHandler, ReceiptsHandler,
                 MatrixJson.mapper().createObjectNode().put("event_id", e)));
         for (String type : List.of("m.read", "m.read.private")) {
             (type.equals("m.read") ? body.mRead() : body.mReadPrivate()).ifPresent(e -> {
+                notifications.read(caller.userId(), request.roomId(), e, Optional.empty()); // before the receipt wakes syncs
                 streams.receipt(request.roomId(), caller.userId(), type, e, Optional.empty());
-                notifications.read(caller.userId(), request.roomId(), e, Optional.empty());
             });
         }
         return empty();
