@@ -1,12 +1,12 @@
 package dev.mxspec.homeserver.federation;
 
+import dev.mxspec.runtime.api.PathCodec;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mxspec.homeserver.services.AccountService;
 import dev.mxspec.runtime.api.ErrorCodes;
 import dev.mxspec.runtime.api.MatrixException;
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -31,7 +31,7 @@ public final class RemoteProfileQuery implements AccountService.RemoteProfiles {
         FederationClient.Response r;
         try {
             r = client.send(server, "GET", "/_matrix/federation/v1/query/profile?user_id="
-                    + URLEncoder.encode(userId, StandardCharsets.UTF_8).replace("+", "%20"), Optional.empty());
+                    + PathCodec.encodeSegment(userId), Optional.empty());
         } catch (IOException e) {
             throw new MatrixException(502, ErrorCodes.M_UNKNOWN, "the user's server " + server + " could not be reached");
         }

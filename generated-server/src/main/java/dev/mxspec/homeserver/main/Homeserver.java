@@ -1,5 +1,7 @@
 package dev.mxspec.homeserver.main;
 
+import dev.mxspec.runtime.api.PathCodec;
+
 import dev.mxspec.homeserver.api.AccountHandlers;
 import dev.mxspec.homeserver.api.DirectoryHandlers;
 import dev.mxspec.homeserver.api.FilterHandlers;
@@ -288,7 +290,7 @@ public final class Homeserver implements AutoCloseable {
                 Federation out = federation;
                 sender = new FederationSender(storage, rooms, (destination, txnId, body) -> {
                     FederationClient.Response r = out.client().send(destination, "PUT", "/_matrix/federation/v1/send/"
-                            + java.net.URLEncoder.encode(txnId, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"),
+                            + PathCodec.encodeSegment(txnId),
                             Optional.of(body));
                     return new TransactionSender.Response(r.status(), r.body());
                 }, config.serverName(), clock, Backoff.DEFAULT);

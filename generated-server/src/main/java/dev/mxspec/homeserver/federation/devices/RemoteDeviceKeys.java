@@ -1,5 +1,7 @@
 package dev.mxspec.homeserver.federation.devices;
 
+import dev.mxspec.runtime.api.PathCodec;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,8 +15,6 @@ import dev.mxspec.runtime.json.MatrixJson;
 import dev.mxspec.spec.v1_7.clientserver.ClaimKeysResponseOneTimeKeys;
 import dev.mxspec.spec.v1_7.clientserver.DeviceInformation;
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -140,8 +140,7 @@ public final class RemoteDeviceKeys implements KeysService.RemoteKeys {
         }
         FederationClient.Response r;
         try {
-            r = client.send(server, "GET", "/_matrix/federation/v1/user/devices/" + URLEncoder.encode(userId, StandardCharsets.UTF_8)
-                    .replace("+", "%20"), Optional.empty());
+            r = client.send(server, "GET", "/_matrix/federation/v1/user/devices/" + PathCodec.encodeSegment(userId), Optional.empty());
         } catch (IOException e) {
             return Optional.empty(); // asked again with /user/keys/query, which fails the server if it is down
         }

@@ -1,13 +1,13 @@
 package dev.mxspec.homeserver.federation.membership;
 
+import dev.mxspec.runtime.api.PathCodec;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mxspec.homeserver.federation.FederationClient;
 import dev.mxspec.homeserver.services.Aliases;
 import dev.mxspec.runtime.api.ErrorCodes;
 import dev.mxspec.runtime.api.MatrixException;
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -31,7 +31,7 @@ public final class RemoteAliases implements Aliases.RemoteDirectory {
         FederationClient.Response r;
         try {
             r = client.send(server, "GET", "/_matrix/federation/v1/query/directory?room_alias="
-                    + URLEncoder.encode(alias, StandardCharsets.UTF_8).replace("+", "%20"), Optional.empty());
+                    + PathCodec.encodeSegment(alias), Optional.empty());
         } catch (IOException e) {
             throw new MatrixException(502, ErrorCodes.M_UNKNOWN, "the alias's server " + server + " could not be reached");
         }

@@ -1,5 +1,7 @@
 package dev.mxspec.homeserver.federation.membership;
 
+import dev.mxspec.runtime.api.PathCodec;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.crypto.ServerKeys;
@@ -15,8 +17,6 @@ import dev.mxspec.runtime.api.ErrorCodes;
 import dev.mxspec.runtime.api.MatrixException;
 import dev.mxspec.runtime.json.MatrixJson;
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -51,7 +51,7 @@ public final class RemoteJoins implements RoomService.RemoteJoiner {
     }
 
     private String joinThrough(String server, String userId, String roomId) throws IOException {
-        FederationClient.Response made = client.send(server, "GET", "/_matrix/federation/v1/make_join/" + enc(roomId) + "/" + enc(userId)
+        FederationClient.Response made = client.send(server, "GET", "/_matrix/federation/v1/make_join/" + PathCodec.encodeSegment(roomId) + "/" + PathCodec.encodeSegment(userId)
                 + versions(rooms), Optional.empty());
         if (made.status() != 200 || !(made.body().path("event") instanceof ObjectNode template)) {
             throw refused("make_join", made);
@@ -68,7 +68,7 @@ public final class RemoteJoins implements RoomService.RemoteJoiner {
         template.withObjectProperty("content").setAll(rooms.memberContent(userId, "join")); // the joiner's profile, as local joins carry it
         ObjectNode join = rooms.membershipProtocols().signTemplate(template, version.id());
         String eventId = EventIds.of(join, version).orElseThrow();
-        FederationClient.Response sent = client.send(server, "PUT", "/_matrix/federation/v2/send_join/" + enc(roomId) + "/" + enc(eventId),
+        FederationClient.Response sent = client.send(server, "PUT", "/_matrix/federation/v2/send_join/" + PathCodec.encodeSegment(roomId) + "/" + PathCodec.encodeSegment(eventId),
                 Optional.of(join));
         if (sent.status() != 200 || !sent.body().path("state").isArray() || !sent.body().path("auth_chain").isArray()) {
             throw refused("send_join", sent);
@@ -110,7 +110,7 @@ public final class RemoteJoins implements RoomService.RemoteJoiner {
     static String versions(RoomService rooms) {
         StringBuilder versions = new StringBuilder();
         for (String v : rooms.rules().supportedVersions()) {
-            versions.append(versions.isEmpty() ? "?" : "&").append("ver=").append(enc(v));
+            versions.append(versions.isEmpty() ? "?" : "&").append("ver=").append(PathCodec.encodeSegment(v));
         }
         return versions.toString();
     }
@@ -129,9 +129,5 @@ public final class RemoteJoins implements RoomService.RemoteJoiner {
             }
         });
         return out;
-    }
-
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

@@ -1,12 +1,13 @@
 package dev.mxspec.homeserver.federation.queries;
 
+import dev.mxspec.runtime.api.PathCodec;
+
 import dev.mxspec.homeserver.federation.FederationClient;
 import dev.mxspec.homeserver.media.RemoteMedia;
 import dev.mxspec.runtime.api.ErrorCodes;
 import dev.mxspec.runtime.api.MatrixException;
 import java.io.IOException;
 import java.net.URLDecoder;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
@@ -36,8 +37,8 @@ public final class FederatedMedia implements RemoteMedia {
 
     @Override
     public Optional<Fetched> fetch(String origin, String mediaId, long maxBytes, Duration timeout) {
-        String uri = "/_matrix/media/v3/download/" + URLEncoder.encode(origin, StandardCharsets.UTF_8) + "/"
-                + URLEncoder.encode(mediaId, StandardCharsets.UTF_8) + "?allow_remote=false";
+        String uri = "/_matrix/media/v3/download/" + PathCodec.encodeSegment(origin) + "/"
+                + PathCodec.encodeSegment(mediaId) + "?allow_remote=false";
         FederationClient.Download d;
         try {
             d = client.download(origin, uri, maxBytes, timeout);

@@ -1,13 +1,13 @@
 package dev.mxspec.homeserver.federation.queries;
 
+import dev.mxspec.runtime.api.PathCodec;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.federation.FederationClient;
 import dev.mxspec.homeserver.services.SpaceHierarchy;
 import dev.mxspec.runtime.json.MatrixJson;
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +70,7 @@ public final class RemoteHierarchy implements SpaceHierarchy.Remote {
     private Optional<SpaceHierarchy.RemoteSpace> ask(String server, String roomId, boolean suggestedOnly) {
         FederationClient.Response r;
         try {
-            r = client.send(server, "GET", "/_matrix/federation/v1/hierarchy/" + URLEncoder.encode(roomId, StandardCharsets.UTF_8)
+            r = client.send(server, "GET", "/_matrix/federation/v1/hierarchy/" + PathCodec.encodeSegment(roomId)
                     + "?suggested_only=" + suggestedOnly, Optional.empty());
         } catch (IOException e) {
             LOG.info("cannot ask {} for the hierarchy of {}: {}", server, roomId, e.getMessage());
