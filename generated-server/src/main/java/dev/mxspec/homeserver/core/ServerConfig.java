@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -30,6 +31,7 @@ import java.util.Optional;
  * @param push notifications and pushers ({@code push:})
  * @param federation the federation listener and outbound trust ({@code federation:}), off by default
  * @param metrics the Prometheus metrics listener ({@code metrics:}), off by default
+ * @param appServiceConfigFiles the registration files of the application services (bridges, bots) to serve
  */
 public record ServerConfig(
         @JsonProperty("server_name") String serverName,
@@ -48,7 +50,8 @@ public record ServerConfig(
         @JsonProperty("media") MediaSettings media,
         @JsonProperty("push") PushSettings push,
         @JsonProperty("federation") FederationSettings federation,
-        @JsonProperty("metrics") MetricsSettings metrics) {
+        @JsonProperty("metrics") MetricsSettings metrics,
+        @JsonProperty("app_service_config_files") List<String> appServiceConfigFiles) {
 
     public ServerConfig {
         serverName = serverName == null ? "localhost" : serverName;
@@ -67,6 +70,7 @@ public record ServerConfig(
         push = push == null ? PushSettings.defaults() : push;
         federation = federation == null ? FederationSettings.defaults() : federation;
         metrics = metrics == null ? MetricsSettings.defaults() : metrics;
+        appServiceConfigFiles = appServiceConfigFiles == null ? List.of() : List.copyOf(appServiceConfigFiles);
         accessTokenLifetimeMs = accessTokenLifetimeMs == 0 ? 15 * 60 * 1000 : accessTokenLifetimeMs;
         if (accessTokenLifetimeMs < 0) {
             throw new IllegalArgumentException("access_token_lifetime_ms must be positive, not " + accessTokenLifetimeMs);
@@ -89,49 +93,55 @@ public record ServerConfig(
     public ServerConfig(String serverName, String host, int port, String dataDir, String database, Optional<String> postgresUrl,
             boolean registration, int maxBodyBytes, double sendRatePerSecond, long accessTokenLifetimeMs) {
         this(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond, accessTokenLifetimeMs,
-                null, null, false, null, null, null, null);
+                null, null, false, null, null, null, null, null);
     }
 
     /** This configuration with other rate limits. */
     public ServerConfig withRateLimits(RateLimits limits) {
         return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, 0, accessTokenLifetimeMs,
-                limits, http, requestLog, media, push, federation, metrics);
+                limits, http, requestLog, media, push, federation, metrics, appServiceConfigFiles);
     }
 
     /** This configuration with other HTTP settings. */
     public ServerConfig withHttp(HttpSettings settings) {
         return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond,
-                accessTokenLifetimeMs, rateLimits, settings, requestLog, media, push, federation, metrics);
+                accessTokenLifetimeMs, rateLimits, settings, requestLog, media, push, federation, metrics, appServiceConfigFiles);
     }
 
     /** This configuration with the request log on or off. */
     public ServerConfig withRequestLog(boolean on) {
         return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond,
-                accessTokenLifetimeMs, rateLimits, http, on, media, push, federation, metrics);
+                accessTokenLifetimeMs, rateLimits, http, on, media, push, federation, metrics, appServiceConfigFiles);
     }
 
     /** This configuration with other media settings. */
     public ServerConfig withMedia(MediaSettings settings) {
         return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond,
-                accessTokenLifetimeMs, rateLimits, http, requestLog, settings, push, federation, metrics);
+                accessTokenLifetimeMs, rateLimits, http, requestLog, settings, push, federation, metrics, appServiceConfigFiles);
     }
 
     /** This configuration with other push settings. */
     public ServerConfig withPush(PushSettings settings) {
         return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond,
-                accessTokenLifetimeMs, rateLimits, http, requestLog, media, settings, federation, metrics);
+                accessTokenLifetimeMs, rateLimits, http, requestLog, media, settings, federation, metrics, appServiceConfigFiles);
     }
 
     /** This configuration with other federation settings. */
     public ServerConfig withFederation(FederationSettings settings) {
         return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond,
-                accessTokenLifetimeMs, rateLimits, http, requestLog, media, push, settings, metrics);
+                accessTokenLifetimeMs, rateLimits, http, requestLog, media, push, settings, metrics, appServiceConfigFiles);
     }
 
     /** This configuration with other metrics settings. */
     public ServerConfig withMetrics(MetricsSettings settings) {
         return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond,
-                accessTokenLifetimeMs, rateLimits, http, requestLog, media, push, federation, settings);
+                accessTokenLifetimeMs, rateLimits, http, requestLog, media, push, federation, settings, appServiceConfigFiles);
+    }
+
+    /** This configuration with these application service registration files. */
+    public ServerConfig withAppServiceConfigFiles(List<String> files) {
+        return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond,
+                accessTokenLifetimeMs, rateLimits, http, requestLog, media, push, federation, metrics, files);
     }
 
     public static ServerConfig defaults() {
@@ -173,6 +183,19 @@ public record ServerConfig(
                 request_log: %9$s
                 """.formatted(serverName, host, port, dataDir, database, registration, maxBodyBytes, accessTokenLifetimeMs, requestLog)
                 + rateLimits.toYaml() + http.toYaml() + media.toYaml() + push.toYaml() + federation.toYaml() + metrics.toYaml()
+                + appServicesYaml()
                 + postgresUrl.map(u -> "postgres_url: " + u + "\n").orElse("");
+    }
+
+    private String appServicesYaml() {
+        StringBuilder yaml = new StringBuilder("""
+                # Application services (bridges, bots): their registration files, in the format bridges ship.
+                """);
+        if (appServiceConfigFiles.isEmpty()) {
+            return yaml.append("# app_service_config_files: [/etc/mxspec/irc-bridge.yaml]\n").toString();
+        }
+        yaml.append("app_service_config_files:\n");
+        appServiceConfigFiles.forEach(f -> yaml.append("  - ").append(f).append('\n'));
+        return yaml.toString();
     }
 }

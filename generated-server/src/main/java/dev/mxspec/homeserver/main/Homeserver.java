@@ -3,6 +3,8 @@ package dev.mxspec.homeserver.main;
 import dev.mxspec.runtime.api.PathCodec;
 
 import dev.mxspec.homeserver.api.AccountHandlers;
+import dev.mxspec.homeserver.appservice.RegistrationFiles;
+import dev.mxspec.homeserver.appservice.Registrations;
 import dev.mxspec.homeserver.api.DirectoryHandlers;
 import dev.mxspec.homeserver.api.FilterHandlers;
 import dev.mxspec.homeserver.api.MediaHandlers;
@@ -116,13 +118,16 @@ public final class Homeserver implements AutoCloseable {
     private final Optional<FederationSender> sender;
     private final Metrics metrics;
     private final Optional<HttpServer> metricsListener;
+    private final Registrations appServices;
 
     /** The implementation version reported by {@code /_matrix/federation/v1/version}. */
     static final String VERSION = "0.1.0";
 
     private Homeserver(ServerConfig config, Storage storage, HttpServer http, PushDelivery delivery, RoomService rooms,
-            UserStreams streams, Federation federation, FederationSender sender, Metrics metrics, HttpServer metricsListener) {
+            UserStreams streams, Federation federation, FederationSender sender, Metrics metrics, HttpServer metricsListener,
+            Registrations appServices) {
         this.config = config;
+        this.appServices = appServices;
         this.metrics = metrics;
         this.metricsListener = Optional.ofNullable(metricsListener);
         this.sender = Optional.ofNullable(sender);
@@ -144,6 +149,8 @@ public final class Homeserver implements AutoCloseable {
 
     /** Starts serving; with port 0 on any free port. */
     public static Homeserver start(ServerConfig config) throws Exception {
+        Registrations appServices = RegistrationFiles.load(config.appServiceConfigFiles().stream().map(Path::of).toList(),
+                config.serverName()); // a broken registration file stops the start before anything is opened
         Storage storage = openStorage(config);
         Federation federation = null;
         FederationSender sender = null;
@@ -333,7 +340,7 @@ public final class Homeserver implements AutoCloseable {
             if (config.metrics().enabled()) {
                 metricsListener = HttpServer.start(config.metrics().host(), config.metrics().port(), metrics::answer, httpOptions);
             }
-            return new Homeserver(config, storage, http, delivery, rooms, streams, federation, sender, metrics, metricsListener);
+            return new Homeserver(config, storage, http, delivery, rooms, streams, federation, sender, metrics, metricsListener, appServices);
         } catch (Exception | Error e) {
             if (metricsListener != null) {
                 metricsListener.close();
@@ -400,6 +407,11 @@ public final class Homeserver implements AutoCloseable {
     /** Federation: other servers' keys, the client for requests to them, the federation listener's port. */
     public Federation federation() {
         return federation;
+    }
+
+    /** The application services read from {@code app_service_config_files}. */
+    public Registrations appServices() {
+        return appServices;
     }
 
     /** The server's counters ({@code GET /metrics} on the metrics listener, when configured). */
