@@ -94,6 +94,9 @@ import dev.mxspec.homeserver.federation.queries.SpaceHierarchyHandlers;
 import dev.mxspec.homeserver.api.HierarchyHandlers;
 import dev.mxspec.homeserver.api.OpenIdHandlers;
 import dev.mxspec.homeserver.api.TimestampHandlers;
+import dev.mxspec.homeserver.api.ReportHandlers;
+import dev.mxspec.homeserver.api.SsoHandlers;
+import dev.mxspec.homeserver.api.VoipHandlers;
 import dev.mxspec.homeserver.services.EventsByTime;
 import dev.mxspec.homeserver.services.OpenIdTokens;
 import dev.mxspec.homeserver.services.PublicRooms;
@@ -253,6 +256,9 @@ public final class Homeserver implements AutoCloseable {
                     .spaceHierarchy(new HierarchyHandlers(hierarchy))
                     .openid(new OpenIdHandlers(openIdTokens, config.serverName()))
                     .roomEventByTimestamp(new TimestampHandlers(reads, new EventsByTime(storage)))
+                    .voip(new VoipHandlers(config.turn(), clock))
+                    .ssoLoginRedirect(new SsoHandlers())
+                    .reportContent(new ReportHandlers(reads, storage, clock))
                     .build();
             HttpServer.Options httpOptions = new HttpServer.Options(config.maxBodyBytes(), config.http(),
                     config.requestLog() ? RequestLog.toLogger() : null);

@@ -2,6 +2,7 @@ package dev.mxspec.homeserver.main;
 
 import dev.mxspec.homeserver.core.ServerConfig;
 import dev.mxspec.homeserver.services.AccountService;
+import dev.mxspec.homeserver.storage.ReportStore;
 import dev.mxspec.homeserver.storage.Storage;
 import dev.mxspec.runtime.api.MatrixException;
 import java.io.PrintStream;
@@ -28,6 +29,8 @@ public final class Main {
                   Prints a commented YAML configuration.
               register-user --config FILE --user NAME --password PW [--admin]
                   Creates an account (also when registration is disabled).
+              list-reports --config FILE [--since-ms EPOCH_MS]
+                  Prints the events users reported as inappropriate, oldest first.
             """;
 
     private Main() {}
@@ -62,6 +65,7 @@ public final class Main {
                     yield 0;
                 }
                 case "register-user" -> registerUser(options, flags, out, err);
+                case "list-reports" -> listReports(options, out);
                 case "help", "--help", "-h" -> {
                     out.print(USAGE);
                     yield 0;
@@ -94,6 +98,25 @@ public final class Main {
         }));
         stop.await();
         return 0;
+    }
+
+    private static int listReports(Map<String, String> options, PrintStream out) throws Exception {
+        long since;
+        try {
+            since = Long.parseLong(options.getOrDefault("since-ms", "0"));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--since-ms takes a time in milliseconds since 1970, not " + options.get("since-ms"));
+        }
+        try (Storage storage = Homeserver.openStorage(config(options))) {
+            List<ReportStore.EventReport> reports = storage.reports(since, Integer.MAX_VALUE);
+            for (ReportStore.EventReport r : reports) {
+                out.printf("#%d %s %s reported %s in %s%s%s%n", r.reportId(), java.time.Instant.ofEpochMilli(r.receivedTs()), r.reporter(),
+                        r.eventId(), r.roomId(), r.score().map(s -> " (score " + s + ")").orElse(""),
+                        r.reason().map(reason -> ": " + reason.replaceAll("\\p{Cntrl}", " ")).orElse(""));
+            }
+            out.println(reports.size() + (reports.size() == 1 ? " report" : " reports"));
+            return 0;
+        }
     }
 
     private static int registerUser(Map<String, String> options, List<String> flags, PrintStream out, PrintStream err) throws Exception {

@@ -552,7 +552,8 @@ class RoomGraphTest {
             st.executeUpdate("DROP TABLE openid_tokens");
             st.executeUpdate("DROP INDEX events_by_room_time");
             st.executeUpdate("ALTER TABLE server_keys DROP COLUMN expired_ts");
-            st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('8', '9', '10', '11', '12', '14')");
+            st.executeUpdate("DROP TABLE event_reports"); // V19: reported events
+            st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('8', '9', '10', '11', '12', '14', '19')");
         }
         server = Homeserver.start(config);
         http = new JsonHttp(server.port());
