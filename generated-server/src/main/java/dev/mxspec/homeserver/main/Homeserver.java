@@ -97,6 +97,8 @@ import dev.mxspec.homeserver.api.TimestampHandlers;
 import dev.mxspec.homeserver.api.ReportHandlers;
 import dev.mxspec.homeserver.api.SsoHandlers;
 import dev.mxspec.homeserver.api.VoipHandlers;
+import dev.mxspec.homeserver.api.UserDirectoryHandlers;
+import dev.mxspec.homeserver.services.UserDirectory;
 import dev.mxspec.homeserver.services.EventsByTime;
 import dev.mxspec.homeserver.services.OpenIdTokens;
 import dev.mxspec.homeserver.services.PublicRooms;
@@ -259,6 +261,7 @@ public final class Homeserver implements AutoCloseable {
                     .voip(new VoipHandlers(config.turn(), clock))
                     .ssoLoginRedirect(new SsoHandlers())
                     .reportContent(new ReportHandlers(reads, storage, clock))
+                    .users(new UserDirectoryHandlers(new UserDirectory(storage, storage, config.serverName())))
                     .build();
             HttpServer.Options httpOptions = new HttpServer.Options(config.maxBodyBytes(), config.http(),
                     config.requestLog() ? RequestLog.toLogger() : null);
