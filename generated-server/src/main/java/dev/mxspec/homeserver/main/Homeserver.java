@@ -98,6 +98,8 @@ import dev.mxspec.homeserver.api.ReportHandlers;
 import dev.mxspec.homeserver.api.SsoHandlers;
 import dev.mxspec.homeserver.api.VoipHandlers;
 import dev.mxspec.homeserver.api.UserDirectoryHandlers;
+import dev.mxspec.homeserver.api.RoomUpgradeHandlers;
+import dev.mxspec.homeserver.services.RoomUpgrades;
 import dev.mxspec.homeserver.services.UserDirectory;
 import dev.mxspec.homeserver.services.EventsByTime;
 import dev.mxspec.homeserver.services.OpenIdTokens;
@@ -210,6 +212,8 @@ public final class Homeserver implements AutoCloseable {
             ServerInfoHandlers info = new ServerInfoHandlers(accounts, rooms, baseUrl, rules.supportedVersions(), rules.defaultVersion());
             PushRuleListings pushRuleListings = new PushRuleListings(pushRules, accounts::authenticate);
             NotificationHandlers notificationHandlers = new NotificationHandlers(notifications, pushers, clock);
+            RoomUpgrades upgrades = new RoomUpgrades(rooms, storage, streams);
+            rooms.onLocalEvent(upgrades); // joins of replacement rooms take the user's tags along
             ClientServerRouter router = ClientServerRouter.builder((endpoint, request) -> accounts.authenticate(request.accessToken()))
                     .registration(accountHandlers)
                     .login(accountHandlers)
@@ -262,6 +266,7 @@ public final class Homeserver implements AutoCloseable {
                     .ssoLoginRedirect(new SsoHandlers())
                     .reportContent(new ReportHandlers(reads, storage, clock))
                     .users(new UserDirectoryHandlers(new UserDirectory(storage, storage, config.serverName())))
+                    .roomUpgrades(new RoomUpgradeHandlers(upgrades))
                     .build();
             HttpServer.Options httpOptions = new HttpServer.Options(config.maxBodyBytes(), config.http(),
                     config.requestLog() ? RequestLog.toLogger() : null);
