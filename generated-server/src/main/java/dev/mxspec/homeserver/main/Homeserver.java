@@ -99,6 +99,8 @@ import dev.mxspec.homeserver.api.SsoHandlers;
 import dev.mxspec.homeserver.api.VoipHandlers;
 import dev.mxspec.homeserver.api.UserDirectoryHandlers;
 import dev.mxspec.homeserver.api.RoomUpgradeHandlers;
+import dev.mxspec.homeserver.api.LegacySyncHandlers;
+import dev.mxspec.homeserver.sync.LegacySync;
 import dev.mxspec.homeserver.services.RoomUpgrades;
 import dev.mxspec.homeserver.services.UserDirectory;
 import dev.mxspec.homeserver.services.EventsByTime;
@@ -213,6 +215,7 @@ public final class Homeserver implements AutoCloseable {
             PushRuleListings pushRuleListings = new PushRuleListings(pushRules, accounts::authenticate);
             NotificationHandlers notificationHandlers = new NotificationHandlers(notifications, pushers, clock);
             RoomUpgrades upgrades = new RoomUpgrades(rooms, storage, streams);
+            LegacySyncHandlers legacySync = new LegacySyncHandlers(new LegacySync(rooms, reads, streams, notifier, clock), rooms, reads, clock);
             rooms.onLocalEvent(upgrades); // joins of replacement rooms take the user's tags along
             ClientServerRouter router = ClientServerRouter.builder((endpoint, request) -> accounts.authenticate(request.accessToken()))
                     .registration(accountHandlers)
@@ -267,6 +270,9 @@ public final class Homeserver implements AutoCloseable {
                     .reportContent(new ReportHandlers(reads, storage, clock))
                     .users(new UserDirectoryHandlers(new UserDirectory(storage, storage, config.serverName())))
                     .roomUpgrades(new RoomUpgradeHandlers(upgrades))
+                    .oldSync(legacySync)
+                    .peekingEvents(legacySync)
+                    .roomInitialSync(legacySync)
                     .build();
             HttpServer.Options httpOptions = new HttpServer.Options(config.maxBodyBytes(), config.http(),
                     config.requestLog() ? RequestLog.toLogger() : null);
