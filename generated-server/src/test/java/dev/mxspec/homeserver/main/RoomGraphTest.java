@@ -552,6 +552,10 @@ class RoomGraphTest {
             st.executeUpdate("DROP TABLE openid_tokens");
             st.executeUpdate("DROP INDEX events_by_room_time");
             st.executeUpdate("ALTER TABLE server_keys DROP COLUMN expired_ts");
+            // (V17: server-side key backups)
+            st.executeUpdate("DROP TABLE room_keys");
+            st.executeUpdate("DROP TABLE room_keys_versions");
+            st.executeUpdate("DELETE FROM flyway_schema_history WHERE version = '17'");
             st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('8', '9', '10', '11', '12', '14')");
         }
         server = Homeserver.start(config);
