@@ -29,6 +29,8 @@ import dev.mxspec.homeserver.crypto.SigningKey;
 import dev.mxspec.homeserver.services.DeviceLists;
 import dev.mxspec.homeserver.services.KeysService;
 import dev.mxspec.homeserver.api.KeysHandlers;
+import dev.mxspec.homeserver.api.KeyBackupHandlers;
+import dev.mxspec.homeserver.services.KeyBackups;
 import dev.mxspec.homeserver.services.Memberships;
 import dev.mxspec.homeserver.services.Notifications;
 import dev.mxspec.homeserver.services.Notifier;
@@ -262,6 +264,7 @@ public final class Homeserver implements AutoCloseable {
                     .contentRepo(mediaHandlers)
                     .sync(sync)
                     .keys(new KeysHandlers(keys, deviceLists))
+                    .keyBackup(new KeyBackupHandlers(new KeyBackups(storage)))
                     .spaceHierarchy(new HierarchyHandlers(hierarchy))
                     .openid(new OpenIdHandlers(openIdTokens, config.serverName()))
                     .roomEventByTimestamp(new TimestampHandlers(reads, new EventsByTime(storage)))

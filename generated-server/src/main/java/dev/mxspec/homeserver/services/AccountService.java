@@ -254,6 +254,7 @@ public final class AccountService {
 
     public void deactivate(String userId) {
         storage.deactivate(userId);
+        storage.deleteKeyBackups(userId); // a deactivated account keeps no key backup, as Synapse does
         devicesRemoved(userId);
     }
 

@@ -243,7 +243,7 @@ public final class UserStreams {
     public void sendToDevice(String sender, String userId, String deviceId, String type, JsonNode content) {
         List<String> devices = deviceId.equals("*")
                 ? storage.devices(userId).stream().map(d -> d.deviceId()).toList()
-                : List.of(deviceId);
+                : storage.device(userId, deviceId).map(d -> d.deviceId()).stream().toList(); // none kept for a device that is not there
         for (String d : devices) {
             long pos = stream.next(Changes.toDevice(userId, d));
             try {
@@ -255,22 +255,52 @@ public final class UserStreams {
         notifier.wake(List.of(userId));
     }
 
+    /** The most to-device messages one sync delivers (Synapse's limit); the rest come with the next syncs. */
+    public static final int TO_DEVICE_LIMIT = 100;
+
+    /** Per device ({@link Changes#toDevice}): the position up to which its delivered messages were deleted since start. */
+    private final Map<String, Long> acknowledged = new ConcurrentHashMap<>();
+
     /**
-     * Messages for a device since a position; those up to {@code after} were delivered and are
-     * deleted (with the next read that finds new messages for the device).
+     * The to-device messages of one sync.
+     *
+     * @param upTo the position the sync may reach: the one it was given, or, when more messages wait than one sync
+     *     delivers, the position of the last one delivered (the sync's {@code next_batch} must not pass over the rest)
      */
-    public List<ToDevice> toDevice(String userId, String deviceId, long after, long upTo) {
-        if (!stream.changedSince(Changes.toDevice(userId, deviceId), after)) {
-            return List.of();
+    public record ToDeviceBatch(List<ToDevice> messages, long upTo) {}
+
+    /**
+     * The messages for a device that a sync from {@code after} delivers: those after it up to {@code upTo}, at most
+     * {@link #TO_DEVICE_LIMIT}. A sync from {@code after} acknowledges the messages up to it (the spec: they are
+     * deleted once the client has acknowledged them), so those are deleted; a sync from an earlier position (a
+     * client that repeats a request whose answer it did not get) still finds the messages after that one.
+     */
+    public ToDeviceBatch toDevice(String userId, String deviceId, long after, long upTo) {
+        String key = Changes.toDevice(userId, deviceId);
+        acknowledge(userId, deviceId, key, after);
+        if (!stream.changedSince(key, after)) {
+            return new ToDeviceBatch(List.of(), upTo); // the common case: no read, no write
         }
-        List<ToDevice> pending = storage.toDeviceSince(userId, deviceId, 0, 100);
-        if (pending.isEmpty()) {
-            return List.of(); // the common case: a read, no write
+        List<ToDevice> pending = storage.toDeviceSince(userId, deviceId, after, TO_DEVICE_LIMIT + 1).stream()
+                .filter(t -> t.streamPos() <= upTo).toList();
+        if (pending.size() > TO_DEVICE_LIMIT) {
+            List<ToDevice> batch = pending.subList(0, TO_DEVICE_LIMIT);
+            return new ToDeviceBatch(batch, batch.getLast().streamPos());
         }
-        if (pending.getFirst().streamPos() <= after) {
-            storage.deleteToDeviceUpTo(userId, deviceId, after);
+        return new ToDeviceBatch(pending, upTo);
+    }
+
+    /** Deletes a device's messages up to {@code after}; nothing is written when none can be left there. */
+    private void acknowledge(String userId, String deviceId, String key, long after) {
+        if (after <= 0) {
+            return;
         }
-        return pending.stream().filter(t -> t.streamPos() > after && t.streamPos() <= upTo).toList();
+        long deleted = acknowledged.getOrDefault(key, -1L);
+        if (after <= deleted || !stream.changedSince(key, deleted)) {
+            return; // deleted up to here before, or no message for the device was written after the last deletion
+        }
+        storage.deleteToDeviceUpTo(userId, deviceId, after);
+        acknowledged.merge(key, after, Math::max);
     }
 
     private List<String> members(String roomId) {

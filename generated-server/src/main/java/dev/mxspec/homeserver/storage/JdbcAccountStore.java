@@ -48,6 +48,7 @@ interface JdbcAccountStore extends AccountStore {
             Jdbc.update(c, "DELETE FROM access_tokens WHERE user_id = ?", userId);
             Jdbc.update(c, "DELETE FROM refresh_tokens WHERE user_id = ?", userId);
             Jdbc.update(c, "DELETE FROM devices WHERE user_id = ?", userId);
+            Jdbc.update(c, "DELETE FROM to_device WHERE user_id = ?", userId);
             return null;
         });
     }
@@ -81,7 +82,7 @@ interface JdbcAccountStore extends AccountStore {
             Jdbc.update(c, "DELETE FROM devices WHERE user_id = ? AND device_id = ?", userId, deviceId);
             Jdbc.update(c, "DELETE FROM access_tokens WHERE user_id = ? AND device_id = ?", userId, deviceId);
             Jdbc.update(c, "DELETE FROM refresh_tokens WHERE user_id = ? AND device_id = ?", userId, deviceId);
-            for (String table : List.of("device_keys", "one_time_keys", "fallback_keys", "pushers")) {
+            for (String table : List.of("device_keys", "one_time_keys", "fallback_keys", "pushers", "to_device")) {
                 Jdbc.update(c, "DELETE FROM " + table + " WHERE user_id = ? AND device_id = ?", userId, deviceId);
             }
             return null;

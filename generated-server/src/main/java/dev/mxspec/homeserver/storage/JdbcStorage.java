@@ -10,7 +10,8 @@ import org.flywaydb.core.Flyway;
  */
 abstract class JdbcStorage implements Storage, JdbcServerKeyStore, JdbcAccountStore, JdbcRoomStore, JdbcAliasStore, JdbcStreamStore,
         JdbcDeviceKeyStore, JdbcRelationStore, JdbcNotificationStore, JdbcPusherStore, JdbcGraphStore,
-        JdbcFederationStore, JdbcRemoteKeyStore, JdbcDeviceFederationStore, JdbcOpenIdStore, JdbcReportStore, JdbcUserDirectoryStore {
+        JdbcFederationStore, JdbcRemoteKeyStore, JdbcDeviceFederationStore, JdbcOpenIdStore, JdbcReportStore, JdbcUserDirectoryStore,
+        JdbcKeyBackupStore {
 
     private final HikariDataSource data;
     private final Jdbc jdbc;

@@ -78,8 +78,11 @@ public final class SyncService {
         long deadline = clock.getAsLong() + Math.max(0, Math.min(request.timeoutMs(), 5 * 60_000));
         while (true) {
             CompletableFuture<Void> signal = notifier.signal(caller.userId());
-            long upTo = rooms.streamPosition();
-            ObjectNode response = build(caller, request, upTo);
+            // more to-device messages than one sync delivers: the sync reaches only as far as the last one delivered
+            UserStreams.ToDeviceBatch toDevice = streams.toDevice(caller.userId(), caller.deviceId(), request.since().orElse(0L),
+                    rooms.streamPosition());
+            long upTo = toDevice.upTo();
+            ObjectNode response = build(caller, request, upTo, toDevice.messages());
             boolean empty = response.path("rooms").path("join").isEmpty() && response.path("rooms").path("invite").isEmpty()
                     && response.path("rooms").path("leave").isEmpty() && response.path("rooms").path("knock").isEmpty() && response.path("account_data").path("events").isEmpty()
                     && response.path("presence").path("events").isEmpty() && response.path("to_device").path("events").isEmpty()
@@ -94,7 +97,7 @@ public final class SyncService {
         }
     }
 
-    private ObjectNode build(Caller caller, Request request, long upTo) {
+    private ObjectNode build(Caller caller, Request request, long upTo, List<ToDevice> toDeviceMessages) {
         ObjectNode response = MatrixJson.mapper().createObjectNode();
         response.put("next_batch", "s" + upTo);
         ObjectNode join = MatrixJson.mapper().createObjectNode();
@@ -175,7 +178,7 @@ public final class SyncService {
         counts.oneTimeKeys().forEach(oneTimeKeys::put);
         counts.unusedFallbackTypes().forEach(response.putArray("device_unused_fallback_key_types")::add);
         ArrayNode toDevice = response.putObject("to_device").putArray("events");
-        for (ToDevice t : streams.toDevice(caller.userId(), caller.deviceId(), since, upTo)) {
+        for (ToDevice t : toDeviceMessages) {
             toDevice.addObject().put("type", t.type()).put("sender", t.sender()).set("content", ClientEvents.parse(t.content()));
         }
         return response;

@@ -73,6 +73,13 @@ class AccessMatrixTest {
             fx.join(alice, s);
             String e2 = fx.send(carol, s, "in S");
             List<String> aliases = List.of("#r:localhost", "#s:localhost");
+            // alice's key backup: version 1, then version 2 (the latest) with a key; carol has a version 1 of her own
+            String backupVersion = "{\"algorithm\":\"m.megolm_backup.v1.curve25519-aes-sha2\",\"auth_data\":{\"public_key\":\"k\"}}";
+            String backedUpKey = "{\"first_message_index\":0,\"forwarded_count\":0,\"is_verified\":true,\"session_data\":{\"ciphertext\":\"c\"}}";
+            fx.raw.ok("POST", CS + "/room_keys/version", alice.token(), backupVersion);
+            fx.raw.ok("POST", CS + "/room_keys/version", alice.token(), backupVersion);
+            fx.raw.ok("PUT", CS + "/room_keys/keys/" + Fixture.seg(r) + "/s1?version=2", alice.token(), backedUpKey);
+            fx.raw.ok("POST", CS + "/room_keys/version", carol.token(), backupVersion);
 
             authCases = authentication(alice, ended, aliases);
             unserved = unservedCount;
@@ -117,6 +124,23 @@ class AccessMatrixTest {
                     new Case("other user GET filter", carol, "GET", "/user/" + A + "/filter/0", null, forbiddenOrNotFound()),
                     new Case("other user PUT typing", carol, "PUT", "/rooms/" + S + "/typing/" + A, "{\"typing\":true,\"timeout\":1000}", forbidden()),
                     new Case("other user GET device", carol, "GET", "/devices/" + Fixture.seg(device(alice)), null, notFound()),
+                    // another user's key backup: not found, whatever the operation
+                    new Case("other user GET key backup version", carol, "GET", "/room_keys/version/2", null, notFound()),
+                    new Case("other user PUT key backup version", carol, "PUT", "/room_keys/version/2", backupVersion, notFound()),
+                    new Case("other user DELETE key backup version", carol, "DELETE", "/room_keys/version/2", null, notFound()),
+                    new Case("other user GET backed-up keys", carol, "GET", "/room_keys/keys?version=2", null, notFound()),
+                    new Case("other user GET backed-up keys of a room", carol, "GET", "/room_keys/keys/" + R + "?version=2", null, notFound()),
+                    new Case("other user GET a backed-up key", carol, "GET", "/room_keys/keys/" + R + "/s1?version=2", null, notFound()),
+                    new Case("other user PUT backed-up keys", carol, "PUT", "/room_keys/keys?version=2",
+                            "{\"rooms\":{\"" + r + "\":{\"sessions\":{\"s1\":" + backedUpKey + "}}}}", notFound()),
+                    new Case("other user PUT backed-up keys of a room", carol, "PUT", "/room_keys/keys/" + R + "?version=2",
+                            "{\"sessions\":{\"s1\":" + backedUpKey + "}}", notFound()),
+                    new Case("other user PUT a backed-up key", carol, "PUT", "/room_keys/keys/" + R + "/s1?version=2", backedUpKey, notFound()),
+                    new Case("other user DELETE backed-up keys", carol, "DELETE", "/room_keys/keys?version=2", null, notFound()),
+                    new Case("other user DELETE backed-up keys of a room", carol, "DELETE", "/room_keys/keys/" + R + "?version=2", null, notFound()),
+                    new Case("other user DELETE a backed-up key", carol, "DELETE", "/room_keys/keys/" + R + "/s1?version=2", null, notFound()),
+                    new Case("keys into a backup version that is not the latest", alice, "PUT", "/room_keys/keys/" + R + "/s2?version=1",
+                            backedUpKey, Map.of(403, "M_WRONG_ROOM_KEYS_VERSION")),
                     // history for members only: bob joined after the secret was sent
                     new Case("later joiner GET /event of joined-only history", bob, "GET", "/rooms/" + R + "/event/" + Fixture.seg(secret), null, notFound()),
                     new Case("later joiner GET /context of joined-only history", bob, "GET", "/rooms/" + R + "/context/" + Fixture.seg(secret), null, forbiddenOrNotFound()),

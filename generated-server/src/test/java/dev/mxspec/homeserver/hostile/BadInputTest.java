@@ -42,6 +42,9 @@ class BadInputTest {
     /** Operations behind user-interactive auth whose empty body is a request without auth data, not bad JSON. */
     static final java.util.Set<String> UIA_EMPTY_BODY = java.util.Set.of("deleteDevice", "deleteDevices");
 
+    /** String query parameters that name something that exists (the key backup version made in the set-up). */
+    private static final Map<String, String> QUERY_VALUES = Map.of("version", "1");
+
     private static final String[] WRONG_VALUES = {"\"s\"", "7", "1.5", "true", "[]", "{}", "null"};
     private static final String[] METHODS = {"GET", "PUT", "POST", "DELETE"};
     private static final Set<String> IDENTIFIERS = Set.of("userId", "roomId", "roomAlias", "roomIdOrAlias", "eventId", "serverName",
@@ -74,6 +77,12 @@ class BadInputTest {
                     "roomAlias", "#hostile:localhost", "serverName", "localhost", "mediaId", "abcdef", "deviceId", device));
             pathValues.putAll(Map.of("eventType", "m.room.message", "stateKey", "sk", "txnId", "t1", "type", "m.hostile", "tag", "u.t",
                     "scope", "global", "ruleId", "hostile", "filterId", "1"));
+            // a key backup with a key, so that the /room_keys operations meet a version that exists ("1", as QUERY_VALUES has it)
+            String backup = fx.raw.ok("POST", Fixture.CS + "/room_keys/version", alice.token(), "{\"algorithm\":"
+                    + "\"m.megolm_backup.v1.curve25519-aes-sha2\",\"auth_data\":{\"public_key\":\"k\"}}").path("version").asText();
+            fx.raw.ok("PUT", Fixture.CS + "/room_keys/keys/" + Fixture.seg(room) + "/s1?version=" + backup, alice.token(),
+                    "{\"first_message_index\":0,\"forwarded_count\":0,\"is_verified\":false,\"session_data\":{\"ciphertext\":\"c\"}}");
+            pathValues.putAll(Map.of("version", backup, "sessionId", "s1"));
 
             List<Op> ops = Operations.clientServer();
             Map<String, Set<String>> methodsByPath = new LinkedHashMap<>();
@@ -286,7 +295,7 @@ class BadInputTest {
             }
             List<String> known = Operations.knownValues(e.getValue());
             String value = e.getValue() == Long.class ? "1" : e.getValue() == Boolean.class ? "true"
-                    : !known.isEmpty() ? known.getFirst() : "x";
+                    : !known.isEmpty() ? known.getFirst() : QUERY_VALUES.getOrDefault(e.getKey(), "x");
             q.append(q.isEmpty() ? "?" : "&").append(Fixture.query(e.getKey())).append('=').append(Fixture.query(value));
         }
         return q.toString();

@@ -83,8 +83,8 @@ final class Fixture implements AutoCloseable {
 
     /**
      * What {@code user} can see: joined rooms, each one's state and latest events, profile, devices
-     * (without last-seen data), push rules, account data (global and per room), invites, and what
-     * {@code aliases} resolve to.
+     * (without last-seen data), push rules, account data (global and per room), invites, the latest
+     * key backup version and its keys, and what {@code aliases} resolve to.
      */
     JsonNode snapshot(User user, List<String> aliases) throws Exception {
         JsonNodeFactory f = JsonNodeFactory.instance;
@@ -123,6 +123,14 @@ final class Fixture implements AutoCloseable {
         }
         ArrayNode invites = s.putArray("invites");
         sync.path("rooms").path("invite").properties().forEach(e -> invites.add(e.getKey()));
+        Raw.Reply backup = raw.send("GET", CS + "/room_keys/version", user.token(), (String) null);
+        ObjectNode keyBackup = s.putObject("key_backup");
+        keyBackup.put("status", backup.status());
+        if (backup.status() == 200) {
+            keyBackup.set("version", backup.json());
+            String version = backup.json().path("version").asText();
+            keyBackup.set("keys", raw.ok("GET", CS + "/room_keys/keys?version=" + query(version), user.token(), null));
+        }
         ObjectNode aliasTargets = s.putObject("aliases");
         for (String alias : aliases) {
             Raw.Reply r = raw.send("GET", CS + "/directory/room/" + seg(alias), user.token(), (String) null);

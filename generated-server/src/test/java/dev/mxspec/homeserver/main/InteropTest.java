@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Real clients written by others drive the homeserver through an everyday chat: matrix-nio
  * (Debian's python3-matrix-nio) and matrix-js-sdk (npm; with its thread support on, also threads,
- * edits and unread counts). {@code interop/install-clients.sh} installs them.
+ * edits and unread counts; with its Rust crypto, an encrypted conversation and a key backup that a new
+ * login restores). {@code interop/install-clients.sh} installs them.
  */
 public class InteropTest {
 
@@ -84,6 +85,21 @@ public class InteropTest {
             List<String> steps = run(INTEROP.resolve("js"), "node", "encrypted_chat.mjs", "http://127.0.0.1:" + server.port());
 
             assertThat(steps).containsExactlyElementsOf(ENCRYPTED_CHAT_STEPS);
+        }
+    }
+
+    @Test
+    void matrixJsSdkWithRustCryptoRestoresAKeyBackupOnANewLogin() throws Exception {
+        try (Homeserver server = start()) {
+            List<String> steps = run(INTEROP.resolve("js"), "node", "key_backup.mjs", "http://127.0.0.1:" + server.port());
+
+            assertThat(steps).containsExactly("ok: alice and bob log in with Rust crypto", "ok: bob joins alice's encrypted room",
+                    "ok: alice's client makes a key backup version and backs up to it", "ok: bob's client decrypts alice's message",
+                    "ok: alice's client decrypts bob's answer", "ok: both room keys reach the backup, encrypted to the backup's key",
+                    "ok: the backup counts its keys and has a new etag", "ok: alice notes her recovery key",
+                    "ok: alice logs in again, on a new device", "ok: the new login holds the history, undecryptable",
+                    "ok: with the recovery key it restores the backup", "ok: the new login decrypts alice's own message",
+                    "ok: the new login decrypts bob's message");
         }
     }
 

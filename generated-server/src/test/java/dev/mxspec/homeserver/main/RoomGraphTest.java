@@ -553,7 +553,9 @@ class RoomGraphTest {
             st.executeUpdate("DROP INDEX events_by_room_time");
             st.executeUpdate("ALTER TABLE server_keys DROP COLUMN expired_ts");
             st.executeUpdate("DROP TABLE event_reports"); // V19: reported events
-            st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('8', '9', '10', '11', '12', '14', '19')");
+            st.executeUpdate("DROP TABLE room_keys"); // V17: server-side key backups
+            st.executeUpdate("DROP TABLE room_keys_versions");
+            st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('8', '9', '10', '11', '12', '14', '17', '19')");
         }
         server = Homeserver.start(config);
         http = new JsonHttp(server.port());
