@@ -5,6 +5,7 @@ import dev.mxspec.homeserver.core.Caller;
 import dev.mxspec.homeserver.core.MediaSettings;
 import dev.mxspec.homeserver.media.FileMediaStore;
 import dev.mxspec.homeserver.media.MediaService;
+import dev.mxspec.homeserver.media.UrlPreviews;
 import dev.mxspec.runtime.api.ErrorCodes;
 import dev.mxspec.runtime.api.MatrixException;
 import dev.mxspec.runtime.api.Media;
@@ -32,8 +33,8 @@ import java.util.function.LongSupplier;
 
 /**
  * The content repository's endpoints over {@link MediaService}: uploads (also to an MXC URI created
- * beforehand, v1.7), downloads, thumbnails, {@code allow_redirect}, and the upload size limit. URL
- * previews are not offered. Downloads are inline only for types a browser shows without running
+ * beforehand, v1.7), downloads, thumbnails, {@code allow_redirect}, the upload size limit, and URL
+ * previews when switched on ({@link UrlPreviews}). Downloads are inline only for types a browser shows without running
  * anything ({@link MediaTypes}); the HTTP layer adds a sandboxing {@code Content-Security-Policy} to
  * every media response, cached copies of other servers' media included.
  */
@@ -44,6 +45,7 @@ public final class MediaHandlers implements ContentRepoHandler {
 
     private final MediaService media;
     private final Function<Optional<String>, Caller> authenticator;
+    private volatile Optional<UrlPreviews> previews = Optional.empty();
 
     /**
      * @param authenticator the caller of an access token ({@code M_MISSING_TOKEN} or {@code M_UNKNOWN_TOKEN} otherwise), for
@@ -106,7 +108,14 @@ public final class MediaHandlers implements ContentRepoHandler {
 
     @Override
     public GetUrlPreviewResponse getUrlPreview(RequestContext context, GetUrlPreview.Request request) {
-        throw new MatrixException(404, ErrorCodes.M_UNRECOGNIZED, "URL previews are not offered by this server");
+        UrlPreviews on = previews.orElseThrow(() -> MatrixException.forbidden("URL previews are switched off on this server"));
+        return Handlers.typed(on.preview(request.url()), GetUrlPreviewResponse.class);
+    }
+
+    /** This server's URL previews: switched on, {@code GET /preview_url} answers with them. */
+    public MediaHandlers previews(UrlPreviews previews) {
+        this.previews = Optional.of(previews);
+        return this;
     }
 
     /** Whether the client allowed a redirect: only when it said so ({@code allow_redirect=true}). */

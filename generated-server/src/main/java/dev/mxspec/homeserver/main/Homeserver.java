@@ -11,6 +11,7 @@ import dev.mxspec.homeserver.api.MediaHandlers;
 import dev.mxspec.homeserver.api.NotificationHandlers;
 import dev.mxspec.homeserver.media.FileMediaStore;
 import dev.mxspec.homeserver.media.MediaService;
+import dev.mxspec.homeserver.media.UrlPreviews;
 import dev.mxspec.homeserver.api.PushRuleHandlers;
 import dev.mxspec.homeserver.api.RelationHandlers;
 import dev.mxspec.homeserver.api.PushRuleListings;
@@ -112,6 +113,8 @@ import dev.mxspec.homeserver.services.SpaceHierarchy;
 import dev.mxspec.spec.v1_7.serverserver.server.ServerServerRouter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
@@ -130,13 +133,15 @@ public final class Homeserver implements AutoCloseable {
     private final Metrics metrics;
     private final Optional<HttpServer> metricsListener;
     private final Registrations appServices;
+    private final List<AutoCloseable> closing;
 
     /** The implementation version reported by {@code /_matrix/federation/v1/version}. */
     static final String VERSION = "0.1.0";
 
     private Homeserver(ServerConfig config, Storage storage, HttpServer http, PushDelivery delivery, RoomService rooms,
             UserStreams streams, Federation federation, FederationSender sender, Metrics metrics, HttpServer metricsListener,
-            Registrations appServices) {
+            Registrations appServices, List<AutoCloseable> closing) {
+        this.closing = List.copyOf(closing);
         this.config = config;
         this.appServices = appServices;
         this.metrics = metrics;
@@ -167,6 +172,7 @@ public final class Homeserver implements AutoCloseable {
         FederationSender sender = null;
         Metrics metrics = new Metrics();
         HttpServer metricsListener = null;
+        List<AutoCloseable> closing = new ArrayList<>(); // what else the server holds open, closed with it
         try {
             FederationMetrics federationMetrics = new FederationMetrics(metrics.registry());
             LongSupplier clock = System::currentTimeMillis;
@@ -210,6 +216,11 @@ public final class Homeserver implements AutoCloseable {
             OpenIdTokens openIdTokens = new OpenIdTokens(storage, clock);
             MediaService media = media(config);
             MediaHandlers mediaHandlers = new MediaHandlers(media, accounts::authenticate);
+            if (config.urlPreview().enabled()) {
+                UrlPreviews previews = new UrlPreviews(config.urlPreview(), media, clock);
+                closing.add(previews);
+                mediaHandlers.previews(previews);
+            }
             UserStreamHandlers streamHandlers = new UserStreamHandlers(streams, rooms, notifications, clock);
             KeysService keys = new KeysService(storage, stream, deviceLists, config.serverName());
             SyncHandlers sync = new SyncHandlers(new SyncService(rooms, streams, deviceLists, keys, notifier, clock, visibility, notifications), filters);
@@ -363,8 +374,9 @@ public final class Homeserver implements AutoCloseable {
             if (config.metrics().enabled()) {
                 metricsListener = HttpServer.start(config.metrics().host(), config.metrics().port(), metrics::answer, httpOptions);
             }
-            return new Homeserver(config, storage, http, delivery, rooms, streams, federation, sender, metrics, metricsListener, appServices);
+            return new Homeserver(config, storage, http, delivery, rooms, streams, federation, sender, metrics, metricsListener, appServices, closing);
         } catch (Exception | Error e) {
+            closeAll(closing);
             if (metricsListener != null) {
                 metricsListener.close();
             }
@@ -447,8 +459,19 @@ public final class Homeserver implements AutoCloseable {
         return metricsListener.map(HttpServer::port);
     }
 
+    private static void closeAll(List<AutoCloseable> closing) {
+        for (AutoCloseable c : closing) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // the rest still closes
+            }
+        }
+    }
+
     @Override
     public void close() {
+        closeAll(closing);
         metricsListener.ifPresent(HttpServer::close);
         delivery.close();
         sender.ifPresent(FederationSender::close);

@@ -19,6 +19,10 @@ final class JsonHttp {
         this.port = port;
     }
 
+    int port() {
+        return port;
+    }
+
     /** {@code path} below {@code /_matrix/client/v3}; {@code token} and {@code body} may be null. */
     Reply call(String method, String path, String token, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/_matrix/client/v3" + path))
