@@ -185,6 +185,11 @@ public final class MatrixSession {
         return send(roomId, "m.reaction", Content.reaction(target, key));
     }
 
+    /** Spaces, the user directory, room upgrades and reports. */
+    public Discovery discovery() {
+        return new Discovery(api);
+    }
+
     /** Threads of rooms, edits and reactions as a reader sees them. */
     public Threads threads() {
         return new Threads(api);
