@@ -89,6 +89,19 @@ public class InteropTest {
     }
 
     @Test
+    void matrixJsSdkBrowsesASpaceAndFollowsARoomUpgrade() throws Exception {
+        try (Homeserver server = start()) {
+            List<String> steps = run(INTEROP.resolve("js"), "node", "spaces_upgrade.mjs", "http://127.0.0.1:" + server.port());
+
+            assertThat(steps).containsExactly("ok: bob's client browses the space's hierarchy and finds its room",
+                    "ok: bob joins the room from the space", "ok: alice upgrades the room to version 10",
+                    "ok: bob's client sees the tombstone naming the replacement",
+                    "ok: bob follows it: the replacement names the old room as its predecessor",
+                    "ok: the client puts the two rooms in one history", "ok: the name came along", "ok: they talk on in the new room");
+        }
+    }
+
+    @Test
     void matrixJsSdkWithRustCryptoRestoresAKeyBackupOnANewLogin() throws Exception {
         try (Homeserver server = start()) {
             List<String> steps = run(INTEROP.resolve("js"), "node", "key_backup.mjs", "http://127.0.0.1:" + server.port());
