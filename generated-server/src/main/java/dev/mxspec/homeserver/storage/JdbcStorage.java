@@ -10,7 +10,8 @@ import org.flywaydb.core.Flyway;
  */
 abstract class JdbcStorage implements Storage, JdbcServerKeyStore, JdbcAccountStore, JdbcRoomStore, JdbcAliasStore, JdbcStreamStore,
         JdbcDeviceKeyStore, JdbcRelationStore, JdbcNotificationStore, JdbcPusherStore, JdbcGraphStore,
-        JdbcFederationStore, JdbcRemoteKeyStore, JdbcDeviceFederationStore, JdbcOpenIdStore {
+        JdbcFederationStore, JdbcRemoteKeyStore, JdbcDeviceFederationStore, JdbcOpenIdStore,
+        JdbcAppServiceDirectoryStore {
 
     private final HikariDataSource data;
     private final Jdbc jdbc;

@@ -170,11 +170,14 @@ public final class SyncService {
                 devices.left().forEach(lists.putArray("left")::add);
             }
         }
-        KeysService.Counts counts = keys.counts(caller.userId(), caller.deviceId());
         ObjectNode oneTimeKeys = response.putObject("device_one_time_keys_count");
+        ArrayNode toDevice = response.putObject("to_device").putArray("events");
+        if (caller.device().isEmpty()) { // an application service's request: no device, so no keys and no to-device inbox
+            return response;
+        }
+        KeysService.Counts counts = keys.counts(caller.userId(), caller.deviceId());
         counts.oneTimeKeys().forEach(oneTimeKeys::put);
         counts.unusedFallbackTypes().forEach(response.putArray("device_unused_fallback_key_types")::add);
-        ArrayNode toDevice = response.putObject("to_device").putArray("events");
         for (ToDevice t : streams.toDevice(caller.userId(), caller.deviceId(), since, upTo)) {
             toDevice.addObject().put("type", t.type()).put("sender", t.sender()).set("content", ClientEvents.parse(t.content()));
         }
