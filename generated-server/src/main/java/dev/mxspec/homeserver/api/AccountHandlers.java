@@ -4,6 +4,8 @@ import static dev.mxspec.homeserver.api.Handlers.caller;
 import static dev.mxspec.homeserver.api.Handlers.empty;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mxspec.homeserver.appservice.Registration;
+import dev.mxspec.homeserver.appservice.ServiceAccounts;
 import dev.mxspec.homeserver.core.Caller;
 import dev.mxspec.homeserver.services.AccountService;
 import dev.mxspec.homeserver.services.AccountService.Session;
@@ -65,18 +67,23 @@ public final class AccountHandlers implements RegistrationHandler, LoginHandler,
     private final boolean registration;
     private final RateLimiter limiter;
     private final Uia uia;
+    private final ServiceAccounts services;
 
-    public AccountHandlers(AccountService accounts, boolean registration, RateLimiter limiter) {
+    /** @param services the application services, which register and log in their users with {@link ServiceAccounts#TYPE} */
+    public AccountHandlers(AccountService accounts, boolean registration, RateLimiter limiter, ServiceAccounts services) {
         this.accounts = accounts;
         this.uia = new Uia(accounts, System::currentTimeMillis);
         this.registration = registration;
         this.limiter = limiter;
+        this.services = services;
     }
-
-
 
     @Override
     public RegisterResponse register(RequestContext context, Register.Request request) {
+        JsonNode type = request.body().additionalProperties().get("type");
+        if (type != null && type.isTextual() && type.textValue().equals(ServiceAccounts.TYPE)) {
+            return registerForService(context, request);
+        }
         if (!registration) {
             throw new MatrixException(403, ErrorCodes.M_FORBIDDEN, "registration is disabled on this server");
         }
@@ -111,6 +118,28 @@ public final class AccountHandlers implements RegistrationHandler, LoginHandler,
                 Optional.of(login.deviceId()), Map.of());
     }
 
+    /**
+     * Registration by an application service: its {@code as_token}, a username of its namespaces, no interactive
+     * authentication, whether or not registration is open to others; rate-limited only when its registration says so.
+     */
+    private RegisterResponse registerForService(RequestContext context, Register.Request request) {
+        Registration service = services.service(context.accessToken());
+        String username = request.body().username()
+                .orElseThrow(() -> new MatrixException(400, ErrorCodes.M_MISSING_PARAM, "missing username"));
+        if (service.rateLimited()) {
+            limiter.take("register:" + context.request().remoteAddress());
+        }
+        String userId = services.register(service, username);
+        if (request.body().inhibitLogin().orElse(false)) {
+            return new RegisterResponse(userId, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                    Map.of());
+        }
+        Session login = accounts.newDeviceSession(userId, request.body().deviceId(), request.body().initialDeviceDisplayName(),
+                request.body().refreshToken().orElse(false));
+        return new RegisterResponse(userId, Optional.of(login.accessToken()), login.refreshToken(), login.expiresInMs(), Optional.empty(),
+                Optional.of(login.deviceId()), Map.of());
+    }
+
     private static Optional<String> text(JsonNode params, String field) {
         JsonNode value = params.get(field);
         return value != null && value.isTextual() ? Optional.of(value.asText()) : Optional.empty();
@@ -124,9 +153,20 @@ public final class AccountHandlers implements RegistrationHandler, LoginHandler,
 
     @Override
     public LoginResponse login(RequestContext context, Login.Request request) {
-        limiter.take("login:" + context.request().remoteAddress());
         LoginRequest body = request.body();
         boolean refreshable = body.refreshToken().orElse(false);
+        if (body.type().value().equals(ServiceAccounts.TYPE)) {
+            Registration service = services.service(context.accessToken());
+            if (service.rateLimited()) {
+                limiter.take("login:" + context.request().remoteAddress());
+            }
+            String userId = services.loginAs(service, body.identifier().map(i -> i.type()),
+                    body.identifier().map(i -> i.additionalProperties().get("user")));
+            Session session = accounts.newDeviceSession(userId, body.deviceId(), body.initialDeviceDisplayName(), refreshable);
+            return new LoginResponse(session.userId(), session.accessToken(), session.refreshToken(), session.expiresInMs(),
+                    Optional.empty(), session.deviceId(), Optional.empty(), Map.of());
+        }
+        limiter.take("login:" + context.request().remoteAddress());
         Session session = switch (body.type().value()) {
             case "m.login.password" -> {
                 String user = body.identifier().map(i -> i.additionalProperties().get("user")).filter(JsonNode::isTextual)
@@ -146,8 +186,12 @@ public final class AccountHandlers implements RegistrationHandler, LoginHandler,
 
     @Override
     public GetLoginFlowsResponse getLoginFlows(RequestContext context, GetLoginFlows.Request request) {
-        return new GetLoginFlowsResponse(Optional.of(List.of(new LoginFlow("m.login.password", Optional.empty(), Map.of()),
-                new LoginFlow("m.login.token", Optional.of(true), Map.of()))), Map.of());
+        List<LoginFlow> flows = new java.util.ArrayList<>(List.of(new LoginFlow("m.login.password", Optional.empty(), Map.of()),
+                new LoginFlow("m.login.token", Optional.of(true), Map.of())));
+        if (services.any()) {
+            flows.add(new LoginFlow(ServiceAccounts.TYPE, Optional.empty(), Map.of()));
+        }
+        return new GetLoginFlowsResponse(Optional.of(List.copyOf(flows)), Map.of());
     }
 
     @Override
@@ -178,7 +222,7 @@ public final class AccountHandlers implements RegistrationHandler, LoginHandler,
     @Override
     public GetTokenOwnerResponse getTokenOwner(RequestContext context, GetTokenOwner.Request request) {
         Caller caller = caller(context);
-        return new GetTokenOwnerResponse(caller.userId(), Optional.of(caller.deviceId()), Optional.of(false), Map.of());
+        return new GetTokenOwnerResponse(caller.userId(), caller.device(), Optional.of(false), Map.of());
     }
 
     @Override

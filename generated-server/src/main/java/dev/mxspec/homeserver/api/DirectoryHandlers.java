@@ -77,8 +77,12 @@ public final class DirectoryHandlers implements DirectoryHandler, ListPublicRoom
     public JsonNode setRoomAlias(RequestContext context, SetRoomAlias.Request request) {
         Ids.requireRoomId(request.body().roomId(), "room_id");
         aliases.requireUnused(request.roomAlias()); // 409 for an alias that exists, whoever asks
-        rooms.requireMember(request.body().roomId(), caller(context).userId());
-        aliases.create(request.roomAlias(), request.body().roomId(), caller(context).userId());
+        Caller caller = caller(context);
+        if (!caller.isAppService()) { // a service points the aliases of its namespaces at any room, as Synapse lets it
+            rooms.requireMember(request.body().roomId(), caller.userId());
+        }
+        aliases.requireNotHeld(request.roomAlias(), caller);
+        aliases.create(request.roomAlias(), request.body().roomId(), caller.userId());
         return empty();
     }
 
@@ -112,7 +116,20 @@ public final class DirectoryHandlers implements DirectoryHandler, ListPublicRoom
         ObjectNode body = MatrixJson.mapper().createObjectNode();
         request.limit().ifPresent(l -> body.put("limit", l));
         request.since().ifPresent(s -> body.put("since", s));
-        return typed(directory.list(request.server(), PublicRooms.Query.of(request.limit(), request.since()), body));
+        // the third-party networks' lists, as Synapse reads them from the query string of GET too
+        Optional<String> instance = context.request().queryValue("third_party_instance_id");
+        boolean allNetworks = context.request().queryValue("include_all_networks").map(v -> switch (v) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw MatrixException.invalidParam("include_all_networks", "expected true or false");
+        }).orElse(false);
+        instance.ifPresent(i -> body.put("third_party_instance_id", i));
+        if (allNetworks) {
+            body.put("include_all_networks", true);
+        }
+        PublicRooms.Query query = new PublicRooms.Query(request.limit(), request.since(), Optional.empty(), Optional.empty(), instance,
+                allNetworks);
+        return typed(directory.list(request.server(), query, body));
     }
 
     @Override
@@ -142,14 +159,14 @@ public final class DirectoryHandlers implements DirectoryHandler, ListPublicRoom
         return new GetEventContextResponse(
                 Optional.of(Tokens.token(earlier.events().isEmpty() ? event.streamPos() - 1 : earlier.events().getLast().streamPos() - 1)),
                 Optional.of(Tokens.token(last)),
-                Optional.of(reads.clientEvents(view, caller.deviceId(), earlier.events(), now)),
-                Optional.of(reads.clientEvents(view, caller.deviceId(), List.of(event), now).getFirst()),
-                Optional.of(reads.clientEvents(view, caller.deviceId(), later.events(), now)),
+                Optional.of(reads.clientEvents(view, caller.transactionScope(), earlier.events(), now)),
+                Optional.of(reads.clientEvents(view, caller.transactionScope(), List.of(event), now).getFirst()),
+                Optional.of(reads.clientEvents(view, caller.transactionScope(), later.events(), now)),
                 Optional.of(reads.stateAt(view, last).stream().map(e -> client(e, caller)).toList()), Map.of());
     }
 
     private ClientEvent client(StoredEvent e, Caller caller) {
-        return ClientEvents.typed(e, caller.userId(), caller.deviceId(), clock.getAsLong());
+        return ClientEvents.typed(e, caller.userId(), caller.transactionScope(), clock.getAsLong());
     }
 
     @Override

@@ -83,7 +83,7 @@ public final class LegacySyncHandlers implements OldSyncHandler, PeekingEventsHa
         } catch (MatrixException hidden) { // as for /rooms/{roomId}/event/{eventId}: what he may not see does not exist
             throw new MatrixException(404, ErrorCodes.M_NOT_FOUND, "no such event");
         }
-        return reads.clientEvents(view, caller.deviceId(), List.of(reads.event(view, request.eventId())), clock.getAsLong()).getFirst();
+        return reads.clientEvents(view, caller.transactionScope(), List.of(reads.event(view, request.eventId())), clock.getAsLong()).getFirst();
     }
 
     @Override

@@ -11,6 +11,7 @@ import dev.mxspec.runtime.api.MatrixException;
 import dev.mxspec.runtime.api.Media;
 import dev.mxspec.runtime.json.MatrixJson;
 import dev.mxspec.runtime.server.RequestContext;
+import dev.mxspec.runtime.server.ServerRequest;
 import dev.mxspec.spec.v1_7.clientserver.CreateContentResponse;
 import dev.mxspec.spec.v1_7.clientserver.GetConfigResponse;
 import dev.mxspec.spec.v1_7.clientserver.GetContentThumbnailMethod;
@@ -44,7 +45,7 @@ public final class MediaHandlers implements ContentRepoHandler {
     static final int MAX_PENDING_PER_USER = MediaService.MAX_PENDING_PER_USER;
 
     private final MediaService media;
-    private final Function<Optional<String>, Caller> authenticator;
+    private final Function<ServerRequest, Caller> authenticator;
     private volatile Optional<UrlPreviews> previews = Optional.empty();
 
     /**
@@ -52,13 +53,13 @@ public final class MediaHandlers implements ContentRepoHandler {
      *     {@code PUT /upload/{serverName}/{mediaId}}, which v1.7's data does not mark as authenticated although only the
      *     creator of the media ID may use it
      */
-    public MediaHandlers(MediaService media, Function<Optional<String>, Caller> authenticator) {
+    public MediaHandlers(MediaService media, Function<ServerRequest, Caller> authenticator) {
         this.media = media;
         this.authenticator = authenticator;
     }
 
     /** Media as files in {@code dir}, reservations living {@code pendingLifetimeMs} by {@code clock}. */
-    MediaHandlers(Path dir, String serverName, long maxUpload, Function<Optional<String>, Caller> authenticator, long pendingLifetimeMs,
+    MediaHandlers(Path dir, String serverName, long maxUpload, Function<ServerRequest, Caller> authenticator, long pendingLifetimeMs,
             LongSupplier clock) {
         this(new MediaService(new FileMediaStore(dir, Optional.empty()), serverName, maxUpload, MediaSettings.defaults(), pendingLifetimeMs,
                 clock), authenticator);
@@ -77,7 +78,7 @@ public final class MediaHandlers implements ContentRepoHandler {
 
     @Override
     public JsonNode uploadContentToMXC(RequestContext context, UploadContentToMXC.Request request) {
-        Caller caller = context.principal().map(Caller.class::cast).orElseGet(() -> authenticator.apply(context.accessToken()));
+        Caller caller = context.principal().map(Caller.class::cast).orElseGet(() -> authenticator.apply(context.request()));
         media.uploadTo(caller.userId(), request.serverName(), request.mediaId(), request.body(), request.contentType(), request.filename());
         return MatrixJson.mapper().createObjectNode();
     }

@@ -74,7 +74,7 @@ public final class NotificationHandlers implements NotificationsHandler, PusherH
             }
             ObjectNode item = list.addObject();
             item.set("actions", ClientEvents.parse(n.action().actions()));
-            item.set("event", ClientEvents.of(event, caller.userId(), caller.deviceId(), now, true));
+            item.set("event", ClientEvents.of(event, caller.userId(), caller.transactionScope(), now, true));
             item.put("read", n.read());
             item.put("room_id", n.action().roomId());
             item.put("ts", n.action().ts());
@@ -116,7 +116,7 @@ public final class NotificationHandlers implements NotificationsHandler, PusherH
         Caller caller = caller(context);
         PostPusherRequest body = request.body();
         Optional<JsonNode> data = body.data().map(MatrixJson::tree);
-        pushers.set(caller.userId(), Optional.ofNullable(caller.deviceId()), new Pushers.Request(body.pushkey(), Optional.ofNullable(body.kind()),
+        pushers.set(caller.userId(), caller.device(), new Pushers.Request(body.pushkey(), Optional.ofNullable(body.kind()),
                 body.appId(), body.appDisplayName(), body.deviceDisplayName(), body.profileTag(), body.lang(), data,
                 body.append().orElse(false)));
         return empty();

@@ -23,9 +23,9 @@ public final class PushRuleListings {
     private static final Pattern PATH = Pattern.compile("/_matrix/client/v3/pushrules(?:/([^/]*)(?:/([^/]*))?)?/?");
 
     private final PushRules rules;
-    private final Function<Optional<String>, Caller> authenticate;
+    private final Function<ServerRequest, Caller> authenticate;
 
-    public PushRuleListings(PushRules rules, Function<Optional<String>, Caller> authenticate) {
+    public PushRuleListings(PushRules rules, Function<ServerRequest, Caller> authenticate) {
         this.rules = rules;
         this.authenticate = authenticate;
     }
@@ -40,7 +40,7 @@ public final class PushRuleListings {
             return Optional.empty(); // GET /pushrules/ is the spec's own operation
         }
         try {
-            String userId = authenticate.apply(request.accessToken()).userId();
+            String userId = authenticate.apply(request).userId();
             JsonNode set = rules.ruleset(userId);
             if (m.group(1) == null || m.group(1).isEmpty()) {
                 return Optional.of(ServerResponse.json(200, set));

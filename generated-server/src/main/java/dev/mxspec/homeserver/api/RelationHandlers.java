@@ -48,7 +48,7 @@ public final class RelationHandlers implements RelationsHandler, ThreadsListHand
     }
 
     private Relations.Reader reader(Caller caller, RoomReads.View view) {
-        return new Relations.Reader(caller.userId(), caller.deviceId(), view.visible(),
+        return new Relations.Reader(caller.userId(), caller.transactionScope(), view.visible(),
                 reads.visibility().ignoredUsers(caller.userId()), clock.getAsLong());
     }
 
@@ -70,7 +70,7 @@ public final class RelationHandlers implements RelationsHandler, ThreadsListHand
         List<ObjectNode> json = new ArrayList<>();
         for (StoredEvent e : page) {
             if (view.visible().test(e)) {
-                json.add(ClientEvents.of(e, caller.userId(), caller.deviceId(), clock.getAsLong(), true));
+                json.add(ClientEvents.of(e, caller.userId(), caller.transactionScope(), clock.getAsLong(), true));
             }
         }
         relations.bundle(roomId, json, reader(caller, view));
@@ -112,7 +112,7 @@ public final class RelationHandlers implements RelationsHandler, ThreadsListHand
         List<ThreadRoot> page = found.subList(0, Math.min(size, found.size()));
         List<ObjectNode> json = new ArrayList<>();
         relations.events(page.stream().map(ThreadRoot::rootId).toList()).values().stream().filter(view.visible())
-                .forEach(e -> json.add(ClientEvents.of(e, caller.userId(), caller.deviceId(), clock.getAsLong(), true)));
+                .forEach(e -> json.add(ClientEvents.of(e, caller.userId(), caller.transactionScope(), clock.getAsLong(), true)));
         relations.bundle(request.roomId(), json, reader(caller, view));
         Optional<String> next = found.size() > size ? Optional.of(Tokens.token(page.getLast().latestPos())) : Optional.empty();
         return new GetThreadRootsResponse(json.stream().map(j -> Handlers.typed(j, ClientEvent.class)).toList(), next, Map.of());

@@ -98,7 +98,7 @@ public final class RoomHandlers implements CreateRoomHandler, RoomSendHandler, R
     }
 
     private ClientEvent client(StoredEvent e, Caller caller) {
-        return ClientEvents.typed(e, caller.userId(), caller.deviceId(), clock.getAsLong());
+        return ClientEvents.typed(e, caller.userId(), caller.transactionScope(), clock.getAsLong());
     }
 
     @Override
@@ -150,6 +150,7 @@ public final class RoomHandlers implements CreateRoomHandler, RoomSendHandler, R
         }
         boolean published = body.visibility().map(v -> v.value().equals("public")).orElse(false);
         alias.ifPresent(aliases::requireFree);
+        alias.ifPresent(a -> aliases.requireNotHeld(a, caller));
         String roomId = rooms.create(caller.userId(), version, events, published);
         alias.ifPresent(a -> aliases.create(a, roomId, caller.userId()));
         return new CreateRoomResponse(roomId, Map.of());
@@ -158,10 +159,13 @@ public final class RoomHandlers implements CreateRoomHandler, RoomSendHandler, R
     @Override
     public SendMessageResponse sendMessage(RequestContext context, SendMessage.Request request) {
         Caller caller = caller(context);
-        sends.take("send:" + caller.userId());
+        if (caller.rateLimited()) {
+            sends.take("send:" + caller.userId());
+        }
         // no membership check here: the auth rules refuse non-members, after a repeated transaction ID is answered
-        String eventId = rooms.send(caller.userId(), Optional.of(caller.deviceId()), request.roomId(),
-                Draft.message(request.eventType(), object(request.body(), "event content")), Optional.of(request.txnId()));
+        String eventId = rooms.send(caller.userId(), Optional.of(caller.transactionScope()), request.roomId(),
+                Draft.message(request.eventType(), object(request.body(), "event content")).at(timestamp(context, caller)),
+                Optional.of(request.txnId()));
         return new SendMessageResponse(eventId, Map.of());
     }
 
@@ -170,14 +174,15 @@ public final class RoomHandlers implements CreateRoomHandler, RoomSendHandler, R
         Caller caller = caller(context);
         ObjectNode content = object(request.body(), "state content");
         if (request.eventType().equals("m.room.member")) {
-            return new SetRoomStateWithKeyResponse(memberState(caller, request.roomId(), request.stateKey(), content), Map.of());
+            return new SetRoomStateWithKeyResponse(memberState(caller, request.roomId(), request.stateKey(), content,
+                    timestamp(context, caller)), Map.of());
         }
         rooms.requireMember(request.roomId(), caller.userId());
         if (request.eventType().equals("m.room.canonical_alias")) {
             aliases.checkCanonicalAlias(request.roomId(), content);
         }
-        String eventId = rooms.send(caller.userId(), Optional.of(caller.deviceId()), request.roomId(),
-                Draft.state(request.eventType(), request.stateKey(), content), Optional.empty());
+        String eventId = rooms.send(caller.userId(), Optional.of(caller.transactionScope()), request.roomId(),
+                Draft.state(request.eventType(), request.stateKey(), content).at(timestamp(context, caller)), Optional.empty());
         return new SetRoomStateWithKeyResponse(eventId, Map.of());
     }
 
@@ -185,7 +190,7 @@ public final class RoomHandlers implements CreateRoomHandler, RoomSendHandler, R
      * {@code PUT /state/m.room.member/{userId}}: a membership event with the client's own content
      * (a per-room display name or avatar, say), judged by the auth rules like any other.
      */
-    private String memberState(Caller caller, String roomId, String target, ObjectNode content) {
+    private String memberState(Caller caller, String roomId, String target, ObjectNode content, Optional<Long> timestamp) {
         Ids.requireUserId(target, "stateKey");
         String membership = content.path("membership").asText("");
         if (!List.of("join", "invite", "leave", "ban", "knock").contains(membership)) {
@@ -195,8 +200,29 @@ public final class RoomHandlers implements CreateRoomHandler, RoomSendHandler, R
             requireKickable(roomId, target);
         }
         rooms.room(roomId);
-        return rooms.send(caller.userId(), Optional.of(caller.deviceId()), roomId, Draft.state("m.room.member", target, content),
-                Optional.empty());
+        return rooms.send(caller.userId(), Optional.of(caller.transactionScope()), roomId,
+                Draft.state("m.room.member", target, content).at(timestamp), Optional.empty());
+    }
+
+    /**
+     * The {@code ts} an application service gives an event ("Timestamp massaging"): a whole number of milliseconds that
+     * fits {@code origin_server_ts} (0 to 2^53 - 1), else {@code 400 M_INVALID_PARAM}; ignored on other callers' requests,
+     * as Synapse ignores it.
+     */
+    static Optional<Long> timestamp(RequestContext context, Caller caller) {
+        Optional<String> ts = context.request().queryValue("ts");
+        if (ts.isEmpty() || !caller.isAppService()) {
+            return Optional.empty();
+        }
+        try {
+            long value = Long.parseLong(ts.get());
+            if (value >= 0 && value <= (1L << 53) - 1) {
+                return Optional.of(value);
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw MatrixException.invalidParam("ts", "expected a timestamp in milliseconds, from 0 to 2^53 - 1");
     }
 
     @Override
@@ -205,7 +231,7 @@ public final class RoomHandlers implements CreateRoomHandler, RoomSendHandler, R
         StoredEvent event = reads.state(view).stream()
                 .filter(e -> e.type().equals(request.eventType()) && e.stateKey().orElse("").equals(request.stateKey())).findFirst()
                 .orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "no " + request.eventType() + " state with that key"));
-        ObjectNode json = ClientEvents.of(event, caller(context).userId(), caller(context).deviceId(), clock.getAsLong(), true);
+        ObjectNode json = ClientEvents.of(event, caller(context).userId(), caller(context).transactionScope(), clock.getAsLong(), true);
         // format=event (later spec versions, and what clients ask for) gives the whole event
         return context.request().queryValue("format").filter("event"::equals).isPresent() ? json : json.get("content");
     }
@@ -225,7 +251,7 @@ public final class RoomHandlers implements CreateRoomHandler, RoomSendHandler, R
         } catch (MatrixException refused) { // the spec hides an event the caller may not see with 404, room or no room
             throw new MatrixException(404, ErrorCodes.M_NOT_FOUND, "no such event");
         }
-        return reads.clientEvents(view, caller.deviceId(), List.of(reads.event(view, request.eventId())), clock.getAsLong()).getFirst();
+        return reads.clientEvents(view, caller.transactionScope(), List.of(reads.event(view, request.eventId())), clock.getAsLong()).getFirst();
     }
 
     @Override
@@ -236,7 +262,7 @@ public final class RoomHandlers implements CreateRoomHandler, RoomSendHandler, R
         List<ClientEvent> chunk = new ArrayList<>();
         for (StoredEvent e : state) {
             if (e.type().equals("m.room.member")) {
-                String membership = ClientEvents.of(e, caller.userId(), caller.deviceId(), 0, true).path("content").path("membership").asText();
+                String membership = ClientEvents.of(e, caller.userId(), caller.transactionScope(), 0, true).path("content").path("membership").asText();
                 if (request.membership().map(m -> m.value().equals(membership)).orElse(true)
                         && request.notMembership().map(m -> !m.value().equals(membership)).orElse(true)) {
                     chunk.add(client(e, caller));
@@ -251,7 +277,7 @@ public final class RoomHandlers implements CreateRoomHandler, RoomSendHandler, R
         Caller caller = caller(context);
         Map<String, RoomMember> joined = new LinkedHashMap<>();
         for (StoredEvent e : reads.state(reads.view(caller.userId(), request.roomId()))) {
-            JsonNode content = ClientEvents.of(e, caller.userId(), caller.deviceId(), 0, false).path("content");
+            JsonNode content = ClientEvents.of(e, caller.userId(), caller.transactionScope(), 0, false).path("content");
             if (e.type().equals("m.room.member") && content.path("membership").asText().equals("join")) {
                 joined.put(e.stateKey().orElse(""), new RoomMember(Optional.ofNullable(content.path("displayname").textValue()),
                         Optional.ofNullable(content.path("avatar_url").textValue()), Map.of()));
@@ -271,7 +297,7 @@ public final class RoomHandlers implements CreateRoomHandler, RoomSendHandler, R
         RoomReads.Page page = backwards
                 ? to.isPresent() ? reads.history(view, to.get(), from, limit, true) : reads.historyBefore(view, from, limit)
                 : reads.history(view, from, to.orElse(Long.MAX_VALUE), limit, false);
-        List<ClientEvent> chunk = reads.clientEvents(view, caller.deviceId(), page.events(), clock.getAsLong());
+        List<ClientEvent> chunk = reads.clientEvents(view, caller.transactionScope(), page.events(), clock.getAsLong());
         return new GetRoomEventsResponse(Tokens.token(from), page.next().map(Tokens::token), chunk, Optional.empty(), Map.of());
     }
 

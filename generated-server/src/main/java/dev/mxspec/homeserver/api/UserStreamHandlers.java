@@ -238,7 +238,7 @@ public final class UserStreamHandlers implements TypingHandler, ReceiptsHandler,
     public JsonNode sendToDevice(RequestContext context, SendToDevice.Request request) {
         Caller caller = caller(context);
         JsonNode messages = MatrixJson.tree(request.body()).path("messages");
-        streams.sendToDeviceOnce(caller.userId(), caller.deviceId(), request.txnId(), request.eventType(), messages);
+        streams.sendToDeviceOnce(caller.userId(), caller.transactionScope(), request.txnId(), request.eventType(), messages);
         return empty();
     }
 }

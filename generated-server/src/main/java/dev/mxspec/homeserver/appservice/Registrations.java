@@ -1,12 +1,13 @@
 package dev.mxspec.homeserver.appservice;
 
-import java.security.MessageDigest;
+import dev.mxspec.homeserver.core.Namespaces;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.List;
 import java.util.Optional;
 
 /** The application services this homeserver was configured with ({@code app_service_config_files}). */
-public final class Registrations {
+public final class Registrations implements Namespaces {
 
     private final List<Registration> all;
 
@@ -58,5 +59,20 @@ public final class Registrations {
     /** The services that bridge to this third-party protocol. */
     public List<Registration> providing(String protocol) {
         return all.stream().filter(r -> r.providesProtocol(protocol)).toList();
+    }
+
+    @Override
+    public Optional<String> userHeldBy(String userId, Optional<String> except) {
+        return all.stream().filter(r -> !except.equals(Optional.of(r.id())) && r.claimsUser(userId)).map(Registration::id).findFirst();
+    }
+
+    @Override
+    public Optional<String> aliasHeldBy(String alias, Optional<String> except) {
+        return all.stream().filter(r -> !except.equals(Optional.of(r.id())) && r.claimsAlias(alias)).map(Registration::id).findFirst();
+    }
+
+    @Override
+    public boolean aliasInNamespaceOf(String serviceId, String alias) {
+        return byId(serviceId).map(r -> r.aliasInNamespace(alias)).orElse(false);
     }
 }

@@ -3,8 +3,11 @@ package dev.mxspec.homeserver.main;
 import dev.mxspec.runtime.api.PathCodec;
 
 import dev.mxspec.homeserver.api.AccountHandlers;
+import dev.mxspec.homeserver.appservice.IdentityAssertion;
 import dev.mxspec.homeserver.appservice.RegistrationFiles;
 import dev.mxspec.homeserver.appservice.Registrations;
+import dev.mxspec.homeserver.appservice.ServiceAccounts;
+import dev.mxspec.homeserver.api.AppServiceDirectoryHandlers;
 import dev.mxspec.homeserver.api.DirectoryHandlers;
 import dev.mxspec.homeserver.api.FilterHandlers;
 import dev.mxspec.homeserver.api.MediaHandlers;
@@ -203,19 +206,24 @@ public final class Homeserver implements AutoCloseable {
             DeviceLists deviceLists = new DeviceLists(storage, stream, memberships, notifier);
             AccountService accounts = new AccountService(storage, config.serverName(), clock, config.accessTokenLifetimeMs(),
                     deviceLists::changed, RateLimiter.of(limits.loginFailures(), clock));
-            AccountHandlers accountHandlers = new AccountHandlers(accounts, config.registration(), limiter);
+            accounts.namespaces(appServices);
+            IdentityAssertion identity = new IdentityAssertion(appServices, accounts, config.serverName());
+            identity.createSenders();
+            AccountHandlers accountHandlers = new AccountHandlers(accounts, config.registration(), limiter,
+                    new ServiceAccounts(appServices, accounts, config.serverName()));
             RateLimiter sends = RateLimiter.of(limits.sends(), clock);
             RoomReads reads = new RoomReads(rooms, memberships, visibility);
             Aliases aliases = new Aliases(storage, rooms, config.serverName());
+            aliases.namespaces(appServices);
             RoomHandlers roomHandlers = new RoomHandlers(rooms, reads, aliases, sends, clock);
             RelationHandlers relationHandlers = new RelationHandlers(reads, rooms.relations(), clock);
             FilterHandlers filters = new FilterHandlers(storage);
-            PublicRooms publicRooms = new PublicRooms(rooms, config.serverName());
+            PublicRooms publicRooms = new PublicRooms(rooms, storage, config.serverName());
             DirectoryHandlers directory = new DirectoryHandlers(rooms, reads, aliases, publicRooms, config.serverName(), clock);
             SpaceHierarchy hierarchy = new SpaceHierarchy(rooms, config.serverName());
             OpenIdTokens openIdTokens = new OpenIdTokens(storage, clock);
             MediaService media = media(config);
-            MediaHandlers mediaHandlers = new MediaHandlers(media, accounts::authenticate);
+            MediaHandlers mediaHandlers = new MediaHandlers(media, identity::authenticate);
             if (config.urlPreview().enabled()) {
                 UrlPreviews previews = new UrlPreviews(config.urlPreview(), media, clock);
                 closing.add(previews);
@@ -225,12 +233,12 @@ public final class Homeserver implements AutoCloseable {
             KeysService keys = new KeysService(storage, stream, deviceLists, config.serverName());
             SyncHandlers sync = new SyncHandlers(new SyncService(rooms, streams, deviceLists, keys, notifier, clock, visibility, notifications), filters);
             ServerInfoHandlers info = new ServerInfoHandlers(accounts, rooms, baseUrl, rules.supportedVersions(), rules.defaultVersion());
-            PushRuleListings pushRuleListings = new PushRuleListings(pushRules, accounts::authenticate);
+            PushRuleListings pushRuleListings = new PushRuleListings(pushRules, identity::authenticate);
             NotificationHandlers notificationHandlers = new NotificationHandlers(notifications, pushers, clock);
             RoomUpgrades upgrades = new RoomUpgrades(rooms, storage, streams);
             LegacySyncHandlers legacySync = new LegacySyncHandlers(new LegacySync(rooms, reads, streams, notifier, clock), rooms, reads, clock);
             rooms.onLocalEvent(upgrades); // joins of replacement rooms take the user's tags along
-            ClientServerRouter router = ClientServerRouter.builder((endpoint, request) -> accounts.authenticate(request.accessToken()))
+            ClientServerRouter router = ClientServerRouter.builder((endpoint, request) -> identity.authenticate(request))
                     .registration(accountHandlers)
                     .login(accountHandlers)
                     .logout(accountHandlers)
@@ -270,6 +278,7 @@ public final class Homeserver implements AutoCloseable {
                     .pusher(notificationHandlers)
                     .directory(directory)
                     .listPublicRooms(directory)
+                    .appserviceRoomDirectory(new AppServiceDirectoryHandlers(publicRooms))
                     .eventContext(directory)
                     .knocking(directory)
                     .contentRepo(mediaHandlers)
@@ -359,7 +368,7 @@ public final class Homeserver implements AutoCloseable {
                 sender.start();
             }
             // other servers fetch this server's media on its federation port too, as v1.7 does (before authenticated media)
-            ClientServerRouter mediaRouter = ClientServerRouter.builder((endpoint, request) -> accounts.authenticate(request.accessToken()))
+            ClientServerRouter mediaRouter = ClientServerRouter.builder((endpoint, request) -> identity.authenticate(request))
                     .contentRepo(mediaHandlers)
                     .build();
             var countedFederation = federationMetrics.counting(federationRouter::handle);

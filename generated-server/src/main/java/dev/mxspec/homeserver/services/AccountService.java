@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.core.Caller;
 import dev.mxspec.homeserver.core.Ids;
+import dev.mxspec.homeserver.core.Namespaces;
 import dev.mxspec.homeserver.core.Secrets;
 import dev.mxspec.homeserver.storage.Records.AccessToken;
 import dev.mxspec.homeserver.storage.Records.Device;
@@ -70,8 +71,23 @@ public final class AccountService {
         return serverName;
     }
 
+    private volatile Namespaces namespaces = Namespaces.NONE;
+
+    /** The application services' namespaces: user IDs held exclusively by one are not registered for anyone else. */
+    public void namespaces(Namespaces namespaces) {
+        this.namespaces = namespaces;
+    }
+
+    /** {@code 400 M_EXCLUSIVE} when an application service holds the user ID (for a registration by anyone but that service). */
+    public void requireNotHeld(String userId, Optional<String> exceptService) {
+        if (namespaces.userHeldBy(userId, exceptService).isPresent()) {
+            throw new MatrixException(400, ErrorCodes.M_EXCLUSIVE, "this user ID is reserved by an application service");
+        }
+    }
+
     public boolean available(String localpart) {
         String userId = Ids.userId(localpart, serverName);
+        requireNotHeld(userId, Optional.empty());
         if (storage.user(userId).isPresent()) {
             throw new MatrixException(400, ErrorCodes.M_USER_IN_USE, "user ID already taken");
         }
@@ -93,13 +109,33 @@ public final class AccountService {
         if (Secrets.normalized(password).codePointCount(0, Secrets.normalized(password).length()) < 8) {
             throw new MatrixException(400, "M_WEAK_PASSWORD", "passwords must be at least 8 characters long");
         }
-        String userId = Ids.userId(localpart.orElseGet(() -> "u" + Ids.random(12).toLowerCase(java.util.Locale.ROOT)), serverName);
+        String userId;
+        if (localpart.isPresent()) {
+            userId = Ids.userId(localpart.get(), serverName);
+            requireNotHeld(userId, Optional.empty());
+        } else { // a made-up name an application service holds is made up again
+            Namespaces held = namespaces;
+            int attempts = 0;
+            do {
+                userId = Ids.userId("u" + Ids.random(12).toLowerCase(java.util.Locale.ROOT), serverName);
+            } while (held.userHeldBy(userId, Optional.empty()).isPresent() && ++attempts < 20);
+            requireNotHeld(userId, Optional.empty());
+        }
         User user = new User(userId, Optional.of(Secrets.hashPassword(password)), admin, false,
                 Optional.of(userId.substring(1, userId.indexOf(':'))), Optional.empty(), clock.getAsLong());
         if (!storage.createUser(user)) {
             throw new MatrixException(400, ErrorCodes.M_USER_IN_USE, "user ID already taken");
         }
         return userId;
+    }
+
+    /**
+     * Creates an account without a password for an application service (its sender, or a user in its namespaces: the
+     * caller checks which); false when the user exists.
+     */
+    public boolean createWithoutPassword(String userId) {
+        return storage.createUser(new User(userId, Optional.empty(), false, false, Optional.of(userId.substring(1, userId.indexOf(':'))),
+                Optional.empty(), clock.getAsLong()));
     }
 
     /** A new access token for a registered user on a device (made, or taken over when it exists). */
@@ -214,9 +250,12 @@ public final class AccountService {
         return new Caller(stored.userId(), stored.deviceId(), hash);
     }
 
+    /** Ends the caller's session; an application service's request (no device, a token from its registration) ends nothing. */
     public void logout(Caller caller) {
-        storage.deleteDevice(caller.userId(), caller.deviceId());
-        devicesRemoved(caller.userId());
+        caller.device().ifPresent(device -> {
+            storage.deleteDevice(caller.userId(), device);
+            devicesRemoved(caller.userId());
+        });
     }
 
     public void logoutAll(Caller caller) {
@@ -244,7 +283,7 @@ public final class AccountService {
         storage.setPassword(caller.userId(), Secrets.hashPassword(newPassword));
         if (logoutDevices) {
             for (Device d : storage.devices(caller.userId())) {
-                if (!d.deviceId().equals(caller.deviceId())) {
+                if (!caller.device().map(d.deviceId()::equals).orElse(false)) {
                     storage.deleteDevice(d.userId(), d.deviceId());
                 }
             }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.core.Caller;
 import dev.mxspec.homeserver.core.Ids;
+import dev.mxspec.homeserver.core.Namespaces;
 import dev.mxspec.homeserver.services.RoomService.Draft;
 import dev.mxspec.homeserver.storage.AliasStore;
 import dev.mxspec.runtime.api.ErrorCodes;
@@ -16,7 +17,9 @@ import java.util.Optional;
  * Room aliases of this server: resolving, creating, deleting, and the check of
  * {@code m.room.canonical_alias} content. An alias may be deleted by the user who created it, by a
  * member with the power to send {@code m.room.canonical_alias} in its room, or by a server
- * administrator; deleting the room's canonical alias removes it from that event.
+ * administrator; deleting the room's canonical alias removes it from that event. Application services hold aliases
+ * ({@link Namespaces}): one may create and delete the aliases of its alias namespaces (and no others), without the
+ * permissions above; nobody else may create or delete an alias of a service's exclusive namespace ({@code M_EXCLUSIVE}).
  */
 public final class Aliases {
 
@@ -67,6 +70,27 @@ public final class Aliases {
                 .orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "unknown room alias " + alias));
     }
 
+    private volatile Namespaces namespaces = Namespaces.NONE;
+
+    /** The application services' namespaces (set when services are configured). */
+    public void namespaces(Namespaces namespaces) {
+        this.namespaces = namespaces;
+    }
+
+    /**
+     * {@code 400 M_EXCLUSIVE} when the caller may not create (or delete) the alias for the application services' sake: a
+     * service outside its alias namespaces or in another's exclusive one, anyone else in any service's exclusive one.
+     */
+    public void requireNotHeld(String alias, Caller caller) {
+        Namespaces held = namespaces;
+        if (caller.appServiceId().isPresent() && !held.aliasInNamespaceOf(caller.appServiceId().get(), alias)) {
+            throw new MatrixException(400, ErrorCodes.M_EXCLUSIVE, "the application service has not reserved this kind of alias");
+        }
+        if (held.aliasHeldBy(alias, caller.appServiceId()).isPresent()) {
+            throw new MatrixException(400, ErrorCodes.M_EXCLUSIVE, "this alias is reserved by an application service");
+        }
+    }
+
     /** Fails with {@code M_ROOM_IN_USE} when the alias is taken, before a room is made for it. */
     public void requireFree(String alias) {
         Ids.requireRoomAlias(alias, "room_alias_name");
@@ -98,15 +122,18 @@ public final class Aliases {
     public void delete(String alias, Caller caller) {
         String roomId = resolve(alias);
         String userId = caller.userId();
-        boolean creator = storage.aliasCreator(alias).map(userId::equals).orElse(false);
-        if (!creator && !rooms.serverAdmin(userId) && !maySetCanonicalAlias(roomId, userId)) {
-            throw MatrixException.forbidden("only the alias's creator, a room member who may change the canonical alias, "
-                    + "or a server administrator may delete it");
+        if (!caller.isAppService()) { // a service manages the aliases of its namespaces whoever made them
+            boolean creator = storage.aliasCreator(alias).map(userId::equals).orElse(false);
+            if (!creator && !rooms.serverAdmin(userId) && !maySetCanonicalAlias(roomId, userId)) {
+                throw MatrixException.forbidden("only the alias's creator, a room member who may change the canonical alias, "
+                        + "or a server administrator may delete it");
+            }
         }
+        requireNotHeld(alias, caller);
         storage.deleteAlias(alias);
         withoutAlias(roomId, alias).ifPresent(content -> {
             try {
-                rooms.send(userId, Optional.of(caller.deviceId()), roomId, Draft.state("m.room.canonical_alias", "", content),
+                rooms.send(userId, Optional.of(caller.transactionScope()), roomId, Draft.state("m.room.canonical_alias", "", content),
                         Optional.empty());
             } catch (MatrixException refused) {
                 // the alias's creator may lack the power to change the event: the alias is gone, the event names a dead alias

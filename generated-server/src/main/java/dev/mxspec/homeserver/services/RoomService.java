@@ -56,8 +56,22 @@ import java.util.function.LongSupplier;
  */
 public final class RoomService {
 
-    /** A new event to send. */
-    public record Draft(String type, Optional<String> stateKey, ObjectNode content, Optional<String> redacts) {
+    /**
+     * A new event to send.
+     *
+     * @param originServerTs the event's timestamp when the sender chose it (an application service's {@code ts}); now otherwise
+     */
+    public record Draft(String type, Optional<String> stateKey, ObjectNode content, Optional<String> redacts, Optional<Long> originServerTs) {
+
+        public Draft(String type, Optional<String> stateKey, ObjectNode content, Optional<String> redacts) {
+            this(type, stateKey, content, redacts, Optional.empty());
+        }
+
+        /** This event with the timestamp an application service gave it ({@code ts}), when it gave one. */
+        public Draft at(Optional<Long> timestamp) {
+            return new Draft(type, stateKey, content, redacts, timestamp);
+        }
+
         public static Draft message(String type, ObjectNode content) {
             return new Draft(type, Optional.empty(), content, Optional.empty());
         }
@@ -199,7 +213,7 @@ public final class RoomService {
             draft.stateKey().ifPresent(k -> pdu.put("state_key", k));
             pdu.set("content", draft.content());
             draft.redacts().ifPresent(r -> pdu.put("redacts", r));
-            pdu.put("origin_server_ts", clock.getAsLong());
+            pdu.put("origin_server_ts", draft.originServerTs().orElseGet(clock::getAsLong));
             pdu.put("origin", serverName);
             pdu.put("depth", at.depth());
             ArrayNode prev = pdu.putArray("prev_events");
@@ -425,7 +439,7 @@ public final class RoomService {
             user.displayname().ifPresent(n -> content.put("displayname", n));
             user.avatarUrl().ifPresent(a -> content.put("avatar_url", a));
             try {
-                send(caller.userId(), Optional.of(caller.deviceId()), m.roomId(), Draft.state("m.room.member", caller.userId(), content),
+                send(caller.userId(), Optional.of(caller.transactionScope()), m.roomId(), Draft.state("m.room.member", caller.userId(), content),
                         Optional.empty());
             } catch (MatrixException refused) {
                 // a room whose rules refuse the update keeps the old profile; the others are updated
@@ -476,7 +490,7 @@ public final class RoomService {
         ObjectNode content = MatrixJson.mapper().createObjectNode();
         reason.ifPresent(r -> content.put("reason", r));
         content.put("redacts", targetId);
-        return send(caller.userId(), Optional.of(caller.deviceId()), roomId,
+        return send(caller.userId(), Optional.of(caller.transactionScope()), roomId,
                 new Draft("m.room.redaction", Optional.empty(), content, Optional.of(targetId)), Optional.of(REDACTION_TXN + txnId));
     }
 
@@ -678,7 +692,7 @@ public final class RoomService {
         if (membership.equals("join") && target.equals(caller.userId())) {
             restrictedJoinAuthoriser(roomId, target).ifPresent(a -> content.put("join_authorised_via_users_server", a));
         }
-        return send(caller.userId(), Optional.of(caller.deviceId()), roomId, Draft.state("m.room.member", target, content), Optional.empty());
+        return send(caller.userId(), Optional.of(caller.transactionScope()), roomId, Draft.state("m.room.member", target, content), Optional.empty());
     }
 
     /**

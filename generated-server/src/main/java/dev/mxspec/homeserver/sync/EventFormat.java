@@ -17,13 +17,13 @@ final class EventFormat {
 
     static ObjectNode of(StoredEvent e, Caller caller, long now, boolean federation) {
         if (!federation) {
-            return ClientEvents.of(e, caller.userId(), caller.deviceId(), now, false);
+            return ClientEvents.of(e, caller.userId(), caller.transactionScope(), now, false);
         }
         ObjectNode pdu = (ObjectNode) ClientEvents.parse(e.json());
         pdu.put("event_id", e.eventId());
         ObjectNode unsigned = pdu.withObjectProperty("unsigned");
         unsigned.put("age", Math.max(0, now - e.originServerTs()));
-        e.txn().filter(t -> e.sender().equals(caller.userId()) && t.deviceId().equals(caller.deviceId()))
+        e.txn().filter(t -> e.sender().equals(caller.userId()) && t.deviceId().equals(caller.transactionScope()))
                 .ifPresent(t -> unsigned.put("transaction_id", t.txnId()));
         return pdu;
     }

@@ -46,6 +46,6 @@ final class LazyMembers {
     }
 
     private static String key(Caller caller) {
-        return caller.userId() + " " + caller.deviceId();
+        return caller.userId() + " " + caller.transactionScope();
     }
 }

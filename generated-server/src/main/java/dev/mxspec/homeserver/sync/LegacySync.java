@@ -109,7 +109,7 @@ public final class LegacySync {
         long now = clock.getAsLong();
         List<ObjectNode> events = new ArrayList<>();
         for (StoredEvent e : ordered) {
-            events.add(ClientEvents.of(e, caller.userId(), caller.deviceId(), now, true));
+            events.add(ClientEvents.of(e, caller.userId(), caller.transactionScope(), now, true));
         }
         return new Chunk(since, Math.max(end, since), events);
     }
@@ -131,7 +131,7 @@ public final class LegacySync {
                 case "invite" -> {
                     ObjectNode invited = list.addObject().put("room_id", m.roomId()).put("membership", "invite");
                     rooms.event(m.eventId()).ifPresent(e -> invited.set("invite",
-                            ClientEvents.of(e, caller.userId(), caller.deviceId(), clock.getAsLong(), true)));
+                            ClientEvents.of(e, caller.userId(), caller.transactionScope(), clock.getAsLong(), true)));
                 }
                 case "leave", "ban" -> {
                     if (archived) {
@@ -182,14 +182,14 @@ public final class LegacySync {
         ArrayNode chunk = messages.putArray("chunk");
         List<StoredEvent> newestFirst = page.events();
         for (int i = newestFirst.size() - 1; i >= 0; i--) {
-            chunk.add(ClientEvents.of(newestFirst.get(i), caller.userId(), caller.deviceId(), now, true));
+            chunk.add(ClientEvents.of(newestFirst.get(i), caller.userId(), caller.transactionScope(), now, true));
         }
         long oldest = newestFirst.isEmpty() ? Math.min(upTo, view.upTo()) : newestFirst.getLast().streamPos() - 1;
         messages.put("start", oldest < 0 ? "b" + -oldest : "s" + oldest);
         messages.put("end", "s" + Math.min(upTo, view.upTo()));
         ArrayNode state = room.putArray("state");
         for (StoredEvent e : reads.state(view)) {
-            state.add(ClientEvents.of(e, caller.userId(), caller.deviceId(), now, true));
+            state.add(ClientEvents.of(e, caller.userId(), caller.transactionScope(), now, true));
         }
         room.put("visibility", rooms.published(roomId) ? "public" : "private");
         ArrayNode accountData = room.putArray("account_data");

@@ -83,7 +83,7 @@ final class RoomTimeline {
         }
         if (!kept.isEmpty() && !filter.federationFormat()) { // bundled aggregations (threads, edits, references)
             rooms.relations().bundle(roomId, kept.stream().map(Served::json).toList(),
-                    new Relations.Reader(caller.userId(), caller.deviceId(), visible, visibility.ignoredUsers(caller.userId()), now));
+                    new Relations.Reader(caller.userId(), caller.transactionScope(), visible, visibility.ignoredUsers(caller.userId()), now));
         }
         long start = kept.isEmpty() ? upTo : kept.getLast().event().streamPos() - 1;
         return new Timeline(kept.reversed(), more, start, more || (kept.isEmpty() && any));

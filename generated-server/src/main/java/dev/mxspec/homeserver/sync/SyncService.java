@@ -79,8 +79,10 @@ public final class SyncService {
         while (true) {
             CompletableFuture<Void> signal = notifier.signal(caller.userId());
             // more to-device messages than one sync delivers: the sync reaches only as far as the last one delivered
-            UserStreams.ToDeviceBatch toDevice = streams.toDevice(caller.userId(), caller.deviceId(), request.since().orElse(0L),
-                    rooms.streamPosition());
+            long now = rooms.streamPosition();
+            UserStreams.ToDeviceBatch toDevice = caller.device().isPresent() // an application service's request has no inbox
+                    ? streams.toDevice(caller.userId(), caller.deviceId(), request.since().orElse(0L), now)
+                    : new UserStreams.ToDeviceBatch(List.of(), now);
             long upTo = toDevice.upTo();
             ObjectNode response = build(caller, request, upTo, toDevice.messages());
             boolean empty = response.path("rooms").path("join").isEmpty() && response.path("rooms").path("invite").isEmpty()
@@ -173,11 +175,14 @@ public final class SyncService {
                 devices.left().forEach(lists.putArray("left")::add);
             }
         }
-        KeysService.Counts counts = keys.counts(caller.userId(), caller.deviceId());
         ObjectNode oneTimeKeys = response.putObject("device_one_time_keys_count");
+        ArrayNode toDevice = response.putObject("to_device").putArray("events");
+        if (caller.device().isEmpty()) { // an application service's request: no device, so no keys and no to-device inbox
+            return response;
+        }
+        KeysService.Counts counts = keys.counts(caller.userId(), caller.deviceId());
         counts.oneTimeKeys().forEach(oneTimeKeys::put);
         counts.unusedFallbackTypes().forEach(response.putArray("device_unused_fallback_key_types")::add);
-        ArrayNode toDevice = response.putObject("to_device").putArray("events");
         for (ToDevice t : toDeviceMessages) {
             toDevice.addObject().put("type", t.type()).put("sender", t.sender()).set("content", ClientEvents.parse(t.content()));
         }

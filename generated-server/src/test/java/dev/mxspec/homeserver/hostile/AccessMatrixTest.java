@@ -106,6 +106,8 @@ class AccessMatrixTest {
                     new Case("non-member POST /unban", carol, "POST", "/rooms/" + R + "/unban", "{\"user_id\":\"" + dave.id() + "\"}", forbidden()),
                     new Case("non-member GET /aliases", carol, "GET", "/rooms/" + R + "/aliases", null, forbidden()),
                     new Case("non-member PUT directory visibility", carol, "PUT", "/directory/list/room/" + R, "{\"visibility\":\"public\"}", forbidden()),
+                    new Case("user PUT an application service's network list", alice, "PUT", "/directory/list/appservice/irc/" + R,
+                            "{\"visibility\":\"public\"}", forbidden()),
                     new Case("non-member POST /receipt", carol, "POST", "/rooms/" + R + "/receipt/m.read/" + Fixture.seg(e1), "{}", forbiddenOrNotFound()),
                     new Case("non-member POST /read_markers", carol, "POST", "/rooms/" + R + "/read_markers", "{\"m.fully_read\":\"" + e1 + "\"}", forbiddenOrNotFound()),
                     new Case("non-member PUT /typing", carol, "PUT", "/rooms/" + R + "/typing/" + Fixture.seg(carol.id()), "{\"typing\":true,\"timeout\":1000}", forbidden()),

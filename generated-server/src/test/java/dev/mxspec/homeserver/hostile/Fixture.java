@@ -37,9 +37,14 @@ final class Fixture implements AutoCloseable {
     }
 
     static Fixture start(String backend, Path dir) throws Exception {
+        return start(backend, dir, c -> c);
+    }
+
+    /** A fixture whose configuration {@code configure} changes (application services, say). */
+    static Fixture start(String backend, Path dir, java.util.function.UnaryOperator<ServerConfig> configure) throws Exception {
         Optional<String> pg = backend.equals("postgresql") ? Optional.of(Backends.postgresSchemaUrl()) : Optional.empty();
-        return new Fixture(Homeserver.start(new ServerConfig("localhost", "127.0.0.1", -1, dir.resolve("data").toString(), backend, pg,
-                true, 0, -1)));
+        return new Fixture(Homeserver.start(configure.apply(new ServerConfig("localhost", "127.0.0.1", -1, dir.resolve("data").toString(),
+                backend, pg, true, 0, -1))));
     }
 
     User register(String name) throws Exception {

@@ -555,7 +555,8 @@ class RoomGraphTest {
             st.executeUpdate("DROP TABLE event_reports"); // V19: reported events
             st.executeUpdate("DROP TABLE room_keys"); // V17: server-side key backups
             st.executeUpdate("DROP TABLE room_keys_versions");
-            st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('8', '9', '10', '11', '12', '14', '17', '19')");
+            st.executeUpdate("DROP TABLE appservice_room_list"); // V18: the room lists of application services' networks
+            st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('8', '9', '10', '11', '12', '14', '17', '18', '19')");
         }
         server = Homeserver.start(config);
         http = new JsonHttp(server.port());

@@ -23,9 +23,8 @@ public final class PublicRoomHandlers implements PublicRoomsHandler {
 
     @Override
     public PublicRoomsResponse getPublicRooms(RequestContext context, GetPublicRooms.Request request) {
-        Optional<String> network = request.includeAllNetworks().orElse(false) ? Optional.empty() : request.thirdPartyInstanceId();
-        return typed(directory.list(new PublicRooms.Query(request.limit(), request.since(), Optional.empty(), Optional.empty(), network)),
-                PublicRoomsResponse.class);
+        return typed(directory.list(new PublicRooms.Query(request.limit(), request.since(), Optional.empty(), Optional.empty(),
+                request.thirdPartyInstanceId(), request.includeAllNetworks().orElse(false))), PublicRoomsResponse.class);
     }
 
     @Override
