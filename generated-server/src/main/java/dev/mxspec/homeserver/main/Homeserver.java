@@ -3,7 +3,12 @@ package dev.mxspec.homeserver.main;
 import dev.mxspec.runtime.api.PathCodec;
 
 import dev.mxspec.homeserver.api.AccountHandlers;
+import dev.mxspec.homeserver.appservice.AppServiceClient;
+import dev.mxspec.homeserver.appservice.AppServices;
 import dev.mxspec.homeserver.appservice.RegistrationFiles;
+import dev.mxspec.homeserver.api.AppServicePingHandlers;
+import dev.mxspec.homeserver.api.ThirdPartyHandlers;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.PingAppservice;
 import dev.mxspec.homeserver.appservice.Registrations;
 import dev.mxspec.homeserver.api.DirectoryHandlers;
 import dev.mxspec.homeserver.api.FilterHandlers;
@@ -119,15 +124,17 @@ public final class Homeserver implements AutoCloseable {
     private final Metrics metrics;
     private final Optional<HttpServer> metricsListener;
     private final Registrations appServices;
+    private final AppServices appServiceCalls;
 
     /** The implementation version reported by {@code /_matrix/federation/v1/version}. */
     static final String VERSION = "0.1.0";
 
     private Homeserver(ServerConfig config, Storage storage, HttpServer http, PushDelivery delivery, RoomService rooms,
             UserStreams streams, Federation federation, FederationSender sender, Metrics metrics, HttpServer metricsListener,
-            Registrations appServices) {
+            Registrations appServices, AppServices appServiceCalls) {
         this.config = config;
         this.appServices = appServices;
+        this.appServiceCalls = appServiceCalls;
         this.metrics = metrics;
         this.metricsListener = Optional.ofNullable(metricsListener);
         this.sender = Optional.ofNullable(sender);
@@ -156,6 +163,7 @@ public final class Homeserver implements AutoCloseable {
         FederationSender sender = null;
         Metrics metrics = new Metrics();
         HttpServer metricsListener = null;
+        AppServices appServiceCalls = null;
         try {
             FederationMetrics federationMetrics = new FederationMetrics(metrics.registry());
             LongSupplier clock = System::currentTimeMillis;
@@ -205,7 +213,15 @@ public final class Homeserver implements AutoCloseable {
             ServerInfoHandlers info = new ServerInfoHandlers(accounts, rooms, baseUrl, rules.supportedVersions(), rules.defaultVersion());
             PushRuleListings pushRuleListings = new PushRuleListings(pushRules, accounts::authenticate);
             NotificationHandlers notificationHandlers = new NotificationHandlers(notifications, pushers, clock);
-            ClientServerRouter router = ClientServerRouter.builder((endpoint, request) -> accounts.authenticate(request.accessToken()))
+            // the homeserver's calls to application services: transactions of new events, user and alias queries, third-party lookups
+            appServiceCalls = AppServices.create(appServices, storage, memberships, stream, config.serverName(), clock,
+                    AppServiceClient.Timeouts.DEFAULT);
+            rooms.onNewEvent(appServiceCalls.transactions()::eventStored);
+            aliases.appServiceAliases(appServiceCalls.queries()::aliasMadeByService);
+            accounts.appServiceUsers(appServiceCalls.queries()::userMadeByService);
+            ClientServerRouter router = ClientServerRouter.builder((endpoint, request) -> endpoint.equals(PingAppservice.ENDPOINT)
+                            ? AppServicePingHandlers.callerOfPing(appServices, accounts::authenticate, request)
+                            : accounts.authenticate(request.accessToken()))
                     .registration(accountHandlers)
                     .login(accountHandlers)
                     .logout(accountHandlers)
@@ -253,6 +269,8 @@ public final class Homeserver implements AutoCloseable {
                     .spaceHierarchy(new HierarchyHandlers(hierarchy))
                     .openid(new OpenIdHandlers(openIdTokens, config.serverName()))
                     .roomEventByTimestamp(new TimestampHandlers(reads, new EventsByTime(storage)))
+                    .thirdPartyLookup(new ThirdPartyHandlers(appServiceCalls.thirdParty()))
+                    .appservicePing(new AppServicePingHandlers(appServiceCalls.clients(), appServiceCalls.transactions()::serviceIsUp))
                     .build();
             HttpServer.Options httpOptions = new HttpServer.Options(config.maxBodyBytes(), config.http(),
                     config.requestLog() ? RequestLog.toLogger() : null);
@@ -337,13 +355,18 @@ public final class Homeserver implements AutoCloseable {
                     },
                     httpOptions);
             delivery.start();
+            appServiceCalls.start();
             if (config.metrics().enabled()) {
                 metricsListener = HttpServer.start(config.metrics().host(), config.metrics().port(), metrics::answer, httpOptions);
             }
-            return new Homeserver(config, storage, http, delivery, rooms, streams, federation, sender, metrics, metricsListener, appServices);
+            return new Homeserver(config, storage, http, delivery, rooms, streams, federation, sender, metrics, metricsListener, appServices,
+                    appServiceCalls);
         } catch (Exception | Error e) {
             if (metricsListener != null) {
                 metricsListener.close();
+            }
+            if (appServiceCalls != null) {
+                appServiceCalls.close();
             }
             metrics.close();
             if (sender != null) {
@@ -414,6 +437,11 @@ public final class Homeserver implements AutoCloseable {
         return appServices;
     }
 
+    /** The homeserver's calls to its application services (transactions, queries, third-party lookups). */
+    public AppServices appServiceCalls() {
+        return appServiceCalls;
+    }
+
     /** The server's counters ({@code GET /metrics} on the metrics listener, when configured). */
     public Metrics metrics() {
         return metrics;
@@ -428,6 +456,7 @@ public final class Homeserver implements AutoCloseable {
     public void close() {
         metricsListener.ifPresent(HttpServer::close);
         delivery.close();
+        appServiceCalls.close();
         sender.ifPresent(FederationSender::close);
         federation.close();
         http.close();

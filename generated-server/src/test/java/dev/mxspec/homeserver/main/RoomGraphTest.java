@@ -552,7 +552,12 @@ class RoomGraphTest {
             st.executeUpdate("DROP TABLE openid_tokens");
             st.executeUpdate("DROP INDEX events_by_room_time");
             st.executeUpdate("ALTER TABLE server_keys DROP COLUMN expired_ts");
-            st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('8', '9', '10', '11', '12', '14')");
+            // (V16: application service transactions)
+            for (String table : List.of("appservice_stream", "appservice_queue", "appservice_states")) {
+                st.executeUpdate("DROP TABLE " + table);
+            }
+            st.executeUpdate("DROP INDEX memberships_by_pos");
+            st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('8', '9', '10', '11', '12', '14', '16')");
         }
         server = Homeserver.start(config);
         http = new JsonHttp(server.port());
