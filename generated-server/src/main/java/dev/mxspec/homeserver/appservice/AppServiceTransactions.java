@@ -27,7 +27,8 @@ import java.util.logging.Logger;
  * Every new event of the room stream, this server's or another's (and a local user's invite to a room not held here),
  * is looked at once, in stream order, soon after it is stored ({@link #eventStored}): the services it interests
  * ({@link Interest}) get it in their queue, and the position looked at up to moves on in the same database
- * transaction, so that after a restart the events stored meanwhile are looked at then. Each service's
+ * transaction (past events of no interest it is stored only every thousand positions and at a stop), so that after a
+ * restart the events stored meanwhile are looked at then, and none is queued twice. Each service's
  * {@link ServiceQueue} sends its queue in order, in transactions of up to {@value #MAX_EVENTS} events, with backoff
  * while the service is down. A service gets the events stored after it was first configured; one without a {@code url}
  * gets none.
@@ -40,6 +41,11 @@ public final class AppServiceTransactions implements AutoCloseable {
     private static final int PASS = 500;
     /** The pause before looking again when positions below a stored event are still being written. */
     private static final long IN_FLIGHT_MS = 20;
+    /**
+     * How far the position may move past events of no interest before it is stored: a restart looks at those again
+     * (and finds them of no interest again), which is cheaper than a database write for each of them.
+     */
+    private static final long UNSTORED_POSITIONS = 1_000;
 
     private static final Logger LOG = Logger.getLogger(AppServiceTransactions.class.getName());
 
@@ -55,6 +61,7 @@ public final class AppServiceTransactions implements AutoCloseable {
     /** The stream position up to which events are known to be stored: looked at once every write below it is done. */
     private volatile long wanted;
     private long position;
+    private long storedPosition;
     private volatile boolean closed;
 
     /**
@@ -92,6 +99,8 @@ public final class AppServiceTransactions implements AutoCloseable {
         }
         long floor = since.values().stream().mapToLong(Long::longValue).min().orElse(now);
         position = Math.max(store.interestPosition().orElse(now), floor); // before every service's start: nothing to look at
+        store.enqueueForAppServices(List.of(), position);
+        storedPosition = position;
         wanted = stream.lastGiven();
         threads.add(Thread.ofVirtual().name("appservice-interest").start(this::lookAtNewEvents));
         queues.forEach((id, q) -> threads.add(Thread.ofVirtual().name("appservice-" + id).start(q)));
@@ -159,7 +168,10 @@ public final class AppServiceTransactions implements AutoCloseable {
                     }
                 }
             }
-            store.enqueueForAppServices(queued, end);
+            if (!queued.isEmpty() || end - storedPosition >= UNSTORED_POSITIONS) { // the queue and the position move together
+                store.enqueueForAppServices(queued, end);
+                storedPosition = end;
+            }
             position = end;
             woken.forEach(id -> queues.get(id).wake());
         }
@@ -198,6 +210,13 @@ public final class AppServiceTransactions implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
+            }
+        }
+        if (!threads.isEmpty() && !threads.getFirst().isAlive() && position > storedPosition) {
+            try {
+                store.enqueueForAppServices(List.of(), position);
+            } catch (RuntimeException storageClosed) {
+                // looked at again at the next start
             }
         }
     }
