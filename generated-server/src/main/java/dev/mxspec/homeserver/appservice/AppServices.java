@@ -72,9 +72,10 @@ public final class AppServices implements AutoCloseable {
         transactions.start();
     }
 
+    /** Stops sending: calls in flight are given up first (a transaction in flight is sent again at the next start). */
     @Override
     public void close() {
-        transactions.close();
         http.shutdownNow();
+        transactions.close();
     }
 }
