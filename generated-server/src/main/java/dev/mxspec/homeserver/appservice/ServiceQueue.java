@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
@@ -48,7 +49,7 @@ final class ServiceQueue implements Runnable {
     private volatile boolean closed;
     private int failures;
     private long retryAt;
-    private final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong sent = new AtomicLong();
 
     ServiceQueue(AppServiceClient client, AppServiceStore store, RoomStore events, LongSupplier clock, long initialBackoffMs,
             long maxBackoffMs) {
