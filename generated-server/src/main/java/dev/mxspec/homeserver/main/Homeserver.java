@@ -4,7 +4,12 @@ import dev.mxspec.runtime.api.PathCodec;
 
 import dev.mxspec.homeserver.api.AccountHandlers;
 import dev.mxspec.homeserver.appservice.IdentityAssertion;
+import dev.mxspec.homeserver.appservice.AppServiceClient;
+import dev.mxspec.homeserver.appservice.AppServices;
 import dev.mxspec.homeserver.appservice.RegistrationFiles;
+import dev.mxspec.homeserver.api.AppServicePingHandlers;
+import dev.mxspec.homeserver.api.ThirdPartyHandlers;
+import dev.mxspec.spec.v1_7.clientserver.endpoints.PingAppservice;
 import dev.mxspec.homeserver.appservice.Registrations;
 import dev.mxspec.homeserver.appservice.ServiceAccounts;
 import dev.mxspec.homeserver.api.AppServiceDirectoryHandlers;
@@ -137,16 +142,18 @@ public final class Homeserver implements AutoCloseable {
     private final Optional<HttpServer> metricsListener;
     private final Registrations appServices;
     private final List<AutoCloseable> closing;
+    private final AppServices appServiceCalls;
 
     /** The implementation version reported by {@code /_matrix/federation/v1/version}. */
     static final String VERSION = "0.1.0";
 
     private Homeserver(ServerConfig config, Storage storage, HttpServer http, PushDelivery delivery, RoomService rooms,
             UserStreams streams, Federation federation, FederationSender sender, Metrics metrics, HttpServer metricsListener,
-            Registrations appServices, List<AutoCloseable> closing) {
+            Registrations appServices, List<AutoCloseable> closing, AppServices appServiceCalls) {
         this.closing = List.copyOf(closing);
         this.config = config;
         this.appServices = appServices;
+        this.appServiceCalls = appServiceCalls;
         this.metrics = metrics;
         this.metricsListener = Optional.ofNullable(metricsListener);
         this.sender = Optional.ofNullable(sender);
@@ -176,6 +183,7 @@ public final class Homeserver implements AutoCloseable {
         Metrics metrics = new Metrics();
         HttpServer metricsListener = null;
         List<AutoCloseable> closing = new ArrayList<>(); // what else the server holds open, closed with it
+        AppServices appServiceCalls = null;
         try {
             FederationMetrics federationMetrics = new FederationMetrics(metrics.registry());
             LongSupplier clock = System::currentTimeMillis;
@@ -238,6 +246,12 @@ public final class Homeserver implements AutoCloseable {
             RoomUpgrades upgrades = new RoomUpgrades(rooms, storage, streams);
             LegacySyncHandlers legacySync = new LegacySyncHandlers(new LegacySync(rooms, reads, streams, notifier, clock), rooms, reads, clock);
             rooms.onLocalEvent(upgrades); // joins of replacement rooms take the user's tags along
+            // the homeserver's calls to application services: transactions of new events, user and alias queries, third-party lookups
+            appServiceCalls = AppServices.create(appServices, storage, memberships, stream, config.serverName(), clock,
+                    AppServiceClient.Timeouts.DEFAULT);
+            rooms.onNewEvent(appServiceCalls.transactions()::eventStored);
+            aliases.appServiceAliases(appServiceCalls.queries()::aliasMadeByService);
+            accounts.appServiceUsers(appServiceCalls.queries()::userMadeByService);
             ClientServerRouter router = ClientServerRouter.builder((endpoint, request) -> identity.authenticate(request))
                     .registration(accountHandlers)
                     .login(accountHandlers)
@@ -296,6 +310,8 @@ public final class Homeserver implements AutoCloseable {
                     .oldSync(legacySync)
                     .peekingEvents(legacySync)
                     .roomInitialSync(legacySync)
+                    .thirdPartyLookup(new ThirdPartyHandlers(appServiceCalls.thirdParty()))
+                    .appservicePing(new AppServicePingHandlers(appServiceCalls.clients(), appServiceCalls.transactions()::serviceIsUp))
                     .build();
             HttpServer.Options httpOptions = new HttpServer.Options(config.maxBodyBytes(), config.http(),
                     config.requestLog() ? RequestLog.toLogger() : null);
@@ -380,14 +396,19 @@ public final class Homeserver implements AutoCloseable {
                     },
                     httpOptions);
             delivery.start();
+            appServiceCalls.start();
             if (config.metrics().enabled()) {
                 metricsListener = HttpServer.start(config.metrics().host(), config.metrics().port(), metrics::answer, httpOptions);
             }
-            return new Homeserver(config, storage, http, delivery, rooms, streams, federation, sender, metrics, metricsListener, appServices, closing);
+            return new Homeserver(config, storage, http, delivery, rooms, streams, federation, sender, metrics, metricsListener, appServices,
+                    closing, appServiceCalls);
         } catch (Exception | Error e) {
             closeAll(closing);
             if (metricsListener != null) {
                 metricsListener.close();
+            }
+            if (appServiceCalls != null) {
+                appServiceCalls.close();
             }
             metrics.close();
             if (sender != null) {
@@ -458,6 +479,11 @@ public final class Homeserver implements AutoCloseable {
         return appServices;
     }
 
+    /** The homeserver's calls to its application services (transactions, queries, third-party lookups). */
+    public AppServices appServiceCalls() {
+        return appServiceCalls;
+    }
+
     /** The server's counters ({@code GET /metrics} on the metrics listener, when configured). */
     public Metrics metrics() {
         return metrics;
@@ -483,6 +509,7 @@ public final class Homeserver implements AutoCloseable {
         closeAll(closing);
         metricsListener.ifPresent(HttpServer::close);
         delivery.close();
+        appServiceCalls.close();
         sender.ifPresent(FederationSender::close);
         federation.close();
         http.close();

@@ -333,13 +333,31 @@ public final class AccountService {
         this.remoteProfiles = Optional.of(profiles);
     }
 
+    /** Asks the application services about a user of this server that does not exist (they may make it). */
+    @FunctionalInterface
+    public interface AppServiceUsers {
+        /** True when a service made the user; may fail with {@code 408} when a service did not answer. */
+        boolean madeByService(String userId);
+    }
+
+    private volatile Optional<AppServiceUsers> appServiceUsers = Optional.empty();
+
+    /** Lets application services make users of their namespaces on demand (set when services are configured). */
+    public void appServiceUsers(AppServiceUsers services) {
+        this.appServiceUsers = Optional.of(services);
+    }
+
     /**
-     * The profile of any user: this server's from storage (none for a deactivated account), another server's by
-     * asking it when federation runs.
+     * The profile of any user: this server's from storage (none for a deactivated account; an unknown one after asking
+     * the application services whose namespace holds it), another server's by asking it when federation runs.
      */
     public Optional<Profile> profile(String userId) {
         if (userId.endsWith(":" + serverName)) {
-            return user(userId).filter(u -> !u.deactivated()).map(u -> new Profile(u.displayname(), u.avatarUrl()));
+            Optional<User> user = user(userId);
+            if (user.isEmpty() && appServiceUsers.isPresent() && appServiceUsers.get().madeByService(userId)) {
+                user = user(userId);
+            }
+            return user.filter(u -> !u.deactivated()).map(u -> new Profile(u.displayname(), u.avatarUrl()));
         }
         return remoteProfiles.flatMap(r -> r.query(userId));
     }

@@ -55,17 +55,35 @@ public final class Aliases {
         this.remote = java.util.Optional.of(directory);
     }
 
+    /** Asks the application services about an alias of this server that does not exist (they may make it). */
+    @FunctionalInterface
+    public interface AppServiceAliases {
+        /** True when a service made the alias; may fail with {@code 408} when a service did not answer. */
+        boolean madeByService(String alias);
+    }
+
+    private volatile java.util.Optional<AppServiceAliases> appServices = java.util.Optional.empty();
+
+    /** Lets application services make aliases of their namespaces on demand (set when services are configured). */
+    public void appServiceAliases(AppServiceAliases services) {
+        this.appServices = java.util.Optional.of(services);
+    }
+
     /**
-     * The room an alias points to and servers to reach it through: this server's own aliases from storage, another
-     * server's by asking it when federation runs; {@code M_NOT_FOUND} when none.
+     * The room an alias points to and servers to reach it through: this server's own aliases from storage (after asking
+     * the application services whose namespace holds an unknown one), another server's by asking it when federation
+     * runs; {@code M_NOT_FOUND} when none.
      */
     public Resolved resolveWithServers(String alias) {
         Ids.requireRoomAlias(alias, "room_alias");
         java.util.Optional<String> local = storage.alias(alias);
+        boolean ours = alias.endsWith(":" + serverName);
+        if (local.isEmpty() && ours && appServices.isPresent() && appServices.get().madeByService(alias)) {
+            local = storage.alias(alias);
+        }
         if (local.isPresent()) {
             return new Resolved(local.get(), java.util.List.of(serverName));
         }
-        boolean ours = alias.endsWith(":" + serverName);
         return (ours ? java.util.Optional.<Resolved>empty() : remote.flatMap(d -> d.query(alias)))
                 .orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "unknown room alias " + alias));
     }

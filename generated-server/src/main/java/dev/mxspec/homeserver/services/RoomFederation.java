@@ -232,6 +232,7 @@ public final class RoomFederation {
                 stream.done(pos);
             }
             rooms.notifier.wake(List.of(target));
+            rooms.newEventStored();
         } finally {
             lock.unlock();
         }

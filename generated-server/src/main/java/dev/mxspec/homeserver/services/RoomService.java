@@ -115,6 +115,20 @@ public final class RoomService {
         localEvents.add(listener);
     }
 
+    private final List<Runnable> newEvents = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * Adds a listener told after each new event of the room stream is stored and its position done: this server's or
+     * another's, in a room's timeline or a membership kept outside it (the application service transactions).
+     */
+    public void onNewEvent(Runnable listener) {
+        newEvents.add(listener);
+    }
+
+    void newEventStored() {
+        newEvents.forEach(Runnable::run);
+    }
+
     /**
      * Passes on an event of another server that came here through {@code send_join}, {@code send_leave} or
      * {@code send_knock}: as the resident server, this server gives it to the room's other servers (the listeners
@@ -279,6 +293,7 @@ public final class RoomService {
             stateKey.ifPresent(audience::add);
         }
         notifier.wake(audience);
+        newEventStored();
     }
 
     /** What a new event changes, for readers to skip what it does not. */

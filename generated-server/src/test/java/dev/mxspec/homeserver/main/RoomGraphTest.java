@@ -556,7 +556,11 @@ class RoomGraphTest {
             st.executeUpdate("DROP TABLE room_keys"); // V17: server-side key backups
             st.executeUpdate("DROP TABLE room_keys_versions");
             st.executeUpdate("DROP TABLE appservice_room_list"); // V18: the room lists of application services' networks
-            st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('8', '9', '10', '11', '12', '14', '17', '18', '19')");
+            for (String table : List.of("appservice_stream", "appservice_queue", "appservice_states")) { // V16: service transactions
+                st.executeUpdate("DROP TABLE " + table);
+            }
+            st.executeUpdate("DROP INDEX memberships_by_pos");
+            st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('8', '9', '10', '11', '12', '14', '16', '17', '18', '19')");
         }
         server = Homeserver.start(config);
         http = new JsonHttp(server.port());
