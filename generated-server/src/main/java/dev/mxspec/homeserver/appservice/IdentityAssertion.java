@@ -3,6 +3,7 @@ package dev.mxspec.homeserver.appservice;
 import dev.mxspec.homeserver.core.Caller;
 import dev.mxspec.homeserver.core.Secrets;
 import dev.mxspec.homeserver.services.AccountService;
+import dev.mxspec.homeserver.services.DeviceActivity;
 import dev.mxspec.runtime.api.ErrorCodes;
 import dev.mxspec.runtime.api.MatrixException;
 import dev.mxspec.runtime.server.ServerRequest;
@@ -22,6 +23,7 @@ public final class IdentityAssertion {
     private final Registrations services;
     private final AccountService accounts;
     private final String serverName;
+    private volatile Optional<DeviceActivity> activity = Optional.empty();
 
     public IdentityAssertion(Registrations services, AccountService accounts, String serverName) {
         this.services = services;
@@ -34,9 +36,17 @@ public final class IdentityAssertion {
         Optional<String> token = request.accessToken();
         Optional<Registration> service = token.flatMap(services::byAsToken);
         if (service.isEmpty()) {
-            return accounts.authenticate(token);
+            Caller caller = accounts.authenticate(token);
+            activity.ifPresent(a -> a.seen(caller, request.remoteAddress(), request.header("User-Agent")));
+            return caller;
         }
         return actAs(service.get(), request.queryValue("user_id"), token.get());
+    }
+
+    /** Notes each user request's device, address and client ({@code last_seen_*}, {@code /admin/whois}). */
+    public IdentityAssertion noting(DeviceActivity activity) {
+        this.activity = Optional.of(activity);
+        return this;
     }
 
     /** The service whose {@code as_token} this is, if it is one. */

@@ -110,6 +110,8 @@ import dev.mxspec.homeserver.api.SsoHandlers;
 import dev.mxspec.homeserver.api.VoipHandlers;
 import dev.mxspec.homeserver.api.UserDirectoryHandlers;
 import dev.mxspec.homeserver.api.RoomUpgradeHandlers;
+import dev.mxspec.homeserver.api.AdminHandlers;
+import dev.mxspec.homeserver.services.DeviceActivity;
 import dev.mxspec.homeserver.api.LegacySyncHandlers;
 import dev.mxspec.homeserver.sync.LegacySync;
 import dev.mxspec.homeserver.services.RoomUpgrades;
@@ -215,7 +217,8 @@ public final class Homeserver implements AutoCloseable {
             AccountService accounts = new AccountService(storage, config.serverName(), clock, config.accessTokenLifetimeMs(),
                     deviceLists::changed, RateLimiter.of(limits.loginFailures(), clock));
             accounts.namespaces(appServices);
-            IdentityAssertion identity = new IdentityAssertion(appServices, accounts, config.serverName());
+            IdentityAssertion identity = new IdentityAssertion(appServices, accounts, config.serverName())
+                    .noting(new DeviceActivity(storage, clock));
             identity.createSenders();
             AccountHandlers accountHandlers = new AccountHandlers(accounts, config.registration(), limiter,
                     new ServiceAccounts(appServices, accounts, config.serverName()));
@@ -307,6 +310,7 @@ public final class Homeserver implements AutoCloseable {
                     .reportContent(new ReportHandlers(reads, storage, clock))
                     .users(new UserDirectoryHandlers(new UserDirectory(storage, storage, config.serverName())))
                     .roomUpgrades(new RoomUpgradeHandlers(upgrades))
+                    .admin(new AdminHandlers(accounts, storage, config.serverName()))
                     .oldSync(legacySync)
                     .peekingEvents(legacySync)
                     .roomInitialSync(legacySync)

@@ -560,7 +560,8 @@ class RoomGraphTest {
                 st.executeUpdate("DROP TABLE " + table);
             }
             st.executeUpdate("DROP INDEX memberships_by_pos");
-            st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('8', '9', '10', '11', '12', '14', '16', '17', '18', '19')");
+            st.executeUpdate("ALTER TABLE devices DROP COLUMN last_seen_user_agent"); // V22: the client of a device's last request
+            st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('8', '9', '10', '11', '12', '14', '16', '17', '18', '19', '22')");
         }
         server = Homeserver.start(config);
         http = new JsonHttp(server.port());
