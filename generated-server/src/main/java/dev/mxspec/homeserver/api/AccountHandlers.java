@@ -8,6 +8,7 @@ import dev.mxspec.homeserver.appservice.Registration;
 import dev.mxspec.homeserver.appservice.ServiceAccounts;
 import dev.mxspec.homeserver.core.Caller;
 import dev.mxspec.homeserver.services.AccountService;
+import dev.mxspec.homeserver.services.RegistrationTokens;
 import dev.mxspec.homeserver.services.AccountService.Session;
 import dev.mxspec.homeserver.services.RateLimiter;
 import dev.mxspec.homeserver.storage.Records.Device;
@@ -67,6 +68,7 @@ public final class AccountHandlers implements RegistrationHandler, LoginHandler,
     private final boolean registration;
     private final RateLimiter limiter;
     private final Uia uia;
+    private Optional<RegistrationTokens> tokens = Optional.empty();
     private final ServiceAccounts services;
 
     /** @param services the application services, which register and log in their users with {@link ServiceAccounts#TYPE} */
@@ -76,6 +78,13 @@ public final class AccountHandlers implements RegistrationHandler, LoginHandler,
         this.registration = registration;
         this.limiter = limiter;
         this.services = services;
+    }
+
+    /** Registration takes a registration token ({@code registration_requires_token}) from these. */
+    public AccountHandlers requireTokens(RegistrationTokens tokens) {
+        this.tokens = Optional.of(tokens);
+        uia.registrationTokens(tokens);
+        return this;
     }
 
     @Override
@@ -93,7 +102,8 @@ public final class AccountHandlers implements RegistrationHandler, LoginHandler,
         if (request.body().username().isPresent() && !Uia.continues(context)) {
             accounts.available(request.body().username().get()); // before the 401, as clients expect
         }
-        Uia.Session session = uia.require(context, Uia.DUMMY, Optional.empty());
+        Uia.Session session = uia.require(context, tokens.isPresent() ? List.of(Uia.REGISTRATION_TOKEN, Uia.DUMMY) : List.of(Uia.DUMMY),
+                Optional.empty());
         JsonNode params = session.params();
         String userId;
         synchronized (session) { // a retry of a completed registration answers with the same user
@@ -106,6 +116,7 @@ public final class AccountHandlers implements RegistrationHandler, LoginHandler,
                         .orElseThrow(() -> new MatrixException(400, ErrorCodes.M_MISSING_PARAM, "missing password"));
                 userId = accounts.register(text(params, "username"), password, false);
                 session.result(userId);
+                session.registrationToken().ifPresent(t -> tokens.orElseThrow().completed(t));
             }
         }
         if (params.path("inhibit_login").asBoolean(false)) {

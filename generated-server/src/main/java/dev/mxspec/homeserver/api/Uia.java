@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.core.Ids;
 import dev.mxspec.homeserver.services.AccountService;
+import dev.mxspec.homeserver.services.RegistrationTokens;
 import dev.mxspec.runtime.api.ErrorCodes;
 import dev.mxspec.runtime.api.MatrixException;
 import dev.mxspec.runtime.json.MatrixJson;
@@ -13,6 +14,7 @@ import dev.mxspec.runtime.server.ServerRequest;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -20,8 +22,8 @@ import java.util.function.LongSupplier;
 
 /**
  * User-interactive authentication (the spec's "User-Interactive Authentication API"), with one
- * flow per operation: {@code m.login.dummy} for registration, {@code m.login.password} for
- * sensitive operations. A session is made by the first request of an operation and remembers:
+ * flow per operation: {@code m.login.dummy} for registration (after {@code m.login.registration_token} when
+ * registration requires a token), {@code m.login.password} for sensitive operations. A session is made by the first request of an operation and remembers:
  *
  * <ul>
  *   <li>the operation (method and path): another operation with the session is refused (403), as
@@ -45,21 +47,25 @@ public final class Uia {
 
     static final String DUMMY = "m.login.dummy";
     static final String PASSWORD = "m.login.password";
+    static final String REGISTRATION_TOKEN = "m.login.registration_token";
 
     /** A session once its flow is complete: the parameters to act on, and a result slot for the operation. */
     static final class Session {
         private final String id;
         private final String operation;
         private final Optional<String> userId;
+        private final List<String> flow;
         private ObjectNode params;
+        private String registrationToken;
         private final Set<String> completed = new LinkedHashSet<>();
         private final long expiresMs;
         private String result;
 
-        private Session(String id, String operation, Optional<String> userId, ObjectNode params, long expiresMs) {
+        private Session(String id, String operation, Optional<String> userId, List<String> flow, ObjectNode params, long expiresMs) {
             this.id = id;
             this.operation = operation;
             this.userId = userId;
+            this.flow = List.copyOf(flow);
             this.params = params;
             this.expiresMs = expiresMs;
         }
@@ -77,15 +83,26 @@ public final class Uia {
         synchronized void result(String value) {
             result = value;
         }
+
+        /** The registration token whose use this session counts, once its stage passed. */
+        synchronized Optional<String> registrationToken() {
+            return Optional.ofNullable(registrationToken);
+        }
     }
 
     private final AccountService accounts;
     private final LongSupplier clock;
+    private volatile Optional<RegistrationTokens> tokens = Optional.empty();
     private final Map<String, Session> sessions = new LinkedHashMap<>();
 
     Uia(AccountService accounts, LongSupplier clock) {
         this.accounts = accounts;
         this.clock = clock;
+    }
+
+    /** Checks {@code m.login.registration_token} stages with these tokens. */
+    void registrationTokens(RegistrationTokens tokens) {
+        this.tokens = Optional.of(tokens);
     }
 
     /** Whether a request continues a session (its {@code auth} names one). */
@@ -105,6 +122,11 @@ public final class Uia {
      * @param userId the user the operation acts for; empty for registration
      */
     Session require(RequestContext context, String stage, Optional<String> userId) {
+        return require(context, List.of(stage), userId);
+    }
+
+    /** As {@link #require(RequestContext, String, Optional)} for a flow of stages, completed in any order, one a request. */
+    Session require(RequestContext context, List<String> flow, Optional<String> userId) {
         ServerRequest request = context.request();
         String operation = request.method() + " " + request.path();
         ObjectNode body = body(request);
@@ -118,7 +140,7 @@ public final class Uia {
         Session session;
         JsonNode sessionId = auth == null ? null : auth.get("session");
         if (sessionId == null) {
-            session = create(operation, userId, params);
+            session = create(operation, userId, flow, params);
             if (auth == null) {
                 throw challenge(session, Optional.empty());
             }
@@ -141,16 +163,17 @@ public final class Uia {
         synchronized (session) {
             JsonNode type = auth.get("type");
             if (type != null) {
-                if (!type.isTextual() || !type.asText().equals(stage)) {
-                    throw challenge(session, Optional.empty()); // not a stage of the flow: nothing completed
+                if (!type.isTextual() || !session.flow.contains(type.asText()) || session.completed.contains(type.asText())) {
+                    throw challenge(session, Optional.empty()); // not a stage of the flow left to do: nothing completed
                 }
-                Optional<MatrixException> failure = attempt(stage, auth, userId);
+                String stage = type.asText();
+                Optional<MatrixException> failure = attempt(stage, auth, userId, session);
                 if (failure.isPresent()) {
                     throw challenge(session, failure);
                 }
                 session.completed.add(stage);
             }
-            if (!session.completed.contains(stage)) {
+            if (!session.completed.containsAll(session.flow)) {
                 throw challenge(session, Optional.empty());
             }
         }
@@ -158,8 +181,19 @@ public final class Uia {
     }
 
     /** Checks one stage; the failure the client may retry after, or nothing when it passed. */
-    private Optional<MatrixException> attempt(String stage, JsonNode auth, Optional<String> userId) {
+    private Optional<MatrixException> attempt(String stage, JsonNode auth, Optional<String> userId, Session session) {
         if (stage.equals(DUMMY)) {
+            return Optional.empty();
+        }
+        if (stage.equals(REGISTRATION_TOKEN)) {
+            JsonNode token = auth.get("token");
+            if (token == null || !token.isTextual()) {
+                throw MatrixException.missingParam("auth.token");
+            }
+            if (tokens.isEmpty() || !tokens.get().reserve(token.asText())) {
+                return Optional.of(MatrixException.forbidden("the registration token is not valid"));
+            }
+            session.registrationToken = token.asText();
             return Optional.empty();
         }
         JsonNode password = auth.get("password");
@@ -191,9 +225,9 @@ public final class Uia {
         }
     }
 
-    private Session create(String operation, Optional<String> userId, ObjectNode params) {
+    private Session create(String operation, Optional<String> userId, List<String> flow, ObjectNode params) {
         long now = clock.getAsLong();
-        Session session = new Session(Ids.random(24), operation, userId, params.deepCopy(), now + LIFETIME_MS);
+        Session session = new Session(Ids.random(24), operation, userId, flow, params.deepCopy(), now + LIFETIME_MS);
         synchronized (sessions) {
             sessions.values().removeIf(s -> s.expiresMs < now);
             while (sessions.size() >= MAX_SESSIONS) {
@@ -218,8 +252,8 @@ public final class Uia {
     private static MatrixException challenge(Session session, Optional<MatrixException> failure) {
         ObjectNode body = MatrixJson.mapper().createObjectNode();
         failure.ifPresent(f -> body.put("errcode", f.errcode()).put("error", f.error()));
-        String stage = session.userId.isPresent() ? PASSWORD : DUMMY;
-        body.putArray("flows").addObject().putArray("stages").add(stage);
+        ArrayNode stages = body.putArray("flows").addObject().putArray("stages");
+        session.flow.forEach(stages::add);
         body.putObject("params");
         body.put("session", session.id);
         ArrayNode completed = body.putArray("completed");

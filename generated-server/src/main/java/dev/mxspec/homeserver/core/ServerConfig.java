@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The homeserver's configuration, read from YAML ({@code generate-config} prints a commented one).
@@ -34,6 +35,7 @@ import java.util.Optional;
  * @param appServiceConfigFiles the registration files of the application services (bridges, bots) to serve
  * @param turn the TURN server handed to clients for calls ({@code turn:}), none by default
  * @param urlPreview URL previews ({@code url_preview:}), off by default
+ * @param registrationRequiresToken whether registering takes a registration token ({@code create-registration-token})
  */
 public record ServerConfig(
         @JsonProperty("server_name") String serverName,
@@ -55,7 +57,8 @@ public record ServerConfig(
         @JsonProperty("metrics") MetricsSettings metrics,
         @JsonProperty("app_service_config_files") List<String> appServiceConfigFiles,
         @JsonProperty("turn") TurnSettings turn,
-        @JsonProperty("url_preview") UrlPreviewSettings urlPreview) {
+        @JsonProperty("url_preview") UrlPreviewSettings urlPreview,
+        @JsonProperty("registration_requires_token") boolean registrationRequiresToken) {
 
     public ServerConfig {
         serverName = serverName == null ? "localhost" : serverName;
@@ -99,67 +102,127 @@ public record ServerConfig(
     public ServerConfig(String serverName, String host, int port, String dataDir, String database, Optional<String> postgresUrl,
             boolean registration, int maxBodyBytes, double sendRatePerSecond, long accessTokenLifetimeMs) {
         this(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond, accessTokenLifetimeMs,
-                null, null, false, null, null, null, null, null, null, null);
+                null, null, false, null, null, null, null, null, null, null, false);
     }
 
     /** This configuration with other rate limits. */
     public ServerConfig withRateLimits(RateLimits limits) {
-        return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, 0, accessTokenLifetimeMs,
-                limits, http, requestLog, media, push, federation, metrics, appServiceConfigFiles, turn, urlPreview);
+        return with(c -> {
+            c.rateLimits = limits;
+            c.sendRatePerSecond = 0; // the older key must not override the new limits
+        });
     }
 
     /** This configuration with other HTTP settings. */
     public ServerConfig withHttp(HttpSettings settings) {
-        return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond,
-                accessTokenLifetimeMs, rateLimits, settings, requestLog, media, push, federation, metrics, appServiceConfigFiles, turn, urlPreview);
+        return with(c -> c.http = settings);
     }
 
     /** This configuration with the request log on or off. */
     public ServerConfig withRequestLog(boolean on) {
-        return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond,
-                accessTokenLifetimeMs, rateLimits, http, on, media, push, federation, metrics, appServiceConfigFiles, turn, urlPreview);
+        return with(c -> c.requestLog = on);
     }
 
     /** This configuration with other media settings. */
     public ServerConfig withMedia(MediaSettings settings) {
-        return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond,
-                accessTokenLifetimeMs, rateLimits, http, requestLog, settings, push, federation, metrics, appServiceConfigFiles, turn, urlPreview);
+        return with(c -> c.media = settings);
     }
 
     /** This configuration with other push settings. */
     public ServerConfig withPush(PushSettings settings) {
-        return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond,
-                accessTokenLifetimeMs, rateLimits, http, requestLog, media, settings, federation, metrics, appServiceConfigFiles, turn, urlPreview);
+        return with(c -> c.push = settings);
     }
 
     /** This configuration with other federation settings. */
     public ServerConfig withFederation(FederationSettings settings) {
-        return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond,
-                accessTokenLifetimeMs, rateLimits, http, requestLog, media, push, settings, metrics, appServiceConfigFiles, turn, urlPreview);
+        return with(c -> c.federation = settings);
     }
 
     /** This configuration with other metrics settings. */
     public ServerConfig withMetrics(MetricsSettings settings) {
-        return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond,
-                accessTokenLifetimeMs, rateLimits, http, requestLog, media, push, federation, settings, appServiceConfigFiles, turn, urlPreview);
+        return with(c -> c.metrics = settings);
     }
 
     /** This configuration with these application service registration files. */
     public ServerConfig withAppServiceConfigFiles(List<String> files) {
-        return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond,
-                accessTokenLifetimeMs, rateLimits, http, requestLog, media, push, federation, metrics, files, turn, urlPreview);
+        return with(c -> c.appServiceConfigFiles = files);
     }
 
     /** This configuration with another TURN server. */
     public ServerConfig withTurn(TurnSettings settings) {
-        return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond,
-                accessTokenLifetimeMs, rateLimits, http, requestLog, media, push, federation, metrics, appServiceConfigFiles, settings, urlPreview);
+        return with(c -> c.turn = settings);
     }
 
     /** This configuration with other URL preview settings. */
     public ServerConfig withUrlPreview(UrlPreviewSettings settings) {
-        return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond,
-                accessTokenLifetimeMs, rateLimits, http, requestLog, media, push, federation, metrics, appServiceConfigFiles, turn, settings);
+        return with(c -> c.urlPreview = settings);
+    }
+
+    /** This configuration with registration taking a token, or not. */
+    public ServerConfig withRegistrationRequiringToken(boolean requires) {
+        return with(c -> c.registrationRequiresToken = requires);
+    }
+
+    /** This configuration with one part changed: the one place besides the record's header that lists every part. */
+    private ServerConfig with(Consumer<Parts> change) {
+        Parts parts = new Parts(this);
+        change.accept(parts);
+        return parts.build();
+    }
+
+    /** The parts of a configuration, to change one and build the whole again. */
+    private static final class Parts {
+        String serverName;
+        String host;
+        int port;
+        String dataDir;
+        String database;
+        Optional<String> postgresUrl;
+        boolean registration;
+        int maxBodyBytes;
+        double sendRatePerSecond;
+        long accessTokenLifetimeMs;
+        RateLimits rateLimits;
+        HttpSettings http;
+        boolean requestLog;
+        MediaSettings media;
+        PushSettings push;
+        FederationSettings federation;
+        MetricsSettings metrics;
+        List<String> appServiceConfigFiles;
+        TurnSettings turn;
+        UrlPreviewSettings urlPreview;
+        boolean registrationRequiresToken;
+
+        Parts(ServerConfig c) {
+            serverName = c.serverName;
+            host = c.host;
+            port = c.port;
+            dataDir = c.dataDir;
+            database = c.database;
+            postgresUrl = c.postgresUrl;
+            registration = c.registration;
+            maxBodyBytes = c.maxBodyBytes;
+            sendRatePerSecond = c.sendRatePerSecond;
+            accessTokenLifetimeMs = c.accessTokenLifetimeMs;
+            rateLimits = c.rateLimits;
+            http = c.http;
+            requestLog = c.requestLog;
+            media = c.media;
+            push = c.push;
+            federation = c.federation;
+            metrics = c.metrics;
+            appServiceConfigFiles = c.appServiceConfigFiles;
+            turn = c.turn;
+            urlPreview = c.urlPreview;
+            registrationRequiresToken = c.registrationRequiresToken;
+        }
+
+        ServerConfig build() {
+            return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond,
+                    accessTokenLifetimeMs, rateLimits, http, requestLog, media, push, federation, metrics, appServiceConfigFiles, turn, urlPreview,
+                    registrationRequiresToken);
+        }
     }
 
     public static ServerConfig defaults() {
@@ -193,13 +256,16 @@ public record ServerConfig(
                 # postgres_url: jdbc:postgresql://127.0.0.1:5432/matrix?user=matrix
                 # Whether anyone may register an account (register-user works either way).
                 registration: %6$s
+                # Whether registering takes a token made with create-registration-token (m.login.registration_token).
+                registration_requires_token: %10$s
                 # The largest request body accepted, in bytes.
                 max_body_bytes: %7$d
                 # How long an access token lives when the client asked for a refresh token, in ms.
                 access_token_lifetime_ms: %8$d
                 # One log line per request (method, path without tokens, status, time), through the server's log.
                 request_log: %9$s
-                """.formatted(serverName, host, port, dataDir, database, registration, maxBodyBytes, accessTokenLifetimeMs, requestLog)
+                """.formatted(serverName, host, port, dataDir, database, registration, maxBodyBytes, accessTokenLifetimeMs, requestLog,
+                registrationRequiresToken)
                 + rateLimits.toYaml() + http.toYaml() + media.toYaml() + push.toYaml() + federation.toYaml() + metrics.toYaml() + turn.toYaml() + urlPreview.toYaml()
                 + appServicesYaml()
                 + postgresUrl.map(u -> "postgres_url: " + u + "\n").orElse("");

@@ -111,6 +111,8 @@ import dev.mxspec.homeserver.api.VoipHandlers;
 import dev.mxspec.homeserver.api.UserDirectoryHandlers;
 import dev.mxspec.homeserver.api.RoomUpgradeHandlers;
 import dev.mxspec.homeserver.api.AdminHandlers;
+import dev.mxspec.homeserver.api.RegistrationTokenHandlers;
+import dev.mxspec.homeserver.services.RegistrationTokens;
 import dev.mxspec.homeserver.services.DeviceActivity;
 import dev.mxspec.homeserver.api.LegacySyncHandlers;
 import dev.mxspec.homeserver.sync.LegacySync;
@@ -222,6 +224,9 @@ public final class Homeserver implements AutoCloseable {
             identity.createSenders();
             AccountHandlers accountHandlers = new AccountHandlers(accounts, config.registration(), limiter,
                     new ServiceAccounts(appServices, accounts, config.serverName()));
+            Optional<RegistrationTokens> registrationTokens = config.registrationRequiresToken()
+                    ? Optional.of(new RegistrationTokens(storage, clock)) : Optional.empty();
+            registrationTokens.ifPresent(accountHandlers::requireTokens);
             RateLimiter sends = RateLimiter.of(limits.sends(), clock);
             RoomReads reads = new RoomReads(rooms, memberships, visibility);
             Aliases aliases = new Aliases(storage, rooms, config.serverName());
@@ -311,6 +316,7 @@ public final class Homeserver implements AutoCloseable {
                     .users(new UserDirectoryHandlers(new UserDirectory(storage, storage, config.serverName())))
                     .roomUpgrades(new RoomUpgradeHandlers(upgrades))
                     .admin(new AdminHandlers(accounts, storage, config.serverName()))
+                    .registrationTokens(new RegistrationTokenHandlers(config.registration(), registrationTokens, limiter))
                     .oldSync(legacySync)
                     .peekingEvents(legacySync)
                     .roomInitialSync(legacySync)

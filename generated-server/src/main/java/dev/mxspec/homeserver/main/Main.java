@@ -2,6 +2,7 @@ package dev.mxspec.homeserver.main;
 
 import dev.mxspec.homeserver.core.ServerConfig;
 import dev.mxspec.homeserver.services.AccountService;
+import dev.mxspec.homeserver.services.RegistrationTokens;
 import dev.mxspec.homeserver.storage.ReportStore;
 import dev.mxspec.homeserver.storage.Storage;
 import dev.mxspec.runtime.api.MatrixException;
@@ -31,6 +32,11 @@ public final class Main {
                   Creates an account (also when registration is disabled).
               list-reports --config FILE [--since-ms EPOCH_MS]
                   Prints the events users reported as inappropriate, oldest first.
+              create-registration-token --config FILE [--token TOKEN] [--uses N] [--expires-in-ms MS]
+                  Makes a token people register with when registration_requires_token is on (a random one
+                  without --token); prints it.
+              list-registration-tokens --config FILE
+                  Prints each token with its uses (pending, completed, allowed) and expiry.
             """;
 
     private Main() {}
@@ -66,6 +72,8 @@ public final class Main {
                 }
                 case "register-user" -> registerUser(options, flags, out, err);
                 case "list-reports" -> listReports(options, out);
+                case "create-registration-token" -> createRegistrationToken(options, out);
+                case "list-registration-tokens" -> listRegistrationTokens(options, out);
                 case "help", "--help", "-h" -> {
                     out.print(USAGE);
                     yield 0;
@@ -98,6 +106,36 @@ public final class Main {
         }));
         stop.await();
         return 0;
+    }
+
+    private static int createRegistrationToken(Map<String, String> options, PrintStream out) throws Exception {
+        Optional<Long> uses = number(options, "uses");
+        Optional<Long> expires = number(options, "expires-in-ms");
+        try (Storage storage = Homeserver.openStorage(config(options))) {
+            var made = new RegistrationTokens(storage, System::currentTimeMillis).create(Optional.ofNullable(options.get("token")), uses, expires);
+            out.println(made.token());
+            return 0;
+        }
+    }
+
+    private static int listRegistrationTokens(Map<String, String> options, PrintStream out) throws Exception {
+        try (Storage storage = Homeserver.openStorage(config(options))) {
+            long now = System.currentTimeMillis();
+            for (var t : storage.registrationTokens()) {
+                out.printf("%s  %s  pending %d, completed %d, allowed %s, expires %s%n", t.token(), t.valid(now) ? "valid" : "invalid",
+                        t.pending(), t.completed(), t.usesAllowed().map(String::valueOf).orElse("unlimited"),
+                        t.expiryTs().map(e -> java.time.Instant.ofEpochMilli(e).toString()).orElse("never"));
+            }
+            return 0;
+        }
+    }
+
+    private static Optional<Long> number(Map<String, String> options, String name) {
+        try {
+            return Optional.ofNullable(options.get(name)).map(Long::parseLong);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " takes a whole number, not " + options.get(name));
+        }
     }
 
     private static int listReports(Map<String, String> options, PrintStream out) throws Exception {

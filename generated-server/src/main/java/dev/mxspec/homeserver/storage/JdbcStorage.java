@@ -11,7 +11,8 @@ import org.flywaydb.core.Flyway;
 abstract class JdbcStorage implements Storage, JdbcServerKeyStore, JdbcAccountStore, JdbcRoomStore, JdbcAliasStore, JdbcStreamStore,
         JdbcDeviceKeyStore, JdbcRelationStore, JdbcNotificationStore, JdbcPusherStore, JdbcGraphStore,
         JdbcFederationStore, JdbcRemoteKeyStore, JdbcDeviceFederationStore, JdbcOpenIdStore, JdbcReportStore, JdbcUserDirectoryStore,
-        JdbcKeyBackupStore, JdbcAppServiceDirectoryStore, JdbcAppServiceStore, JdbcDeviceActivityStore {
+        JdbcKeyBackupStore, JdbcAppServiceDirectoryStore, JdbcAppServiceStore, JdbcDeviceActivityStore,
+        JdbcRegistrationTokenStore {
 
     private final HikariDataSource data;
     private final Jdbc jdbc;
