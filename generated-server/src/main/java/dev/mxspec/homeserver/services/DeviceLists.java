@@ -52,6 +52,23 @@ public final class DeviceLists {
         listeners.forEach(l -> l.accept(userId));
     }
 
+    /**
+     * Changes only {@code userId} is told of (their own user-signing key, their signatures of other users' master
+     * keys): {@code targets} show as changed in that user's syncs, whether or not they share a room.
+     */
+    public void changedFor(String userId, java.util.Collection<String> targets) {
+        if (targets.isEmpty()) {
+            return;
+        }
+        long pos = stream.next(Changes.devices(userId), Changes.DEVICE_LISTS);
+        try {
+            storage.userSignatureChanged(userId, targets, pos);
+        } finally {
+            stream.done(pos);
+        }
+        notifier.wake(Set.of(userId));
+    }
+
     private final List<java.util.function.Consumer<String>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Told the user ID after each change of a device list (federation announces local users' ones). */
@@ -93,6 +110,9 @@ public final class DeviceLists {
         left.removeAll(sharing);
         left.remove(userId);
         changed.removeIf(u -> !sharing.contains(u) && !u.equals(userId));
+        if (devicesMoved) {
+            changed.addAll(storage.userSignatureChangesSince(userId, since, upTo));
+        }
         return new Update(List.copyOf(changed), List.copyOf(left));
     }
 

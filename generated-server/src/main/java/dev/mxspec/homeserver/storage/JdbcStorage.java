@@ -10,7 +10,7 @@ import org.flywaydb.core.Flyway;
  */
 abstract class JdbcStorage implements Storage, JdbcServerKeyStore, JdbcAccountStore, JdbcRoomStore, JdbcAliasStore, JdbcStreamStore,
         JdbcDeviceKeyStore, JdbcRelationStore, JdbcNotificationStore, JdbcPusherStore, JdbcGraphStore,
-        JdbcFederationStore, JdbcRemoteKeyStore, JdbcDeviceFederationStore, JdbcOpenIdStore {
+        JdbcFederationStore, JdbcRemoteKeyStore, JdbcDeviceFederationStore, JdbcOpenIdStore, JdbcCrossSigningStore {
 
     private final HikariDataSource data;
     private final Jdbc jdbc;
@@ -38,7 +38,7 @@ abstract class JdbcStorage implements Storage, JdbcServerKeyStore, JdbcAccountSt
         return jdbc.one("SELECT MAX(p) FROM (SELECT MAX(stream_pos) AS p FROM events UNION ALL SELECT MAX(stream_pos) FROM account_data "
                 + "UNION ALL SELECT MAX(stream_pos) FROM receipts UNION ALL SELECT MAX(stream_pos) FROM to_device "
                 + "UNION ALL SELECT MAX(stream_pos) FROM presence UNION ALL SELECT MAX(stream_pos) FROM memberships "
-                + "UNION ALL SELECT MAX(stream_pos) FROM device_list_changes) AS streams",
+                + "UNION ALL SELECT MAX(stream_pos) FROM device_list_changes UNION ALL SELECT MAX(stream_pos) FROM user_signature_changes) AS streams",
                 rs -> rs.getLong(1)).orElse(0L);
     }
 }
