@@ -3,9 +3,11 @@ package dev.mxspec.homeserver.hostile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mxspec.homeserver.crypto.CrossSigningKeys;
 import dev.mxspec.homeserver.hostile.Fixture.User;
 import dev.mxspec.homeserver.hostile.Operations.Op;
 import dev.mxspec.runtime.api.Endpoint;
+import dev.mxspec.runtime.json.MatrixJson;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -73,6 +75,15 @@ class AccessMatrixTest {
             fx.join(alice, s);
             String e2 = fx.send(carol, s, "in S");
             List<String> aliases = List.of("#r:localhost", "#s:localhost");
+            // alice's cross-signing keys, which only she may replace, and only with her password
+            fx.raw.ok("POST", CS + "/keys/device_signing/upload", alice.token(), new CrossSigningKeys(alice.id()).uploadBody(null).toString());
+            String replacement = new CrossSigningKeys(alice.id()).uploadBody(null).toString();
+            String wrongPassword = new CrossSigningKeys(alice.id()).uploadBody(MatrixJson.mapper().createObjectNode()
+                    .put("type", "m.login.password").put("password", "not alice's").set("identifier", MatrixJson.mapper()
+                            .createObjectNode().put("type", "m.id.user").put("user", "alice"))).toString();
+            String asCarol = new CrossSigningKeys(alice.id()).uploadBody(MatrixJson.mapper().createObjectNode()
+                    .put("type", "m.login.password").put("password", Fixture.PASSWORD).set("identifier", MatrixJson.mapper()
+                            .createObjectNode().put("type", "m.id.user").put("user", "carol"))).toString();
 
             authCases = authentication(alice, ended, aliases);
             unserved = unservedCount;
@@ -117,6 +128,12 @@ class AccessMatrixTest {
                     new Case("other user GET filter", carol, "GET", "/user/" + A + "/filter/0", null, forbiddenOrNotFound()),
                     new Case("other user PUT typing", carol, "PUT", "/rooms/" + S + "/typing/" + A, "{\"typing\":true,\"timeout\":1000}", forbidden()),
                     new Case("other user GET device", carol, "GET", "/devices/" + Fixture.seg(device(alice)), null, notFound()),
+                    new Case("other user POST cross-signing keys", carol, "POST", "/keys/device_signing/upload", replacement,
+                            Map.of(400, "M_INVALID_PARAM")),
+                    new Case("replacing cross-signing keys with a wrong password", alice, "POST", "/keys/device_signing/upload",
+                            wrongPassword, Map.of(401, "M_FORBIDDEN")),
+                    new Case("replacing cross-signing keys with another user's password", alice, "POST", "/keys/device_signing/upload",
+                            asCarol, forbidden()),
                     // history for members only: bob joined after the secret was sent
                     new Case("later joiner GET /event of joined-only history", bob, "GET", "/rooms/" + R + "/event/" + Fixture.seg(secret), null, notFound()),
                     new Case("later joiner GET /context of joined-only history", bob, "GET", "/rooms/" + R + "/context/" + Fixture.seg(secret), null, forbiddenOrNotFound()),

@@ -552,7 +552,11 @@ class RoomGraphTest {
             st.executeUpdate("DROP TABLE openid_tokens");
             st.executeUpdate("DROP INDEX events_by_room_time");
             st.executeUpdate("ALTER TABLE server_keys DROP COLUMN expired_ts");
-            st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('8', '9', '10', '11', '12', '14')");
+            // (V15: cross-signing)
+            for (String table : List.of("cross_signing_keys", "cross_signing_signatures", "user_signature_changes")) {
+                st.executeUpdate("DROP TABLE " + table);
+            }
+            st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('8', '9', '10', '11', '12', '14', '15')");
         }
         server = Homeserver.start(config);
         http = new JsonHttp(server.port());
