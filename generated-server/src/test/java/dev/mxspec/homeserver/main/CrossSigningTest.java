@@ -196,6 +196,11 @@ class CrossSigningTest {
         assertThat(after.path("self_signing_keys").isEmpty()).isTrue();
         assertThat(after.path("user_signing_keys").isEmpty()).isTrue();
         assertThat(upload(alice, body).status()).as("the keys themselves are fine").isEqualTo(200);
+        // and no device may take a cross-signing key's public key as its ID afterwards
+        expect(http.call("POST", "/login", null, "{\"type\":\"m.login.password\",\"identifier\":{\"type\":\"m.id.user\","
+                + "\"user\":\"alice\"},\"password\":\"alice-password\",\"device_id\":\"" + keys.selfSigning.publicKey + "\"}"), 400,
+                "M_FORBIDDEN");
+        assertThat(http.call("GET", "/devices", alice, null).body().path("devices").toString()).doesNotContain(keys.selfSigning.publicKey);
     }
 
     @ParameterizedTest
