@@ -446,17 +446,16 @@ public final class CrossSigning {
     }
 
     /**
-     * Adds to a key query's answer the cross-signing keys of {@code users} that are this server's:
-     * {@code master_keys} and {@code self_signing_keys}, and {@code user_signing_keys} of the viewer themselves.
+     * Adds to a key query's answer the cross-signing keys of {@code userId} (this server's user) with
+     * {@code signatures}, those the viewer may see: {@code master_keys} and {@code self_signing_keys}, and
+     * {@code user_signing_keys} when the viewer is the user.
      */
-    public void addLocalKeys(ObjectNode answer, java.util.Collection<String> users, Optional<String> viewer) {
-        for (String user : users) {
-            if (!local(user)) {
-                continue;
+    public void addLocalKeys(ObjectNode answer, String userId, Optional<String> viewer, Signatures signatures) {
+        for (CrossSigningKey k : store.crossSigningKeys(userId)) {
+            if (!k.usage().equals(USER_SIGNING) || viewer.equals(Optional.of(userId))) {
+                answer.withObjectProperty(k.usage() + "_keys").set(userId,
+                        signatures.into(publicKey(k), (ObjectNode) ClientEvents.parse(k.json())));
             }
-            key(user, MASTER, viewer).ifPresent(k -> answer.withObjectProperty("master_keys").set(user, k));
-            key(user, SELF_SIGNING, viewer).ifPresent(k -> answer.withObjectProperty("self_signing_keys").set(user, k));
-            key(user, USER_SIGNING, viewer).ifPresent(k -> answer.withObjectProperty("user_signing_keys").set(user, k));
         }
     }
 

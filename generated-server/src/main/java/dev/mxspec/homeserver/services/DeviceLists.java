@@ -14,7 +14,9 @@ import java.util.TreeSet;
  * own shows), who now shares a room with a user and who no longer shares any. The spec's module
  * speaks of users who share a room, encrypted or not (a room may become encrypted later, and
  * Synapse reports users sharing any room); as the spec allows, a user is reported as changed
- * whenever they come to share another room, even if they shared one already.
+ * whenever they come to share another room, even if they shared one already. A user's master or
+ * self-signing key changing is a change of their device list; a change only one user is told of
+ * (their user-signing key, their signatures of other users' keys) is recorded for that user alone.
  */
 public final class DeviceLists {
 

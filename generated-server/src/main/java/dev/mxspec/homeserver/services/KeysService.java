@@ -165,8 +165,8 @@ public final class KeysService {
                     ofUser.set(k.deviceId(), signatures.into(k.deviceId(), withDisplayName(k)));
                 }
             }
+            crossSigning.addLocalKeys(out, user, viewer, signatures);
         });
-        crossSigning.addLocalKeys(out, wanted.keySet(), viewer);
         return out;
     }
 

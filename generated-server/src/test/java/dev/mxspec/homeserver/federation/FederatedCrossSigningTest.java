@@ -64,6 +64,16 @@ class FederatedCrossSigningTest extends TwoFederatingServers {
         assertThat(keys.body().path("self_signing_keys").path(aliceId)).isEqualTo(first.selfSigningKey());
         assertThat(keys.body().has("user_signing_keys")).isFalse();
 
+        // carol on a shares no room with anyone on b: bob's query asks a with /user/keys/query, and b keeps nothing of her
+        String carol = api.register(a, "carol");
+        String carolId = "@carol:" + nameA;
+        CrossSigningKeys carolKeys = new CrossSigningKeys(carolId);
+        api.call(a, "POST", "/keys/device_signing/upload", carol, carolKeys.uploadBody(null).toString());
+        JsonNode carolSeen = query(bob, carolId);
+        assertThat(carolSeen.path("master_keys").path(carolId)).isEqualTo(carolKeys.masterKey());
+        assertThat(carolSeen.path("self_signing_keys").path(carolId)).isEqualTo(carolKeys.selfSigningKey());
+        assertThat(b.storage().crossSigningKeys(carolId)).isEmpty();
+
         // alice replaces her keys (with her password): bob's sync shows her changed, his queries the new keys
         CrossSigningKeys second = new CrossSigningKeys(aliceId);
         var challenge = api.raw(a, "POST", "/keys/device_signing/upload", alice, second.uploadBody(null).toString());
