@@ -175,10 +175,10 @@ public final class RemoteDeviceKeys implements KeysService.RemoteKeys {
     /** The cached device list of a user sharing a room with a local user, fetched when not cached; empty for other users. */
     private Optional<ObjectNode> deviceList(String server, String userId) {
         if (!SharingServers.sharesWithLocal(memberships, userId, serverName)) {
-            store.remoteDeviceList(userId).ifPresent(stale -> { // no longer told of changes
-                store.dropRemoteDeviceList(userId);
+            store.remoteDeviceList(userId).ifPresent(stale -> store.dropRemoteDeviceList(userId)); // no longer told of changes
+            if (!crossSigning.crossSigningKeys(userId).isEmpty()) {
                 crossSigning.dropCrossSigningKeys(userId);
-            });
+            }
             return Optional.empty();
         }
         Optional<RemoteDeviceList> cached = store.remoteDeviceList(userId);
