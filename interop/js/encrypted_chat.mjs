@@ -1,7 +1,8 @@
 // An encrypted conversation with matrix-js-sdk and its Rust crypto (initRustCrypto): alice on the first homeserver,
 // bob on the second (or the same one, given once). Alice makes an encrypted room and invites bob; bob joins; each
 // sends a message the other's client decrypts. The server sees only m.room.encrypted events: device keys are queried
-// and one-time keys claimed across servers, and the room keys travel as to-device messages between them.
+// and one-time keys claimed across servers, and the room keys travel as to-device messages between them. Then alice
+// sets up cross-signing, and bob's client follows her keys.
 // usage: node encrypted_chat.mjs <homeserver url of alice> [<homeserver url of bob>]; one line per step.
 import * as sdk from "matrix-js-sdk";
 
@@ -107,6 +108,40 @@ check(seenByBob.getWireType() === "m.room.encrypted" && seenByBob.getSender() ==
 
 await bob.sendMessage(roomId, { msgtype: "m.text", body: "and the fox at dusk" });
 check(await decryptedWithin(alice, roomId, "and the fox at dusk"), "alice's client decrypts bob's answer");
+
+// Cross-signing: alice bootstraps it (her first keys go up without her password, as MSC3967 allows), bob's client
+// finds her keys and sees her device signed by her self-signing key; resetting them takes her password (user-interactive
+// auth), and bob's client notices her new identity.
+let passwordAsked = 0;
+const withPassword = async (makeRequest) => {
+  try {
+    return await makeRequest(null);
+  } catch (e) {
+    if (e.httpStatus !== 401 || !e.data?.flows) {
+      throw e;
+    }
+    passwordAsked++;
+    return await makeRequest({ type: "m.login.password", identifier: { type: "m.id.user", user: alice.getUserId() },
+      password: alice.getUserId().slice(1, alice.getUserId().indexOf(":")) + "-password", session: e.data.session });
+  }
+};
+// her master key as the server answers it (her client's own view can lag: a key query answered while an upload waits
+// for her password makes it drop the new private keys until the next query)
+const masterOnServer = async () => {
+  const r = await alice.http.authedRequest(sdk.Method.Post, "/keys/query", undefined, { device_keys: { [alice.getUserId()]: [] } });
+  return JSON.stringify(r.master_keys?.[alice.getUserId()]?.keys);
+};
+await alice.getCrypto().bootstrapCrossSigning({ authUploadDeviceSigningKeys: withPassword });
+const firstMaster = await masterOnServer();
+check(firstMaster && passwordAsked === 0, "alice bootstraps cross-signing without her password");
+check(await until(() => bob.getCrypto().userHasCrossSigningKeys(alice.getUserId(), true)), "bob's client finds alice's cross-signing keys");
+check(await until(async () => (await bob.getCrypto().getDeviceVerificationStatus(alice.getUserId(), alice.getDeviceId()))?.signedByOwner),
+  "bob's client sees alice's device signed by her self-signing key");
+await alice.getCrypto().bootstrapCrossSigning({ setupNewCrossSigning: true, authUploadDeviceSigningKeys: withPassword });
+const secondMaster = await masterOnServer();
+check(passwordAsked === 1 && secondMaster && secondMaster !== firstMaster, "resetting her cross-signing keys takes alice's password");
+check(await until(async () => (await bob.getCrypto().getUserVerificationStatus(alice.getUserId())).needsUserApproval),
+  "bob's client notices alice's new identity");
 
 alice.stopClient();
 bob.stopClient();

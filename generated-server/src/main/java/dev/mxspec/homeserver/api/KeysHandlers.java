@@ -40,7 +40,8 @@ public final class KeysHandlers implements KeysHandler {
 
     @Override
     public QueryKeysResponse queryKeys(RequestContext context, QueryKeys.Request request) {
-        return typed(keys.query(request.body().deviceKeys(), request.body().timeout().orElse(KeysService.DEFAULT_TIMEOUT_MS)), QueryKeysResponse.class);
+        return typed(keys.query(caller(context).userId(), request.body().deviceKeys(),
+                request.body().timeout().orElse(KeysService.DEFAULT_TIMEOUT_MS)), QueryKeysResponse.class);
     }
 
     @Override

@@ -163,15 +163,17 @@ public final class Uia {
         synchronized (session) {
             JsonNode type = auth.get("type");
             if (type != null) {
-                if (!type.isTextual() || !session.flow.contains(type.asText()) || session.completed.contains(type.asText())) {
-                    throw challenge(session, Optional.empty()); // not a stage of the flow left to do: nothing completed
+                if (!type.isTextual() || !session.flow.contains(type.asText())) {
+                    throw challenge(session, Optional.empty()); // not a stage of the flow: nothing completed
                 }
                 String stage = type.asText();
-                Optional<MatrixException> failure = attempt(stage, auth, userId, session);
-                if (failure.isPresent()) {
-                    throw challenge(session, failure);
+                if (!session.completed.contains(stage)) { // a stage done already is not done again (a retry)
+                    Optional<MatrixException> failure = attempt(stage, auth, userId, session);
+                    if (failure.isPresent()) {
+                        throw challenge(session, failure);
+                    }
+                    session.completed.add(stage);
                 }
-                session.completed.add(stage);
             }
             if (!session.completed.containsAll(session.flow)) {
                 throw challenge(session, Optional.empty());

@@ -40,6 +40,8 @@ import dev.mxspec.homeserver.services.KeysService;
 import dev.mxspec.homeserver.api.KeysHandlers;
 import dev.mxspec.homeserver.api.KeyBackupHandlers;
 import dev.mxspec.homeserver.services.KeyBackups;
+import dev.mxspec.homeserver.api.CrossSigningHandlers;
+import dev.mxspec.homeserver.services.CrossSigning;
 import dev.mxspec.homeserver.services.Memberships;
 import dev.mxspec.homeserver.services.Notifications;
 import dev.mxspec.homeserver.services.Notifier;
@@ -79,6 +81,7 @@ import dev.mxspec.homeserver.federation.devices.EduOutbox;
 import dev.mxspec.homeserver.federation.devices.InboundUserEdus;
 import dev.mxspec.homeserver.federation.devices.OutboundUserEdus;
 import dev.mxspec.homeserver.federation.devices.RemoteDeviceKeys;
+import dev.mxspec.homeserver.federation.devices.SigningKeyAnnouncer;
 import dev.mxspec.homeserver.federation.membership.ThirdPartyInviteHandlers;
 import dev.mxspec.homeserver.federation.rooms.Backoff;
 import dev.mxspec.homeserver.federation.rooms.EventHandlers;
@@ -246,7 +249,8 @@ public final class Homeserver implements AutoCloseable {
                 mediaHandlers.previews(previews);
             }
             UserStreamHandlers streamHandlers = new UserStreamHandlers(streams, rooms, notifications, clock);
-            KeysService keys = new KeysService(storage, stream, deviceLists, config.serverName());
+            CrossSigning crossSigning = new CrossSigning(storage, storage, storage, deviceLists, config.serverName());
+            KeysService keys = new KeysService(storage, stream, deviceLists, crossSigning, config.serverName());
             SyncHandlers sync = new SyncHandlers(new SyncService(rooms, streams, deviceLists, keys, notifier, clock, visibility, notifications), filters);
             ServerInfoHandlers info = new ServerInfoHandlers(accounts, rooms, baseUrl, rules.supportedVersions(), rules.defaultVersion());
             PushRuleListings pushRuleListings = new PushRuleListings(pushRules, identity::authenticate);
@@ -307,6 +311,7 @@ public final class Homeserver implements AutoCloseable {
                     .sync(sync)
                     .keys(new KeysHandlers(keys, deviceLists))
                     .keyBackup(new KeyBackupHandlers(new KeyBackups(storage)))
+                    .crossSigning(new CrossSigningHandlers(crossSigning, accounts))
                     .spaceHierarchy(new HierarchyHandlers(hierarchy))
                     .openid(new OpenIdHandlers(openIdTokens, config.serverName()))
                     .roomEventByTimestamp(new TimestampHandlers(reads, new EventsByTime(storage)))
@@ -330,10 +335,10 @@ public final class Homeserver implements AutoCloseable {
             FederationReads serverReads = new FederationReads(storage, storage, groups, new ServerVisibility(storage, groups, rooms),
                     new RoomAcls(rooms));
             Federation client = federation;
-            RemoteDeviceKeys remoteKeys = new RemoteDeviceKeys(federation.client(), storage, memberships, config.serverName());
+            RemoteDeviceKeys remoteKeys = new RemoteDeviceKeys(federation.client(), storage, storage, memberships, config.serverName());
             InboundUserEdus userEdus = new InboundUserEdus(streams, deviceLists, memberships, storage, storage, remoteKeys, config.serverName(),
                     clock);
-            DeviceQueryHandlers deviceQueries = new DeviceQueryHandlers(accounts, storage, keys, storage, config.serverName());
+            DeviceQueryHandlers deviceQueries = new DeviceQueryHandlers(accounts, storage, keys, storage, crossSigning, config.serverName());
             InboundTransactions inbound = new InboundTransactions(rooms, storage, new InboundEdus(rooms, streams, userEdus, federationMetrics), federation.keys(), clock,
                     Optional.of(new MissingPrevEvents(rooms, storage, (d, m, u, b) -> client.client().send(d, m, u, b), federation.keys())),
                     federationMetrics);
@@ -388,8 +393,10 @@ public final class Homeserver implements AutoCloseable {
                 OutboundUserEdus userEdusOut = new OutboundUserEdus(memberships, edus, config.serverName());
                 streams.listen(userEdusOut);
                 streams.remoteToDevice(config.serverName(), userEdusOut);
-                deviceLists.onChange(new DeviceListAnnouncer(storage, storage, storage, memberships, edus, config.serverName()));
+                deviceLists.onChange(new DeviceListAnnouncer(storage, storage, storage, memberships, edus, crossSigning, config.serverName()));
+                crossSigning.onChange(new SigningKeyAnnouncer(crossSigning, memberships, edus, config.serverName()));
                 keys.remoteKeys(remoteKeys);
+                crossSigning.remoteKeys(remoteKeys);
                 inbound.onHeardFrom(sender::heardFrom);
                 sender.start();
             }

@@ -217,6 +217,10 @@ public final class AccountService {
     private Session newSession(String userId, Optional<String> deviceId, Optional<String> deviceName, boolean refreshable) {
         String device = deviceId.filter(d -> !d.isBlank()).orElseGet(Ids::deviceId);
         Optional<Device> existing = storage.device(userId, device);
+        if (existing.isEmpty() && storage.crossSigningKeys(userId).stream().anyMatch(k -> k.keyId().equals("ed25519:" + device))) {
+            // device IDs and cross-signing public keys share one namespace (the spec's cross-signing module); as Synapse
+            throw new MatrixException(400, ErrorCodes.M_FORBIDDEN, "the device ID is in use by a cross-signing key");
+        }
         storage.saveDevice(new Device(userId, device, deviceName.or(() -> existing.flatMap(Device::displayName)),
                 Optional.of(clock.getAsLong()), Optional.empty()));
         if (existing.isPresent()) {

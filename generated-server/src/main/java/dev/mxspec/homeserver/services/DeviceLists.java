@@ -14,7 +14,9 @@ import java.util.TreeSet;
  * own shows), who now shares a room with a user and who no longer shares any. The spec's module
  * speaks of users who share a room, encrypted or not (a room may become encrypted later, and
  * Synapse reports users sharing any room); as the spec allows, a user is reported as changed
- * whenever they come to share another room, even if they shared one already.
+ * whenever they come to share another room, even if they shared one already. A user's master or
+ * self-signing key changing is a change of their device list; a change only one user is told of
+ * (their user-signing key, their signatures of other users' keys) is recorded for that user alone.
  */
 public final class DeviceLists {
 
@@ -50,6 +52,23 @@ public final class DeviceLists {
         audience.add(userId);
         notifier.wake(audience);
         listeners.forEach(l -> l.accept(userId));
+    }
+
+    /**
+     * Changes only {@code userId} is told of (their own user-signing key, their signatures of other users' master
+     * keys): {@code targets} show as changed in that user's syncs, whether or not they share a room.
+     */
+    public void changedFor(String userId, java.util.Collection<String> targets) {
+        if (targets.isEmpty()) {
+            return;
+        }
+        long pos = stream.next(Changes.devices(userId), Changes.DEVICE_LISTS);
+        try {
+            storage.userSignatureChanged(userId, targets, pos);
+        } finally {
+            stream.done(pos);
+        }
+        notifier.wake(Set.of(userId));
     }
 
     private final List<java.util.function.Consumer<String>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -93,6 +112,9 @@ public final class DeviceLists {
         left.removeAll(sharing);
         left.remove(userId);
         changed.removeIf(u -> !sharing.contains(u) && !u.equals(userId));
+        if (devicesMoved) {
+            changed.addAll(storage.userSignatureChangesSince(userId, since, upTo));
+        }
         return new Update(List.copyOf(changed), List.copyOf(left));
     }
 

@@ -19,7 +19,8 @@ import java.util.Optional;
 /**
  * The keys of end-to-end encryption (the Client-Server API's key management): devices upload
  * their identity, one-time and fallback keys; other users query identity keys and claim one-time
- * keys (each handed out once; a device's fallback key when none is left). Counts for
+ * keys (each handed out once; a device's fallback key when none is left). Queries answer the users'
+ * cross-signing keys too, and merge the signatures uploaded after the keys ({@link CrossSigning}). Counts for
  * {@code /sync} are kept in memory until an upload or claim changes them.
  */
 public final class KeysService {
@@ -30,13 +31,15 @@ public final class KeysService {
     private final DeviceKeyStore storage;
     private final StreamCounter stream;
     private final DeviceLists deviceLists;
+    private final CrossSigning crossSigning;
     private final String serverName;
     private final StreamCache<Counts> counts;
 
-    public KeysService(DeviceKeyStore storage, StreamCounter stream, DeviceLists deviceLists, String serverName) {
+    public KeysService(DeviceKeyStore storage, StreamCounter stream, DeviceLists deviceLists, CrossSigning crossSigning, String serverName) {
         this.storage = storage;
         this.stream = stream;
         this.deviceLists = deviceLists;
+        this.crossSigning = crossSigning;
         this.serverName = serverName;
         this.counts = new StreamCache<>(stream);
     }
@@ -95,14 +98,35 @@ public final class KeysService {
         this.remote = remote;
     }
 
-    /** {@code POST /keys/query}: identity keys of the asked devices (all of a user's when none are named), other servers asked. */
-    public ObjectNode query(Map<String, List<String>> wanted, long timeoutMs) {
+    /**
+     * {@code POST /keys/query} of {@code viewer}: identity keys of the asked devices (all of a user's when none are
+     * named) and the users' cross-signing keys (the user-signing key of the viewer only), with the signatures the
+     * viewer may see; other servers asked.
+     */
+    public ObjectNode query(String viewer, Map<String, List<String>> wanted, long timeoutMs) {
         ObjectNode out = MatrixJson.mapper().createObjectNode();
         ObjectNode devices = out.putObject("device_keys");
         ObjectNode failures = out.putObject("failures");
-        devices.setAll((ObjectNode) queryLocal(wanted).get("device_keys"));
+        ObjectNode masters = out.putObject("master_keys");
+        ObjectNode selfSigning = out.putObject("self_signing_keys");
+        out.putObject("user_signing_keys");
+        ObjectNode local = queryLocal(wanted, Optional.of(viewer));
+        devices.setAll((ObjectNode) local.get("device_keys"));
+        for (String field : List.of("master_keys", "self_signing_keys", "user_signing_keys")) {
+            out.withObjectProperty(field).setAll((ObjectNode) local.get(field));
+        }
         Map<String, ObjectNode> answers = askServers(remoteByServer(wanted), failures, timeoutMs, (r, server, users) -> r.query(server, users));
-        answers.forEach((server, answer) -> copyUsers(answer.path("device_keys"), server, wanted.keySet(), devices));
+        answers.forEach((server, answer) -> {
+            copyUsers(answer.path("device_keys"), server, wanted.keySet(), devices);
+            copyUsers(answer.path("master_keys"), server, wanted.keySet(), masters);
+            copyUsers(answer.path("self_signing_keys"), server, wanted.keySet(), selfSigning);
+        });
+        masters.properties().forEach(m -> { // the viewer's own signatures of other servers' users' master keys
+            if (!local(m.getKey())) {
+                CrossSigning.valid(m.getKey(), CrossSigning.MASTER, m.getValue()).ifPresent(k -> crossSigning
+                        .signatures(m.getKey(), Optional.of(viewer)).into(CrossSigning.publicKey(k), (ObjectNode) m.getValue()));
+            }
+        });
         return out;
     }
 
@@ -117,20 +141,31 @@ public final class KeysService {
         return out;
     }
 
-    /** The identity keys of this server's users among {@code wanted} (the others are left out). */
-    public ObjectNode queryLocal(Map<String, List<String>> wanted) {
+    /**
+     * The identity keys and cross-signing keys of this server's users among {@code wanted} (the others are left out),
+     * with the signatures {@code viewer} may see: the users' own, and the viewer's when given. Without a viewer (another
+     * server asks) {@code user_signing_keys} is left out.
+     */
+    public ObjectNode queryLocal(Map<String, List<String>> wanted, Optional<String> viewer) {
         ObjectNode out = MatrixJson.mapper().createObjectNode();
         ObjectNode devices = out.putObject("device_keys");
+        out.putObject("master_keys");
+        out.putObject("self_signing_keys");
+        if (viewer.isPresent()) {
+            out.putObject("user_signing_keys");
+        }
         wanted.forEach((user, deviceIds) -> {
             if (!local(user)) {
                 return;
             }
             ObjectNode ofUser = devices.putObject(user);
+            CrossSigning.Signatures signatures = crossSigning.signatures(user, viewer);
             for (DeviceKeys k : storage.deviceKeys(user)) {
                 if (deviceIds == null || deviceIds.isEmpty() || deviceIds.contains(k.deviceId())) {
-                    ofUser.set(k.deviceId(), withDisplayName(k));
+                    ofUser.set(k.deviceId(), signatures.into(k.deviceId(), withDisplayName(k)));
                 }
             }
+            crossSigning.addLocalKeys(out, user, viewer, signatures);
         });
         return out;
     }

@@ -12,7 +12,7 @@ abstract class JdbcStorage implements Storage, JdbcServerKeyStore, JdbcAccountSt
         JdbcDeviceKeyStore, JdbcRelationStore, JdbcNotificationStore, JdbcPusherStore, JdbcGraphStore,
         JdbcFederationStore, JdbcRemoteKeyStore, JdbcDeviceFederationStore, JdbcOpenIdStore, JdbcReportStore, JdbcUserDirectoryStore,
         JdbcKeyBackupStore, JdbcAppServiceDirectoryStore, JdbcAppServiceStore, JdbcDeviceActivityStore,
-        JdbcRegistrationTokenStore {
+        JdbcRegistrationTokenStore, JdbcCrossSigningStore {
 
     private final HikariDataSource data;
     private final Jdbc jdbc;
@@ -40,7 +40,7 @@ abstract class JdbcStorage implements Storage, JdbcServerKeyStore, JdbcAccountSt
         return jdbc.one("SELECT MAX(p) FROM (SELECT MAX(stream_pos) AS p FROM events UNION ALL SELECT MAX(stream_pos) FROM account_data "
                 + "UNION ALL SELECT MAX(stream_pos) FROM receipts UNION ALL SELECT MAX(stream_pos) FROM to_device "
                 + "UNION ALL SELECT MAX(stream_pos) FROM presence UNION ALL SELECT MAX(stream_pos) FROM memberships "
-                + "UNION ALL SELECT MAX(stream_pos) FROM device_list_changes) AS streams",
+                + "UNION ALL SELECT MAX(stream_pos) FROM device_list_changes UNION ALL SELECT MAX(stream_pos) FROM user_signature_changes) AS streams",
                 rs -> rs.getLong(1)).orElse(0L);
     }
 }

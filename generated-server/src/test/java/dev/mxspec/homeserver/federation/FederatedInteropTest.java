@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
  * Real clients on two federating servers: matrix-js-sdk with its Rust crypto holds an encrypted conversation between
  * alice of one server and bob of the other ({@code interop/js/encrypted_chat.mjs}): the invite, the join, device
  * keys queried and one-time keys claimed across servers, the room keys sent as to-device messages between them, and
- * each message decrypted by the other's client.
+ * each message decrypted by the other's client; then alice's cross-signing keys, set up and reset by her client, and
+ * her device signed by them, followed by bob's client on the other server.
  */
 class FederatedInteropTest extends TwoFederatingServers {
 

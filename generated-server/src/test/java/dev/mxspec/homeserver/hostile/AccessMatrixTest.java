@@ -3,9 +3,11 @@ package dev.mxspec.homeserver.hostile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mxspec.homeserver.crypto.CrossSigningKeys;
 import dev.mxspec.homeserver.hostile.Fixture.User;
 import dev.mxspec.homeserver.hostile.Operations.Op;
 import dev.mxspec.runtime.api.Endpoint;
+import dev.mxspec.runtime.json.MatrixJson;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -80,6 +82,15 @@ class AccessMatrixTest {
             fx.raw.ok("POST", CS + "/room_keys/version", alice.token(), backupVersion);
             fx.raw.ok("PUT", CS + "/room_keys/keys/" + Fixture.seg(r) + "/s1?version=2", alice.token(), backedUpKey);
             fx.raw.ok("POST", CS + "/room_keys/version", carol.token(), backupVersion);
+            // alice's cross-signing keys, which only she may replace, and only with her password
+            fx.raw.ok("POST", CS + "/keys/device_signing/upload", alice.token(), new CrossSigningKeys(alice.id()).uploadBody(null).toString());
+            String replacement = new CrossSigningKeys(alice.id()).uploadBody(null).toString();
+            String wrongPassword = new CrossSigningKeys(alice.id()).uploadBody(MatrixJson.mapper().createObjectNode()
+                    .put("type", "m.login.password").put("password", "not alice's").set("identifier", MatrixJson.mapper()
+                            .createObjectNode().put("type", "m.id.user").put("user", "alice"))).toString();
+            String asCarol = new CrossSigningKeys(alice.id()).uploadBody(MatrixJson.mapper().createObjectNode()
+                    .put("type", "m.login.password").put("password", Fixture.PASSWORD).set("identifier", MatrixJson.mapper()
+                            .createObjectNode().put("type", "m.id.user").put("user", "carol"))).toString();
 
             authCases = authentication(alice, ended, aliases);
             unserved = unservedCount;
@@ -143,6 +154,12 @@ class AccessMatrixTest {
                     new Case("other user DELETE a backed-up key", carol, "DELETE", "/room_keys/keys/" + R + "/s1?version=2", null, notFound()),
                     new Case("keys into a backup version that is not the latest", alice, "PUT", "/room_keys/keys/" + R + "/s2?version=1",
                             backedUpKey, Map.of(403, "M_WRONG_ROOM_KEYS_VERSION")),
+                    new Case("other user POST cross-signing keys", carol, "POST", "/keys/device_signing/upload", replacement,
+                            Map.of(400, "M_INVALID_PARAM")),
+                    new Case("replacing cross-signing keys with a wrong password", alice, "POST", "/keys/device_signing/upload",
+                            wrongPassword, Map.of(401, "M_FORBIDDEN")),
+                    new Case("replacing cross-signing keys with another user's password", alice, "POST", "/keys/device_signing/upload",
+                            asCarol, forbidden()),
                     // history for members only: bob joined after the secret was sent
                     new Case("later joiner GET /event of joined-only history", bob, "GET", "/rooms/" + R + "/event/" + Fixture.seg(secret), null, notFound()),
                     new Case("later joiner GET /context of joined-only history", bob, "GET", "/rooms/" + R + "/context/" + Fixture.seg(secret), null, forbiddenOrNotFound()),

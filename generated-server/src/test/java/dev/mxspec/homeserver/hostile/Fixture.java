@@ -88,7 +88,8 @@ final class Fixture implements AutoCloseable {
 
     /**
      * What {@code user} can see: joined rooms, each one's state and latest events, profile, devices
-     * (without last-seen data), push rules, account data (global and per room), invites, the latest
+     * (without last-seen data), the user's own keys ({@code /keys/query}: device and cross-signing keys
+     * with their signatures), push rules, account data (global and per room), invites, the latest
      * key backup version and its keys, and what {@code aliases} resolve to.
      */
     JsonNode snapshot(User user, List<String> aliases) throws Exception {
@@ -117,6 +118,7 @@ final class Fixture implements AutoCloseable {
             copy.remove(List.of("last_seen_ip", "last_seen_ts"));
             devices.add(copy);
         });
+        s.set("keys", raw.ok("POST", CS + "/keys/query", user.token(), "{\"device_keys\":{\"" + user.id() + "\":[]}}"));
         s.set("push_rules", raw.ok("GET", CS + "/pushrules/", user.token(), null));
         String filter = "{\"presence\":{\"not_types\":[\"*\"]},\"room\":{\"timeline\":{\"limit\":0},\"state\":{\"not_types\":[\"*\"]},"
                 + "\"ephemeral\":{\"not_types\":[\"*\"]}}}";

@@ -121,5 +121,8 @@ public class InteropTest {
             "ok: alice creates an encrypted room and invites bob", "ok: bob's client sees the invite",
             "ok: bob joins; alice's client sees him", "ok: bob's client knows the room is encrypted",
             "ok: alice's client finds bob's device keys", "ok: the server holds only ciphertext",
-            "ok: bob's client decrypts alice's message", "ok: it came encrypted, from alice", "ok: alice's client decrypts bob's answer");
+            "ok: bob's client decrypts alice's message", "ok: it came encrypted, from alice", "ok: alice's client decrypts bob's answer",
+            "ok: alice bootstraps cross-signing without her password", "ok: bob's client finds alice's cross-signing keys",
+            "ok: bob's client sees alice's device signed by her self-signing key",
+            "ok: resetting her cross-signing keys takes alice's password", "ok: bob's client notices alice's new identity");
 }

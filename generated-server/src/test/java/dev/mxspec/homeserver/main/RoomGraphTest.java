@@ -560,8 +560,13 @@ class RoomGraphTest {
                 st.executeUpdate("DROP TABLE " + table);
             }
             st.executeUpdate("DROP INDEX memberships_by_pos");
+            for (String table : List.of("cross_signing_keys", "cross_signing_signatures", "user_signature_changes")) { // V15: cross-signing
+                st.executeUpdate("DROP TABLE " + table);
+            }
             st.executeUpdate("ALTER TABLE devices DROP COLUMN last_seen_user_agent"); // V22: the client of a device's last request
-            st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('8', '9', '10', '11', '12', '14', '16', '17', '18', '19', '22')");
+            st.executeUpdate("DROP TABLE registration_tokens"); // V23: registration tokens
+            st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('8', '9', '10', '11', '12', '14', '15', '16', '17', '18', '19', "
+                    + "'22', '23')");
         }
         server = Homeserver.start(config);
         http = new JsonHttp(server.port());

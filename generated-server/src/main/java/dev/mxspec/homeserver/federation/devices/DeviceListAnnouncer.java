@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.core.KeyLocks;
 import dev.mxspec.homeserver.services.ClientEvents;
+import dev.mxspec.homeserver.services.CrossSigning;
 import dev.mxspec.homeserver.services.Memberships;
 import dev.mxspec.homeserver.storage.AccountStore;
 import dev.mxspec.homeserver.storage.DeviceFederationStore;
@@ -21,8 +22,8 @@ import java.util.function.Consumer;
 
 /**
  * {@code m.device_list_update} EDUs: told a local user's device list changed (a device added, renamed or removed, its
- * keys uploaded), it compares the user's devices with what was last announced and sends one EDU per device that
- * differs, to every server sharing a room with the user. Each EDU takes the user's next {@code stream_id} and names
+ * keys uploaded or signed by the user's self-signing key), it compares the user's devices with what was last announced
+ * and sends one EDU per device that differs, to every server sharing a room with the user. Each EDU takes the user's next {@code stream_id} and names
  * the one before as {@code prev_id}; what was announced is stored, so {@code /user/devices} answers with the same
  * {@code stream_id} and a restart continues the sequence.
  */
@@ -33,16 +34,18 @@ public final class DeviceListAnnouncer implements Consumer<String> {
     private final DeviceFederationStore store;
     private final Memberships memberships;
     private final EduOutbox outbox;
+    private final CrossSigning crossSigning;
     private final String serverName;
     private final KeyLocks locks = new KeyLocks(64);
 
     public DeviceListAnnouncer(AccountStore accounts, DeviceKeyStore keys, DeviceFederationStore store, Memberships memberships,
-            EduOutbox outbox, String serverName) {
+            EduOutbox outbox, CrossSigning crossSigning, String serverName) {
         this.accounts = accounts;
         this.keys = keys;
         this.store = store;
         this.memberships = memberships;
         this.outbox = outbox;
+        this.crossSigning = crossSigning;
         this.serverName = serverName;
     }
 
@@ -85,7 +88,7 @@ public final class DeviceListAnnouncer implements Consumer<String> {
         return store.announcedDevices(userId).stream().mapToLong(AnnouncedDevice::streamId).max().orElse(0);
     }
 
-    /** Each device of the user as announced: its display name and keys, when it has them. */
+    /** Each device of the user as announced: its display name and keys (with the signatures of the user's own), when it has them. */
     private Map<String, ObjectNode> current(String userId) {
         Map<String, ObjectNode> out = new TreeMap<>();
         for (Device d : accounts.devices(userId)) {
@@ -93,10 +96,11 @@ public final class DeviceListAnnouncer implements Consumer<String> {
             d.displayName().ifPresent(name -> entry.put("device_display_name", name));
             out.put(d.deviceId(), entry);
         }
+        CrossSigning.Signatures signatures = crossSigning.signatures(userId, java.util.Optional.empty());
         for (DeviceKeys k : keys.deviceKeys(userId)) {
             ObjectNode entry = out.get(k.deviceId());
             if (entry != null) {
-                entry.set("keys", ClientEvents.parse(k.json()));
+                entry.set("keys", signatures.into(k.deviceId(), (ObjectNode) ClientEvents.parse(k.json())));
             }
         }
         return out;

@@ -22,6 +22,8 @@ import java.util.function.LongSupplier;
  * <li>{@code m.device_list_update}: the user's device list is marked changed ({@code device_lists.changed} of the syncs
  * of local users sharing a room, {@code /keys/changes}) and the cached list updated or dropped
  * ({@link RemoteDeviceKeys#update});</li>
+ * <li>{@code m.signing_key_update}: the user's master and self-signing keys are kept
+ * ({@link RemoteDeviceKeys#signingKeyUpdate}) and the user marked changed as for a device list update;</li>
  * <li>{@code m.direct_to_device}: messages from a user of the origin to this server's users' devices, delivered once
  * per {@code message_id}; entries for other servers' users are ignored.</li>
  * </ul>
@@ -60,6 +62,7 @@ public final class InboundUserEdus implements InboundEdus.UserEdus {
         return switch (type) {
             case "m.presence" -> presence(origin, content);
             case "m.device_list_update" -> deviceListUpdate(origin, content);
+            case "m.signing_key_update" -> signingKeyUpdate(origin, content);
             case "m.direct_to_device" -> toDevice(origin, content);
             default -> false;
         };
@@ -102,6 +105,20 @@ public final class InboundUserEdus implements InboundEdus.UserEdus {
                 keys.isObject() ? Optional.of(keys) : Optional.empty(), name.isTextual() ? Optional.of(name.asText()) : Optional.empty());
         deviceLists.changed(userId.asText());
         return true;
+    }
+
+    private boolean signingKeyUpdate(String origin, JsonNode content) {
+        JsonNode userId = content.path("user_id");
+        if (!userId.isTextual() || !ofOrigin(origin, userId.asText())
+                || !remoteKeys.signingKeyUpdate(userId.asText(), present(content.get("master_key")), present(content.get("self_signing_key")))) {
+            return false;
+        }
+        deviceLists.changed(userId.asText());
+        return true;
+    }
+
+    private static Optional<JsonNode> present(JsonNode value) {
+        return value == null || value.isNull() ? Optional.empty() : Optional.of(value);
     }
 
     private boolean toDevice(String origin, JsonNode content) {

@@ -7,14 +7,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.federation.FederationClient;
 import dev.mxspec.homeserver.services.ClientEvents;
+import dev.mxspec.homeserver.services.CrossSigning;
 import dev.mxspec.homeserver.services.KeysService;
 import dev.mxspec.homeserver.services.Memberships;
+import dev.mxspec.homeserver.storage.CrossSigningStore;
+import dev.mxspec.homeserver.storage.CrossSigningStore.CrossSigningKey;
 import dev.mxspec.homeserver.storage.DeviceFederationStore;
 import dev.mxspec.homeserver.storage.DeviceFederationStore.RemoteDeviceList;
 import dev.mxspec.runtime.json.MatrixJson;
 import dev.mxspec.spec.v1_7.clientserver.ClaimKeysResponseOneTimeKeys;
 import dev.mxspec.spec.v1_7.clientserver.DeviceInformation;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +27,8 @@ import java.util.Optional;
 /**
  * Keys of other servers' users, asked of their servers. The device lists of users who share a room with a local user
  * are cached (fetched with {@code /user/devices}, then kept up to date by their server's {@code m.device_list_update}
- * EDUs, dropped when an update was missed); other users' keys are asked with {@code /user/keys/query} each time. One-time
+ * EDUs, dropped when an update was missed), and so are their master and self-signing keys (from {@code /user/devices},
+ * then {@code m.signing_key_update} EDUs); other users' keys are asked with {@code /user/keys/query} each time. One-time
  * keys are claimed with {@code /user/keys/claim}. Only entries of the asked server's own users that fit the spec's
  * schemas are kept: a server cannot answer for another server's users.
  */
@@ -31,12 +36,15 @@ public final class RemoteDeviceKeys implements KeysService.RemoteKeys {
 
     private final FederationClient client;
     private final DeviceFederationStore store;
+    private final CrossSigningStore crossSigning;
     private final Memberships memberships;
     private final String serverName;
 
-    public RemoteDeviceKeys(FederationClient client, DeviceFederationStore store, Memberships memberships, String serverName) {
+    public RemoteDeviceKeys(FederationClient client, DeviceFederationStore store, CrossSigningStore crossSigning, Memberships memberships,
+            String serverName) {
         this.client = client;
         this.store = store;
+        this.crossSigning = crossSigning;
         this.memberships = memberships;
         this.serverName = serverName;
     }
@@ -45,12 +53,17 @@ public final class RemoteDeviceKeys implements KeysService.RemoteKeys {
     public ObjectNode query(String server, Map<String, List<String>> wanted) throws IOException {
         ObjectNode out = MatrixJson.mapper().createObjectNode();
         ObjectNode deviceKeys = out.putObject("device_keys");
+        ObjectNode masterKeys = out.putObject("master_keys");
+        ObjectNode selfSigningKeys = out.putObject("self_signing_keys");
         Map<String, List<String>> ask = new LinkedHashMap<>();
         wanted.forEach((user, devices) -> {
             Optional<ObjectNode> list = deviceList(server, user);
             if (list.isEmpty()) {
                 ask.put(user, devices == null ? List.of() : devices);
                 return;
+            }
+            for (CrossSigningKey k : crossSigning.crossSigningKeys(user)) {
+                (k.usage().equals(CrossSigning.MASTER) ? masterKeys : selfSigningKeys).set(user, ClientEvents.parse(k.json()));
             }
             ObjectNode ofUser = deviceKeys.putObject(user);
             list.get().properties().forEach(d -> {
@@ -68,11 +81,16 @@ public final class RemoteDeviceKeys implements KeysService.RemoteKeys {
         if (!ask.isEmpty()) {
             ObjectNode body = MatrixJson.mapper().createObjectNode();
             body.set("device_keys", MatrixJson.mapper().valueToTree(ask));
-            JsonNode answer = post(server, "/_matrix/federation/v1/user/keys/query", body).path("device_keys");
+            JsonNode whole = post(server, "/_matrix/federation/v1/user/keys/query", body);
+            JsonNode answer = whole.path("device_keys");
             ask.keySet().forEach(user -> {
                 if (answer.path(user).isObject()) {
                     deviceKeys.set(user, validDevices(user, answer.path(user)));
                 }
+                CrossSigning.valid(user, CrossSigning.MASTER, whole.path("master_keys").get(user))
+                        .ifPresent(k -> masterKeys.set(user, ClientEvents.parse(k.json())));
+                CrossSigning.valid(user, CrossSigning.SELF_SIGNING, whole.path("self_signing_keys").get(user))
+                        .ifPresent(k -> selfSigningKeys.set(user, ClientEvents.parse(k.json())));
             });
         }
         return out;
@@ -128,10 +146,39 @@ public final class RemoteDeviceKeys implements KeysService.RemoteKeys {
         }
     }
 
+    /**
+     * Applies an {@code m.signing_key_update} of {@code userId}'s server: the master and self-signing keys it holds
+     * replace the kept ones; false (nothing kept) when a key does not fit, or the self-signing key is not signed by the
+     * master key (the new one, else the kept one).
+     */
+    boolean signingKeyUpdate(String userId, Optional<JsonNode> master, Optional<JsonNode> selfSigning) {
+        Optional<CrossSigningKey> newMaster = master.flatMap(k -> CrossSigning.valid(userId, CrossSigning.MASTER, k));
+        Optional<CrossSigningKey> newSelfSigning = selfSigning.flatMap(k -> CrossSigning.valid(userId, CrossSigning.SELF_SIGNING, k));
+        if ((newMaster.isEmpty() && newSelfSigning.isEmpty()) || (master.isPresent() && newMaster.isEmpty())
+                || (selfSigning.isPresent() && newSelfSigning.isEmpty())) {
+            return false;
+        }
+        if (newSelfSigning.isPresent()) {
+            Optional<CrossSigningKey> signer = newMaster.or(() -> crossSigning.crossSigningKeys(userId).stream()
+                    .filter(k -> k.usage().equals(CrossSigning.MASTER)).findFirst());
+            if (signer.isEmpty() || !CrossSigning.signedBy(newSelfSigning.get(), signer.get())) {
+                return false;
+            }
+        }
+        List<CrossSigningKey> keys = new ArrayList<>();
+        newMaster.ifPresent(keys::add);
+        newSelfSigning.ifPresent(keys::add);
+        crossSigning.saveCrossSigningKeys(userId, keys);
+        return true;
+    }
+
     /** The cached device list of a user sharing a room with a local user, fetched when not cached; empty for other users. */
     private Optional<ObjectNode> deviceList(String server, String userId) {
         if (!SharingServers.sharesWithLocal(memberships, userId, serverName)) {
             store.remoteDeviceList(userId).ifPresent(stale -> store.dropRemoteDeviceList(userId)); // no longer told of changes
+            if (!crossSigning.crossSigningKeys(userId).isEmpty()) {
+                crossSigning.dropCrossSigningKeys(userId);
+            }
             return Optional.empty();
         }
         Optional<RemoteDeviceList> cached = store.remoteDeviceList(userId);
@@ -164,6 +211,11 @@ public final class RemoteDeviceKeys implements KeysService.RemoteKeys {
             }
             devices.set(deviceId, entry);
         }
+        List<CrossSigningKey> keys = new ArrayList<>();
+        CrossSigning.valid(userId, CrossSigning.MASTER, body.get("master_key")).ifPresent(keys::add);
+        CrossSigning.valid(userId, CrossSigning.SELF_SIGNING, body.get("self_signing_key")).ifPresent(keys::add);
+        crossSigning.dropCrossSigningKeys(userId);
+        crossSigning.saveCrossSigningKeys(userId, keys);
         store.saveRemoteDeviceList(new RemoteDeviceList(userId, body.get("stream_id").asLong(), MatrixJson.write(devices)));
         return Optional.of(devices);
     }

@@ -11,8 +11,8 @@ import java.util.Optional;
  * EDUs of another server's transaction applied here: {@code m.typing} and {@code m.receipt} (the {@code m.read}
  * receipts), each only for a user of the sending server who is joined to the room, as the spec asks receiving
  * servers to check, and only for a room whose server ACL lets the sending server in ({@link RoomAcls}); local clients
- * see them in their syncs. Presence, device list updates and to-device messages go to {@link UserEdus}. Other EDU
- * types, and EDUs of the wrong shape, are ignored: an EDU never fails a transaction.
+ * see them in their syncs. Presence, device list and signing key updates and to-device messages go to
+ * {@link UserEdus}. Other EDU types, and EDUs of the wrong shape, are ignored: an EDU never fails a transaction.
  */
 public final class InboundEdus {
 
@@ -23,7 +23,7 @@ public final class InboundEdus {
     private final UserStreams streams;
     private final RoomAcls acls;
 
-    /** Takes the per-user EDUs (presence, device lists, to-device) elsewhere; ignored when none. */
+    /** Takes the per-user EDUs (presence, device lists, signing keys, to-device) elsewhere; ignored when none. */
     public interface UserEdus {
         /** Applies the EDU; whether anything of it was taken in. */
         boolean apply(String origin, String type, JsonNode content);
@@ -54,8 +54,8 @@ public final class InboundEdus {
         boolean taken = switch (type) {
             case "m.typing" -> typing(origin, content);
             case "m.receipt" -> receipts(origin, content);
-            case "m.presence", "m.device_list_update", "m.direct_to_device" -> userEdus.apply(origin, type, content);
-            default -> false; // other types (m.signing_key_update among them: cross-signing keys are not kept) are ignored
+            case "m.presence", "m.device_list_update", "m.signing_key_update", "m.direct_to_device" -> userEdus.apply(origin, type, content);
+            default -> false; // other types are ignored
         };
         if (!taken) {
             metrics.ignoredEdu(type);
