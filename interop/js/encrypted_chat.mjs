@@ -5,25 +5,11 @@
 // sets up cross-signing, and bob's client follows her keys.
 // usage: node encrypted_chat.mjs <homeserver url of alice> [<homeserver url of bob>]; one line per step.
 import * as sdk from "matrix-js-sdk";
+import { check, quietLogger, until } from "./steps.mjs";
 
 const urlA = process.argv[2];
 const urlB = process.argv[3] ?? urlA;
 const suffix = Math.random().toString(16).slice(2, 10);
-
-function check(condition, what) {
-  if (!condition) {
-    console.log("FAILED: " + what);
-    process.exit(1);
-  }
-  console.log("ok: " + what);
-}
-
-function quietLogger() {
-  const none = () => {};
-  const logger = { trace: none, debug: none, info: none, log: none, warn: none, error: (...a) => console.error(...a) };
-  logger.getChild = () => logger;
-  return logger;
-}
 
 async function login(url, name) {
   const anonymous = sdk.createClient({ baseUrl: url });
@@ -42,17 +28,6 @@ async function login(url, name) {
     client.on(sdk.ClientEvent.Sync, ready);
   });
   return client;
-}
-
-/** Polls until the value is truthy (or ms pass); returns the last value. */
-async function until(value, ms = 30000) {
-  const end = Date.now() + ms;
-  let v = await value();
-  while (!v && Date.now() < end) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    v = await value();
-  }
-  return v;
 }
 
 /** The first decrypted message of the room with this body, as the client's timeline holds it. */

@@ -4,25 +4,11 @@
 // enters her recovery key, restores the backup and reads the history.
 // usage: node key_backup.mjs <homeserver url>; one line per step.
 import * as sdk from "matrix-js-sdk";
+import { check, quietLogger, until } from "./steps.mjs";
 import { decodeRecoveryKey, encodeRecoveryKey } from "matrix-js-sdk/lib/crypto-api/index.js";
 
 const url = process.argv[2];
 const suffix = Math.random().toString(16).slice(2, 10);
-
-function check(condition, what) {
-  if (!condition) {
-    console.log("FAILED: " + what);
-    process.exit(1);
-  }
-  console.log("ok: " + what);
-}
-
-function quietLogger() {
-  const none = () => {};
-  const logger = { trace: none, debug: none, info: none, log: none, warn: none, error: (...a) => console.error(...a) };
-  logger.getChild = () => logger;
-  return logger;
-}
 
 /** A started client with Rust crypto for a session ({access_token, user_id, device_id}). */
 async function start(session) {
@@ -56,17 +42,6 @@ async function login(name) {
 async function api(session, path) {
   const r = await fetch(url + "/_matrix/client/v3" + path, { headers: { Authorization: "Bearer " + session.access_token } });
   return { status: r.status, body: await r.json() };
-}
-
-/** Polls until the value is truthy (or ms pass); returns the last value. */
-async function until(value, ms = 30000) {
-  const end = Date.now() + ms;
-  let v = await value();
-  while (!v && Date.now() < end) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    v = await value();
-  }
-  return v;
 }
 
 function message(client, roomId, body) {

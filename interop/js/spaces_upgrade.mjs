@@ -3,24 +3,10 @@
 // replacement room, finds the old room as its predecessor and talks on there.
 // usage: node spaces_upgrade.mjs <homeserver url>; one line per step.
 import * as sdk from "matrix-js-sdk";
+import { check, quietLogger, until } from "./steps.mjs";
 
 const url = process.argv[2];
 const suffix = Math.random().toString(16).slice(2, 10);
-
-function check(condition, what) {
-  if (!condition) {
-    console.log("FAILED: " + what);
-    process.exit(1);
-  }
-  console.log("ok: " + what);
-}
-
-function quietLogger() {
-  const none = () => {};
-  const logger = { trace: none, debug: none, info: none, log: none, warn: none, error: (...a) => console.error(...a) };
-  logger.getChild = () => logger;
-  return logger;
-}
 
 async function start(name) {
   const session = await sdk.createClient({ baseUrl: url }).registerRequest({ username: name, password: name + "-password",
@@ -38,16 +24,6 @@ async function start(name) {
     client.on(sdk.ClientEvent.Sync, ready);
   });
   return client;
-}
-
-async function until(value, ms = 30000) {
-  const end = Date.now() + ms;
-  let v = await value();
-  while (!v && Date.now() < end) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    v = await value();
-  }
-  return v;
 }
 
 const alice = await start("js_alice_" + suffix);
