@@ -34,6 +34,7 @@ import java.util.Optional;
  * @param appServiceConfigFiles the registration files of the application services (bridges, bots) to serve
  * @param turn the TURN server handed to clients for calls ({@code turn:}), none by default
  * @param urlPreview URL previews ({@code url_preview:}), off by default
+ * @param email the SMTP server for validation mail ({@code email:}), none by default
  */
 public record ServerConfig(
         @JsonProperty("server_name") String serverName,
@@ -55,7 +56,8 @@ public record ServerConfig(
         @JsonProperty("metrics") MetricsSettings metrics,
         @JsonProperty("app_service_config_files") List<String> appServiceConfigFiles,
         @JsonProperty("turn") TurnSettings turn,
-        @JsonProperty("url_preview") UrlPreviewSettings urlPreview) {
+        @JsonProperty("url_preview") UrlPreviewSettings urlPreview,
+        @JsonProperty("email") EmailSettings email) {
 
     public ServerConfig {
         serverName = serverName == null ? "localhost" : serverName;
@@ -77,6 +79,7 @@ public record ServerConfig(
         appServiceConfigFiles = appServiceConfigFiles == null ? List.of() : List.copyOf(appServiceConfigFiles);
         turn = turn == null ? TurnSettings.defaults() : turn;
         urlPreview = urlPreview == null ? UrlPreviewSettings.defaults() : urlPreview;
+        email = email == null ? EmailSettings.defaults() : email;
         accessTokenLifetimeMs = accessTokenLifetimeMs == 0 ? 15 * 60 * 1000 : accessTokenLifetimeMs;
         if (accessTokenLifetimeMs < 0) {
             throw new IllegalArgumentException("access_token_lifetime_ms must be positive, not " + accessTokenLifetimeMs);
@@ -99,67 +102,74 @@ public record ServerConfig(
     public ServerConfig(String serverName, String host, int port, String dataDir, String database, Optional<String> postgresUrl,
             boolean registration, int maxBodyBytes, double sendRatePerSecond, long accessTokenLifetimeMs) {
         this(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond, accessTokenLifetimeMs,
-                null, null, false, null, null, null, null, null, null, null);
+                null, null, false, null, null, null, null, null, null, null, null);
     }
 
     /** This configuration with other rate limits. */
     public ServerConfig withRateLimits(RateLimits limits) {
         return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, 0, accessTokenLifetimeMs,
-                limits, http, requestLog, media, push, federation, metrics, appServiceConfigFiles, turn, urlPreview);
+                limits, http, requestLog, media, push, federation, metrics, appServiceConfigFiles, turn, urlPreview, email);
     }
 
     /** This configuration with other HTTP settings. */
     public ServerConfig withHttp(HttpSettings settings) {
         return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond,
-                accessTokenLifetimeMs, rateLimits, settings, requestLog, media, push, federation, metrics, appServiceConfigFiles, turn, urlPreview);
+                accessTokenLifetimeMs, rateLimits, settings, requestLog, media, push, federation, metrics, appServiceConfigFiles, turn, urlPreview, email);
     }
 
     /** This configuration with the request log on or off. */
     public ServerConfig withRequestLog(boolean on) {
         return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond,
-                accessTokenLifetimeMs, rateLimits, http, on, media, push, federation, metrics, appServiceConfigFiles, turn, urlPreview);
+                accessTokenLifetimeMs, rateLimits, http, on, media, push, federation, metrics, appServiceConfigFiles, turn, urlPreview, email);
     }
 
     /** This configuration with other media settings. */
     public ServerConfig withMedia(MediaSettings settings) {
         return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond,
-                accessTokenLifetimeMs, rateLimits, http, requestLog, settings, push, federation, metrics, appServiceConfigFiles, turn, urlPreview);
+                accessTokenLifetimeMs, rateLimits, http, requestLog, settings, push, federation, metrics, appServiceConfigFiles, turn, urlPreview, email);
     }
 
     /** This configuration with other push settings. */
     public ServerConfig withPush(PushSettings settings) {
         return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond,
-                accessTokenLifetimeMs, rateLimits, http, requestLog, media, settings, federation, metrics, appServiceConfigFiles, turn, urlPreview);
+                accessTokenLifetimeMs, rateLimits, http, requestLog, media, settings, federation, metrics, appServiceConfigFiles, turn, urlPreview, email);
     }
 
     /** This configuration with other federation settings. */
     public ServerConfig withFederation(FederationSettings settings) {
         return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond,
-                accessTokenLifetimeMs, rateLimits, http, requestLog, media, push, settings, metrics, appServiceConfigFiles, turn, urlPreview);
+                accessTokenLifetimeMs, rateLimits, http, requestLog, media, push, settings, metrics, appServiceConfigFiles, turn, urlPreview, email);
     }
 
     /** This configuration with other metrics settings. */
     public ServerConfig withMetrics(MetricsSettings settings) {
         return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond,
-                accessTokenLifetimeMs, rateLimits, http, requestLog, media, push, federation, settings, appServiceConfigFiles, turn, urlPreview);
+                accessTokenLifetimeMs, rateLimits, http, requestLog, media, push, federation, settings, appServiceConfigFiles, turn, urlPreview, email);
     }
 
     /** This configuration with these application service registration files. */
     public ServerConfig withAppServiceConfigFiles(List<String> files) {
         return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond,
-                accessTokenLifetimeMs, rateLimits, http, requestLog, media, push, federation, metrics, files, turn, urlPreview);
+                accessTokenLifetimeMs, rateLimits, http, requestLog, media, push, federation, metrics, files, turn, urlPreview, email);
     }
 
     /** This configuration with another TURN server. */
     public ServerConfig withTurn(TurnSettings settings) {
         return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond,
-                accessTokenLifetimeMs, rateLimits, http, requestLog, media, push, federation, metrics, appServiceConfigFiles, settings, urlPreview);
+                accessTokenLifetimeMs, rateLimits, http, requestLog, media, push, federation, metrics, appServiceConfigFiles, settings, urlPreview, email);
     }
 
     /** This configuration with other URL preview settings. */
     public ServerConfig withUrlPreview(UrlPreviewSettings settings) {
         return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond,
-                accessTokenLifetimeMs, rateLimits, http, requestLog, media, push, federation, metrics, appServiceConfigFiles, turn, settings);
+                accessTokenLifetimeMs, rateLimits, http, requestLog, media, push, federation, metrics, appServiceConfigFiles, turn, settings, email);
+    }
+
+    /** This configuration with another SMTP server. */
+    public ServerConfig withEmail(EmailSettings settings) {
+        return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond,
+                accessTokenLifetimeMs, rateLimits, http, requestLog, media, push, federation, metrics, appServiceConfigFiles, turn, urlPreview,
+                settings);
     }
 
     public static ServerConfig defaults() {
@@ -201,6 +211,7 @@ public record ServerConfig(
                 request_log: %9$s
                 """.formatted(serverName, host, port, dataDir, database, registration, maxBodyBytes, accessTokenLifetimeMs, requestLog)
                 + rateLimits.toYaml() + http.toYaml() + media.toYaml() + push.toYaml() + federation.toYaml() + metrics.toYaml() + turn.toYaml() + urlPreview.toYaml()
+                + email.toYaml()
                 + appServicesYaml()
                 + postgresUrl.map(u -> "postgres_url: " + u + "\n").orElse("");
     }

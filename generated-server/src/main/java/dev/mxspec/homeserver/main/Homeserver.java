@@ -19,6 +19,8 @@ import dev.mxspec.runtime.server.ServerRequest;
 import dev.mxspec.homeserver.api.RoomHandlers;
 import dev.mxspec.homeserver.api.SyncHandlers;
 import dev.mxspec.homeserver.api.ThirdPartyIdHandlers;
+import dev.mxspec.homeserver.api.ThirdPartyInviteRequests;
+import dev.mxspec.homeserver.api.ThreepidSubmitToken;
 import dev.mxspec.homeserver.services.Aliases;
 import dev.mxspec.homeserver.services.BackfilledEvents;
 import dev.mxspec.homeserver.services.EventVisibility;
@@ -110,6 +112,12 @@ import dev.mxspec.homeserver.services.EventsByTime;
 import dev.mxspec.homeserver.services.OpenIdTokens;
 import dev.mxspec.homeserver.services.PublicRooms;
 import dev.mxspec.homeserver.services.SpaceHierarchy;
+import dev.mxspec.homeserver.services.IdentityServers;
+import dev.mxspec.homeserver.services.Mailer;
+import dev.mxspec.homeserver.services.ThirdPartyIds;
+import dev.mxspec.homeserver.federation.RequestSigning;
+import dev.mxspec.spec.v1_7.serverserver.endpoints.OnBindThirdPartyIdentifier;
+import java.net.URI;
 import dev.mxspec.spec.v1_7.serverserver.server.ServerServerRouter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -204,6 +212,15 @@ public final class Homeserver implements AutoCloseable {
             AccountService accounts = new AccountService(storage, config.serverName(), clock, config.accessTokenLifetimeMs(),
                     deviceLists::changed, RateLimiter.of(limits.loginFailures(), clock));
             AccountHandlers accountHandlers = new AccountHandlers(accounts, config.registration(), limiter);
+            // third-party identifiers: mail through the SMTP server, binds, unbinds and 3PID invites at identity servers
+            String idScheme = config.email().identityServerScheme();
+            IdentityServers identityServers = new IdentityServers(name -> URI.create(idScheme + "://" + name),
+                    (method, uri, destination, content) -> RequestSigning.sign(method, uri, config.serverName(), destination,
+                            Optional.of(content), signingKey).header());
+            ThirdPartyIds threepids = new ThirdPartyIds(storage, config.email().enabled() ? Optional.of(Mailer.smtp(config.email())) : Optional.empty(),
+                    identityServers, config.email().clientBaseUrl().orElse(baseUrl), config.email().validationTokenLifetimeMs(), clock);
+            accountHandlers.thirdPartyIds(threepids);
+            ThreepidSubmitToken submitToken = new ThreepidSubmitToken(threepids);
             RateLimiter sends = RateLimiter.of(limits.sends(), clock);
             RoomReads reads = new RoomReads(rooms, memberships, visibility);
             Aliases aliases = new Aliases(storage, rooms, config.serverName());
@@ -238,7 +255,8 @@ public final class Homeserver implements AutoCloseable {
                     .refresh(accountHandlers)
                     .loginToken(accountHandlers)
                     .deviceManagement(accountHandlers)
-                    .administrativeContact(new ThirdPartyIdHandlers())
+                    .administrativeContact(new ThirdPartyIdHandlers(threepids, accounts))
+                    .thirdPartyMembership(new ThirdPartyInviteRequests(rooms, identityServers, name -> idScheme + "://" + name))
                     .versions(info)
                     .wellknown(info)
                     .capabilities(info)
@@ -367,7 +385,10 @@ public final class Homeserver implements AutoCloseable {
                     httpOptions);
             HttpServer http = HttpServer.start(config.host(), Math.max(0, config.port()), request -> {
                         ServerRequest r = dev.mxspec.homeserver.api.Uia.emptyBodyAsChallenge(legacyPrefix(request));
-                        return pushRuleListings.answer(r).orElseGet(() -> router.handle(r));
+                        if (r.path().equals(OnBindThirdPartyIdentifier.ENDPOINT.path())) {
+                            return federationRouter.handle(r); // identity servers call onbind at the server's client address too
+                        }
+                        return pushRuleListings.answer(r).or(() -> submitToken.answer(r)).orElseGet(() -> router.handle(r));
                     },
                     httpOptions);
             delivery.start();

@@ -11,7 +11,7 @@ import org.flywaydb.core.Flyway;
 abstract class JdbcStorage implements Storage, JdbcServerKeyStore, JdbcAccountStore, JdbcRoomStore, JdbcAliasStore, JdbcStreamStore,
         JdbcDeviceKeyStore, JdbcRelationStore, JdbcNotificationStore, JdbcPusherStore, JdbcGraphStore,
         JdbcFederationStore, JdbcRemoteKeyStore, JdbcDeviceFederationStore, JdbcOpenIdStore, JdbcReportStore, JdbcUserDirectoryStore,
-        JdbcKeyBackupStore {
+        JdbcKeyBackupStore, JdbcThreepidStore {
 
     private final HikariDataSource data;
     private final Jdbc jdbc;
