@@ -217,8 +217,9 @@ public final class Homeserver implements AutoCloseable {
             IdentityServers identityServers = new IdentityServers(name -> URI.create(idScheme + "://" + name),
                     (method, uri, destination, content) -> RequestSigning.sign(method, uri, config.serverName(), destination,
                             Optional.of(content), signingKey).header());
+            java.util.concurrent.atomic.AtomicReference<String> listening = new java.util.concurrent.atomic.AtomicReference<>(baseUrl);
             ThirdPartyIds threepids = new ThirdPartyIds(storage, config.email().enabled() ? Optional.of(Mailer.smtp(config.email())) : Optional.empty(),
-                    identityServers, config.email().clientBaseUrl().orElse(baseUrl), config.email().validationTokenLifetimeMs(), clock);
+                    identityServers, () -> config.email().clientBaseUrl().orElse(listening.get()), config.email().validationTokenLifetimeMs(), clock);
             accountHandlers.thirdPartyIds(threepids);
             ThreepidSubmitToken submitToken = new ThreepidSubmitToken(threepids);
             RateLimiter sends = RateLimiter.of(limits.sends(), clock);
@@ -391,6 +392,7 @@ public final class Homeserver implements AutoCloseable {
                         return pushRuleListings.answer(r).or(() -> submitToken.answer(r)).orElseGet(() -> router.handle(r));
                     },
                     httpOptions);
+            listening.set("http://" + (config.host().equals("0.0.0.0") ? "localhost" : config.host()) + ":" + http.port());
             delivery.start();
             if (config.metrics().enabled()) {
                 metricsListener = HttpServer.start(config.metrics().host(), config.metrics().port(), metrics::answer, httpOptions);

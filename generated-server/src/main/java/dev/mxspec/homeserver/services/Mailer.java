@@ -28,6 +28,7 @@ public interface Mailer {
                         settings.smtpUser().orElse(null), settings.smtpPassword().orElse(null))
                 .withTransportStrategy(settings.requireTransportSecurity() ? TransportStrategy.SMTP_TLS : TransportStrategy.SMTP)
                 .withSessionTimeout(20_000)
+                .clearEmailValidator() // addresses were checked when the session was made; notif_from may be a local one
                 .buildMailer();
         return (to, subject, text) -> {
             Email email = EmailBuilder.startingBlank().from(settings.notifFrom()).to(to).withSubject(subject).withPlainText(text).buildEmail();

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
@@ -61,16 +62,16 @@ public final class ThirdPartyIds {
     private final ThreepidStore store;
     private final Optional<Mailer> mailer;
     private final IdentityServers identityServers;
-    private final String clientBaseUrl;
+    private final Supplier<String> clientBaseUrl;
     private final long lifetimeMs;
     private final LongSupplier clock;
     private final SecureRandom random = new SecureRandom();
 
     /**
      * @param mailer the SMTP server's mailer; empty when none is configured
-     * @param clientBaseUrl where mail readers reach this server's client API (for the link in the mail)
+     * @param clientBaseUrl where mail readers reach this server's client API (for the link in the mail), known once it listens
      */
-    public ThirdPartyIds(ThreepidStore store, Optional<Mailer> mailer, IdentityServers identityServers, String clientBaseUrl,
+    public ThirdPartyIds(ThreepidStore store, Optional<Mailer> mailer, IdentityServers identityServers, Supplier<String> clientBaseUrl,
             long lifetimeMs, LongSupplier clock) {
         this.store = store;
         this.mailer = mailer;
@@ -108,7 +109,7 @@ public final class ThirdPartyIds {
         ValidationSession session = new ValidationSession(sid, clientSecret, "email", address, token, sendAttempt,
                 existing.filter(s -> s.sessionId().equals(sid)).map(ValidationSession::createdMs).orElse(now), now + lifetimeMs, Optional.empty());
         store.saveValidationSession(session);
-        String link = clientBaseUrl + SUBMIT_PATH + "?token=" + encode(token) + "&client_secret=" + encode(clientSecret) + "&sid=" + encode(sid);
+        String link = clientBaseUrl.get() + SUBMIT_PATH + "?token=" + encode(token) + "&client_secret=" + encode(clientSecret) + "&sid=" + encode(sid);
         try {
             mailer.get().send(address, "Validate your email address", """
                     A request was made to use this email address with a Matrix account (%s).
@@ -128,7 +129,7 @@ public final class ThirdPartyIds {
     }
 
     private Requested requested(String sid) {
-        return new Requested(sid, clientBaseUrl + SUBMIT_PATH);
+        return new Requested(sid, clientBaseUrl.get() + SUBMIT_PATH);
     }
 
     /** Validates the session with its token; 400 {@code M_THREEPID_AUTH_FAILED} for a wrong token, sid or secret, or a used or expired session. */
