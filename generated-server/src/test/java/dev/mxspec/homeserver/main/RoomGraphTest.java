@@ -555,7 +555,10 @@ class RoomGraphTest {
             st.executeUpdate("DROP TABLE event_reports"); // V19: reported events
             st.executeUpdate("DROP TABLE room_keys"); // V17: server-side key backups
             st.executeUpdate("DROP TABLE room_keys_versions");
-            st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('8', '9', '10', '11', '12', '14', '17', '19')");
+            st.executeUpdate("DROP TABLE threepid_validation_sessions"); // V21: third-party identifiers
+            st.executeUpdate("DROP TABLE user_threepids");
+            st.executeUpdate("DROP TABLE user_threepid_id_servers");
+            st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('8', '9', '10', '11', '12', '14', '17', '19', '21')");
         }
         server = Homeserver.start(config);
         http = new JsonHttp(server.port());

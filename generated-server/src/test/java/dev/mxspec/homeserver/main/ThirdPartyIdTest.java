@@ -328,4 +328,42 @@ class ThirdPartyIdTest {
             assertThat(smtp.poll(200)).isNull();
         }
     }
+
+    private JsonHttp.Reply rawCall(String method, String path, String body) throws Exception {
+        HttpResponse<String> r = raw.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + path)).method(method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return new JsonHttp.Reply(r.statusCode(), dev.mxspec.runtime.json.MatrixJson.mapper().readTree(r.body()));
+    }
+
+    @Test
+    void theTokenSubmissionAndOnbindRefuseBadInputWithMatrixErrors() throws Exception {
+        try (Homeserver server = server("sqlite")) {
+            connect(server);
+            String submit = "/_matrix/client/unstable/add_threepid/email/submit_token";
+            for (String body : new String[] {"null", "[]", "\"text\"", "{\"sid\":1,\"client_secret\":\"s\",\"token\":\"t\"}",
+                    "{\"sid\":\"s\",\"client_secret\":[],\"token\":\"t\"}", "{\"sid\":\"s\",\"client_secret\":\"s\"}", "{", ""}) {
+                JsonHttp.Reply r = rawCall("POST", submit, body);
+                assertThat(r.status()).as(body).isEqualTo(400);
+                assertThat(r.body().path("errcode").asText()).as(body).isIn("M_BAD_JSON", "M_NOT_JSON", "M_MISSING_PARAM");
+            }
+            JsonHttp.Reply badSecret = rawCall("POST", submit, "{\"sid\":\"s\",\"client_secret\":\"no spaces\",\"token\":\"t\"}");
+            assertThat(badSecret.body().path("errcode").asText()).isEqualTo("M_INVALID_PARAM");
+            assertThat(rawCall("GET", submit + "?sid=s&client_secret=c", null).body().path("errcode").asText()).isEqualTo("M_MISSING_PARAM");
+            assertThat(rawCall("GET", submit + "?sid=s&client_secret=c&token=t", null).body().path("errcode").asText())
+                    .isEqualTo("M_THREEPID_AUTH_FAILED");
+            assertThat(rawCall("PUT", submit, "{}").status()).isEqualTo(405);
+
+            String onbind = "/_matrix/federation/v1/3pid/onbind";
+            assertThat(http.register("alice", "alice-password")).isNotEmpty();
+            for (String body : new String[] {"null", "[]", "{\"mxid\":\"@nobody:localhost\",\"invites\":[]}",
+                    "{\"mxid\":\"@alice:localhost\",\"invites\":{}}", "{\"mxid\":\"@alice:localhost\",\"invites\":[1]}",
+                    "{\"mxid\":\"@alice:localhost\",\"invites\":[{\"room_id\":\"!r:localhost\",\"sender\":\"@alice:localhost\","
+                            + "\"mxid\":\"@alice:localhost\",\"signed\":{\"mxid\":\"@alice:localhost\",\"token\":\"t\",\"signatures\":{}}}]}"}) {
+                JsonHttp.Reply r = rawCall("PUT", onbind, body);
+                assertThat(r.status()).as(body).isBetween(400, 499);
+                assertThat(r.body().path("errcode").asText()).as(body).startsWith("M_");
+            }
+        }
+    }
 }
