@@ -226,8 +226,10 @@ public final class AccountHandlers implements RegistrationHandler, LoginHandler,
     public DeactivateAccountResponse deactivateAccount(RequestContext context, DeactivateAccount.Request request) {
         Caller caller = caller(context);
         uia.require(context, Uia.PASSWORD, Optional.of(caller.userId()));
+        boolean unbound = threepids.map(t -> t.deleteAll(caller.userId())).orElse(false);
         accounts.deactivate(caller.userId());
-        return new DeactivateAccountResponse(DeactivateAccountResponseIdServerUnbindResult.NO_SUPPORT, Map.of());
+        return new DeactivateAccountResponse(unbound ? DeactivateAccountResponseIdServerUnbindResult.SUCCESS
+                : DeactivateAccountResponseIdServerUnbindResult.NO_SUPPORT, Map.of());
     }
 
     private static MatrixException noThreePids() {

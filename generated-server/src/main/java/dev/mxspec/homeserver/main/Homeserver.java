@@ -21,6 +21,7 @@ import dev.mxspec.homeserver.api.SyncHandlers;
 import dev.mxspec.homeserver.api.ThirdPartyIdHandlers;
 import dev.mxspec.homeserver.api.ThirdPartyInviteRequests;
 import dev.mxspec.homeserver.api.ThreepidSubmitToken;
+import dev.mxspec.homeserver.api.EmailPasswordReset;
 import dev.mxspec.homeserver.services.Aliases;
 import dev.mxspec.homeserver.services.BackfilledEvents;
 import dev.mxspec.homeserver.services.EventVisibility;
@@ -222,6 +223,7 @@ public final class Homeserver implements AutoCloseable {
                     identityServers, () -> config.email().clientBaseUrl().orElse(listening.get()), config.email().validationTokenLifetimeMs(), clock);
             accountHandlers.thirdPartyIds(threepids);
             ThreepidSubmitToken submitToken = new ThreepidSubmitToken(threepids);
+            EmailPasswordReset passwordReset = new EmailPasswordReset(threepids, accounts);
             RateLimiter sends = RateLimiter.of(limits.sends(), clock);
             RoomReads reads = new RoomReads(rooms, memberships, visibility);
             Aliases aliases = new Aliases(storage, rooms, config.serverName());
@@ -389,7 +391,8 @@ public final class Homeserver implements AutoCloseable {
                         if (r.path().equals(OnBindThirdPartyIdentifier.ENDPOINT.path())) {
                             return federationRouter.handle(r); // identity servers call onbind at the server's client address too
                         }
-                        return pushRuleListings.answer(r).or(() -> submitToken.answer(r)).orElseGet(() -> router.handle(r));
+                        return pushRuleListings.answer(r).or(() -> submitToken.answer(r)).or(() -> passwordReset.answer(r))
+                                .orElseGet(() -> router.handle(r));
                     },
                     httpOptions);
             listening.set("http://" + (config.host().equals("0.0.0.0") ? "localhost" : config.host()) + ":" + http.port());

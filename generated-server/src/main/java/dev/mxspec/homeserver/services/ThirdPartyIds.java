@@ -208,6 +208,39 @@ public final class ThirdPartyIds {
         return unbound;
     }
 
+    /**
+     * The account whose address the validated session {@code sid} proved, for a password reset
+     * ({@code m.login.email.identity}); the session is used up. 400 {@code M_THREEPID_NOT_FOUND} when no account has the
+     * address any more.
+     */
+    public String resetPasswordOwner(String sid, String clientSecret) {
+        ValidationSession session = validated(sid, clientSecret);
+        String owner = store.threepidOwner(session.medium(), session.address()).map(UserThreepid::userId)
+                .orElseThrow(() -> new MatrixException(400, "M_THREEPID_NOT_FOUND", "no account of this server has that email address"));
+        store.deleteValidationSession(sid);
+        return owner;
+    }
+
+    /**
+     * Removes every identifier of a deactivated account, unbinding each from the identity servers it was bound through;
+     * true when all of them unbound it (or there was none), false when one failed or does not support unbinding.
+     */
+    public boolean deleteAll(String userId) {
+        boolean all = true;
+        for (List<String> binding : store.threepidBindings(userId)) {
+            try {
+                all &= identityServers.unbind(binding.get(2), userId, binding.get(0), binding.get(1));
+            } catch (MatrixException e) {
+                all = false; // the identity server failed: the account goes away all the same
+            }
+            store.removeThreepidIdServer(userId, binding.get(0), binding.get(1), binding.get(2));
+        }
+        for (UserThreepid t : store.userThreepids(userId)) {
+            store.removeUserThreepid(userId, t.medium(), t.address());
+        }
+        return all;
+    }
+
     private ValidationSession session(String sid, String clientSecret) {
         requireClientSecret(clientSecret);
         if (sid == null || !SID.matcher(sid).matches()) {

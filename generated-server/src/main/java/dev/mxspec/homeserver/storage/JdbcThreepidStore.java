@@ -38,6 +38,17 @@ interface JdbcThreepidStore extends ThreepidStore {
     }
 
     @Override
+    default void deleteValidationSession(String sessionId) {
+        jdbc().update("DELETE FROM threepid_validation_sessions WHERE session_id = ?", sessionId);
+    }
+
+    @Override
+    default List<List<String>> threepidBindings(String userId) {
+        return jdbc().query("SELECT medium, address, id_server FROM user_threepid_id_servers WHERE user_id = ? ORDER BY medium, address, id_server",
+                rs -> List.of(rs.getString(1), rs.getString(2), rs.getString(3)), userId);
+    }
+
+    @Override
     default void deleteExpiredValidationSessions(long nowMs) {
         jdbc().update("DELETE FROM threepid_validation_sessions WHERE expires_ms < ?", nowMs);
     }

@@ -33,6 +33,9 @@ public interface ThreepidStore {
     /** Marks a session validated at {@code nowMs}; false when it already was. */
     boolean validateSession(String sessionId, long nowMs);
 
+    /** Drops a session (used up by a password reset). */
+    void deleteValidationSession(String sessionId);
+
     /** Drops sessions that expired before {@code nowMs}. */
     void deleteExpiredValidationSessions(long nowMs);
 
@@ -49,6 +52,9 @@ public interface ThreepidStore {
     void addThreepidIdServer(String userId, String medium, String address, String idServer);
 
     void removeThreepidIdServer(String userId, String medium, String address, String idServer);
+
+    /** Every identifier {@code userId} bound at an identity server: medium, address and identity server. */
+    List<List<String>> threepidBindings(String userId);
 
     /** The identity servers {@code userId} bound the identifier through, oldest name first. */
     List<String> threepidIdServers(String userId, String medium, String address);

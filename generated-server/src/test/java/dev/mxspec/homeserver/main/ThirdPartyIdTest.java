@@ -315,6 +315,51 @@ class ThirdPartyIdTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void aForgottenPasswordIsResetByEmailAndDeactivationUnbinds(String backend) throws Exception {
+        try (Homeserver server = server(backend)) {
+            connect(server);
+            String alice = http.register("alice", "alice-password");
+            String sid = requestToken("/account/3pid/email/requestToken", "add-secret", "alice@example.org", 1).body().path("sid").asText();
+            assertThat(submit(sid, "add-secret", code(smtp.next())).body().path("success").asBoolean()).isTrue();
+            assertThat(add(alice, "alice", "alice-password", sid, "add-secret").status()).isEqualTo(200);
+            assertThat(http.call("POST", "/account/3pid/bind", alice, bindBody("is-secret", identity.validatedSession("is-secret", "email",
+                    "alice@example.org"), identity.name(), identity.accessToken)).status()).isEqualTo(200);
+
+            String resetSid = requestToken("/account/password/email/requestToken", "reset-secret", "alice@example.org", 1).body().path("sid").asText();
+            String token = code(smtp.next());
+            String reset = "{\"new_password\":\"new-alice-password\",\"auth\":{\"type\":\"m.login.email.identity\",\"threepid_creds\":"
+                    + "{\"sid\":\"" + resetSid + "\",\"client_secret\":\"reset-secret\"}}}";
+            JsonHttp.Reply challenge = http.call("POST", "/account/password", null, "{\"new_password\":\"new-alice-password\"}");
+            assertThat(challenge.status()).isEqualTo(401);
+            assertThat(challenge.body().path("flows").get(0).path("stages").get(0).asText()).isEqualTo("m.login.email.identity");
+            JsonHttp.Reply early = http.call("POST", "/account/password", null, reset);
+            assertThat(early.status()).isEqualTo(400);
+            assertThat(early.body().path("errcode").asText()).as("before the link was followed").isEqualTo("M_THREEPID_AUTH_FAILED");
+            assertThat(submit(resetSid, "reset-secret", token).status()).isEqualTo(200);
+            assertThat(http.call("POST", "/account/password", null, reset).status()).isEqualTo(200);
+            assertThat(http.call("GET", "/account/whoami", alice, null).status()).as("devices logged out").isEqualTo(401);
+            assertThat(http.call("POST", "/account/password", null, reset).body().path("errcode").asText()).as("the session is used up")
+                    .isEqualTo("M_THREEPID_AUTH_FAILED");
+            String login = "{\"type\":\"m.login.password\",\"identifier\":{\"type\":\"m.id.user\",\"user\":\"alice\"},\"password\":\"%s\"}";
+            assertThat(http.call("POST", "/login", null, login.formatted("alice-password")).status()).isEqualTo(403);
+            JsonHttp.Reply loggedIn = http.call("POST", "/login", null, login.formatted("new-alice-password"));
+            assertThat(loggedIn.status()).isEqualTo(200);
+
+            // deactivation unbinds the address at the identity server and frees it
+            String again = loggedIn.body().path("access_token").asText();
+            JsonHttp.Reply first = http.call("POST", "/account/deactivate", again, "{}");
+            JsonHttp.Reply deactivated = http.call("POST", "/account/deactivate", again, "{\"auth\":{\"type\":\"m.login.password\","
+                    + "\"identifier\":{\"type\":\"m.id.user\",\"user\":\"alice\"},\"password\":\"new-alice-password\",\"session\":\""
+                    + first.body().path("session").asText() + "\"}}");
+            assertThat(deactivated.status()).as(deactivated.body().toString()).isEqualTo(200);
+            assertThat(deactivated.body().path("id_server_unbind_result").asText()).isEqualTo("success");
+            assertThat(identity.bindings).isEmpty();
+            assertThat(requestToken("/register/email/requestToken", "new-secret", "alice@example.org", 1).status()).isEqualTo(200);
+        }
+    }
+
     @Test
     void withoutAnSmtpServerTheEmailEndpointsAnswerM_UNKNOWN() throws Exception {
         try (Homeserver server = TestServers.start("sqlite", dir, c -> c)) {
