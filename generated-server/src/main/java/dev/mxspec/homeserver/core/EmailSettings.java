@@ -1,6 +1,8 @@
 package dev.mxspec.homeserver.core;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.net.InetAddress;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -12,13 +14,16 @@ import java.util.Optional;
  * @param smtpPort its port (25 by default)
  * @param smtpUser the user to log in as, if the server wants a login
  * @param smtpPassword that user's password (never logged)
- * @param requireTransportSecurity STARTTLS required (the session is refused when the server does not offer it)
+ * @param requireTransportSecurity STARTTLS required (the session is refused when the server does not offer it); on
+ *     port 465 TLS is used from the start either way
  * @param notifFrom the {@code From} of the mail, {@code "Name <address>"} or an address
  * @param validationTokenLifetimeMs how long a validation session (and its token) lives: one hour by default
  * @param clientBaseUrl the address clients and mail readers reach this server's client API at, for the link in the
  *     mail; by default {@code http://host:port}
  * @param identityServerScheme how identity servers are reached by the name clients give ({@code id_server}):
  *     {@code https} (the default; {@code http} only for tests and local set-ups)
+ * @param identityServerDeniedIpRanges CIDR ranges identity servers are never reached at, since clients name them: by
+ *     default those of URL previews (loopback, private, reserved), so the server cannot be made to probe its network
  */
 public record EmailSettings(
         @JsonProperty("smtp_host") Optional<String> smtpHost,
@@ -29,7 +34,8 @@ public record EmailSettings(
         @JsonProperty("notif_from") String notifFrom,
         @JsonProperty("validation_token_lifetime_ms") long validationTokenLifetimeMs,
         @JsonProperty("client_base_url") Optional<String> clientBaseUrl,
-        @JsonProperty("identity_server_scheme") String identityServerScheme) {
+        @JsonProperty("identity_server_scheme") String identityServerScheme,
+        @JsonProperty("identity_server_denied_ip_ranges") List<String> identityServerDeniedIpRanges) {
 
     public EmailSettings {
         smtpHost = smtpHost == null ? Optional.empty() : smtpHost.filter(h -> !h.isBlank());
@@ -40,6 +46,11 @@ public record EmailSettings(
         validationTokenLifetimeMs = validationTokenLifetimeMs == 0 ? 60 * 60 * 1000 : validationTokenLifetimeMs;
         clientBaseUrl = clientBaseUrl == null ? Optional.empty() : clientBaseUrl.map(u -> u.endsWith("/") ? u.substring(0, u.length() - 1) : u);
         identityServerScheme = identityServerScheme == null ? "https" : identityServerScheme;
+        identityServerDeniedIpRanges = identityServerDeniedIpRanges == null ? UrlPreviewSettings.DEFAULT_DENIED
+                : List.copyOf(identityServerDeniedIpRanges);
+        for (String range : identityServerDeniedIpRanges) {
+            IpRange.parse("email.identity_server_denied_ip_ranges", range);
+        }
         if (!identityServerScheme.equals("https") && !identityServerScheme.equals("http")) {
             throw new IllegalArgumentException("email.identity_server_scheme must be https or http, not '" + identityServerScheme + "'");
         }
@@ -56,7 +67,12 @@ public record EmailSettings(
 
     /** No SMTP server: no mail. */
     public static EmailSettings defaults() {
-        return new EmailSettings(null, 0, null, null, false, null, 0, null, null);
+        return new EmailSettings(null, 0, null, null, false, null, 0, null, null, null);
+    }
+
+    /** Whether an identity server may not be reached at {@code address}. */
+    public boolean identityServerDenied(InetAddress address) {
+        return identityServerDeniedIpRanges.stream().anyMatch(r -> IpRange.parse("email.identity_server_denied_ip_ranges", r).contains(address));
     }
 
     /** Whether mail can be sent. */
@@ -86,6 +102,8 @@ public record EmailSettings(
                   # client_base_url: https://matrix.example.org
                   # How identity servers (id_server of bind, unbind and 3PID invites) are reached.
                   identity_server_scheme: %s
+                  # Identity servers are never reached at these addresses (loopback, private, reserved by default).
+                  # identity_server_denied_ip_ranges: ["127.0.0.0/8", "10.0.0.0/8"]
                 """.formatted(smtpPort, requireTransportSecurity, notifFrom, validationTokenLifetimeMs, identityServerScheme);
     }
 }

@@ -21,7 +21,9 @@ import dev.mxspec.spec.v1_7.identity.endpoints.LookupUsersV2;
 import dev.mxspec.spec.v1_7.identity.endpoints.StoreInviteV2;
 import dev.mxspec.spec.v1_7.identity.endpoints.UnbindV2;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -37,6 +39,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -65,14 +68,37 @@ public final class IdentityServers {
             .build();
     private final Function<String, URI> baseUrl;
     private final RequestSigner signer;
+    private final Predicate<InetAddress> denied;
 
     /**
      * @param baseUrl the base URL of an identity server by its name ({@code https://} + name in production)
      * @param signer signs the unbind requests of this server
+     * @param denied the addresses identity servers may not be reached at (clients name them)
      */
-    public IdentityServers(Function<String, URI> baseUrl, RequestSigner signer) {
+    public IdentityServers(Function<String, URI> baseUrl, RequestSigner signer, Predicate<InetAddress> denied) {
         this.baseUrl = baseUrl;
         this.signer = signer;
+        this.denied = denied;
+    }
+
+    /**
+     * The base URL of a client-named identity server whose every address is allowed; 403 {@code M_FORBIDDEN} when one
+     * is denied, 502 when the name does not resolve. (Checked before connecting: a name that resolves differently a moment
+     * later is not caught.)
+     */
+    private URI allowed(String idServer) {
+        URI base = baseUrl.apply(requireName(idServer));
+        String host = base.getHost();
+        try {
+            for (InetAddress address : InetAddress.getAllByName(host.startsWith("[") ? host.substring(1, host.length() - 1) : host)) {
+                if (denied.test(address)) {
+                    throw new MatrixException(403, ErrorCodes.M_FORBIDDEN, "the identity server " + idServer + " is at an address this server may not reach");
+                }
+            }
+        } catch (UnknownHostException e) {
+            throw unreachable(idServer, "its name does not resolve");
+        }
+        return base;
     }
 
     /** Checks a client-given {@code id_server}; 400 {@code M_INVALID_PARAM} when it is not a host name with an optional port. */
@@ -101,7 +127,7 @@ public final class IdentityServers {
         UnbindV2Request body = new UnbindV2Request(Optional.empty(), Optional.empty(), mxid, new ThreePid(medium, address, Map.of()), Map.of());
         JsonNode content = MatrixJson.mapper().valueToTree(body);
         String authorization = signer.authorization("POST", UnbindV2.ENDPOINT.expand(Map.of()), idServer, content);
-        MatrixHttpClient raw = new MatrixHttpClient(baseUrl.apply(requireName(idServer)), http, RetryPolicy.none());
+        MatrixHttpClient raw = new MatrixHttpClient(allowed(idServer), http, RetryPolicy.none());
         try {
             awaitRefusable(idServer, raw.<JsonNode>sendAsync(new MatrixHttpClient.Call(UnbindV2.ENDPOINT, Map.of(), Map.of(),
                     Map.of("Authorization", authorization), body), MatrixJson.mapper().constructType(JsonNode.class)));
@@ -161,7 +187,7 @@ public final class IdentityServers {
     }
 
     private IdentityClient client(String idServer, Optional<String> idAccessToken) {
-        MatrixHttpClient core = new MatrixHttpClient(baseUrl.apply(requireName(idServer)), http, RetryPolicy.none());
+        MatrixHttpClient core = new MatrixHttpClient(allowed(idServer), http, RetryPolicy.none());
         idAccessToken.ifPresent(core::accessToken);
         return new IdentityClient(core);
     }

@@ -22,11 +22,15 @@ public interface Mailer {
         }
     }
 
-    /** Mail through the SMTP server of {@code settings} (simple-java-mail over Jakarta Mail). */
+    /**
+     * Mail through the SMTP server of {@code settings} (simple-java-mail over Jakarta Mail): TLS from the start on port
+     * 465, STARTTLS required with {@code require_transport_security}, otherwise STARTTLS when the server offers it.
+     */
     static Mailer smtp(EmailSettings settings) {
         org.simplejavamail.api.mailer.Mailer mailer = MailerBuilder.withSMTPServer(settings.smtpHost().orElseThrow(), settings.smtpPort(),
                         settings.smtpUser().orElse(null), settings.smtpPassword().orElse(null))
-                .withTransportStrategy(settings.requireTransportSecurity() ? TransportStrategy.SMTP_TLS : TransportStrategy.SMTP)
+                .withTransportStrategy(settings.smtpPort() == 465 ? TransportStrategy.SMTPS // TLS from the first byte
+                        : settings.requireTransportSecurity() ? TransportStrategy.SMTP_TLS : TransportStrategy.SMTP)
                 .withSessionTimeout(20_000)
                 .clearEmailValidator() // addresses were checked when the session was made; notif_from may be a local one
                 .buildMailer();

@@ -35,6 +35,8 @@ class ThirdPartyIdTest {
     @TempDir
     Path dir;
 
+    /** The test identity server is on loopback: allowed, unless a test denies it. */
+    private java.util.List<String> deniedIpRanges = java.util.List.of();
     private TestSmtpServer smtp;
     private TestIdentityServer identity;
     private JsonHttp http;
@@ -54,7 +56,7 @@ class ThirdPartyIdTest {
 
     private Homeserver server(String backend) throws Exception {
         Homeserver server = TestServers.start(backend, dir, c -> c.withEmail(new EmailSettings(Optional.of("127.0.0.1"), smtp.port(),
-                Optional.empty(), Optional.empty(), false, "Matrix <noreply@localhost>", 0, Optional.empty(), "http")));
+                Optional.empty(), Optional.empty(), false, "Matrix <noreply@localhost>", 0, Optional.empty(), "http", deniedIpRanges)));
         return server;
     }
 
@@ -357,6 +359,25 @@ class ThirdPartyIdTest {
             assertThat(deactivated.body().path("id_server_unbind_result").asText()).isEqualTo("success");
             assertThat(identity.bindings).isEmpty();
             assertThat(requestToken("/register/email/requestToken", "new-secret", "alice@example.org", 1).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void anIdentityServerOnADeniedAddressIsNeverAsked() throws Exception {
+        deniedIpRanges = null; // the defaults: loopback, private and reserved ranges
+        try (Homeserver server = server("sqlite")) {
+            connect(server);
+            String alice = http.register("alice", "alice-password");
+            String sid = identity.validatedSession("is-secret", "email", "alice@example.org");
+            JsonHttp.Reply bind = http.call("POST", "/account/3pid/bind", alice, bindBody("is-secret", sid, identity.name(), identity.accessToken));
+            assertThat(bind.status()).isEqualTo(403);
+            assertThat(bind.body().path("errcode").asText()).isEqualTo("M_FORBIDDEN");
+            String room = http.call("POST", "/createRoom", alice, "{}").body().path("room_id").asText();
+            JsonHttp.Reply invite = http.call("POST", "/rooms/" + URLEncoder.encode(room, StandardCharsets.UTF_8) + "/invite", alice,
+                    inviteBody("bob@example.org", "localhost:" + closedPort()));
+            assertThat(invite.status()).isEqualTo(403);
+            assertThat(identity.bindings).isEmpty();
+            assertThat(identity.pending).isEmpty();
         }
     }
 
