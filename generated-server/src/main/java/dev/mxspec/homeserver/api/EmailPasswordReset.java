@@ -22,7 +22,8 @@ import java.util.Optional;
  * {@code threepid_creds} ({@code sid}, {@code client_secret}) name a session of {@code /account/password/email/requestToken}
  * validated by the link in its mail. The account with that address gets the new password; its devices are logged out
  * unless {@code logout_devices} is false. The session is used up. With an access token the request goes to the
- * router ({@link AccountHandlers#changePassword}, password stage).
+ * router ({@link AccountHandlers#changePassword}, password stage), as it does when this server sends no mail (then a
+ * request without a token is 401 {@code M_MISSING_TOKEN}).
  */
 public final class EmailPasswordReset {
 
@@ -39,7 +40,8 @@ public final class EmailPasswordReset {
 
     /** The answer when the request is a password reset without an access token; empty to let the router answer. */
     public Optional<ServerResponse> answer(ServerRequest request) {
-        if (!request.method().equals("POST") || !request.path().equals(ChangePassword.ENDPOINT.path()) || request.accessToken().isPresent()) {
+        if (!threepids.mails() || !request.method().equals("POST") || !request.path().equals(ChangePassword.ENDPOINT.path())
+                || request.accessToken().isPresent()) {
             return Optional.empty();
         }
         try {

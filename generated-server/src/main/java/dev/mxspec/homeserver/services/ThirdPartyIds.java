@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  * account has, 400 {@code M_THREEPID_NOT_FOUND} for a password reset of an unknown address, 400
  * {@code M_THREEPID_AUTH_FAILED} for a wrong token, sid or client secret or a session not (or no longer) valid, 400
  * {@code M_UNKNOWN} when no SMTP server is configured. The same {@code send_attempt} again gives the same session
- * without another mail; a higher one mails a new token for the same session.
+ * without another mail; a higher one mails a new token for the same session. An address gets at most 5 mails in a
+ * burst, then about one every five minutes (429 {@code M_LIMIT_EXCEEDED}).
  */
 public final class ThirdPartyIds {
 
@@ -66,6 +67,8 @@ public final class ThirdPartyIds {
     private final long lifetimeMs;
     private final LongSupplier clock;
     private final SecureRandom random = new SecureRandom();
+    /** Mails per address, as Synapse's {@code rc_3pid_validation}: a burst of 5, then one every 5 minutes or so. */
+    private final RateLimiter mailsPerAddress;
 
     /**
      * @param mailer the SMTP server's mailer; empty when none is configured
@@ -79,6 +82,12 @@ public final class ThirdPartyIds {
         this.clientBaseUrl = clientBaseUrl;
         this.lifetimeMs = lifetimeMs;
         this.clock = clock;
+        this.mailsPerAddress = new RateLimiter(0.003, 5, clock);
+    }
+
+    /** Whether this server sends mail (an SMTP server is configured). */
+    public boolean mails() {
+        return mailer.isPresent();
     }
 
     /** The path of the link in the mail (GET) and of {@code submit_url} (POST), as Synapse serves it. */
@@ -104,6 +113,7 @@ public final class ThirdPartyIds {
         if (existing.isPresent() && existing.get().validatedMs().isEmpty() && sendAttempt <= existing.get().sendAttempt()) {
             return requested(existing.get().sessionId()); // the same attempt again: no second mail
         }
+        mailsPerAddress.take(address); // 429 M_LIMIT_EXCEEDED: nobody's inbox is flooded through this server
         String sid = existing.filter(s -> s.validatedMs().isEmpty()).map(ValidationSession::sessionId).orElseGet(() -> secret(16));
         String token = secret(16);
         ValidationSession session = new ValidationSession(sid, clientSecret, "email", address, token, sendAttempt,

@@ -382,6 +382,22 @@ class ThirdPartyIdTest {
     }
 
     @Test
+    void anAddressGetsABurstOfMailsAndThenM_LIMIT_EXCEEDED() throws Exception {
+        try (Homeserver server = server("sqlite")) {
+            connect(server);
+            for (int attempt = 1; attempt <= 5; attempt++) {
+                assertThat(requestToken("/register/email/requestToken", "secret", "flood@example.org", attempt).status()).isEqualTo(200);
+                assertThat(smtp.next().to()).containsExactly("flood@example.org");
+            }
+            JsonHttp.Reply limited = requestToken("/register/email/requestToken", "secret", "flood@example.org", 6);
+            assertThat(limited.status()).isEqualTo(429);
+            assertThat(limited.body().path("errcode").asText()).isEqualTo("M_LIMIT_EXCEEDED");
+            assertThat(smtp.poll(200)).isNull();
+            assertThat(requestToken("/register/email/requestToken", "secret", "other@example.org", 1).status()).as("another address").isEqualTo(200);
+        }
+    }
+
+    @Test
     void withoutAnSmtpServerTheEmailEndpointsAnswerM_UNKNOWN() throws Exception {
         try (Homeserver server = TestServers.start("sqlite", dir, c -> c)) {
             http = new JsonHttp(server.port());
@@ -419,6 +435,21 @@ class ThirdPartyIdTest {
             assertThat(rawCall("GET", submit + "?sid=s&client_secret=c&token=t", null).body().path("errcode").asText())
                     .isEqualTo("M_THREEPID_AUTH_FAILED");
             assertThat(rawCall("PUT", submit, "{}").status()).isEqualTo(405);
+
+            String password = "/_matrix/client/v3/account/password";
+            for (String body : new String[] {"null", "[]", "{", "{\"auth\":[]}", "{\"auth\":{\"type\":\"m.login.email.identity\"}}",
+                    "{\"auth\":{\"type\":\"m.login.email.identity\",\"threepid_creds\":{\"sid\":1,\"client_secret\":\"c\"}},"
+                            + "\"new_password\":\"p\"}",
+                    "{\"auth\":{\"type\":\"m.login.email.identity\",\"threepid_creds\":{\"sid\":\"s\",\"client_secret\":\"c\"}},"
+                            + "\"new_password\":[]}",
+                    "{\"auth\":{\"type\":\"m.login.email.identity\",\"threepid_creds\":{\"sid\":\"s\",\"client_secret\":\"c\"}},"
+                            + "\"new_password\":\"long-enough\",\"logout_devices\":\"yes\"}"}) {
+                JsonHttp.Reply r = rawCall("POST", password, body);
+                assertThat(r.status()).as(body).isEqualTo(400);
+                assertThat(r.body().path("errcode").asText()).as(body).isIn("M_BAD_JSON", "M_NOT_JSON", "M_MISSING_PARAM");
+            }
+            assertThat(rawCall("POST", password, "{\"auth\":{\"type\":\"m.login.email.identity\",\"threepid_creds\":{\"sid\":\"s\","
+                    + "\"client_secret\":\"c\"}},\"new_password\":\"long-enough\"}").body().path("errcode").asText()).isEqualTo("M_THREEPID_AUTH_FAILED");
 
             String onbind = "/_matrix/federation/v1/3pid/onbind";
             assertThat(http.register("alice", "alice-password")).isNotEmpty();
