@@ -10,6 +10,7 @@ import dev.mxspec.homeserver.core.Caller;
 import dev.mxspec.homeserver.services.AccountService;
 import dev.mxspec.homeserver.services.RegistrationTokens;
 import dev.mxspec.homeserver.services.AccountService.Session;
+import dev.mxspec.homeserver.services.ThirdPartyIds;
 import dev.mxspec.homeserver.services.RateLimiter;
 import dev.mxspec.homeserver.storage.Records.Device;
 import dev.mxspec.runtime.api.ErrorCodes;
@@ -29,6 +30,7 @@ import dev.mxspec.spec.v1_7.clientserver.LoginResponse;
 import dev.mxspec.spec.v1_7.clientserver.RefreshResponse;
 import dev.mxspec.spec.v1_7.clientserver.RegisterResponse;
 import dev.mxspec.spec.v1_7.clientserver.RequestTokenResponse;
+import dev.mxspec.spec.v1_7.clientserver.RequestTokenTo3PIDEmailRequest;
 import dev.mxspec.spec.v1_7.clientserver.endpoints.ChangePassword;
 import dev.mxspec.spec.v1_7.clientserver.endpoints.CheckUsernameAvailability;
 import dev.mxspec.spec.v1_7.clientserver.endpoints.DeactivateAccount;
@@ -70,6 +72,7 @@ public final class AccountHandlers implements RegistrationHandler, LoginHandler,
     private final Uia uia;
     private Optional<RegistrationTokens> tokens = Optional.empty();
     private final ServiceAccounts services;
+    private Optional<ThirdPartyIds> threepids = Optional.empty();
 
     /** @param services the application services, which register and log in their users with {@link ServiceAccounts#TYPE} */
     public AccountHandlers(AccountService accounts, boolean registration, RateLimiter limiter, ServiceAccounts services) {
@@ -85,6 +88,11 @@ public final class AccountHandlers implements RegistrationHandler, LoginHandler,
         this.tokens = Optional.of(tokens);
         uia.registrationTokens(tokens);
         return this;
+    }
+
+    /** Email validation for registration and password reset, and login with an email address of an account. */
+    public void thirdPartyIds(ThirdPartyIds threepids) {
+        this.threepids = Optional.of(threepids);
     }
 
     @Override
@@ -180,10 +188,10 @@ public final class AccountHandlers implements RegistrationHandler, LoginHandler,
         limiter.take("login:" + context.request().remoteAddress());
         Session session = switch (body.type().value()) {
             case "m.login.password" -> {
-                String user = body.identifier().map(i -> i.additionalProperties().get("user")).filter(JsonNode::isTextual)
-                        .map(JsonNode::asText).or(body::user)
-                        .orElseThrow(() -> new MatrixException(400, ErrorCodes.M_MISSING_PARAM, "missing identifier.user"));
                 String password = body.password().orElseThrow(() -> new MatrixException(400, ErrorCodes.M_MISSING_PARAM, "missing password"));
+                String user = thirdPartyUser(body).orElseGet(() -> body.identifier().map(i -> i.additionalProperties().get("user"))
+                        .filter(JsonNode::isTextual).map(JsonNode::asText).or(body::user)
+                        .orElseThrow(() -> new MatrixException(400, ErrorCodes.M_MISSING_PARAM, "missing identifier.user")));
                 yield accounts.loginWithPassword(user, password, body.deviceId(), body.initialDeviceDisplayName(), refreshable);
             }
             case "m.login.token" -> accounts.loginWithToken(body.token()
@@ -193,6 +201,31 @@ public final class AccountHandlers implements RegistrationHandler, LoginHandler,
         };
         return new LoginResponse(session.userId(), session.accessToken(), session.refreshToken(), session.expiresInMs(), Optional.empty(),
                 session.deviceId(), Optional.empty(), Map.of());
+    }
+
+    /**
+     * The account of an {@code m.id.thirdparty} identifier (an email address added to it); an address no account has
+     * fails as a wrong password does (403 {@code M_FORBIDDEN}), so that logins do not tell which addresses are known.
+     */
+    private Optional<String> thirdPartyUser(LoginRequest body) {
+        Optional<Map<String, JsonNode>> identifier = body.identifier().map(i -> i.additionalProperties());
+        boolean thirdParty = body.identifier().map(i -> i.type().equals("m.id.thirdparty")).orElse(false);
+        if (!thirdParty) {
+            return Optional.empty();
+        }
+        JsonNode medium = identifier.get().get("medium");
+        JsonNode address = identifier.get().get("address");
+        if (medium == null || !medium.isTextual() || address == null || !address.isTextual()) {
+            throw new MatrixException(400, ErrorCodes.M_MISSING_PARAM, "an m.id.thirdparty identifier needs medium and address");
+        }
+        Optional<String> owner = medium.asText().equals("email") ? threepids.flatMap(t -> {
+            try {
+                return t.owner("email", ThirdPartyIds.normaliseEmail(address.asText()));
+            } catch (MatrixException e) {
+                return Optional.empty();
+            }
+        }) : Optional.empty();
+        return Optional.of(owner.orElseThrow(() -> new MatrixException(403, ErrorCodes.M_FORBIDDEN, "Invalid username or password")));
     }
 
     @Override
@@ -248,17 +281,25 @@ public final class AccountHandlers implements RegistrationHandler, LoginHandler,
     public DeactivateAccountResponse deactivateAccount(RequestContext context, DeactivateAccount.Request request) {
         Caller caller = caller(context);
         uia.require(context, Uia.PASSWORD, Optional.of(caller.userId()));
+        boolean unbound = threepids.map(t -> t.deleteAll(caller.userId())).orElse(false);
         accounts.deactivate(caller.userId());
-        return new DeactivateAccountResponse(DeactivateAccountResponseIdServerUnbindResult.NO_SUPPORT, Map.of());
+        return new DeactivateAccountResponse(unbound ? DeactivateAccountResponseIdServerUnbindResult.SUCCESS
+                : DeactivateAccountResponseIdServerUnbindResult.NO_SUPPORT, Map.of());
     }
 
     private static MatrixException noThreePids() {
-        return new MatrixException(400, "M_THREEPID_DENIED", "third-party identifiers are not supported by this server");
+        return ThirdPartyIdHandlers.noSms();
+    }
+
+    private RequestTokenResponse requestEmailToken(ThirdPartyIds.Purpose purpose, RequestTokenTo3PIDEmailRequest body) {
+        ThirdPartyIds.Requested r = threepids.orElseThrow(() -> new MatrixException(400, ErrorCodes.M_UNKNOWN,
+                "email is not supported on this server")).requestEmailToken(purpose, body.clientSecret(), body.email(), body.sendAttempt());
+        return new RequestTokenResponse(r.sid(), Optional.of(r.submitUrl()), Map.of());
     }
 
     @Override
     public RequestTokenResponse requestTokenToResetPasswordEmail(RequestContext context, RequestTokenToResetPasswordEmail.Request request) {
-        throw noThreePids();
+        return requestEmailToken(ThirdPartyIds.Purpose.PASSWORD_RESET, request.body());
     }
 
     @Override
@@ -268,7 +309,10 @@ public final class AccountHandlers implements RegistrationHandler, LoginHandler,
 
     @Override
     public RequestTokenResponse requestTokenToRegisterEmail(RequestContext context, RequestTokenToRegisterEmail.Request request) {
-        throw noThreePids();
+        if (!registration) {
+            throw new MatrixException(403, ErrorCodes.M_FORBIDDEN, "registration is disabled on this server");
+        }
+        return requestEmailToken(ThirdPartyIds.Purpose.REGISTER, request.body());
     }
 
     @Override

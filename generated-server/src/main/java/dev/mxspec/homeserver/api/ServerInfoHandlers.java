@@ -75,7 +75,7 @@ public final class ServerInfoHandlers implements VersionsHandler, WellknownHandl
         Map<String, JsonNode> more = new LinkedHashMap<>();
         more.put("m.set_displayname", JsonNodeFactory.instance.objectNode().put("enabled", true));
         more.put("m.set_avatar_url", JsonNodeFactory.instance.objectNode().put("enabled", true));
-        more.put("m.3pid_changes", JsonNodeFactory.instance.objectNode().put("enabled", false));
+        more.put("m.3pid_changes", JsonNodeFactory.instance.objectNode().put("enabled", true)); // 3pid/add, bind, unbind, delete
         more.put("m.get_login_token", JsonNodeFactory.instance.objectNode().put("enabled", true));
         return new GetCapabilitiesResponse(new Capabilities(Optional.of(new ChangePasswordCapability(true, Map.of())),
                 Optional.of(new RoomVersionsCapability(defaultRoomVersion, available, Map.of())), more), Map.of());

@@ -36,6 +36,7 @@ import java.util.function.Consumer;
  * @param turn the TURN server handed to clients for calls ({@code turn:}), none by default
  * @param urlPreview URL previews ({@code url_preview:}), off by default
  * @param registrationRequiresToken whether registering takes a registration token ({@code create-registration-token})
+ * @param email the SMTP server for validation mail ({@code email:}), none by default
  */
 public record ServerConfig(
         @JsonProperty("server_name") String serverName,
@@ -58,7 +59,8 @@ public record ServerConfig(
         @JsonProperty("app_service_config_files") List<String> appServiceConfigFiles,
         @JsonProperty("turn") TurnSettings turn,
         @JsonProperty("url_preview") UrlPreviewSettings urlPreview,
-        @JsonProperty("registration_requires_token") boolean registrationRequiresToken) {
+        @JsonProperty("registration_requires_token") boolean registrationRequiresToken,
+        @JsonProperty("email") EmailSettings email) {
 
     public ServerConfig {
         serverName = serverName == null ? "localhost" : serverName;
@@ -80,6 +82,7 @@ public record ServerConfig(
         appServiceConfigFiles = appServiceConfigFiles == null ? List.of() : List.copyOf(appServiceConfigFiles);
         turn = turn == null ? TurnSettings.defaults() : turn;
         urlPreview = urlPreview == null ? UrlPreviewSettings.defaults() : urlPreview;
+        email = email == null ? EmailSettings.defaults() : email;
         accessTokenLifetimeMs = accessTokenLifetimeMs == 0 ? 15 * 60 * 1000 : accessTokenLifetimeMs;
         if (accessTokenLifetimeMs < 0) {
             throw new IllegalArgumentException("access_token_lifetime_ms must be positive, not " + accessTokenLifetimeMs);
@@ -102,7 +105,7 @@ public record ServerConfig(
     public ServerConfig(String serverName, String host, int port, String dataDir, String database, Optional<String> postgresUrl,
             boolean registration, int maxBodyBytes, double sendRatePerSecond, long accessTokenLifetimeMs) {
         this(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond, accessTokenLifetimeMs,
-                null, null, false, null, null, null, null, null, null, null, false);
+                null, null, false, null, null, null, null, null, null, null, false, null);
     }
 
     /** This configuration with other rate limits. */
@@ -163,6 +166,11 @@ public record ServerConfig(
         return with(c -> c.registrationRequiresToken = requires);
     }
 
+    /** This configuration with another SMTP server. */
+    public ServerConfig withEmail(EmailSettings settings) {
+        return with(c -> c.email = settings);
+    }
+
     /** This configuration with one part changed: the one place besides the record's header that lists every part. */
     private ServerConfig with(Consumer<Parts> change) {
         Parts parts = new Parts(this);
@@ -193,6 +201,7 @@ public record ServerConfig(
         TurnSettings turn;
         UrlPreviewSettings urlPreview;
         boolean registrationRequiresToken;
+        EmailSettings email;
 
         Parts(ServerConfig c) {
             serverName = c.serverName;
@@ -216,12 +225,13 @@ public record ServerConfig(
             turn = c.turn;
             urlPreview = c.urlPreview;
             registrationRequiresToken = c.registrationRequiresToken;
+            email = c.email;
         }
 
         ServerConfig build() {
             return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond,
                     accessTokenLifetimeMs, rateLimits, http, requestLog, media, push, federation, metrics, appServiceConfigFiles, turn, urlPreview,
-                    registrationRequiresToken);
+                    registrationRequiresToken, email);
         }
     }
 
@@ -267,6 +277,7 @@ public record ServerConfig(
                 """.formatted(serverName, host, port, dataDir, database, registration, maxBodyBytes, accessTokenLifetimeMs, requestLog,
                 registrationRequiresToken)
                 + rateLimits.toYaml() + http.toYaml() + media.toYaml() + push.toYaml() + federation.toYaml() + metrics.toYaml() + turn.toYaml() + urlPreview.toYaml()
+                + email.toYaml()
                 + appServicesYaml()
                 + postgresUrl.map(u -> "postgres_url: " + u + "\n").orElse("");
     }

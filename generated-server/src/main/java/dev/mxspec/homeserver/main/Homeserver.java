@@ -27,6 +27,9 @@ import dev.mxspec.runtime.server.ServerRequest;
 import dev.mxspec.homeserver.api.RoomHandlers;
 import dev.mxspec.homeserver.api.SyncHandlers;
 import dev.mxspec.homeserver.api.ThirdPartyIdHandlers;
+import dev.mxspec.homeserver.api.ThirdPartyInviteRequests;
+import dev.mxspec.homeserver.api.ThreepidSubmitToken;
+import dev.mxspec.homeserver.api.EmailPasswordReset;
 import dev.mxspec.homeserver.services.Aliases;
 import dev.mxspec.homeserver.services.BackfilledEvents;
 import dev.mxspec.homeserver.services.EventVisibility;
@@ -125,6 +128,12 @@ import dev.mxspec.homeserver.services.EventsByTime;
 import dev.mxspec.homeserver.services.OpenIdTokens;
 import dev.mxspec.homeserver.services.PublicRooms;
 import dev.mxspec.homeserver.services.SpaceHierarchy;
+import dev.mxspec.homeserver.services.IdentityServers;
+import dev.mxspec.homeserver.services.Mailer;
+import dev.mxspec.homeserver.services.ThirdPartyIds;
+import dev.mxspec.homeserver.federation.RequestSigning;
+import dev.mxspec.spec.v1_7.serverserver.endpoints.OnBindThirdPartyIdentifier;
+import java.net.URI;
 import dev.mxspec.spec.v1_7.serverserver.server.ServerServerRouter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -230,6 +239,17 @@ public final class Homeserver implements AutoCloseable {
             Optional<RegistrationTokens> registrationTokens = config.registrationRequiresToken()
                     ? Optional.of(new RegistrationTokens(storage, clock)) : Optional.empty();
             registrationTokens.ifPresent(accountHandlers::requireTokens);
+            // third-party identifiers: mail through the SMTP server, binds, unbinds and 3PID invites at identity servers
+            String idScheme = config.email().identityServerScheme();
+            IdentityServers identityServers = new IdentityServers(name -> URI.create(idScheme + "://" + name),
+                    (method, uri, destination, content) -> RequestSigning.sign(method, uri, config.serverName(), destination,
+                            Optional.of(content), signingKey).header(), config.email()::identityServerDenied);
+            java.util.concurrent.atomic.AtomicReference<String> listening = new java.util.concurrent.atomic.AtomicReference<>(baseUrl);
+            ThirdPartyIds threepids = new ThirdPartyIds(storage, config.email().enabled() ? Optional.of(Mailer.smtp(config.email())) : Optional.empty(),
+                    identityServers, () -> config.email().clientBaseUrl().orElse(listening.get()), config.email().validationTokenLifetimeMs(), clock);
+            accountHandlers.thirdPartyIds(threepids);
+            ThreepidSubmitToken submitToken = new ThreepidSubmitToken(threepids);
+            EmailPasswordReset passwordReset = new EmailPasswordReset(threepids, accounts);
             RateLimiter sends = RateLimiter.of(limits.sends(), clock);
             RoomReads reads = new RoomReads(rooms, memberships, visibility);
             Aliases aliases = new Aliases(storage, rooms, config.serverName());
@@ -272,7 +292,8 @@ public final class Homeserver implements AutoCloseable {
                     .refresh(accountHandlers)
                     .loginToken(accountHandlers)
                     .deviceManagement(accountHandlers)
-                    .administrativeContact(new ThirdPartyIdHandlers())
+                    .administrativeContact(new ThirdPartyIdHandlers(threepids, accounts))
+                    .thirdPartyMembership(new ThirdPartyInviteRequests(rooms, identityServers, name -> idScheme + "://" + name))
                     .versions(info)
                     .wellknown(info)
                     .capabilities(info)
@@ -409,9 +430,14 @@ public final class Homeserver implements AutoCloseable {
                     httpOptions);
             HttpServer http = HttpServer.start(config.host(), Math.max(0, config.port()), request -> {
                         ServerRequest r = dev.mxspec.homeserver.api.Uia.emptyBodyAsChallenge(legacyPrefix(request));
-                        return pushRuleListings.answer(r).orElseGet(() -> router.handle(r));
+                        if (r.path().equals(OnBindThirdPartyIdentifier.ENDPOINT.path())) {
+                            return federationRouter.handle(r); // identity servers call onbind at the server's client address too
+                        }
+                        return pushRuleListings.answer(r).or(() -> submitToken.answer(r)).or(() -> passwordReset.answer(r))
+                                .orElseGet(() -> router.handle(r));
                     },
                     httpOptions);
+            listening.set("http://" + (config.host().equals("0.0.0.0") ? "localhost" : config.host()) + ":" + http.port());
             delivery.start();
             appServiceCalls.start();
             if (config.metrics().enabled()) {

@@ -12,7 +12,7 @@ abstract class JdbcStorage implements Storage, JdbcServerKeyStore, JdbcAccountSt
         JdbcDeviceKeyStore, JdbcRelationStore, JdbcNotificationStore, JdbcPusherStore, JdbcGraphStore,
         JdbcFederationStore, JdbcRemoteKeyStore, JdbcDeviceFederationStore, JdbcOpenIdStore, JdbcReportStore, JdbcUserDirectoryStore,
         JdbcKeyBackupStore, JdbcAppServiceDirectoryStore, JdbcAppServiceStore, JdbcDeviceActivityStore,
-        JdbcRegistrationTokenStore, JdbcCrossSigningStore {
+        JdbcRegistrationTokenStore, JdbcCrossSigningStore, JdbcThreepidStore {
 
     private final HikariDataSource data;
     private final Jdbc jdbc;

@@ -1,0 +1,298 @@
+package dev.mxspec.homeserver.services;
+
+import dev.mxspec.homeserver.storage.ThreepidStore;
+import dev.mxspec.homeserver.storage.ThreepidStore.UserThreepid;
+import dev.mxspec.homeserver.storage.ThreepidStore.ValidationSession;
+import dev.mxspec.runtime.api.ErrorCodes;
+import dev.mxspec.runtime.api.MatrixException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+
+/**
+ * Third-party identifiers (email addresses) of accounts, validated by this server itself (client-server API, "Adding
+ * Account Administrative Contact Information"): {@code requestToken} makes a validation session and mails its token as
+ * a link; the token, submitted with the session's client secret, validates the session; a validated session adds the
+ * address to an account ({@code 3pid/add}), registers, or resets a password. An address belongs to one account at a time.
+ * The identity servers an account bound an address through ({@code 3pid/bind}) are remembered so that removing it also
+ * unbinds it there.
+ *
+ * <p>Errors follow the spec and Synapse: 400 {@code M_THREEPID_IN_USE} when registering or adding an address another
+ * account has, 400 {@code M_THREEPID_NOT_FOUND} for a password reset of an unknown address, 400
+ * {@code M_THREEPID_AUTH_FAILED} for a wrong token, sid or client secret or a session not (or no longer) valid, 400
+ * {@code M_UNKNOWN} when no SMTP server is configured. The same {@code send_attempt} again gives the same session
+ * without another mail; a higher one mails a new token for the same session. An address gets at most 5 mails in a
+ * burst, then about one every five minutes (429 {@code M_LIMIT_EXCEEDED}).
+ */
+public final class ThirdPartyIds {
+
+    private static final Logger LOG = Logger.getLogger(ThirdPartyIds.class.getName());
+    private static final Pattern CLIENT_SECRET = Pattern.compile("[0-9a-zA-Z.=_\\-]{1,255}");
+    private static final Pattern SID = Pattern.compile("[0-9a-zA-Z.=_\\-]{1,255}");
+    /** One address, roughly as RFC 5321 allows it: a local part, {@code @}, a domain; no spaces or angle brackets. */
+    private static final Pattern EMAIL = Pattern.compile("[^\\s@<>()\",;:\\\\\\[\\]]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9\\-.]{0,251}[A-Za-z0-9])?");
+
+    /** What a validation session is for: what the address must be (in use or not) when its token is requested. */
+    public enum Purpose {
+        /** Registering an account: the address must not be in use. */
+        REGISTER("Email-based registration"),
+        /** Adding the address to an account: not in use. */
+        ADD("Adding an email to your account"),
+        /** Resetting the password of the account that has the address: in use. */
+        PASSWORD_RESET("Password reset by email");
+
+        private final String what;
+
+        Purpose(String what) {
+            this.what = what;
+        }
+    }
+
+    /** A session made or found by {@code requestToken}, and the URL its token may be submitted to. */
+    public record Requested(String sid, String submitUrl) {}
+
+    private final ThreepidStore store;
+    private final Optional<Mailer> mailer;
+    private final IdentityServers identityServers;
+    private final Supplier<String> clientBaseUrl;
+    private final long lifetimeMs;
+    private final LongSupplier clock;
+    private final SecureRandom random = new SecureRandom();
+    /** Mails per address, as Synapse's {@code rc_3pid_validation}: a burst of 5, then one every 5 minutes or so. */
+    private final RateLimiter mailsPerAddress;
+
+    /**
+     * @param mailer the SMTP server's mailer; empty when none is configured
+     * @param clientBaseUrl where mail readers reach this server's client API (for the link in the mail), known once it listens
+     */
+    public ThirdPartyIds(ThreepidStore store, Optional<Mailer> mailer, IdentityServers identityServers, Supplier<String> clientBaseUrl,
+            long lifetimeMs, LongSupplier clock) {
+        this.store = store;
+        this.mailer = mailer;
+        this.identityServers = identityServers;
+        this.clientBaseUrl = clientBaseUrl;
+        this.lifetimeMs = lifetimeMs;
+        this.clock = clock;
+        this.mailsPerAddress = new RateLimiter(0.003, 5, clock);
+    }
+
+    /** Whether this server sends mail (an SMTP server is configured). */
+    public boolean mails() {
+        return mailer.isPresent();
+    }
+
+    /** The path of the link in the mail (GET) and of {@code submit_url} (POST), as Synapse serves it. */
+    public static final String SUBMIT_PATH = "/_matrix/client/unstable/add_threepid/email/submit_token";
+
+    /** Mails a token for {@code email} (or finds the session of this {@code send_attempt}). */
+    public Requested requestEmailToken(Purpose purpose, String clientSecret, String email, long sendAttempt) {
+        requireClientSecret(clientSecret);
+        String address = normaliseEmail(email);
+        if (mailer.isEmpty()) {
+            throw new MatrixException(400, ErrorCodes.M_UNKNOWN, purpose.what + " is not enabled on this server: it sends no mail");
+        }
+        Optional<UserThreepid> owner = store.threepidOwner("email", address);
+        if (purpose == Purpose.PASSWORD_RESET && owner.isEmpty()) {
+            throw new MatrixException(400, "M_THREEPID_NOT_FOUND", "no account of this server has that email address");
+        }
+        if (purpose != Purpose.PASSWORD_RESET && owner.isPresent()) {
+            throw new MatrixException(400, "M_THREEPID_IN_USE", "that email address is already in use");
+        }
+        long now = clock.getAsLong();
+        store.deleteExpiredValidationSessions(now);
+        Optional<ValidationSession> existing = store.latestValidationSession(clientSecret, "email", address);
+        if (existing.isPresent() && existing.get().validatedMs().isEmpty() && sendAttempt <= existing.get().sendAttempt()) {
+            return requested(existing.get().sessionId()); // the same attempt again: no second mail
+        }
+        mailsPerAddress.take(address); // 429 M_LIMIT_EXCEEDED: nobody's inbox is flooded through this server
+        String sid = existing.filter(s -> s.validatedMs().isEmpty()).map(ValidationSession::sessionId).orElseGet(() -> secret(16));
+        String token = secret(16);
+        ValidationSession session = new ValidationSession(sid, clientSecret, "email", address, token, sendAttempt,
+                existing.filter(s -> s.sessionId().equals(sid)).map(ValidationSession::createdMs).orElse(now), now + lifetimeMs, Optional.empty());
+        store.saveValidationSession(session);
+        String link = clientBaseUrl.get() + SUBMIT_PATH + "?token=" + encode(token) + "&client_secret=" + encode(clientSecret) + "&sid=" + encode(sid);
+        try {
+            mailer.get().send(address, "Validate your email address", """
+                    A request was made to use this email address with a Matrix account (%s).
+                    To confirm it, open this link:
+
+                    %s
+
+                    Or enter this code where you were asked for it: %s
+
+                    If you did not make this request, ignore this mail.
+                    """.formatted(purpose.what.toLowerCase(Locale.ROOT), link, token));
+        } catch (Mailer.MailFailure e) {
+            LOG.warning("validation mail not sent: " + e.getMessage() + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"));
+            throw new MatrixException(500, ErrorCodes.M_UNKNOWN, "the validation mail could not be sent");
+        }
+        return requested(sid);
+    }
+
+    private Requested requested(String sid) {
+        return new Requested(sid, clientBaseUrl.get() + SUBMIT_PATH);
+    }
+
+    /** Validates the session with its token; 400 {@code M_THREEPID_AUTH_FAILED} for a wrong token, sid or secret, or a used or expired session. */
+    public void submitToken(String sid, String clientSecret, String token) {
+        ValidationSession session = session(sid, clientSecret);
+        if (session.validatedMs().isPresent()) {
+            throw authFailed("this session was already validated");
+        }
+        if (!MessageDigest.isEqual(session.token().getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
+            throw authFailed("wrong token");
+        }
+        if (!store.validateSession(sid, clock.getAsLong())) {
+            throw authFailed("this session was already validated");
+        }
+    }
+
+    /** The validated session {@code sid}, which adds its address once; 400 {@code M_THREEPID_AUTH_FAILED} otherwise. */
+    public ValidationSession validated(String sid, String clientSecret) {
+        ValidationSession session = session(sid, clientSecret);
+        if (session.validatedMs().isEmpty()) {
+            throw authFailed("the address of this session has not been validated yet: follow the link in the mail first");
+        }
+        return session;
+    }
+
+    /** Adds the address of the validated session to {@code userId}'s account. */
+    public void add(String userId, String sid, String clientSecret) {
+        ValidationSession session = validated(sid, clientSecret);
+        if (!store.addUserThreepid(new UserThreepid(userId, session.medium(), session.address(), session.validatedMs().orElseThrow(),
+                clock.getAsLong()))) {
+            throw new MatrixException(400, "M_THREEPID_IN_USE", "that email address is already in use");
+        }
+    }
+
+    public List<UserThreepid> list(String userId) {
+        return store.userThreepids(userId);
+    }
+
+    /** The account that has the address, if any. */
+    public Optional<String> owner(String medium, String address) {
+        return store.threepidOwner(medium, medium.equals("email") ? IdentityServers.normalise(medium, address) : address).map(UserThreepid::userId);
+    }
+
+    /** Binds the identifier the identity server validated in its session {@code sid} to {@code userId} there. */
+    public void bind(String userId, String idServer, String idAccessToken, String sid, String clientSecret) {
+        requireClientSecret(clientSecret);
+        IdentityServers.Binding binding = identityServers.bind(IdentityServers.requireName(idServer), idAccessToken, sid, clientSecret, userId);
+        store.addThreepidIdServer(userId, binding.medium(), binding.address(), idServer);
+    }
+
+    /**
+     * Unbinds the identifier from {@code idServer}, or from every identity server it was bound through; true when
+     * each of them unbound it ({@code success}), false when one does not support unbinding or none is known
+     * ({@code no-support}).
+     */
+    public boolean unbind(String userId, Optional<String> idServer, String medium, String address) {
+        String normalised = IdentityServers.normalise(medium, address);
+        List<String> servers = idServer.map(IdentityServers::requireName).map(List::of)
+                .orElseGet(() -> store.threepidIdServers(userId, medium, normalised));
+        if (servers.isEmpty()) {
+            return false;
+        }
+        boolean all = true;
+        for (String server : servers) {
+            all &= identityServers.unbind(server, userId, medium, normalised);
+            store.removeThreepidIdServer(userId, medium, normalised, server);
+        }
+        return all;
+    }
+
+    /** Removes the identifier from the account, unbinding it first; the result as {@link #unbind}. */
+    public boolean delete(String userId, Optional<String> idServer, String medium, String address) {
+        String normalised = IdentityServers.normalise(medium, address);
+        boolean unbound = unbind(userId, idServer, medium, normalised);
+        store.removeUserThreepid(userId, medium, normalised);
+        return unbound;
+    }
+
+    /**
+     * The account whose address the validated session {@code sid} proved, for a password reset
+     * ({@code m.login.email.identity}); the session is used up. 400 {@code M_THREEPID_NOT_FOUND} when no account has the
+     * address any more.
+     */
+    public String resetPasswordOwner(String sid, String clientSecret) {
+        ValidationSession session = validated(sid, clientSecret);
+        String owner = store.threepidOwner(session.medium(), session.address()).map(UserThreepid::userId)
+                .orElseThrow(() -> new MatrixException(400, "M_THREEPID_NOT_FOUND", "no account of this server has that email address"));
+        store.deleteValidationSession(sid);
+        return owner;
+    }
+
+    /**
+     * Removes every identifier of a deactivated account, unbinding each from the identity servers it was bound through;
+     * true when all of them unbound it (or there was none), false when one failed or does not support unbinding.
+     */
+    public boolean deleteAll(String userId) {
+        boolean all = true;
+        for (List<String> binding : store.threepidBindings(userId)) {
+            try {
+                all &= identityServers.unbind(binding.get(2), userId, binding.get(0), binding.get(1));
+            } catch (MatrixException e) {
+                all = false; // the identity server failed: the account goes away all the same
+            }
+            store.removeThreepidIdServer(userId, binding.get(0), binding.get(1), binding.get(2));
+        }
+        for (UserThreepid t : store.userThreepids(userId)) {
+            store.removeUserThreepid(userId, t.medium(), t.address());
+        }
+        return all;
+    }
+
+    private ValidationSession session(String sid, String clientSecret) {
+        requireClientSecret(clientSecret);
+        if (sid == null || !SID.matcher(sid).matches()) {
+            throw new MatrixException(400, ErrorCodes.M_INVALID_PARAM, "sid must be 1 to 255 of [0-9a-zA-Z.=_-]");
+        }
+        Optional<ValidationSession> found = store.validationSession(sid);
+        if (found.isEmpty() || !MessageDigest.isEqual(found.get().clientSecret().getBytes(StandardCharsets.UTF_8),
+                clientSecret.getBytes(StandardCharsets.UTF_8))) {
+            throw authFailed("no validation session with that sid and client secret");
+        }
+        if (found.get().expiresMs() < clock.getAsLong()) {
+            throw authFailed("this validation session has expired");
+        }
+        return found.get();
+    }
+
+    static void requireClientSecret(String clientSecret) {
+        if (clientSecret == null || !CLIENT_SECRET.matcher(clientSecret).matches()) {
+            throw new MatrixException(400, ErrorCodes.M_INVALID_PARAM, "client_secret must be 1 to 255 of [0-9a-zA-Z.=_-]");
+        }
+    }
+
+    /** The address in lower case; 400 {@code M_INVALID_PARAM} when it is not one email address. */
+    public static String normaliseEmail(String email) {
+        String address = email == null ? "" : email.trim().toLowerCase(Locale.ROOT);
+        if (address.length() > 254 || !EMAIL.matcher(address).matches()) {
+            throw new MatrixException(400, ErrorCodes.M_INVALID_PARAM, "not an email address");
+        }
+        return address;
+    }
+
+    private static MatrixException authFailed(String why) {
+        return new MatrixException(400, "M_THREEPID_AUTH_FAILED", why);
+    }
+
+    private String secret(int bytes) {
+        byte[] b = new byte[bytes];
+        random.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}
