@@ -22,6 +22,7 @@ import dev.mxspec.homeserver.services.Aliases;
 import dev.mxspec.homeserver.services.BackfilledEvents;
 import dev.mxspec.homeserver.services.EventVisibility;
 import dev.mxspec.homeserver.services.RoomReads;
+import dev.mxspec.homeserver.services.Search;
 import dev.mxspec.homeserver.api.UserStreamHandlers;
 import dev.mxspec.homeserver.services.UserStreams;
 import dev.mxspec.homeserver.core.StreamCounter;
@@ -95,6 +96,7 @@ import dev.mxspec.homeserver.api.HierarchyHandlers;
 import dev.mxspec.homeserver.api.OpenIdHandlers;
 import dev.mxspec.homeserver.api.TimestampHandlers;
 import dev.mxspec.homeserver.api.ReportHandlers;
+import dev.mxspec.homeserver.api.SearchHandlers;
 import dev.mxspec.homeserver.api.SsoHandlers;
 import dev.mxspec.homeserver.api.VoipHandlers;
 import dev.mxspec.homeserver.services.EventsByTime;
@@ -259,6 +261,7 @@ public final class Homeserver implements AutoCloseable {
                     .voip(new VoipHandlers(config.turn(), clock))
                     .ssoLoginRedirect(new SsoHandlers())
                     .reportContent(new ReportHandlers(reads, storage, clock))
+                    .search(new SearchHandlers(new Search(storage, memberships, reads), reads, clock))
                     .build();
             HttpServer.Options httpOptions = new HttpServer.Options(config.maxBodyBytes(), config.http(),
                     config.requestLog() ? RequestLog.toLogger() : null);

@@ -10,7 +10,8 @@ import org.flywaydb.core.Flyway;
  */
 abstract class JdbcStorage implements Storage, JdbcServerKeyStore, JdbcAccountStore, JdbcRoomStore, JdbcAliasStore, JdbcStreamStore,
         JdbcDeviceKeyStore, JdbcRelationStore, JdbcNotificationStore, JdbcPusherStore, JdbcGraphStore,
-        JdbcFederationStore, JdbcRemoteKeyStore, JdbcDeviceFederationStore, JdbcOpenIdStore, JdbcReportStore {
+        JdbcFederationStore, JdbcRemoteKeyStore, JdbcDeviceFederationStore, JdbcOpenIdStore, JdbcReportStore,
+        JdbcSearchStore {
 
     private final HikariDataSource data;
     private final Jdbc jdbc;
@@ -18,7 +19,7 @@ abstract class JdbcStorage implements Storage, JdbcServerKeyStore, JdbcAccountSt
     JdbcStorage(HikariDataSource data) {
         this.data = data;
         Flyway.configure().dataSource(data).locations("classpath:db/migration")
-                .javaMigrations(new V6__RelationsOfExistingEvents(), new V9__RoomGraphOfExistingEvents())
+                .javaMigrations(new V6__RelationsOfExistingEvents(), new V9__RoomGraphOfExistingEvents(), new V20__SearchIndex())
                 .load().migrate();
         this.jdbc = new Jdbc(data);
     }

@@ -1,0 +1,79 @@
+package dev.mxspec.homeserver.storage;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Optional;
+import org.flywaydb.core.api.migration.BaseJavaMigration;
+import org.flywaydb.core.api.migration.Context;
+
+/**
+ * The full-text index of room events ({@link SearchStore}), the one table whose declaration differs between the two
+ * databases, and its entries for the events a database already holds (timeline events, redacted ones left out).
+ *
+ * <p>SQLite: an FTS5 table whose rowid is the event's stream position, with the porter stemmer over Unicode words.
+ * PostgreSQL: the text, its {@code tsvector} in the {@code english} configuration (generated from it) with a GIN
+ * index, and the room, sender and key beside it.
+ */
+public final class V20__SearchIndex extends BaseJavaMigration {
+
+    private static final String SQLITE = "CREATE VIRTUAL TABLE event_search USING fts5(value, room_id UNINDEXED, sender UNINDEXED, "
+            + "key UNINDEXED, tokenize = 'porter unicode61 remove_diacritics 2')";
+
+    private static final List<String> POSTGRES = List.of("""
+            CREATE TABLE event_search (
+                stream_pos BIGINT PRIMARY KEY,
+                room_id    TEXT NOT NULL,
+                sender     TEXT NOT NULL,
+                key        TEXT NOT NULL,
+                value      TEXT NOT NULL,
+                vector     tsvector GENERATED ALWAYS AS (to_tsvector('english', value)) STORED
+            )""",
+            "CREATE INDEX event_search_vector ON event_search USING GIN (vector)",
+            "CREATE INDEX event_search_by_room ON event_search (room_id, stream_pos)");
+
+    private static final int BATCH = 1000;
+
+    @Override
+    public void migrate(Context context) throws Exception {
+        Connection c = context.getConnection();
+        boolean sqlite = Jdbc.sqlite(c);
+        try (Statement st = c.createStatement()) {
+            for (String ddl : sqlite ? List.of(SQLITE) : POSTGRES) {
+                st.execute(ddl);
+            }
+        }
+        String insert = sqlite ? "INSERT INTO event_search (rowid, key, value, room_id, sender) VALUES (?, ?, ?, ?, ?)"
+                : "INSERT INTO event_search (stream_pos, key, value, room_id, sender) VALUES (?, ?, ?, ?, ?)";
+        try (PreparedStatement read = c.prepareStatement("SELECT stream_pos, room_id, type, state_key, sender, json FROM events "
+                + "WHERE status IS NULL AND redacted_by IS NULL AND type IN ('m.room.message', 'm.room.name', 'm.room.topic')");
+                PreparedStatement write = c.prepareStatement(insert)) {
+            read.setFetchSize(BATCH);
+            int pending = 0;
+            try (ResultSet rs = read.executeQuery()) {
+                while (rs.next()) {
+                    Optional<List<String>> entry = JdbcSearchStore.entry(rs.getString("type"), Optional.ofNullable(rs.getString("state_key")),
+                            rs.getString("json"));
+                    if (entry.isEmpty()) {
+                        continue;
+                    }
+                    write.setLong(1, rs.getLong("stream_pos"));
+                    write.setString(2, entry.get().get(0));
+                    write.setString(3, entry.get().get(1));
+                    write.setString(4, rs.getString("room_id"));
+                    write.setString(5, rs.getString("sender"));
+                    write.addBatch();
+                    if (++pending == BATCH) {
+                        write.executeBatch();
+                        pending = 0;
+                    }
+                }
+            }
+            if (pending > 0) {
+                write.executeBatch();
+            }
+        }
+    }
+}
