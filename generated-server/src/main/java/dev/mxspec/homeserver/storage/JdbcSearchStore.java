@@ -18,8 +18,8 @@ import java.util.Set;
  * The SQL of {@link SearchStore}, mixed into {@link JdbcStorage}: the one aggregate whose SQL differs between the two
  * databases. SQLite: the FTS5 table {@code event_search} (rowid: the event's stream position; {@code value} indexed,
  * {@code room_id}, {@code sender} and {@code key} kept beside it), ranked by {@code bm25}. PostgreSQL: the table
- * {@code event_search} with a generated {@code tsvector}, ranked by {@code ts_rank}. Both made by
- * {@link V20__SearchIndexOfExistingEvents}.
+ * {@code event_search} holding the text's words ({@link SearchTerms#plain}) with a generated {@code tsvector}, ranked by
+ * {@code ts_rank}. Both made by {@link V20__SearchIndex}.
  */
 interface JdbcSearchStore extends SearchStore {
 
@@ -70,7 +70,8 @@ interface JdbcSearchStore extends SearchStore {
                     entry.get().get(1), e.roomId(), e.sender(), entry.get().get(0));
         } else {
             Jdbc.update(c, "INSERT INTO event_search (stream_pos, room_id, sender, key, value) VALUES (?, ?, ?, ?, ?) "
-                    + "ON CONFLICT (stream_pos) DO NOTHING", e.streamPos(), e.roomId(), e.sender(), entry.get().get(0), entry.get().get(1));
+                    + "ON CONFLICT (stream_pos) DO NOTHING", e.streamPos(), e.roomId(), e.sender(), entry.get().get(0),
+                    SearchTerms.plain(entry.get().get(1)));
         }
     }
 

@@ -11,9 +11,9 @@ import java.util.stream.Collectors;
  * required, {@code "quoted words"} form a phrase, {@code or} between two parts makes either enough (and binds looser
  * than the implied "and"), and a leading {@code -} excludes a word or phrase. The parsed term is written out once for
  * SQLite's FTS5 ({@link #fts5()}) and once for {@code websearch_to_tsquery} ({@link #websearch()}) so that both
- * databases find the same events: single words that are English stop words are left out on both (PostgreSQL's
- * {@code english} configuration drops them), words without a letter or digit likewise, and a part that only excludes
- * is dropped (FTS5 cannot say "everything but").
+ * databases find the same events: words are cut as FTS5's {@code unicode61} tokenizer cuts them ({@link #words}),
+ * a part made only of English stop words is left out on both (PostgreSQL's {@code english} configuration drops
+ * them), and a part that only excludes is dropped (FTS5 cannot say "everything but").
  *
  * @param groups the alternatives (joined by {@code or}), each a list of phrases that must all match
  */
@@ -52,56 +52,73 @@ record SearchTerms(List<List<Phrase>> groups) {
                 i++;
                 c = term.charAt(i);
             }
+            String text;
             if (c == '"') {
                 int end = term.indexOf('"', i + 1);
-                String inside = term.substring(i + 1, end < 0 ? n : end);
+                text = term.substring(i + 1, end < 0 ? n : end);
                 i = end < 0 ? n : end + 1;
-                List<String> words = words(inside);
-                if (words.size() == 1 && STOP_WORDS.contains(words.getFirst().toLowerCase(Locale.ROOT))) {
+            } else {
+                int end = i;
+                while (end < n && !Character.isWhitespace(term.charAt(end)) && term.charAt(end) != '"') {
+                    end++;
+                }
+                text = term.substring(i, end);
+                i = end;
+                if (!excluded && text.equalsIgnoreCase("or")) {
+                    if (!group.isEmpty()) { // "or" at the start, or twice, joins nothing
+                        groups.add(group);
+                        group = new ArrayList<>();
+                    }
                     continue;
                 }
-                if (!words.isEmpty()) {
-                    group.add(new Phrase(words, excluded));
-                }
-                continue;
             }
-            int end = i;
-            while (end < n && !Character.isWhitespace(term.charAt(end)) && term.charAt(end) != '"') {
-                end++;
-            }
-            String word = term.substring(i, end);
-            i = end;
-            if (!excluded && word.equalsIgnoreCase("or")) {
-                if (!group.isEmpty()) { // "or" at the start, or twice, joins nothing
-                    groups.add(group);
-                    group = new ArrayList<>();
-                }
-                continue;
-            }
-            if (meaningful(word) && !STOP_WORDS.contains(word.toLowerCase(Locale.ROOT))) {
-                group.add(new Phrase(List.of(word), excluded));
+            // a word with punctuation inside ("e-mail", "file.png") is a phrase of its parts, as the tokenizers read it
+            List<String> words = words(text);
+            if (!words.stream().allMatch(w -> STOP_WORDS.contains(w.toLowerCase(Locale.ROOT)))) {
+                group.add(new Phrase(words, excluded));
             }
         }
         groups.add(group);
         return new SearchTerms(groups.stream().filter(g -> g.stream().anyMatch(p -> !p.excluded())).map(List::copyOf).toList());
     }
 
-    private static List<String> words(String text) {
+    /**
+     * The words of a text as SQLite's {@code unicode61} tokenizer cuts it: runs of letters, numbers and marks; everything
+     * else separates. PostgreSQL indexes the text these words make ({@link #plain}), so that both databases see the same
+     * words (its own parser keeps {@code file.png} or {@code a@b.org} whole).
+     */
+    static List<String> words(String text) {
         List<String> words = new ArrayList<>();
-        for (String w : text.trim().split("\\s+")) {
-            if (meaningful(w)) {
-                words.add(w);
+        StringBuilder word = new StringBuilder();
+        text.codePoints().forEach(cp -> {
+            if (wordPart(cp)) {
+                word.appendCodePoint(cp);
+            } else if (!word.isEmpty()) {
+                words.add(word.toString());
+                word.setLength(0);
             }
+        });
+        if (!word.isEmpty()) {
+            words.add(word.toString());
         }
-        return words;
+        return words.stream().filter(w -> w.codePoints().anyMatch(Character::isLetterOrDigit)).toList();
     }
 
-    /** Whether a word has something a tokenizer keeps: a letter or a digit. */
-    private static boolean meaningful(String word) {
-        return word.codePoints().anyMatch(Character::isLetterOrDigit);
+    /** The words of a text with single spaces between them. */
+    static String plain(String text) {
+        return String.join(" ", words(text));
     }
 
-    /** The term as an FTS5 {@code MATCH} expression: every word quoted, so nothing a user types is FTS5 syntax. */
+    private static boolean wordPart(int cp) {
+        return switch (Character.getType(cp)) {
+            case Character.UPPERCASE_LETTER, Character.LOWERCASE_LETTER, Character.TITLECASE_LETTER, Character.MODIFIER_LETTER,
+                    Character.OTHER_LETTER, Character.DECIMAL_DIGIT_NUMBER, Character.LETTER_NUMBER, Character.OTHER_NUMBER,
+                    Character.NON_SPACING_MARK, Character.COMBINING_SPACING_MARK, Character.ENCLOSING_MARK, Character.PRIVATE_USE -> true;
+            default -> false;
+        };
+    }
+
+    /** The term as an FTS5 {@code MATCH} expression: every phrase quoted, so nothing a user types is FTS5 syntax. */
     String fts5() {
         return groups.stream().map(g -> {
             String required = g.stream().filter(p -> !p.excluded()).map(SearchTerms::quoted).collect(Collectors.joining(" AND ", "(", ")"));
@@ -116,8 +133,8 @@ record SearchTerms(List<List<Phrase>> groups) {
                 .collect(Collectors.joining(" or "));
     }
 
-    /** A phrase in double quotes, with the quotes it holds (FTS5 doubles them; none are left by the parse) doubled. */
+    /** A phrase in double quotes (its words hold no quote: {@link #words} keeps letters, numbers and marks only). */
     private static String quoted(Phrase p) {
-        return "\"" + String.join(" ", p.words()).replace("\"", "\"\"") + "\"";
+        return "\"" + String.join(" ", p.words()) + "\"";
     }
 }

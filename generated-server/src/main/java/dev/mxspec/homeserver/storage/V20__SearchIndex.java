@@ -14,8 +14,8 @@ import org.flywaydb.core.api.migration.Context;
  * databases, and its entries for the events a database already holds (timeline events, redacted ones left out).
  *
  * <p>SQLite: an FTS5 table whose rowid is the event's stream position, with the porter stemmer over Unicode words.
- * PostgreSQL: the text, its {@code tsvector} in the {@code english} configuration (generated from it) with a GIN
- * index, and the room, sender and key beside it.
+ * PostgreSQL: the text's words ({@link SearchTerms#plain}), their {@code tsvector} in the {@code english} configuration
+ * (generated from them) with a GIN index, and the room, sender and key beside them.
  */
 public final class V20__SearchIndex extends BaseJavaMigration {
 
@@ -61,7 +61,7 @@ public final class V20__SearchIndex extends BaseJavaMigration {
                     }
                     write.setLong(1, rs.getLong("stream_pos"));
                     write.setString(2, entry.get().get(0));
-                    write.setString(3, entry.get().get(1));
+                    write.setString(3, sqlite ? entry.get().get(1) : SearchTerms.plain(entry.get().get(1)));
                     write.setString(4, rs.getString("room_id"));
                     write.setString(5, rs.getString("sender"));
                     write.addBatch();

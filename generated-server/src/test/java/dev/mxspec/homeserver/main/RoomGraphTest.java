@@ -553,7 +553,8 @@ class RoomGraphTest {
             st.executeUpdate("DROP INDEX events_by_room_time");
             st.executeUpdate("ALTER TABLE server_keys DROP COLUMN expired_ts");
             st.executeUpdate("DROP TABLE event_reports"); // V19: reported events
-            st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('8', '9', '10', '11', '12', '14', '19')");
+            st.executeUpdate("DROP TABLE event_search"); // V20: the search index
+            st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('8', '9', '10', '11', '12', '14', '19', '20')");
         }
         server = Homeserver.start(config);
         http = new JsonHttp(server.port());
@@ -567,6 +568,10 @@ class RoomGraphTest {
             java.util.Map<List<String>, String> fromGroups = new java.util.HashMap<>();
             groups.state(lastGroup).forEach((k, v) -> fromGroups.put(List.of(k.type(), k.stateKey()), v));
             assertThat(fromGroups).isEqualTo(stateBefore);
+            JsonNode found = http.call("POST", "/search", alice, "{\"search_categories\":{\"room_events\":{\"search_term\":\"two\"}}}")
+                    .body().path("search_categories").path("room_events").path("results");
+            assertThat(found).as("the messages it held are found").hasSize(1);
+            assertThat(found.get(0).path("result").path("event_id").asText()).isEqualTo(last);
             String next = send(alice, "m.room.message", "{\"msgtype\":\"m.text\",\"body\":\"three\"}");
             assertThat(pduOf(next).path("prev_events").toString()).isEqualTo("[\"" + last + "\"]");
             assertThat(timeline()).startsWith(next, last);
