@@ -42,7 +42,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code thumbnails}: {@link dev.mxspec.homeserver.media.ThumbnailBench} (not part of {@code all});
  * {@code stateres}: {@link StateResolutionBench} (not part of {@code all});
  * {@code storage}: {@link StateStorageBench} (not part of {@code all});
- * {@code federation fanout|remotejoin|catchup}: {@link FederationBench} (not part of {@code all}).
+ * {@code federation fanout|remotejoin|catchup}: {@link FederationBench} (not part of {@code all});
+ * {@code search [sqlite|postgresql] [messages]}: {@link SearchBench} (not part of {@code all}).
  * Run with {@code mvn -P bench -pl generated-server verify [-Dbench.args="sends sqlite"]}.
  */
 public final class HomeserverBench {
@@ -66,6 +67,10 @@ public final class HomeserverBench {
         }
         if (what.equals("federation")) { // fan-out to 20 servers, a join to a 1,000-member room, catch-up of 10,000 events
             FederationBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (what.equals("search")) { // search over 100,000 messages: p50/p99 of common word, rare word, phrase; time to index
+            SearchBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         if (what.equals("thumbnails")) { // thumbnails of a 24-megapixel JPEG: time, allocation, smallest heap
