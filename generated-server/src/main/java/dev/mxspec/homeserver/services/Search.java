@@ -36,6 +36,8 @@ public final class Search {
     public static final int MAX_CONTEXT = 100;
     /** Longer terms are refused: a term is for finding, and its words all go into the query. */
     public static final int MAX_TERM = 1000;
+    /** The most senders a filter may name (each one is a parameter of the index's query). */
+    public static final int MAX_SENDERS = 1000;
     /** How many times a batch reads the index when the reader may not see what it found. */
     static final int ROUNDS = 5;
     /** The fewest candidates one read of the index asks for. */
@@ -108,6 +110,9 @@ public final class Search {
             if (!group.equals("room_id") && !group.equals("sender")) {
                 throw MatrixException.invalidParam("groupings", "group_by keys are \"room_id\" and \"sender\", not \"" + group + "\"");
             }
+        }
+        if (c.filter().senders().map(List::size).orElse(0) > MAX_SENDERS || c.filter().notSenders().size() > MAX_SENDERS) {
+            throw MatrixException.invalidParam("filter", "senders and not_senders may name at most " + MAX_SENDERS + " users");
         }
         if (c.filter().limit().filter(l -> l < 0).isPresent()) {
             throw MatrixException.invalidParam("filter.limit", "must not be negative");

@@ -16,8 +16,9 @@ import java.util.Set;
 
 /**
  * The SQL of {@link SearchStore}, mixed into {@link JdbcStorage}: the one aggregate whose SQL differs between the two
- * databases. SQLite: the FTS5 table {@code event_search} (rowid: the event's stream position; {@code value} indexed,
- * {@code room_id}, {@code sender} and {@code key} kept beside it), ranked by {@code bm25}. PostgreSQL: the table
+ * databases. SQLite: the FTS5 table {@code event_search_text} (rowid: the event's stream position) ranked by
+ * {@code bm25}, and beside it the table {@code event_search} with each entry's room, sender and key (small rows that
+ * filter matches faster than FTS5's own unindexed columns, which it reads with the whole text). PostgreSQL: the table
  * {@code event_search} holding the text's words ({@link SearchTerms#plain}) with a generated {@code tsvector}, ranked by
  * {@code ts_rank}. Both made by {@link V20__SearchIndex}.
  */
@@ -65,21 +66,28 @@ interface JdbcSearchStore extends SearchStore {
         if (entry.isEmpty()) {
             return;
         }
+        String key = entry.get().get(0);
+        String text = entry.get().get(1);
         if (Jdbc.sqlite(c)) {
-            Jdbc.update(c, "INSERT OR REPLACE INTO event_search (rowid, value, room_id, sender, key) VALUES (?, ?, ?, ?, ?)", e.streamPos(),
-                    entry.get().get(1), e.roomId(), e.sender(), entry.get().get(0));
+            Jdbc.update(c, "INSERT OR REPLACE INTO event_search_text (rowid, value) VALUES (?, ?)", e.streamPos(), text);
+            Jdbc.update(c, "INSERT INTO event_search (stream_pos, room_id, sender, key) VALUES (?, ?, ?, ?) ON CONFLICT (stream_pos) "
+                    + "DO NOTHING", e.streamPos(), e.roomId(), e.sender(), key);
         } else {
             Jdbc.update(c, "INSERT INTO event_search (stream_pos, room_id, sender, key, value) VALUES (?, ?, ?, ?, ?) "
-                    + "ON CONFLICT (stream_pos) DO NOTHING", e.streamPos(), e.roomId(), e.sender(), entry.get().get(0),
-                    SearchTerms.plain(entry.get().get(1)));
+                    + "ON CONFLICT (stream_pos) DO NOTHING", e.streamPos(), e.roomId(), e.sender(), key, SearchTerms.plain(text));
         }
     }
 
     /** Removes a redacted event from the index, in the transaction that redacts it: its old text is found no more. */
     static void unindex(Connection c, String eventId) throws SQLException {
-        Jdbc.update(c, "DELETE FROM event_search WHERE " + (Jdbc.sqlite(c) ? "rowid" : "stream_pos")
-                + " IN (SELECT stream_pos FROM events WHERE event_id = ?)", eventId);
+        if (Jdbc.sqlite(c)) {
+            Jdbc.update(c, "DELETE FROM event_search_text WHERE rowid IN (SELECT stream_pos FROM events WHERE event_id = ?)", eventId);
+        }
+        Jdbc.update(c, "DELETE FROM event_search WHERE stream_pos IN (SELECT stream_pos FROM events WHERE event_id = ?)", eventId);
     }
+
+    /** SQLite's FTS5 table, known by its name in {@code MATCH} and its functions (an alias does not name it). */
+    String FTS = "event_search_text";
 
     @Override
     default List<Hit> search(Query query, Optional<Position> after, int limit) {
@@ -89,19 +97,12 @@ interface JdbcSearchStore extends SearchStore {
         }
         return jdbc().transaction(c -> {
             boolean sqlite = Jdbc.sqlite(c);
-            String t = sqlite ? "event_search" : "s"; // FTS5 knows its table by name only, not by an alias
-            String pos = t + (sqlite ? ".rowid" : ".stream_pos");
-            String score = sqlite ? "-bm25(event_search)" : "ts_rank(s.vector, q)::float8";
+            String pos = sqlite ? FTS + ".rowid" : "s.stream_pos"; // FTS5 reads rowid ranges and orders from its own index
+            String score = sqlite ? "-bm25(" + FTS + ")" : "ts_rank(s.vector, q)::float8";
             List<Object> args = new ArrayList<>();
             StringBuilder where = new StringBuilder();
-            if (sqlite) {
-                args.add(terms.fts5());
-                where.append("event_search MATCH ?");
-            } else {
-                args.add(terms.websearch());
-                where.append("s.vector @@ q");
-            }
-            filters(query, t, pos, where, args);
+            matching(sqlite, terms, where, args);
+            filters(query, pos, where, args);
             if (after.isPresent()) {
                 if (query.byRank()) {
                     where.append(" AND (").append(score).append(" < ? OR (").append(score).append(" = ? AND ").append(pos).append(" < ?))");
@@ -115,8 +116,9 @@ interface JdbcSearchStore extends SearchStore {
             args.add(limit);
             String sql;
             if (sqlite) {
-                sql = "SELECT e.*, " + score + " AS score, event_search.rowid AS position, highlight(event_search, 0, char(2), char(3)) AS marked "
-                        + "FROM event_search JOIN events e ON e.stream_pos = event_search.rowid WHERE " + where + " ORDER BY " + order + " LIMIT ?";
+                sql = "SELECT e.*, " + score + " AS score, " + pos + " AS position, highlight(" + FTS + ", 0, char(2), char(3)) AS marked "
+                        + "FROM " + FTS + " JOIN event_search s ON s.stream_pos = " + pos + " JOIN events e ON e.stream_pos = s.stream_pos "
+                        + "WHERE " + where + " ORDER BY " + order + " LIMIT ?";
             } else {
                 sql = "SELECT e.*, f.score, f.position, ts_headline('english', f.value, websearch_to_tsquery('english', ?), ?) AS marked FROM "
                         + "(SELECT s.stream_pos AS position, s.value, " + score + " AS score FROM event_search s, "
@@ -139,43 +141,48 @@ interface JdbcSearchStore extends SearchStore {
             boolean sqlite = Jdbc.sqlite(c);
             List<Object> args = new ArrayList<>();
             StringBuilder where = new StringBuilder();
-            args.add(sqlite ? terms.fts5() : terms.websearch());
-            where.append(sqlite ? "event_search MATCH ?" : "s.vector @@ q");
-            filters(query, sqlite ? "event_search" : "s", sqlite ? "event_search.rowid" : "s.stream_pos", where, args);
-            String sql = sqlite ? "SELECT COUNT(*) FROM event_search WHERE " + where
+            matching(sqlite, terms, where, args);
+            filters(query, sqlite ? FTS + ".rowid" : "s.stream_pos", where, args);
+            String sql = sqlite ? "SELECT COUNT(*) FROM " + FTS + " JOIN event_search s ON s.stream_pos = " + FTS + ".rowid WHERE " + where
                     : "SELECT COUNT(*) FROM event_search s, websearch_to_tsquery('english', ?) q WHERE " + where;
             return Jdbc.query(c, sql, rs -> rs.getLong(1), args.toArray()).getFirst();
         });
     }
 
+    /** The text condition: FTS5's {@code MATCH}, or the {@code tsvector} against the query {@code q} (its term the first argument). */
+    private static void matching(boolean sqlite, SearchTerms terms, StringBuilder where, List<Object> args) {
+        args.add(sqlite ? terms.fts5() : terms.websearch());
+        where.append(sqlite ? FTS + " MATCH ?" : "s.vector @@ q");
+    }
+
     /** The rooms (each up to its position), keys and senders of a query, as SQL conditions. */
-    private static void filters(Query query, String t, String pos, StringBuilder where, List<Object> args) {
+    private static void filters(Query query, String pos, StringBuilder where, List<Object> args) {
         List<String> whole = query.rooms().stream().filter(r -> r.upTo() == Long.MAX_VALUE).map(RoomScope::roomId).toList();
         List<String> rooms = new ArrayList<>();
         if (!whole.isEmpty()) {
-            rooms.add(t + ".room_id IN (" + marks(whole.size()) + ")");
+            rooms.add("s.room_id IN (" + marks(whole.size()) + ")");
             args.addAll(whole);
         }
         for (RoomScope r : query.rooms()) {
             if (r.upTo() != Long.MAX_VALUE) {
-                rooms.add("(" + t + ".room_id = ? AND " + pos + " <= ?)");
+                rooms.add("(s.room_id = ? AND " + pos + " <= ?)");
                 args.add(r.roomId());
                 args.add(r.upTo());
             }
         }
         where.append(" AND (").append(String.join(" OR ", rooms)).append(")");
-        where.append(" AND ").append(t).append(".key IN (").append(marks(query.keys().size())).append(")");
+        where.append(" AND s.key IN (").append(marks(query.keys().size())).append(")");
         args.addAll(query.keys());
         if (query.senders().isPresent()) {
             if (query.senders().get().isEmpty()) {
                 where.append(" AND 1 = 0");
             } else {
-                where.append(" AND ").append(t).append(".sender IN (").append(marks(query.senders().get().size())).append(")");
+                where.append(" AND s.sender IN (").append(marks(query.senders().get().size())).append(")");
                 args.addAll(query.senders().get());
             }
         }
         if (!query.notSenders().isEmpty()) {
-            where.append(" AND ").append(t).append(".sender NOT IN (").append(marks(query.notSenders().size())).append(")");
+            where.append(" AND s.sender NOT IN (").append(marks(query.notSenders().size())).append(")");
             args.addAll(query.notSenders());
         }
     }

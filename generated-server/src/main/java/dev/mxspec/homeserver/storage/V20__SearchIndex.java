@@ -13,14 +13,22 @@ import org.flywaydb.core.api.migration.Context;
  * The full-text index of room events ({@link SearchStore}), the one table whose declaration differs between the two
  * databases, and its entries for the events a database already holds (timeline events, redacted ones left out).
  *
- * <p>SQLite: an FTS5 table whose rowid is the event's stream position, with the porter stemmer over Unicode words.
+ * <p>SQLite: an FTS5 table of the texts whose rowid is the event's stream position, with the porter stemmer over
+ * Unicode words, and a table of each entry's room, sender and key.
  * PostgreSQL: the text's words ({@link SearchTerms#plain}), their {@code tsvector} in the {@code english} configuration
  * (generated from them) with a GIN index, and the room, sender and key beside them.
  */
 public final class V20__SearchIndex extends BaseJavaMigration {
 
-    private static final String SQLITE = "CREATE VIRTUAL TABLE event_search USING fts5(value, room_id UNINDEXED, sender UNINDEXED, "
-            + "key UNINDEXED, tokenize = 'porter unicode61 remove_diacritics 2')";
+    private static final List<String> SQLITE = List.of(
+            "CREATE VIRTUAL TABLE event_search_text USING fts5(value, tokenize = 'porter unicode61 remove_diacritics 2')",
+            """
+            CREATE TABLE event_search (
+                stream_pos INTEGER PRIMARY KEY,
+                room_id    TEXT NOT NULL,
+                sender     TEXT NOT NULL,
+                key        TEXT NOT NULL
+            )""");
 
     private static final List<String> POSTGRES = List.of("""
             CREATE TABLE event_search (
@@ -41,15 +49,16 @@ public final class V20__SearchIndex extends BaseJavaMigration {
         Connection c = context.getConnection();
         boolean sqlite = Jdbc.sqlite(c);
         try (Statement st = c.createStatement()) {
-            for (String ddl : sqlite ? List.of(SQLITE) : POSTGRES) {
+            for (String ddl : sqlite ? SQLITE : POSTGRES) {
                 st.execute(ddl);
             }
         }
-        String insert = sqlite ? "INSERT INTO event_search (rowid, key, value, room_id, sender) VALUES (?, ?, ?, ?, ?)"
-                : "INSERT INTO event_search (stream_pos, key, value, room_id, sender) VALUES (?, ?, ?, ?, ?)";
         try (PreparedStatement read = c.prepareStatement("SELECT stream_pos, room_id, type, state_key, sender, json FROM events "
                 + "WHERE status IS NULL AND redacted_by IS NULL AND type IN ('m.room.message', 'm.room.name', 'm.room.topic')");
-                PreparedStatement write = c.prepareStatement(insert)) {
+                PreparedStatement entries = c.prepareStatement(sqlite ? "INSERT INTO event_search (stream_pos, key, room_id, sender) "
+                        + "VALUES (?, ?, ?, ?)" : "INSERT INTO event_search (stream_pos, key, room_id, sender, value) VALUES (?, ?, ?, ?, ?)");
+                PreparedStatement texts = sqlite ? c.prepareStatement("INSERT INTO " + JdbcSearchStore.FTS + " (rowid, value) VALUES (?, ?)")
+                        : null) {
             read.setFetchSize(BATCH);
             int pending = 0;
             try (ResultSet rs = read.executeQuery()) {
@@ -59,20 +68,33 @@ public final class V20__SearchIndex extends BaseJavaMigration {
                     if (entry.isEmpty()) {
                         continue;
                     }
-                    write.setLong(1, rs.getLong("stream_pos"));
-                    write.setString(2, entry.get().get(0));
-                    write.setString(3, sqlite ? entry.get().get(1) : SearchTerms.plain(entry.get().get(1)));
-                    write.setString(4, rs.getString("room_id"));
-                    write.setString(5, rs.getString("sender"));
-                    write.addBatch();
+                    long position = rs.getLong("stream_pos");
+                    entries.setLong(1, position);
+                    entries.setString(2, entry.get().get(0));
+                    entries.setString(3, rs.getString("room_id"));
+                    entries.setString(4, rs.getString("sender"));
+                    if (sqlite) {
+                        texts.setLong(1, position);
+                        texts.setString(2, entry.get().get(1));
+                        texts.addBatch();
+                    } else {
+                        entries.setString(5, SearchTerms.plain(entry.get().get(1)));
+                    }
+                    entries.addBatch();
                     if (++pending == BATCH) {
-                        write.executeBatch();
+                        entries.executeBatch();
+                        if (sqlite) {
+                            texts.executeBatch();
+                        }
                         pending = 0;
                     }
                 }
             }
             if (pending > 0) {
-                write.executeBatch();
+                entries.executeBatch();
+                if (sqlite) {
+                    texts.executeBatch();
+                }
             }
         }
     }

@@ -71,6 +71,9 @@ public final class SearchBench {
         try (Connection c = DriverManager.getConnection(pg.orElse("jdbc:sqlite:" + dir.resolve("homeserver.db")));
                 Statement st = c.createStatement()) {
             st.executeUpdate("DROP TABLE event_search");
+            if (pg.isEmpty()) {
+                st.executeUpdate("DROP TABLE event_search_text");
+            }
             st.executeUpdate("DELETE FROM flyway_schema_history WHERE version = '20'");
         }
         long reindexed = restart(config);

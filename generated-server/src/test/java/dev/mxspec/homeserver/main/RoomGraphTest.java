@@ -553,7 +553,10 @@ class RoomGraphTest {
             st.executeUpdate("DROP INDEX events_by_room_time");
             st.executeUpdate("ALTER TABLE server_keys DROP COLUMN expired_ts");
             st.executeUpdate("DROP TABLE event_reports"); // V19: reported events
-            st.executeUpdate("DROP TABLE event_search"); // V20: the search index
+            st.executeUpdate("DROP TABLE event_search"); // V20: the search index (and SQLite's full-text table)
+            if (pg.isEmpty()) {
+                st.executeUpdate("DROP TABLE event_search_text");
+            }
             st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('8', '9', '10', '11', '12', '14', '19', '20')");
         }
         server = Homeserver.start(config);
