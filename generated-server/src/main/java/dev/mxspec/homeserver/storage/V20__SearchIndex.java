@@ -97,5 +97,10 @@ public final class V20__SearchIndex extends BaseJavaMigration {
                 }
             }
         }
+        if (!sqlite) { // the planner's statistics of what was just written, before autovacuum would gather them
+            try (Statement st = c.createStatement()) {
+                st.execute("ANALYZE event_search");
+            }
+        }
     }
 }
