@@ -92,34 +92,9 @@ public final class Search {
         this.reads = reads;
     }
 
+    /** One batch of results for {@code userId}, the first or the one after {@code nextBatch} (a token a batch gave). */
     public Outcome search(String userId, Criteria c, Optional<String> nextBatch) {
-        boolean byRank = switch (c.orderBy()) {
-            case "rank" -> true;
-            case "recent" -> false;
-            default -> throw MatrixException.invalidParam("order_by", "must be \"rank\" or \"recent\", not \"" + c.orderBy() + "\"");
-        };
-        if (c.term().length() > MAX_TERM) {
-            throw MatrixException.invalidParam("search_term", "longer than " + MAX_TERM + " characters");
-        }
-        for (String key : c.keys().orElse(List.of())) {
-            if (!SearchStore.KEYS.contains(key)) {
-                throw MatrixException.invalidParam("keys", "\"" + key + "\" is not one of " + String.join(", ", SearchStore.KEYS));
-            }
-        }
-        for (String group : c.groupBy()) {
-            if (!group.equals("room_id") && !group.equals("sender")) {
-                throw MatrixException.invalidParam("groupings", "group_by keys are \"room_id\" and \"sender\", not \"" + group + "\"");
-            }
-        }
-        if (c.filter().senders().map(List::size).orElse(0) > MAX_SENDERS || c.filter().notSenders().size() > MAX_SENDERS) {
-            throw MatrixException.invalidParam("filter", "senders and not_senders may name at most " + MAX_SENDERS + " users");
-        }
-        if (c.filter().limit().filter(l -> l < 0).isPresent()) {
-            throw MatrixException.invalidParam("filter.limit", "must not be negative");
-        }
-        if (c.context().filter(x -> x.before() < 0 || x.after() < 0).isPresent()) {
-            throw MatrixException.invalidParam("event_context", "before_limit and after_limit must not be negative");
-        }
+        boolean byRank = checked(c);
         Optional<SearchBatch> batch = nextBatch.map(SearchBatch::decode);
         if (batch.isPresent() && batch.get().byRank() != byRank) {
             throw MatrixException.invalidParam("next_batch", "given for order_by " + (byRank ? "recent" : "rank") + ", not " + c.orderBy());
@@ -227,6 +202,38 @@ public final class Search {
 
     private static Optional<String> text(JsonNode content, String field) {
         return content.path(field).isTextual() ? Optional.of(content.path(field).asText()) : Optional.empty();
+    }
+
+    /** Whether the criteria order by rank; {@code M_INVALID_PARAM} for values the spec does not allow or this server will not take. */
+    private static boolean checked(Criteria c) {
+        boolean byRank = switch (c.orderBy()) {
+            case "rank" -> true;
+            case "recent" -> false;
+            default -> throw MatrixException.invalidParam("order_by", "must be \"rank\" or \"recent\", not \"" + c.orderBy() + "\"");
+        };
+        if (c.term().length() > MAX_TERM) {
+            throw MatrixException.invalidParam("search_term", "longer than " + MAX_TERM + " characters");
+        }
+        for (String key : c.keys().orElse(List.of())) {
+            if (!SearchStore.KEYS.contains(key)) {
+                throw MatrixException.invalidParam("keys", "\"" + key + "\" is not one of " + String.join(", ", SearchStore.KEYS));
+            }
+        }
+        for (String group : c.groupBy()) {
+            if (!group.equals("room_id") && !group.equals("sender")) {
+                throw MatrixException.invalidParam("groupings", "group_by keys are \"room_id\" and \"sender\", not \"" + group + "\"");
+            }
+        }
+        if (c.filter().senders().map(List::size).orElse(0) > MAX_SENDERS || c.filter().notSenders().size() > MAX_SENDERS) {
+            throw MatrixException.invalidParam("filter", "senders and not_senders may name at most " + MAX_SENDERS + " users");
+        }
+        if (c.filter().limit().filter(l -> l < 0).isPresent()) {
+            throw MatrixException.invalidParam("filter.limit", "must not be negative");
+        }
+        if (c.context().filter(x -> x.before() < 0 || x.after() < 0).isPresent()) {
+            throw MatrixException.invalidParam("event_context", "before_limit and after_limit must not be negative");
+        }
+        return byRank;
     }
 
     /** The rooms the user may read (each as far as he may), by room ID: those he is or was in, as the filter and the batch narrow them. */
