@@ -23,7 +23,8 @@ import picocli.CommandLine.Parameters;
             ThreadCommands.ThreadList.class, Main.Join.class, Main.Invite.class, Main.Leave.class, Main.Send.class, Main.Reply.class, Main.Edit.class,
             Main.React.class, ThreadCommands.Thread.class, Main.History.class, Main.Tail.class, UnreadCommands.Read.class,
             PushCommands.NotificationList.class, PushCommands.Pushers.class, Main.Upload.class, Main.Download.class, Main.Devices.class,
-            DiscoveryCommands.Spaces.class, DiscoveryCommands.Directory.class, DiscoveryCommands.Upgrade.class, DiscoveryCommands.Report.class})
+            DiscoveryCommands.Spaces.class, DiscoveryCommands.Directory.class, DiscoveryCommands.Upgrade.class, DiscoveryCommands.Report.class,
+            SearchCommand.class})
 public final class Main {
 
     @Option(names = "--json", description = "Print JSON instead of text.", scope = CommandLine.ScopeType.INHERIT)

@@ -195,6 +195,11 @@ public final class MatrixSession {
         return new Threads(api);
     }
 
+    /** Server-side search of messages, room names and topics. */
+    public Search search() {
+        return new Search(api);
+    }
+
     public String thread(String roomId, String root, String body) {
         return send(roomId, "m.room.message", Content.thread(body, root));
     }

@@ -34,6 +34,7 @@ import dev.mxspec.homeserver.services.Aliases;
 import dev.mxspec.homeserver.services.BackfilledEvents;
 import dev.mxspec.homeserver.services.EventVisibility;
 import dev.mxspec.homeserver.services.RoomReads;
+import dev.mxspec.homeserver.services.Search;
 import dev.mxspec.homeserver.api.UserStreamHandlers;
 import dev.mxspec.homeserver.services.UserStreams;
 import dev.mxspec.homeserver.core.StreamCounter;
@@ -112,6 +113,7 @@ import dev.mxspec.homeserver.api.HierarchyHandlers;
 import dev.mxspec.homeserver.api.OpenIdHandlers;
 import dev.mxspec.homeserver.api.TimestampHandlers;
 import dev.mxspec.homeserver.api.ReportHandlers;
+import dev.mxspec.homeserver.api.SearchHandlers;
 import dev.mxspec.homeserver.api.SsoHandlers;
 import dev.mxspec.homeserver.api.VoipHandlers;
 import dev.mxspec.homeserver.api.UserDirectoryHandlers;
@@ -348,6 +350,7 @@ public final class Homeserver implements AutoCloseable {
                     .roomInitialSync(legacySync)
                     .thirdPartyLookup(new ThirdPartyHandlers(appServiceCalls.thirdParty()))
                     .appservicePing(new AppServicePingHandlers(appServiceCalls.clients(), appServiceCalls.transactions()::serviceIsUp))
+                    .search(new SearchHandlers(new Search(storage, memberships, reads), reads, clock))
                     .build();
             HttpServer.Options httpOptions = new HttpServer.Options(config.maxBodyBytes(), config.http(),
                     config.requestLog() ? RequestLog.toLogger() : null);

@@ -40,6 +40,11 @@ final class Jdbc {
         return ps;
     }
 
+    /** Whether a connection is SQLite's (else PostgreSQL's): the few statements whose SQL differs ask this. */
+    static boolean sqlite(Connection c) throws SQLException {
+        return c.isWrapperFor(org.sqlite.SQLiteConnection.class);
+    }
+
     /** Whether a statement from {@link #prepare} is kept (and so must not be closed). */
     private static boolean kept(Connection c) throws SQLException {
         return c.isWrapperFor(org.sqlite.SQLiteConnection.class);

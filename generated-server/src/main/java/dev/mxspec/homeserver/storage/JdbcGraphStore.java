@@ -100,6 +100,7 @@ interface JdbcGraphStore extends GraphStore {
                     e.streamPos(), e.eventId(), e.roomId(), e.type(), e.stateKey(), e.sender(), e.originServerTs(), e.depth(), e.json(),
                     ids(g.prevEvents()), ids(g.authEvents()), g.status().map(EventStatus::column), g.stateBefore(), g.stateAfter());
             insertGroups(c, g.newGroups());
+            JdbcSearchStore.index(c, e, g.status());
             for (String id : g.backwardRemoved()) {
                 Jdbc.update(c, "DELETE FROM backward_extremities WHERE room_id = ? AND event_id = ?", e.roomId(), id);
             }

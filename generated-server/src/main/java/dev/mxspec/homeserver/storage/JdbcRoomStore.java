@@ -75,6 +75,7 @@ interface JdbcRoomStore extends RoomStore {
                 throw new SQLException("event " + e.eventId() + " is stored already");
             }
             JdbcGraphStore.insertGroups(c, g.newGroups());
+            JdbcSearchStore.index(c, e, g.status());
             writeExtremities(c, e.roomId(), g);
             for (Map.Entry<List<String>, Optional<String>> change : g.currentState().entrySet()) {
                 List<String> key = change.getKey();
@@ -187,6 +188,7 @@ interface JdbcRoomStore extends RoomStore {
     default void markRedacted(String eventId, String redactedBy, String redactedJson) {
         jdbc().transaction(c -> {
             Jdbc.update(c, "UPDATE events SET redacted_by = ?, json = ? WHERE event_id = ?", redactedBy, redactedJson, eventId);
+            JdbcSearchStore.unindex(c, eventId); // its old text is found no more
             Jdbc.update(c, "DELETE FROM event_relations WHERE event_id = ?", eventId); // a redacted child relates to nothing
             Jdbc.update(c, "DELETE FROM event_notifications WHERE room_id = (SELECT room_id FROM events WHERE event_id = ?) "
                     + "AND stream_pos = (SELECT stream_pos FROM events WHERE event_id = ?)", eventId, eventId); // and notifies nobody

@@ -12,7 +12,7 @@ abstract class JdbcStorage implements Storage, JdbcServerKeyStore, JdbcAccountSt
         JdbcDeviceKeyStore, JdbcRelationStore, JdbcNotificationStore, JdbcPusherStore, JdbcGraphStore,
         JdbcFederationStore, JdbcRemoteKeyStore, JdbcDeviceFederationStore, JdbcOpenIdStore, JdbcReportStore, JdbcUserDirectoryStore,
         JdbcKeyBackupStore, JdbcAppServiceDirectoryStore, JdbcAppServiceStore, JdbcDeviceActivityStore,
-        JdbcRegistrationTokenStore, JdbcCrossSigningStore, JdbcThreepidStore {
+        JdbcRegistrationTokenStore, JdbcCrossSigningStore, JdbcThreepidStore, JdbcSearchStore {
 
     private final HikariDataSource data;
     private final Jdbc jdbc;
@@ -20,7 +20,7 @@ abstract class JdbcStorage implements Storage, JdbcServerKeyStore, JdbcAccountSt
     JdbcStorage(HikariDataSource data) {
         this.data = data;
         Flyway.configure().dataSource(data).locations("classpath:db/migration")
-                .javaMigrations(new V6__RelationsOfExistingEvents(), new V9__RoomGraphOfExistingEvents())
+                .javaMigrations(new V6__RelationsOfExistingEvents(), new V9__RoomGraphOfExistingEvents(), new V20__SearchIndex())
                 .load().migrate();
         this.jdbc = new Jdbc(data);
     }

@@ -22,7 +22,8 @@ public interface RoomStore {
     /**
      * Persists an event and, in the same transaction, its transaction ID, its place in the room graph (edges,
      * status, state groups, extremities), the changes of the room's current state and memberships it causes,
-     * its relation to a parent, the push actions of the members it notifies and the read marks it moves.
+     * its relation to a parent, the push actions of the members it notifies, the read marks it moves and its text in the
+     * search index ({@link SearchStore}).
      * False, storing nothing, when the sender's device used the transaction ID before ({@link #txnEvent} has
      * that event).
      */
@@ -54,7 +55,7 @@ public interface RoomStore {
 
     List<StoredEvent> events(List<String> eventIds);
 
-    /** Replaces an event's JSON by its redacted form and removes its relation to a parent and its notifications. */
+    /** Replaces an event's JSON by its redacted form and removes its relation to a parent, its notifications and its search entry. */
     void markRedacted(String eventId, String redactedBy, String redactedJson);
 
     List<Membership> membershipsOfUser(String userId);

@@ -6,7 +6,8 @@ package dev.mxspec.homeserver.storage;
  * {@link NotificationStore}, {@link PusherStore}, {@link GraphStore}, {@link FederationStore},
  * {@link RemoteKeyStore}, {@link DeviceFederationStore}, {@link OpenIdStore}, {@link ReportStore},
  * {@link UserDirectoryStore}, {@link KeyBackupStore}, {@link AppServiceDirectoryStore}, {@link AppServiceStore},
- * {@link DeviceActivityStore}, {@link RegistrationTokenStore}, {@link CrossSigningStore}, {@link ThreepidStore}), each with
+ * {@link DeviceActivityStore}, {@link RegistrationTokenStore}, {@link CrossSigningStore}, {@link ThreepidStore},
+ * {@link SearchStore}), each with
  * its own interface and SQL; services take the aggregates they use. Two implementations: SQLite
  * (the embedded default) and PostgreSQL; schema migrations (all tables, one history) run with
  * Flyway when a storage opens.
@@ -14,7 +15,7 @@ package dev.mxspec.homeserver.storage;
 public interface Storage extends ServerKeyStore, AccountStore, RoomStore, AliasStore, StreamStore, DeviceKeyStore, RelationStore,
         NotificationStore, PusherStore, GraphStore, FederationStore, RemoteKeyStore, DeviceFederationStore, OpenIdStore, ReportStore,
         UserDirectoryStore, KeyBackupStore, AppServiceDirectoryStore, AppServiceStore, DeviceActivityStore,
-        RegistrationTokenStore, CrossSigningStore, ThreepidStore, AutoCloseable {
+        RegistrationTokenStore, CrossSigningStore, ThreepidStore, SearchStore, AutoCloseable {
 
     /** The highest stream position used by any stream, to continue from after a restart. */
     long maxStreamPos();

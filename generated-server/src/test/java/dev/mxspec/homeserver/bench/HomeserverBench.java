@@ -44,6 +44,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code storage}: {@link StateStorageBench} (not part of {@code all});
  * {@code federation fanout|remotejoin|catchup}: {@link FederationBench} (not part of {@code all});
  * {@code appservice [live|backlog] [events] [backend]}: {@link AppServiceBench} (not part of {@code all}).
+ * {@code search [sqlite|postgresql] [messages]}: {@link SearchBench} (not part of {@code all}).
  * Run with {@code mvn -P bench -pl generated-server verify [-Dbench.args="sends sqlite"]}.
  */
 public final class HomeserverBench {
@@ -71,6 +72,10 @@ public final class HomeserverBench {
         }
         if (what.equals("appservice")) { // 10,000 events delivered to an application service, live and after an outage
             AppServiceBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (what.equals("search")) { // search over 100,000 messages: p50/p99 of common word, rare word, phrase; time to index
+            SearchBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         if (what.equals("thumbnails")) { // thumbnails of a 24-megapixel JPEG: time, allocation, smallest heap

@@ -568,8 +568,12 @@ class RoomGraphTest {
             for (String table : List.of("threepid_validation_sessions", "user_threepids", "user_threepid_id_servers")) { // V21: 3PIDs
                 st.executeUpdate("DROP TABLE " + table);
             }
+            st.executeUpdate("DROP TABLE event_search"); // V20: the search index (and SQLite's full-text table)
+            if (pg.isEmpty()) {
+                st.executeUpdate("DROP TABLE event_search_text");
+            }
             st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('8', '9', '10', '11', '12', '14', '15', '16', '17', '18', '19', "
-                    + "'21', '22', '23')");
+                    + "'20', '21', '22', '23')");
         }
         server = Homeserver.start(config);
         http = new JsonHttp(server.port());
@@ -583,6 +587,10 @@ class RoomGraphTest {
             java.util.Map<List<String>, String> fromGroups = new java.util.HashMap<>();
             groups.state(lastGroup).forEach((k, v) -> fromGroups.put(List.of(k.type(), k.stateKey()), v));
             assertThat(fromGroups).isEqualTo(stateBefore);
+            JsonNode found = http.call("POST", "/search", alice, "{\"search_categories\":{\"room_events\":{\"search_term\":\"two\"}}}")
+                    .body().path("search_categories").path("room_events").path("results");
+            assertThat(found).as("the messages it held are found").hasSize(1);
+            assertThat(found.get(0).path("result").path("event_id").asText()).isEqualTo(last);
             String next = send(alice, "m.room.message", "{\"msgtype\":\"m.text\",\"body\":\"three\"}");
             assertThat(pduOf(next).path("prev_events").toString()).isEqualTo("[\"" + last + "\"]");
             assertThat(timeline()).startsWith(next, last);

@@ -1,0 +1,44 @@
+package dev.mxspec.homeserver.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Search terms read as {@code websearch_to_tsquery} reads them, written for FTS5 and for PostgreSQL alike. */
+class SearchTermsTest {
+
+    private static void reads(String term, String fts5, String websearch) {
+        SearchTerms parsed = SearchTerms.parse(term);
+        assertThat(parsed.fts5()).as(term).isEqualTo(fts5);
+        assertThat(parsed.websearch()).as(term).isEqualTo(websearch);
+    }
+
+    @Test
+    void wordsPhrasesAlternativesAndExclusions() {
+        reads("martians men", "((\"martians\" AND \"men\"))", "\"martians\" \"men\"");
+        reads("\"war of the worlds\" -film", "((\"war of the worlds\") NOT \"film\")", "\"war of the worlds\" -\"film\"");
+        reads("tea or coffee cake", "((\"tea\")) OR ((\"coffee\" AND \"cake\"))", "\"tea\" or \"coffee\" \"cake\"");
+        reads("-\"bad news\" good", "((\"good\") NOT \"bad news\")", "-\"bad news\" \"good\"");
+        reads("or tea or or coffee or", "((\"tea\")) OR ((\"coffee\"))", "\"tea\" or \"coffee\"");
+        reads("unclosed \"quote here", "((\"unclosed\" AND \"quote here\"))", "\"unclosed\" \"quote here\"");
+    }
+
+    @Test
+    void wordsAreCutAsTheTokenizerCutsThemAndStopWordsAndPunctuationAloneAreLeftOut() {
+        reads("file.png e-mail", "((\"file png\" AND \"e mail\"))", "\"file png\" \"e mail\"");
+        reads("the martians are AND", "((\"martians\"))", "\"martians\"");
+        reads("NEAR(a b) col:x *^ OR", "((\"NEAR a\" AND \"b\" AND \"col x\"))", "\"NEAR a\" \"b\" \"col x\"");
+        reads("\"don't\"", "", "");
+        reads("café 東京 🙂", "((\"café\" AND \"東京\"))", "\"café\" \"東京\"");
+        assertThat(SearchTerms.words("a@b.org, Ünïcode—dash")).containsExactly("a", "b", "org", "Ünïcode", "dash");
+    }
+
+    @Test
+    void aTermThatRequiresNothingFindsNothing() {
+        for (String nothing : List.of("", "   ", "the and of", "-alone", "-one -two", "\"\"", "- or -", "🙂 ?!")) {
+            assertThat(SearchTerms.parse(nothing).empty()).as(nothing).isTrue();
+        }
+        assertThat(SearchTerms.parse("-nope or maybe").groups()).hasSize(1);
+    }
+}
