@@ -1,6 +1,6 @@
 // Spaces and room upgrades with matrix-js-sdk. Alice makes a space holding a room; bob's client browses the space's
 // hierarchy and joins the room from it. Alice upgrades the room; bob's client sees the tombstone, follows it to the
-// replacement room, finds the old room as its predecessor and talks on there.
+// replacement room, finds the old room as its predecessor and talks on there; then finds what was said by searching.
 // usage: node spaces_upgrade.mjs <homeserver url>; one line per step.
 import * as sdk from "matrix-js-sdk";
 import { check, quietLogger, until } from "./steps.mjs";
@@ -62,6 +62,13 @@ check(upgraded.currentState.getStateEvents("m.room.name", "")?.getContent().name
 await bob.sendMessage(replacement, { msgtype: "m.text", body: "new kettle, same tea" });
 check(await until(() => alice.getRoom(replacement)?.getLiveTimeline().getEvents()
   .some((e) => e.getType() === "m.room.message" && e.getContent().body === "new kettle, same tea")), "they talk on in the new room");
+
+const found = await until(async () => {
+  const r = await bob.searchRoomEvents({ term: "kettle" });
+  return r.results.some((x) => x.context.getEvent().getContent().body === "new kettle, same tea") ? r : undefined;
+});
+check(found && found.results.every((x) => x.context.getEvent().getRoomId() === replacement || x.context.getEvent().getRoomId() === roomId),
+  "bob's client searches and finds the message");
 
 alice.stopClient();
 bob.stopClient();

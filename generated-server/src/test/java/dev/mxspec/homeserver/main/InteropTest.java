@@ -97,7 +97,8 @@ public class InteropTest {
                     "ok: bob joins the room from the space", "ok: alice upgrades the room to version 10",
                     "ok: bob's client sees the tombstone naming the replacement",
                     "ok: bob follows it: the replacement names the old room as its predecessor",
-                    "ok: the client puts the two rooms in one history", "ok: the name came along", "ok: they talk on in the new room");
+                    "ok: the client puts the two rooms in one history", "ok: the name came along", "ok: they talk on in the new room",
+                    "ok: bob's client searches and finds the message");
         }
     }
 
