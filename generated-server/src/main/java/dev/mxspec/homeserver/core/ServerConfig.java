@@ -278,6 +278,8 @@ public record ServerConfig(
                 registration: %6$s
                 # Whether registering takes a token made with create-registration-token (m.login.registration_token).
                 registration_requires_token: %10$s
+                # Whether register?kind=guest makes guest accounts, limited to the spec's guest access endpoints.
+                allow_guest_access: %11$s
                 # The largest request body accepted, in bytes.
                 max_body_bytes: %7$d
                 # How long an access token lives when the client asked for a refresh token, in ms.
@@ -285,7 +287,7 @@ public record ServerConfig(
                 # One log line per request (method, path without tokens, status, time), through the server's log.
                 request_log: %9$s
                 """.formatted(serverName, host, port, dataDir, database, registration, maxBodyBytes, accessTokenLifetimeMs, requestLog,
-                registrationRequiresToken)
+                registrationRequiresToken, allowGuestAccess)
                 + rateLimits.toYaml() + http.toYaml() + media.toYaml() + push.toYaml() + federation.toYaml() + metrics.toYaml() + turn.toYaml() + urlPreview.toYaml()
                 + email.toYaml()
                 + appServicesYaml()

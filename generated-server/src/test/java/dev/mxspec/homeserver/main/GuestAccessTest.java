@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import dev.mxspec.homeserver.core.ServerConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -36,6 +38,15 @@ class GuestAccessTest {
     private static void refused(JsonHttp.Reply r, int status, String errcode) {
         assertThat(r.status()).as(r.body().toString()).isEqualTo(status);
         assertThat(r.body().path("errcode").asText()).isEqualTo(errcode);
+    }
+
+    @Test
+    void allowGuestAccessIsReadFromTheConfigurationAndOffByDefault() throws Exception {
+        assertThat(ServerConfig.defaults().allowGuestAccess()).isFalse();
+        Path file = Files.writeString(dir.resolve("guests.yaml"), "allow_guest_access: true\n");
+        assertThat(ServerConfig.read(file).allowGuestAccess()).isTrue();
+        assertThat(ServerConfig.defaults().toYaml()).contains("allow_guest_access: false\n");
+        assertThat(ServerConfig.defaults().withGuestAccess(true).withRequestLog(true).allowGuestAccess()).isTrue();
     }
 
     @Test
