@@ -73,6 +73,7 @@ public final class AccountHandlers implements RegistrationHandler, LoginHandler,
     private Optional<RegistrationTokens> tokens = Optional.empty();
     private final ServiceAccounts services;
     private Optional<ThirdPartyIds> threepids = Optional.empty();
+    private boolean guests;
 
     /** @param services the application services, which register and log in their users with {@link ServiceAccounts#TYPE} */
     public AccountHandlers(AccountService accounts, boolean registration, RateLimiter limiter, ServiceAccounts services) {
@@ -90,6 +91,12 @@ public final class AccountHandlers implements RegistrationHandler, LoginHandler,
         return this;
     }
 
+    /** Guests may register ({@code allow_guest_access}) and upgrade to full accounts. */
+    public AccountHandlers allowGuests(boolean allow) {
+        this.guests = allow;
+        return this;
+    }
+
     /** Email validation for registration and password reset, and login with an email address of an account. */
     public void thirdPartyIds(ThirdPartyIds threepids) {
         this.threepids = Optional.of(threepids);
@@ -101,13 +108,21 @@ public final class AccountHandlers implements RegistrationHandler, LoginHandler,
         if (type != null && type.isTextual() && type.textValue().equals(ServiceAccounts.TYPE)) {
             return registerForService(context, request);
         }
+        if (request.kind().map(k -> k.value().equals("guest")).orElse(false)) {
+            return registerGuest(context, request); // whether or not registration is open, as Synapse
+        }
         if (!registration) {
             throw new MatrixException(403, ErrorCodes.M_FORBIDDEN, "registration is disabled on this server");
         }
-        if (request.kind().map(k -> k.value().equals("guest")).orElse(false)) {
-            throw new MatrixException(403, "M_GUEST_ACCESS_FORBIDDEN", "guest accounts are not supported");
+        Optional<String> guestToken = request.body().additionalProperties().get("guest_access_token") instanceof JsonNode t && t.isTextual()
+                ? Optional.of(t.textValue()) : Optional.empty();
+        if (guestToken.isPresent() && !guests) {
+            throw new MatrixException(403, "M_GUEST_ACCESS_FORBIDDEN", "guest access is disabled on this server");
         }
-        if (request.body().username().isPresent() && !Uia.continues(context)) {
+        if (guests && guestToken.isEmpty() && request.body().username().filter(AccountHandlers::numeric).isPresent()) {
+            throw new MatrixException(400, "M_INVALID_USERNAME", "numeric user IDs are reserved for guest users"); // as Synapse
+        }
+        if (request.body().username().isPresent() && guestToken.isEmpty() && !Uia.continues(context)) {
             accounts.available(request.body().username().get()); // before the 401, as clients expect
         }
         Uia.Session session = uia.require(context, tokens.isPresent() ? List.of(Uia.REGISTRATION_TOKEN, Uia.DUMMY) : List.of(Uia.DUMMY),
@@ -122,7 +137,9 @@ public final class AccountHandlers implements RegistrationHandler, LoginHandler,
                 limiter.take("register:" + context.request().remoteAddress());
                 String password = text(params, "password")
                         .orElseThrow(() -> new MatrixException(400, ErrorCodes.M_MISSING_PARAM, "missing password"));
-                userId = accounts.register(text(params, "username"), password, false);
+                Optional<String> upgrade = guests ? text(params, "guest_access_token").or(() -> guestToken) : Optional.empty();
+                userId = upgrade.isPresent() ? accounts.upgradeGuest(upgrade.get(), text(params, "username"), password)
+                        : accounts.register(text(params, "username"), password, false);
                 session.result(userId);
                 session.registrationToken().ifPresent(t -> tokens.orElseThrow().completed(t));
             }
@@ -135,6 +152,24 @@ public final class AccountHandlers implements RegistrationHandler, LoginHandler,
                 params.path("refresh_token").asBoolean(false));
         return new RegisterResponse(userId, Optional.of(login.accessToken()), login.refreshToken(), login.expiresInMs(), Optional.empty(),
                 Optional.of(login.deviceId()), Map.of());
+    }
+
+    /**
+     * A guest account ({@code allow_guest_access}): no interactive authentication, every body field but
+     * {@code initial_device_display_name} ignored, as the spec says; rate-limited as registrations are.
+     */
+    private RegisterResponse registerGuest(RequestContext context, Register.Request request) {
+        if (!guests) {
+            throw new MatrixException(403, "M_GUEST_ACCESS_FORBIDDEN", "guest access is disabled on this server");
+        }
+        limiter.take("register:" + context.request().remoteAddress());
+        Session login = accounts.registerGuest(request.body().initialDeviceDisplayName());
+        return new RegisterResponse(login.userId(), Optional.of(login.accessToken()), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of(login.deviceId()), Map.of());
+    }
+
+    private static boolean numeric(String localpart) {
+        return !localpart.isEmpty() && localpart.chars().allMatch(c -> c >= '0' && c <= '9');
     }
 
     /**

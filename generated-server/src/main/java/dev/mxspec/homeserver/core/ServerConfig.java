@@ -37,6 +37,8 @@ import java.util.function.Consumer;
  * @param urlPreview URL previews ({@code url_preview:}), off by default
  * @param registrationRequiresToken whether registering takes a registration token ({@code create-registration-token})
  * @param email the SMTP server for validation mail ({@code email:}), none by default
+ * @param allowGuestAccess whether {@code POST /register?kind=guest} makes guest accounts ({@code allow_guest_access}, off
+ *     by default, as Synapse's)
  */
 public record ServerConfig(
         @JsonProperty("server_name") String serverName,
@@ -60,7 +62,8 @@ public record ServerConfig(
         @JsonProperty("turn") TurnSettings turn,
         @JsonProperty("url_preview") UrlPreviewSettings urlPreview,
         @JsonProperty("registration_requires_token") boolean registrationRequiresToken,
-        @JsonProperty("email") EmailSettings email) {
+        @JsonProperty("email") EmailSettings email,
+        @JsonProperty("allow_guest_access") boolean allowGuestAccess) {
 
     public ServerConfig {
         serverName = serverName == null ? "localhost" : serverName;
@@ -105,7 +108,7 @@ public record ServerConfig(
     public ServerConfig(String serverName, String host, int port, String dataDir, String database, Optional<String> postgresUrl,
             boolean registration, int maxBodyBytes, double sendRatePerSecond, long accessTokenLifetimeMs) {
         this(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond, accessTokenLifetimeMs,
-                null, null, false, null, null, null, null, null, null, null, false, null);
+                null, null, false, null, null, null, null, null, null, null, false, null, false);
     }
 
     /** This configuration with other rate limits. */
@@ -166,6 +169,11 @@ public record ServerConfig(
         return with(c -> c.registrationRequiresToken = requires);
     }
 
+    /** This configuration with guest registration ({@code allow_guest_access}) on or off. */
+    public ServerConfig withGuestAccess(boolean allow) {
+        return with(c -> c.allowGuestAccess = allow);
+    }
+
     /** This configuration with another SMTP server. */
     public ServerConfig withEmail(EmailSettings settings) {
         return with(c -> c.email = settings);
@@ -202,6 +210,7 @@ public record ServerConfig(
         UrlPreviewSettings urlPreview;
         boolean registrationRequiresToken;
         EmailSettings email;
+        boolean allowGuestAccess;
 
         Parts(ServerConfig c) {
             serverName = c.serverName;
@@ -226,12 +235,13 @@ public record ServerConfig(
             urlPreview = c.urlPreview;
             registrationRequiresToken = c.registrationRequiresToken;
             email = c.email;
+            allowGuestAccess = c.allowGuestAccess;
         }
 
         ServerConfig build() {
             return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond,
                     accessTokenLifetimeMs, rateLimits, http, requestLog, media, push, federation, metrics, appServiceConfigFiles, turn, urlPreview,
-                    registrationRequiresToken, email);
+                    registrationRequiresToken, email, allowGuestAccess);
         }
     }
 
@@ -268,6 +278,8 @@ public record ServerConfig(
                 registration: %6$s
                 # Whether registering takes a token made with create-registration-token (m.login.registration_token).
                 registration_requires_token: %10$s
+                # Whether register?kind=guest makes guest accounts, limited to the spec's guest access endpoints.
+                allow_guest_access: %11$s
                 # The largest request body accepted, in bytes.
                 max_body_bytes: %7$d
                 # How long an access token lives when the client asked for a refresh token, in ms.
@@ -275,7 +287,7 @@ public record ServerConfig(
                 # One log line per request (method, path without tokens, status, time), through the server's log.
                 request_log: %9$s
                 """.formatted(serverName, host, port, dataDir, database, registration, maxBodyBytes, accessTokenLifetimeMs, requestLog,
-                registrationRequiresToken)
+                registrationRequiresToken, allowGuestAccess)
                 + rateLimits.toYaml() + http.toYaml() + media.toYaml() + push.toYaml() + federation.toYaml() + metrics.toYaml() + turn.toYaml() + urlPreview.toYaml()
                 + email.toYaml()
                 + appServicesYaml()

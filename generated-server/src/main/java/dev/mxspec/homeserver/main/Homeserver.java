@@ -119,6 +119,7 @@ import dev.mxspec.homeserver.api.VoipHandlers;
 import dev.mxspec.homeserver.api.UserDirectoryHandlers;
 import dev.mxspec.homeserver.api.RoomUpgradeHandlers;
 import dev.mxspec.homeserver.api.AdminHandlers;
+import dev.mxspec.homeserver.api.GuestAccess;
 import dev.mxspec.homeserver.api.RegistrationTokenHandlers;
 import dev.mxspec.homeserver.services.RegistrationTokens;
 import dev.mxspec.homeserver.services.DeviceActivity;
@@ -241,6 +242,9 @@ public final class Homeserver implements AutoCloseable {
             Optional<RegistrationTokens> registrationTokens = config.registrationRequiresToken()
                     ? Optional.of(new RegistrationTokens(storage, clock)) : Optional.empty();
             registrationTokens.ifPresent(accountHandlers::requireTokens);
+            accountHandlers.allowGuests(config.allowGuestAccess());
+            GuestAccess guestAccess = new GuestAccess(accounts);
+            rooms.guests(accounts::isGuest);
             // third-party identifiers: mail through the SMTP server, binds, unbinds and 3PID invites at identity servers
             String idScheme = config.email().identityServerScheme();
             IdentityServers identityServers = new IdentityServers(name -> URI.create(idScheme + "://" + name),
@@ -264,7 +268,7 @@ public final class Homeserver implements AutoCloseable {
             SpaceHierarchy hierarchy = new SpaceHierarchy(rooms, config.serverName());
             OpenIdTokens openIdTokens = new OpenIdTokens(storage, clock);
             MediaService media = media(config);
-            MediaHandlers mediaHandlers = new MediaHandlers(media, identity::authenticate);
+            MediaHandlers mediaHandlers = new MediaHandlers(media, guestAccess.refusingGuests(identity::authenticate));
             if (config.urlPreview().enabled()) {
                 UrlPreviews previews = new UrlPreviews(config.urlPreview(), media, clock);
                 closing.add(previews);
@@ -275,7 +279,7 @@ public final class Homeserver implements AutoCloseable {
             KeysService keys = new KeysService(storage, stream, deviceLists, crossSigning, config.serverName());
             SyncHandlers sync = new SyncHandlers(new SyncService(rooms, streams, deviceLists, keys, notifier, clock, visibility, notifications), filters);
             ServerInfoHandlers info = new ServerInfoHandlers(accounts, rooms, baseUrl, rules.supportedVersions(), rules.defaultVersion());
-            PushRuleListings pushRuleListings = new PushRuleListings(pushRules, identity::authenticate);
+            PushRuleListings pushRuleListings = new PushRuleListings(pushRules, guestAccess.refusingGuests(identity::authenticate));
             NotificationHandlers notificationHandlers = new NotificationHandlers(notifications, pushers, clock);
             RoomUpgrades upgrades = new RoomUpgrades(rooms, storage, streams);
             LegacySyncHandlers legacySync = new LegacySyncHandlers(new LegacySync(rooms, reads, streams, notifier, clock), rooms, reads, clock);
@@ -286,7 +290,7 @@ public final class Homeserver implements AutoCloseable {
             rooms.onNewEvent(appServiceCalls.transactions()::eventStored);
             aliases.appServiceAliases(appServiceCalls.queries()::aliasMadeByService);
             accounts.appServiceUsers(appServiceCalls.queries()::userMadeByService);
-            ClientServerRouter router = ClientServerRouter.builder((endpoint, request) -> identity.authenticate(request))
+            ClientServerRouter router = ClientServerRouter.builder((endpoint, request) -> guestAccess.check(endpoint, identity.authenticate(request)))
                     .registration(accountHandlers)
                     .login(accountHandlers)
                     .logout(accountHandlers)
@@ -425,7 +429,7 @@ public final class Homeserver implements AutoCloseable {
                 sender.start();
             }
             // other servers fetch this server's media on its federation port too, as v1.7 does (before authenticated media)
-            ClientServerRouter mediaRouter = ClientServerRouter.builder((endpoint, request) -> identity.authenticate(request))
+            ClientServerRouter mediaRouter = ClientServerRouter.builder((endpoint, request) -> guestAccess.check(endpoint, identity.authenticate(request)))
                     .contentRepo(mediaHandlers)
                     .build();
             var countedFederation = federationMetrics.counting(federationRouter::handle);

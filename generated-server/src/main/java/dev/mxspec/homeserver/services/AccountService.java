@@ -34,6 +34,9 @@ public final class AccountService {
 
     private final Storage storage;
     private final TokenCache tokenCache = new TokenCache();
+    private static final java.security.SecureRandom GUEST_IDS = new java.security.SecureRandom();
+    /** Whether users are guests, by user ID. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Boolean> guests = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.function.Consumer<String> devicesChanged;
     private final String serverName;
     private final LongSupplier clock;
@@ -136,6 +139,54 @@ public final class AccountService {
     public boolean createWithoutPassword(String userId) {
         return storage.createUser(new User(userId, Optional.empty(), false, false, Optional.of(userId.substring(1, userId.indexOf(':'))),
                 Optional.empty(), clock.getAsLong()));
+    }
+
+    /**
+     * A guest account ({@code register?kind=guest}): a numeric localpart, as Synapse makes (numeric localparts are
+     * refused to those who choose a name while guests may register), no password, a device the server names.
+     */
+    public Session registerGuest(Optional<String> deviceName) {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            String userId = Ids.userId(Long.toString(1_000_000_000L + GUEST_IDS.nextLong(9_000_000_000L)), serverName);
+            if (namespaces.userHeldBy(userId, Optional.empty()).isEmpty() && storage.createUser(new User(userId, Optional.empty(), false, false,
+                    Optional.of(userId.substring(1, userId.indexOf(':'))), Optional.empty(), clock.getAsLong()))) {
+                storage.setGuest(userId, true);
+                guests.remove(userId);
+                return newSession(userId, Optional.empty(), deviceName, false);
+            }
+        }
+        throw new MatrixException(500, ErrorCodes.M_UNKNOWN, "no free guest user ID");
+    }
+
+    /** Whether the user is a guest of this server (remembered; an upgrade forgets it). */
+    public boolean isGuest(String userId) {
+        if (guests.size() > 100_000) {
+            guests.clear();
+        }
+        return guests.computeIfAbsent(userId, storage::isGuest);
+    }
+
+    /**
+     * The guest of {@code guestAccessToken} becomes a full account with this password, keeping its user ID; the
+     * {@code username} must be the guest's localpart, as the spec's guest access module requires. 403 {@code M_FORBIDDEN}
+     * for a token that is not a guest's or another localpart.
+     */
+    public String upgradeGuest(String guestAccessToken, Optional<String> username, String password) {
+        Caller guest = authenticate(Optional.of(guestAccessToken));
+        if (!isGuest(guest.userId())) {
+            throw new MatrixException(403, ErrorCodes.M_FORBIDDEN, "guest_access_token is not a guest's access token");
+        }
+        String localpart = guest.userId().substring(1, guest.userId().indexOf(':'));
+        if (!username.map(localpart::equals).orElse(false)) {
+            throw new MatrixException(403, ErrorCodes.M_FORBIDDEN, "an upgraded guest keeps its user ID: username must be " + localpart);
+        }
+        if (Secrets.normalized(password).codePointCount(0, Secrets.normalized(password).length()) < 8) {
+            throw new MatrixException(400, "M_WEAK_PASSWORD", "passwords must be at least 8 characters long");
+        }
+        storage.setPassword(guest.userId(), Secrets.hashPassword(password));
+        storage.setGuest(guest.userId(), false);
+        guests.remove(guest.userId());
+        return guest.userId();
     }
 
     /** A new access token for a registered user on a device (made, or taken over when it exists). */

@@ -47,6 +47,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * Rooms and their events: creating rooms, sending message and state events, membership changes,
@@ -108,6 +109,41 @@ public final class RoomService {
     @FunctionalInterface
     public interface LocalEvents {
         void stored(String roomId, String eventId, ObjectNode pdu);
+    }
+
+    private volatile Predicate<String> guests = userId -> false;
+
+    /**
+     * Tells which local users are guests: they join only rooms this server holds whose {@code m.room.guest_access} is
+     * {@code can_join}, and leave the rooms whose guest access this server's users close, as the spec's guest access
+     * module says.
+     */
+    public void guests(Predicate<String> isGuest) {
+        this.guests = isGuest;
+    }
+
+    private boolean guestsMayJoin(String roomId) {
+        return holds(roomId) && stateEvent(roomId, "m.room.guest_access", "")
+                .map(e -> canJoin(ClientEvents.parse(e.json()).path("content"))).orElse(false);
+    }
+
+    private static boolean canJoin(JsonNode guestAccessContent) {
+        return guestAccessContent.path("guest_access").asText().equals("can_join");
+    }
+
+    /** The local guests joined to the room leave it (each its own leave, as Synapse does). */
+    private void leaveGuests(String roomId) {
+        for (Membership m : memberships.ofRoom(roomId)) {
+            if (m.membership().equals("join") && guests.test(m.userId())) {
+                try {
+                    sendLocked(m.userId(), Optional.empty(), roomId, Draft.state("m.room.member", m.userId(), memberContent(m.userId(), "leave")),
+                            Optional.empty());
+                } catch (MatrixException e) {
+                    java.util.logging.Logger.getLogger(RoomService.class.getName())
+                            .warning("a guest could not leave " + roomId + ": " + e.getMessage());
+                }
+            }
+        }
     }
 
     /** Adds a listener of this server's new events (the federation sender). */
@@ -206,6 +242,14 @@ public final class RoomService {
      * transaction ID. Returns the event ID.
      */
     public String send(String sender, Optional<String> deviceId, String roomId, Draft draft, Optional<String> txnId) {
+        String eventId = sendLocked(sender, deviceId, roomId, draft, txnId);
+        if (draft.type().equals("m.room.guest_access") && draft.stateKey().equals(Optional.of("")) && !canJoin(draft.content())) {
+            leaveGuests(roomId);
+        }
+        return eventId;
+    }
+
+    private String sendLocked(String sender, Optional<String> deviceId, String roomId, Draft draft, Optional<String> txnId) {
         Room room = room(roomId);
         RoomVersion version = version(room);
         ReentrantLock lock = locks.computeIfAbsent(roomId, r -> new ReentrantLock());
@@ -657,6 +701,9 @@ public final class RoomService {
      * {@code servers} of the room when federation runs ({@code M_NOT_FOUND} when it does not).
      */
     public String join(Caller caller, String roomId, List<String> servers, Optional<String> reason, Map<String, JsonNode> extra) {
+        if (guests.test(caller.userId()) && !guestsMayJoin(roomId)) {
+            throw new MatrixException(403, ErrorCodes.M_FORBIDDEN, "guests may join only rooms whose m.room.guest_access is can_join");
+        }
         if (!holds(roomId) || (!participates(roomId) && !outsideServers(roomId, caller.userId()).isEmpty())) {
             List<String> candidates = new ArrayList<>(servers);
             candidates.addAll(outsideServers(roomId, caller.userId()));

@@ -16,6 +16,12 @@ public interface AccountStore {
 
     void setPassword(String userId, String passwordHash);
 
+    /** Marks the account a guest's, or a full account (a guest's upgrade). */
+    void setGuest(String userId, boolean guest);
+
+    /** Whether the account is a guest's; false for an unknown user. */
+    boolean isGuest(String userId);
+
     void setProfile(String userId, Optional<String> displayname, Optional<String> avatarUrl);
 
     void deactivate(String userId);

@@ -37,6 +37,16 @@ interface JdbcAccountStore extends AccountStore {
     }
 
     @Override
+    default void setGuest(String userId, boolean guest) {
+        jdbc().update("UPDATE users SET guest = ? WHERE user_id = ?", guest ? 1 : 0, userId);
+    }
+
+    @Override
+    default boolean isGuest(String userId) {
+        return jdbc().one("SELECT guest FROM users WHERE user_id = ?", rs -> rs.getInt("guest") != 0, userId).orElse(false);
+    }
+
+    @Override
     default void setProfile(String userId, Optional<String> displayname, Optional<String> avatarUrl) {
         jdbc().update("UPDATE users SET displayname = ?, avatar_url = ? WHERE user_id = ?", displayname, avatarUrl, userId);
     }

@@ -565,6 +565,7 @@ class RoomGraphTest {
             }
             st.executeUpdate("ALTER TABLE devices DROP COLUMN last_seen_user_agent"); // V22: the client of a device's last request
             st.executeUpdate("DROP TABLE registration_tokens"); // V23: registration tokens
+            st.executeUpdate("ALTER TABLE users DROP COLUMN guest"); // V24: guest accounts
             for (String table : List.of("threepid_validation_sessions", "user_threepids", "user_threepid_id_servers")) { // V21: 3PIDs
                 st.executeUpdate("DROP TABLE " + table);
             }
@@ -573,7 +574,7 @@ class RoomGraphTest {
                 st.executeUpdate("DROP TABLE event_search_text");
             }
             st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('8', '9', '10', '11', '12', '14', '15', '16', '17', '18', '19', "
-                    + "'20', '21', '22', '23')");
+                    + "'20', '21', '22', '23', '24')");
         }
         server = Homeserver.start(config);
         http = new JsonHttp(server.port());
