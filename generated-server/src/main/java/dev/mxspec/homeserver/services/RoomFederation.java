@@ -83,6 +83,15 @@ public final class RoomFederation {
      * @throws MissingEventException when one of its auth events, or a prev event without a given state, is not known here
      */
     public Received receive(ObjectNode received, ServerKeys keys, Map<String, Map<dev.mxspec.homeserver.rooms.StateKey, String>> statesAfterMissing) {
+        Received r = receiveLocked(received, keys, statesAfterMissing);
+        if (received.path("type").asText("").equals("m.room.guest_access") && received.path("state_key").asText("-").isEmpty()) {
+            rooms.guestAccessChanged(received.path("room_id").asText("")); // another server closed it: local guests leave
+        }
+        return r;
+    }
+
+    private Received receiveLocked(ObjectNode received, ServerKeys keys,
+            Map<String, Map<dev.mxspec.homeserver.rooms.StateKey, String>> statesAfterMissing) {
         // an event held as an outlier takes its place in the timeline now, in a room this server is in (not an invite or
         // knock kept outside a room it does not hold)
         boolean promote = rooms.participates(received.path("room_id").asText(""));

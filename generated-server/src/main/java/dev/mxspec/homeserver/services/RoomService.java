@@ -131,6 +131,16 @@ public final class RoomService {
         return guestAccessContent.path("guest_access").asText().equals("can_join");
     }
 
+    /**
+     * After an {@code m.room.guest_access} of another server: when the room's current guest access is no longer
+     * {@code can_join}, the local guests joined to it leave (outside the room's lock).
+     */
+    void guestAccessChanged(String roomId) {
+        if (holds(roomId) && !guestsMayJoin(roomId)) {
+            leaveGuests(roomId);
+        }
+    }
+
     /** The local guests joined to the room leave it (each its own leave, as Synapse does). */
     private void leaveGuests(String roomId) {
         for (Membership m : memberships.ofRoom(roomId)) {
