@@ -1,5 +1,6 @@
 package dev.mxspec.homeserver.appservice;
 
+import dev.mxspec.homeserver.core.Wakeup;
 import dev.mxspec.homeserver.core.StreamCounter;
 import dev.mxspec.homeserver.storage.AppServiceStore;
 import dev.mxspec.homeserver.storage.AppServiceStore.Queued;
@@ -15,9 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -55,14 +54,11 @@ public final class AppServiceTransactions implements AutoCloseable {
     private final Map<String, ServiceQueue> queues = new LinkedHashMap<>();
     private final Map<String, Long> since = new HashMap<>();
     private final List<Thread> threads = new ArrayList<>();
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
-    private boolean signalled;
+    private final Wakeup wakeup = new Wakeup();
     /** The stream position up to which events are known to be stored: looked at once every write below it is done. */
-    private volatile long wanted;
+    private final AtomicLong wanted = new AtomicLong();
     private long position;
     private long storedPosition;
-    private volatile boolean closed;
 
     /**
      * @param clients the services with a {@code url}
@@ -101,7 +97,7 @@ public final class AppServiceTransactions implements AutoCloseable {
         position = Math.max(store.interestPosition().orElse(now), floor); // before every service's start: nothing to look at
         store.enqueueForAppServices(List.of(), position);
         storedPosition = position;
-        wanted = stream.lastGiven();
+        wanted.set(stream.lastGiven());
         threads.add(Thread.ofVirtual().name("appservice-interest").start(this::lookAtNewEvents));
         queues.forEach((id, q) -> threads.add(Thread.ofVirtual().name("appservice-" + id).start(q)));
     }
@@ -112,14 +108,8 @@ public final class AppServiceTransactions implements AutoCloseable {
             return;
         }
         long given = stream.lastGiven();
-        lock.lock();
-        try {
-            wanted = Math.max(wanted, given);
-            signalled = true;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        wanted.accumulateAndGet(given, Math::max);
+        wakeup.wake();
     }
 
     /** The service answered (a ping): what waits for it goes now, whatever its backoff. */
@@ -137,21 +127,21 @@ public final class AppServiceTransactions implements AutoCloseable {
     }
 
     private void lookAtNewEvents() {
-        while (!closed) {
+        while (!wakeup.closed()) {
             try {
                 lookUpTo(stream.current());
                 // positions below a stored event may still be written (by another room's send): look again soon
-                await(position < wanted ? IN_FLIGHT_MS : Long.MAX_VALUE);
+                wakeup.await(position < wanted.get() ? IN_FLIGHT_MS : Long.MAX_VALUE);
             } catch (RuntimeException storageTrouble) {
                 LOG.log(Level.WARNING, "application services: looking at new events failed; trying again", storageTrouble);
-                await(1000);
+                wakeup.await(1000);
             }
         }
     }
 
     /** Puts the events after the position, up to {@code upTo}, in the queues of the services they interest. */
     private void lookUpTo(long upTo) {
-        while (position < upTo && !closed) {
+        while (position < upTo && !wakeup.closed()) {
             List<StoredEvent> timeline = store.timelineEvents(position, upTo, PASS);
             long end = timeline.size() == PASS ? timeline.getLast().streamPos() : upTo;
             List<StoredEvent> all = new ArrayList<>(timeline);
@@ -177,32 +167,10 @@ public final class AppServiceTransactions implements AutoCloseable {
         }
     }
 
-    private void await(long ms) {
-        lock.lock();
-        try {
-            long left = TimeUnit.MILLISECONDS.toNanos(Math.min(ms, TimeUnit.DAYS.toMillis(1)));
-            while (!signalled && !closed && left > 0) {
-                left = changed.awaitNanos(left);
-            }
-            signalled = false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            closed = true;
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** Stops looking and sending; what was not delivered stays queued for the next start. */
     @Override
     public void close() {
-        closed = true;
-        lock.lock();
-        try {
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        wakeup.close();
         queues.values().forEach(ServiceQueue::close);
         for (Thread t : threads) {
             try {

@@ -1,5 +1,6 @@
 package dev.mxspec.homeserver.appservice;
 
+import dev.mxspec.homeserver.core.Wakeup;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.services.ClientEvents;
@@ -17,10 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
@@ -42,11 +40,8 @@ final class ServiceQueue implements Runnable {
     private final LongSupplier clock;
     private final long initialBackoffMs;
     private final long maxBackoffMs;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
-    private boolean signalled;
+    private final Wakeup wakeup = new Wakeup();
     private volatile boolean retryNow;
-    private volatile boolean closed;
     private int failures;
     private long retryAt;
     private final AtomicLong sent = new AtomicLong();
@@ -64,13 +59,7 @@ final class ServiceQueue implements Runnable {
 
     /** Something new is in the queue. */
     void wake() {
-        lock.lock();
-        try {
-            signalled = true;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        wakeup.wake();
     }
 
     /** The service is known to be up again (it answered a ping): the backoff is over. */
@@ -80,8 +69,7 @@ final class ServiceQueue implements Runnable {
     }
 
     void close() {
-        closed = true;
-        wake();
+        wakeup.close();
     }
 
     /** The transactions the service took so far (since start). */
@@ -91,12 +79,12 @@ final class ServiceQueue implements Runnable {
 
     @Override
     public void run() {
-        while (!closed) {
+        while (!wakeup.closed()) {
             try {
                 step();
             } catch (RuntimeException storageTrouble) { // the database failed us: try again after a pause
                 LOG.warning("application service " + serviceId + ": transactions paused after " + storageTrouble.getClass().getSimpleName());
-                await(initialBackoffMs);
+                wakeup.await(initialBackoffMs);
             }
         }
     }
@@ -104,7 +92,7 @@ final class ServiceQueue implements Runnable {
     private void step() {
         long now = clock.getAsLong();
         if (retryAt > now && !retryNow) {
-            await(retryAt - now);
+            wakeup.await(retryAt - now);
             return;
         }
         retryNow = false;
@@ -112,7 +100,7 @@ final class ServiceQueue implements Runnable {
         if (state.pending().isEmpty()) {
             List<Queued> queued = store.appServiceQueue(serviceId, AppServiceTransactions.MAX_EVENTS);
             if (queued.isEmpty()) {
-                await(Long.MAX_VALUE);
+                wakeup.await(Long.MAX_VALUE);
                 return;
             }
             long upTo = queued.getLast().streamPos();
@@ -150,7 +138,7 @@ final class ServiceQueue implements Runnable {
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            closed = true;
+            wakeup.close();
             return false;
         } catch (ExecutionException e) {
             LOG.info("application service " + serviceId + ": transaction " + txn.txnId() + " not taken (" + AppServiceClient.describe(e)
@@ -174,20 +162,4 @@ final class ServiceQueue implements Runnable {
         return list.isEmpty() ? Optional.empty() : Optional.of(MatrixJson.write(body));
     }
 
-    /** Waits for a {@link #wake} or {@code ms}, whichever comes first. */
-    private void await(long ms) {
-        lock.lock();
-        try {
-            long left = TimeUnit.MILLISECONDS.toNanos(Math.min(ms, TimeUnit.DAYS.toMillis(1)));
-            while (!signalled && !closed && left > 0) {
-                left = changed.awaitNanos(left);
-            }
-            signalled = false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            closed = true;
-        } finally {
-            lock.unlock();
-        }
-    }
 }

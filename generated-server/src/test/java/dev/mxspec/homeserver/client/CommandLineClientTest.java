@@ -15,41 +15,14 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The command-line client (generated-client) against the reference homeserver: two users chat, react, edit and thread. */
-class CommandLineClientTest {
+class CommandLineClientTest extends CommandLineTests {
 
-    @TempDir
-    Path dir;
-
-    private Homeserver server;
-    private String url;
-
-    record Result(int code, String out, String err) {}
-
-    @BeforeEach
-    void start() throws Exception {
-        server = Homeserver.start(new ServerConfig("localhost", "127.0.0.1", -1, dir.resolve("data").toString(), "sqlite", Optional.empty(),
-                true, 0, 0).withPush(new PushSettings(true, true)));
-        url = "http://127.0.0.1:" + server.port();
-        System.setProperty("mxspec.client.config", dir.resolve("config").toString());
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-        System.clearProperty("mxspec.client.config");
-    }
-
-    private static Result cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Result(code, out.toString().strip(), err.toString().strip());
+    @Override
+    ServerConfig configure(ServerConfig config) {
+        return config.withPush(new PushSettings(true, true));
     }
 
     @Test

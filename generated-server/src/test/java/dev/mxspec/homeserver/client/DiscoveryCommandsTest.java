@@ -3,52 +3,14 @@ package dev.mxspec.homeserver.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mxspec.client.cli.Main;
 import dev.mxspec.client.sdk.Credentials;
 import dev.mxspec.client.sdk.MatrixSession;
-import dev.mxspec.homeserver.core.ServerConfig;
-import dev.mxspec.homeserver.main.Homeserver;
 import dev.mxspec.runtime.json.MatrixJson;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Path;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The client's spaces, directory, upgrade and report commands against the reference homeserver. */
-class DiscoveryCommandsTest {
-
-    @TempDir
-    Path dir;
-
-    private Homeserver server;
-    private String url;
-
-    record Result(int code, String out, String err) {}
-
-    @BeforeEach
-    void start() throws Exception {
-        server = Homeserver.start(new ServerConfig("localhost", "127.0.0.1", -1, dir.resolve("data").toString(), "sqlite", Optional.empty(),
-                true, 0, 0));
-        url = "http://127.0.0.1:" + server.port();
-        System.setProperty("mxspec.client.config", dir.resolve("config").toString());
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-        System.clearProperty("mxspec.client.config");
-    }
-
-    private static Result cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Result(code, out.toString().strip(), err.toString().strip());
-    }
+class DiscoveryCommandsTest extends CommandLineTests {
 
     @Test
     void aSpaceIsShownAsATreePeopleAreFoundRoomsUpgradedAndMessagesReported() throws Exception {

@@ -1,5 +1,6 @@
 package dev.mxspec.homeserver.federation.rooms;
 
+import dev.mxspec.homeserver.core.Wakeup;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.services.ClientEvents;
@@ -11,9 +12,6 @@ import dev.mxspec.runtime.json.MatrixJson;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 /**
@@ -30,11 +28,8 @@ final class DestinationQueue implements Runnable {
     private final TransactionSender sender;
     private final Backoff backoff;
     private final LongSupplier clock;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
-    private boolean signalled;
+    private final Wakeup wakeup = new Wakeup();
     private volatile boolean retryNow;
-    private volatile boolean closed;
 
     DestinationQueue(String destination, String serverName, FederationStore store, TransactionSender sender, Backoff backoff,
             LongSupplier clock) {
@@ -48,13 +43,7 @@ final class DestinationQueue implements Runnable {
 
     /** Something new is in the outbox. */
     void wake() {
-        lock.lock();
-        try {
-            signalled = true;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        wakeup.wake();
     }
 
     /** The destination was heard from: the backoff is over. */
@@ -64,17 +53,16 @@ final class DestinationQueue implements Runnable {
     }
 
     void close() {
-        closed = true;
-        wake();
+        wakeup.close();
     }
 
     @Override
     public void run() {
-        while (!closed) {
+        while (!wakeup.closed()) {
             try {
                 step();
             } catch (RuntimeException storageTrouble) { // the database failed us: try again after a pause
-                await(backoff.initialMs());
+                wakeup.await(backoff.initialMs());
             }
         }
     }
@@ -83,14 +71,14 @@ final class DestinationQueue implements Runnable {
         Destination d = store.destination(destination).orElse(Destination.fresh(destination));
         long now = clock.getAsLong();
         if (d.retryAt() > now && !retryNow) {
-            await(d.retryAt() - now);
+            wakeup.await(d.retryAt() - now);
             return;
         }
         retryNow = false;
         if (d.pending().isEmpty()) {
             List<OutboxItem> items = store.outbox(destination, InboundTransactions.MAX_PDUS + InboundTransactions.MAX_EDUS);
             if (items.isEmpty()) {
-                await(Long.MAX_VALUE);
+                wakeup.await(Long.MAX_VALUE);
                 return;
             }
             d = new Destination(destination, d.nextTxn() + 1, Optional.of(transaction(d.nextTxn(), items, now)), d.failures(), d.retryAt());
@@ -134,20 +122,4 @@ final class DestinationQueue implements Runnable {
         return new PendingTxn(now + "." + number, MatrixJson.write(body), upTo);
     }
 
-    /** Waits for a {@link #wake} or {@code ms}, whichever comes first. */
-    private void await(long ms) {
-        lock.lock();
-        try {
-            long left = TimeUnit.MILLISECONDS.toNanos(Math.min(ms, TimeUnit.DAYS.toMillis(1)));
-            while (!signalled && !closed && left > 0) {
-                left = changed.awaitNanos(left);
-            }
-            signalled = false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            closed = true;
-        } finally {
-            lock.unlock();
-        }
-    }
 }
