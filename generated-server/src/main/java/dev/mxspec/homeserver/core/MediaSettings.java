@@ -18,17 +18,22 @@ import java.util.stream.Collectors;
  *     header) are not decoded for thumbnails ({@code M_TOO_LARGE})
  * @param thumbnailSizes the thumbnails made: a request is answered with the smallest of its
  *     method that is at least as large as asked (the largest of its method when none is)
+ * @param remoteMediaLifetimeMs how long a copy of another server's media is kept after its last download or thumbnail
+ *     (then fetched again when asked for); negative keeps copies for good
  */
 public record MediaSettings(
         @JsonProperty("public_base_url") Optional<String> publicBaseUrl,
         @JsonProperty("max_thumbnail_pixels") long maxThumbnailPixels,
-        @JsonProperty("thumbnail_sizes") List<ThumbnailSize> thumbnailSizes) {
+        @JsonProperty("thumbnail_sizes") List<ThumbnailSize> thumbnailSizes,
+        @JsonProperty("remote_media_lifetime_ms") long remoteMediaLifetimeMs) {
 
     /** The sizes the spec says servers should produce. */
     public static final List<ThumbnailSize> DEFAULT_SIZES = List.of(
             new ThumbnailSize(32, 32, "crop"), new ThumbnailSize(96, 96, "crop"), new ThumbnailSize(320, 240, "scale"),
             new ThumbnailSize(640, 480, "scale"), new ThumbnailSize(800, 600, "scale"));
     public static final long DEFAULT_MAX_THUMBNAIL_PIXELS = 32_000_000;
+    /** 30 days. */
+    public static final long DEFAULT_REMOTE_MEDIA_LIFETIME_MS = 30L * 24 * 60 * 60 * 1000;
     /** The largest side of a configured thumbnail. */
     static final int MAX_SIDE = 4096;
 
@@ -70,15 +75,21 @@ public record MediaSettings(
         }
         maxThumbnailPixels = maxThumbnailPixels == 0 ? DEFAULT_MAX_THUMBNAIL_PIXELS : maxThumbnailPixels;
         thumbnailSizes = thumbnailSizes == null || thumbnailSizes.isEmpty() ? DEFAULT_SIZES : List.copyOf(thumbnailSizes);
+        remoteMediaLifetimeMs = remoteMediaLifetimeMs == 0 ? DEFAULT_REMOTE_MEDIA_LIFETIME_MS : Math.max(-1, remoteMediaLifetimeMs);
     }
 
     public static MediaSettings defaults() {
-        return new MediaSettings(Optional.empty(), 0, null);
+        return new MediaSettings(Optional.empty(), 0, null, 0);
     }
 
     /** This configuration with media served from {@code url} to clients that allow a redirect. */
     public MediaSettings withPublicBaseUrl(String url) {
-        return new MediaSettings(Optional.of(url), maxThumbnailPixels, thumbnailSizes);
+        return new MediaSettings(Optional.of(url), maxThumbnailPixels, thumbnailSizes, remoteMediaLifetimeMs);
+    }
+
+    /** This configuration with copies of other servers' media kept for {@code ms} after their last use (negative: for good). */
+    public MediaSettings withRemoteMediaLifetimeMs(long ms) {
+        return new MediaSettings(publicBaseUrl, maxThumbnailPixels, thumbnailSizes, ms);
     }
 
     /** An absolute http(s) URL without query or fragment, without its trailing slash. */
@@ -111,9 +122,12 @@ public record MediaSettings(
                   # The thumbnails made; a request gets the smallest of its method at least as large as asked.
                   thumbnail_sizes:
                 %s
+                  # Copies of other servers' media (data_dir/remote_media) are removed when unused for this long
+                  # (milliseconds; fetched again when asked for); -1 keeps them for good.
+                  remote_media_lifetime_ms: %d
                 """.formatted(publicBaseUrl.map(u -> "  public_base_url: " + u).orElse("  # public_base_url: https://media.example.org/media"),
                 maxThumbnailPixels, thumbnailSizes.stream()
                         .map(s -> "    - {width: %d, height: %d, method: %s}".formatted(s.width(), s.height(), s.method()))
-                        .collect(Collectors.joining("\n")));
+                        .collect(Collectors.joining("\n")), remoteMediaLifetimeMs);
     }
 }

@@ -19,6 +19,7 @@ import dev.mxspec.homeserver.api.MediaHandlers;
 import dev.mxspec.homeserver.api.NotificationHandlers;
 import dev.mxspec.homeserver.media.FileMediaStore;
 import dev.mxspec.homeserver.media.MediaService;
+import dev.mxspec.homeserver.media.RemoteMediaCache;
 import dev.mxspec.homeserver.media.UrlPreviews;
 import dev.mxspec.homeserver.api.PushRuleHandlers;
 import dev.mxspec.homeserver.api.RelationHandlers;
@@ -413,8 +414,11 @@ public final class Homeserver implements AutoCloseable {
                 rooms.remoteLeaves(new RemoteLeaves(rooms, federation.client(), federation.keys(), config.serverName()));
                 publicRooms.remote(new RemotePublicRooms(federation.client()));
                 hierarchy.remote(new RemoteHierarchy(federation.client(), config.serverName(), clock));
-                Path remoteMedia = Path.of(config.dataDir()).resolve("remote_media");
-                media.remote(new FederatedMedia(federation.client()), origin -> new FileMediaStore(remoteMedia.resolve(origin), Optional.empty()));
+                RemoteMediaCache remoteMedia = new RemoteMediaCache(Path.of(config.dataDir()).resolve("remote_media"),
+                        config.media().remoteMediaLifetimeMs(), clock);
+                closing.add(remoteMedia);
+                media.remote(new FederatedMedia(federation.client()), remoteMedia::of);
+                remoteMedia.start();
                 rooms.remoteKnocks(new RemoteKnocks(rooms, federation.client(), federation.keys(), config.serverName()));
                 streams.listen(sender);
                 EduOutbox edus = sender::sendEdu; // presence, device lists and to-device messages of local users go out too

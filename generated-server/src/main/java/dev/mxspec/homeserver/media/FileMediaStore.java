@@ -3,6 +3,7 @@ package dev.mxspec.homeserver.media;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.core.Ids;
+import dev.mxspec.homeserver.core.KeyLocks;
 import dev.mxspec.runtime.json.MatrixJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,7 +25,9 @@ import java.util.regex.Pattern;
  * renamed to {@code <id>.uploading} while its upload is stored; {@code <id>.thumb-<size>.jpg} or
  * {@code .png} a thumbnail. Everything is written to a temporary name and renamed into place, so a
  * reader never sees half a file. With a public base URL (a web server serving this folder), items
- * and thumbnails have URLs: the base followed by the file's name.
+ * and thumbnails have URLs: the base followed by the file's name. An item's last use is the modification time of
+ * its data file ({@link #used}); {@link #removeUnusedBefore} removes the items unused since a time (for copies of
+ * other servers' media, which can be fetched again).
  */
 public final class FileMediaStore implements MediaStore {
 
@@ -33,27 +37,101 @@ public final class FileMediaStore implements MediaStore {
     /** How long a reservation written without its expiry (by an older version) lives after it was made. */
     private static final long LEGACY_RESERVATION_MS = 24 * 60 * 60 * 1000L;
 
+    /** How much later than its recorded last use a use is written down again (one write an hour at most, not one a download). */
+    static final long USE_GRANULARITY_MS = 60 * 60 * 1000L;
+
     private final Path dir;
     private final Optional<String> publicBaseUrl;
+    /** Held while an item is written whole or removed, so that a removal never takes part of a new copy. */
+    private final KeyLocks locks;
 
     /** @param publicBaseUrl where a web server serves {@code dir}, without a trailing slash */
     public FileMediaStore(Path dir, Optional<String> publicBaseUrl) {
+        this(dir, publicBaseUrl, new KeyLocks(16));
+    }
+
+    /** @param locks the locks of items, shared by stores made for the same folder at different times */
+    public FileMediaStore(Path dir, Optional<String> publicBaseUrl, KeyLocks locks) {
         this.dir = dir;
         this.publicBaseUrl = publicBaseUrl;
+        this.locks = locks;
     }
 
     @Override
     public boolean put(String mediaId, Info info, byte[] bytes) {
         Path data = file(mediaId, "");
-        if (Files.exists(data)) {
-            return false;
+        synchronized (locks.of(mediaId)) {
+            if (Files.exists(data)) {
+                return false;
+            }
+            ObjectNode meta = MatrixJson.mapper().createObjectNode().put("content_type", info.contentType());
+            info.filename().ifPresent(f -> meta.put("filename", f));
+            // the metadata first, the data last: a reader finds either nothing or the whole item
+            writeWhole(file(mediaId, ".json"), MatrixJson.write(meta).getBytes(StandardCharsets.UTF_8));
+            writeWhole(data, bytes);
+            return true;
         }
-        ObjectNode meta = MatrixJson.mapper().createObjectNode().put("content_type", info.contentType());
-        info.filename().ifPresent(f -> meta.put("filename", f));
-        // the metadata first, the data last: a reader finds either nothing or the whole item
-        writeWhole(file(mediaId, ".json"), MatrixJson.write(meta).getBytes(StandardCharsets.UTF_8));
-        writeWhole(data, bytes);
-        return true;
+    }
+
+    /** Records a use of an item at {@code nowMs} (nothing when it holds none). */
+    @Override
+    public void used(String mediaId, long nowMs) {
+        Path data = file(mediaId, "");
+        try {
+            if (Files.getLastModifiedTime(data).toMillis() < nowMs - USE_GRANULARITY_MS) {
+                Files.setLastModifiedTime(data, FileTime.fromMillis(nowMs));
+            }
+        } catch (NoSuchFileException e) {
+            // removed meanwhile: the next request fetches it again
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Removes every item last used before {@code cutoffMs}, with its metadata and thumbnails (reservations and uploads in
+     * progress are no items and stay); how many it removed.
+     */
+    public int removeUnusedBefore(long cutoffMs) {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        List<String> old = new ArrayList<>();
+        try (var files = Files.newDirectoryStream(dir, f -> MEDIA_ID.matcher(f.getFileName().toString()).matches() && Files.isRegularFile(f))) {
+            for (Path f : files) {
+                if (Files.getLastModifiedTime(f).toMillis() < cutoffMs) {
+                    old.add(f.getFileName().toString());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        int removed = 0;
+        for (String mediaId : old) {
+            synchronized (locks.of(mediaId)) {
+                Path data = file(mediaId, "");
+                try {
+                    if (Files.getLastModifiedTime(data).toMillis() >= cutoffMs) {
+                        continue; // used meanwhile
+                    }
+                } catch (NoSuchFileException e) {
+                    continue;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                delete(data); // the data first: from now on the item is not there, whatever is left of it
+                delete(file(mediaId, ".json"));
+                try (var thumbnails = Files.newDirectoryStream(dir, mediaId + ".thumb-*")) {
+                    for (Path t : thumbnails) {
+                        delete(t);
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                removed++;
+            }
+        }
+        return removed;
     }
 
     @Override

@@ -248,6 +248,7 @@ public final class MediaService {
         }
         MediaStore cache = remoteStores.apply(origin);
         if (cache.exists(id)) {
+            cache.used(id, clock.getAsLong()); // kept while used (RemoteMediaCache)
             return cache;
         }
         if (!allowRemote) {

@@ -45,6 +45,9 @@ public interface MediaStore {
      */
     boolean put(String mediaId, Info info, byte[] bytes);
 
+    /** Records a use of an item, as the store keeps track of them (by default, it does not). */
+    default void used(String mediaId, long nowMs) {}
+
     /** Whether the ID holds a whole item. */
     boolean exists(String mediaId);
 

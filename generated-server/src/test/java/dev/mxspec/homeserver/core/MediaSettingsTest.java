@@ -25,12 +25,15 @@ class MediaSettingsTest {
                   thumbnail_sizes:
                     - {width: 64, height: 64, method: crop}
                     - {width: 1280, height: 720}
+                  remote_media_lifetime_ms: 86400000
                 """));
         ServerConfig absent = ServerConfig.read(Files.writeString(dir.resolve("empty.yaml"), "server_name: example.org\n"));
 
         assertThat(given.media()).isEqualTo(new MediaSettings(Optional.of("https://media.example.org/files"), 32_000_000,
-                List.of(new ThumbnailSize(64, 64, "crop"), new ThumbnailSize(1280, 720, "scale"))));
+                List.of(new ThumbnailSize(64, 64, "crop"), new ThumbnailSize(1280, 720, "scale")), 86_400_000));
         assertThat(absent.media()).isEqualTo(MediaSettings.defaults());
+        assertThat(absent.media().remoteMediaLifetimeMs()).isEqualTo(30L * 24 * 60 * 60 * 1000);
+        assertThat(MediaSettings.defaults().withRemoteMediaLifetimeMs(-5).remoteMediaLifetimeMs()).isEqualTo(-1); // kept for good
         assertThat(absent.media().thumbnailSizes()).extracting(ThumbnailSize::key)
                 .containsExactly("32x32-crop", "96x96-crop", "320x240-scale", "640x480-scale", "800x600-scale");
         assertThat(ServerConfig.read(Files.writeString(dir.resolve("printed.yaml"), given.toYaml())).media()).isEqualTo(given.media());

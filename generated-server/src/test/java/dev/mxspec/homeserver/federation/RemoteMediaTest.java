@@ -3,6 +3,7 @@ package dev.mxspec.homeserver.federation;
 import static dev.mxspec.homeserver.federation.FederatedPublicRoomsTest.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mxspec.homeserver.core.MediaSettings;
 import dev.mxspec.homeserver.core.ServerConfig;
 import dev.mxspec.homeserver.main.Homeserver;
 import dev.mxspec.runtime.json.MatrixJson;
@@ -15,6 +16,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import javax.imageio.ImageIO;
@@ -92,6 +95,49 @@ class RemoteMediaTest extends TwoFederatingServers {
                 .isEqualTo(200);
         assertError(api.at(a, "GET", media + neverFetched, null, null), 502, "M_UNKNOWN");
         assertError(api.at(a, "GET", media + neverFetched + "?allow_remote=false", null, null), 404, "M_NOT_FOUND");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void copiesUnusedForTheirLifetimeAreRemovedAndFetchedAgainWhenAskedFor(String backend) throws Exception {
+        ServerConfig keeping = config(backend, "a").withMedia(MediaSettings.defaults().withRemoteMediaLifetimeMs(-1));
+        ServerConfig shortLived = keeping.withMedia(MediaSettings.defaults().withRemoteMediaLifetimeMs(1));
+        a = Homeserver.start(keeping);
+        b = start("sqlite", "b");
+        String nameB = FederationServers.name(b);
+        String note = upload(b, api.register(b, "bob"), "text/plain", "note.txt", "hello from B".getBytes(StandardCharsets.UTF_8));
+        String image = upload(b, api.register(b, "carol"), "image/png", "red.png", png(200, 100));
+        String own = upload(a, api.register(a, "alice"), "text/plain", "mine.txt", "alice's own".getBytes(StandardCharsets.UTF_8));
+        String media = "/_matrix/media/v3/download/" + nameB + "/";
+        String thumbnail = "/_matrix/media/v3/thumbnail/" + nameB + "/" + image + "?width=32&height=32&method=crop";
+        assertThat(api.bytes(a, media + note, null).statusCode()).isEqualTo(200);
+        assertThat(api.bytes(a, thumbnail, null).statusCode()).isEqualTo(200);
+        Path copies = Path.of(keeping.dataDir()).resolve("remote_media").resolve(nameB);
+        assertThat(copies.resolve(note)).exists();
+
+        a.close(); // kept for good: the sweep at start keeps them
+        a = Homeserver.start(keeping);
+        assertThat(api.bytes(a, media + note + "?allow_remote=false", null).statusCode()).isEqualTo(200);
+
+        a.close(); // a lifetime of 1 ms: the sweep at start removes every copy, and nothing of this server's own media
+        a = Homeserver.start(shortLived);
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (api.bytes(a, media + note + "?allow_remote=false", null).statusCode() == 200 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertError(api.at(a, "GET", media + note + "?allow_remote=false", null, null), 404, "M_NOT_FOUND");
+        assertError(api.at(a, "GET", thumbnail + "&allow_remote=false", null, null), 404, "M_NOT_FOUND");
+        try (var left = Files.list(copies)) {
+            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(f -> f.startsWith(note) || f.startsWith(image));
+        }
+        HttpResponse<byte[]> mine = api.bytes(a, "/_matrix/media/v3/download/" + FederationServers.name(a) + "/" + own, null);
+        assertThat(mine.statusCode()).isEqualTo(200);
+        assertThat(new String(mine.body(), StandardCharsets.UTF_8)).isEqualTo("alice's own");
+
+        HttpResponse<byte[]> again = api.bytes(a, media + note, null); // asked for again: fetched again from its origin
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(new String(again.body(), StandardCharsets.UTF_8)).isEqualTo("hello from B");
+        assertThat(api.bytes(a, thumbnail, null).statusCode()).isEqualTo(200);
     }
 
     @Test
