@@ -66,12 +66,12 @@ public final class AppServiceTransactions implements AutoCloseable {
      * @param maxBackoffMs the longest wait
      */
     public AppServiceTransactions(List<AppServiceClient> clients, AppServiceStore store, RoomStore events, StreamCounter stream,
-            Interest interest, LongSupplier clock, long initialBackoffMs, long maxBackoffMs) {
+            Interest interest, LongSupplier clock, long initialBackoffMs, long maxBackoffMs, AppServiceMetrics metrics) {
         this.store = store;
         this.stream = stream;
         this.interest = interest;
         for (AppServiceClient c : clients) {
-            queues.put(c.service().id(), new ServiceQueue(c, store, events, clock, initialBackoffMs, maxBackoffMs));
+            queues.put(c.service().id(), new ServiceQueue(c, store, events, clock, initialBackoffMs, maxBackoffMs, metrics));
         }
     }
 

@@ -36,7 +36,7 @@ public final class AppServices implements AutoCloseable {
     }
 
     public static AppServices create(Registrations registrations, Storage storage, Memberships memberships, StreamCounter stream,
-            String serverName, LongSupplier clock, AppServiceClient.Timeouts timeouts) {
+            String serverName, LongSupplier clock, AppServiceClient.Timeouts timeouts, AppServiceMetrics metrics) {
         HttpClient http = AppServiceClient.httpClient();
         Map<String, AppServiceClient> clients = new LinkedHashMap<>();
         for (Registration r : registrations.all()) {
@@ -46,7 +46,7 @@ public final class AppServices implements AutoCloseable {
         Interest interest = new Interest(list.stream().map(AppServiceClient::service).toList(), serverName,
                 new StoredRoomFacts(memberships, storage, storage));
         AppServiceTransactions transactions = new AppServiceTransactions(list, storage, storage, stream, interest, clock, INITIAL_BACKOFF_MS,
-                MAX_BACKOFF_MS);
+                MAX_BACKOFF_MS, metrics);
         return new AppServices(Map.copyOf(clients), transactions, new AppServiceQueries(list, serverName), new ThirdPartyNetworks(list), http);
     }
 

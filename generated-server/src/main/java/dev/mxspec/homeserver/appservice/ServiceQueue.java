@@ -42,19 +42,22 @@ final class ServiceQueue implements Runnable {
     private final long maxBackoffMs;
     private final Wakeup wakeup = new Wakeup();
     private volatile boolean retryNow;
-    private int failures;
+    private volatile int failures;
     private long retryAt;
     private final AtomicLong sent = new AtomicLong();
+    private final AppServiceMetrics metrics;
 
     ServiceQueue(AppServiceClient client, AppServiceStore store, RoomStore events, LongSupplier clock, long initialBackoffMs,
-            long maxBackoffMs) {
+            long maxBackoffMs, AppServiceMetrics metrics) {
         this.client = client;
+        this.metrics = metrics;
         this.serviceId = client.service().id();
         this.store = store;
         this.events = events;
         this.clock = clock;
         this.initialBackoffMs = initialBackoffMs;
         this.maxBackoffMs = maxBackoffMs;
+        metrics.failuresInARow(serviceId, () -> failures);
     }
 
     /** Something new is in the queue. */
@@ -135,12 +138,14 @@ final class ServiceQueue implements Runnable {
         }
         try {
             client.sendTransaction(txn.txnId(), body).get();
+            metrics.taken(serviceId, body.events().size());
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             wakeup.close();
             return false;
         } catch (ExecutionException e) {
+            metrics.failed(serviceId);
             LOG.info("application service " + serviceId + ": transaction " + txn.txnId() + " not taken (" + AppServiceClient.describe(e)
                     + "), failure " + (failures + 1) + " in a row; sent again later");
             return false;

@@ -5,6 +5,7 @@ import dev.mxspec.runtime.api.PathCodec;
 import dev.mxspec.homeserver.api.AccountHandlers;
 import dev.mxspec.homeserver.appservice.IdentityAssertion;
 import dev.mxspec.homeserver.appservice.AppServiceClient;
+import dev.mxspec.homeserver.appservice.AppServiceMetrics;
 import dev.mxspec.homeserver.appservice.AppServices;
 import dev.mxspec.homeserver.appservice.RegistrationFiles;
 import dev.mxspec.homeserver.api.AppServicePingHandlers;
@@ -287,7 +288,7 @@ public final class Homeserver implements AutoCloseable {
             rooms.onLocalEvent(upgrades); // joins of replacement rooms take the user's tags along
             // the homeserver's calls to application services: transactions of new events, user and alias queries, third-party lookups
             appServiceCalls = AppServices.create(appServices, storage, memberships, stream, config.serverName(), clock,
-                    AppServiceClient.Timeouts.DEFAULT);
+                    AppServiceClient.Timeouts.DEFAULT, new AppServiceMetrics(metrics.registry()));
             rooms.onNewEvent(appServiceCalls.transactions()::eventStored);
             aliases.appServiceAliases(appServiceCalls.queries()::aliasMadeByService);
             accounts.appServiceUsers(appServiceCalls.queries()::userMadeByService);

@@ -190,6 +190,7 @@ class AppServiceTransactionsTest {
         List<String> sent = new ArrayList<>();
         sent.add(send(alice, roomId, "0"));
         bridge.awaitFailures(2, 10); // the first transaction failed, and failed again after a backoff
+        awaitMeter(() -> failuresInARow("bridge") >= 2, "the failures in a row of the service that is down");
         for (int i = 1; i < 150; i++) {
             sent.add(send(i % 2 == 0 ? alice : carol, roomId, Integer.toString(i)));
         }
@@ -210,6 +211,33 @@ class AppServiceTransactionsTest {
         assertThat(taken.stream().map(TestAppService.Txn::txnId).distinct().count()).as("each transaction ID once").isEqualTo(taken.size());
         assertThat(taken).allSatisfy(t -> assertThat(t.events()).hasSizeBetween(1, 100));
         assertThat(taken.stream().mapToInt(t -> t.events().size()).max().orElse(0)).as("the backlog in batches of 100").isEqualTo(100);
+
+        // what the metrics say of it: every transaction and event counted once, the failures in a row back to 0
+        int events = taken.stream().mapToInt(t -> t.events().size()).sum();
+        awaitMeter(() -> counted("mxspec.appservice.events", "bridge", null) == events, "events taken");
+        assertThat(counted("mxspec.appservice.transactions", "bridge", "taken")).isEqualTo(taken.size());
+        assertThat(counted("mxspec.appservice.transactions", "bridge", "failed")).isEqualTo(failed.size());
+        assertThat(failuresInARow("bridge")).isZero();
+    }
+
+    private double counted(String name, String service, String result) {
+        var search = server.metrics().registry().find(name).tag("service", service);
+        return (result == null ? search : search.tag("result", result)).counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+
+    private double failuresInARow(String service) {
+        var gauge = server.metrics().registry().find("mxspec.appservice.failures.in.a.row").tag("service", service).gauge();
+        return gauge == null ? -1 : gauge.value();
+    }
+
+    private static void awaitMeter(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not reached in 10 s: " + what);
+            }
+            Thread.sleep(20);
+        }
     }
 
     @ParameterizedTest
