@@ -22,7 +22,7 @@ import java.util.Optional;
  * constant (from the router's list), its request record (the Java type of each query parameter and
  * whether the body is required) and its body's {@link JsonShape}.
  */
-final class Operations {
+public final class Operations {
 
     private static final String ENDPOINTS_PACKAGE = "dev.mxspec.spec.v1_7.clientserver.endpoints.";
 
@@ -155,7 +155,7 @@ final class Operations {
     }
 
     /** The smallest JSON value of a shape: required fields only. */
-    static JsonNode sample(JsonShape shape) {
+    public static JsonNode sample(JsonShape shape) {
         JsonNodeFactory f = JsonNodeFactory.instance;
         return switch (resolve(shape)) {
             case JsonShape.AnyJson a -> a.kind().isEmpty() ? f.objectNode() : switch (a.kind().get()) {
