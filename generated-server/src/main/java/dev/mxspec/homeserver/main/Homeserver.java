@@ -33,6 +33,7 @@ import dev.mxspec.homeserver.api.EmailPasswordReset;
 import dev.mxspec.homeserver.services.Aliases;
 import dev.mxspec.homeserver.services.BackfilledEvents;
 import dev.mxspec.homeserver.services.EventVisibility;
+import dev.mxspec.homeserver.services.GuestRooms;
 import dev.mxspec.homeserver.services.RoomReads;
 import dev.mxspec.homeserver.services.Search;
 import dev.mxspec.homeserver.api.UserStreamHandlers;
@@ -244,7 +245,8 @@ public final class Homeserver implements AutoCloseable {
             registrationTokens.ifPresent(accountHandlers::requireTokens);
             accountHandlers.allowGuests(config.allowGuestAccess());
             GuestAccess guestAccess = new GuestAccess(accounts);
-            rooms.guests(accounts::isGuest);
+            GuestRooms guestRooms = new GuestRooms(rooms, accounts::isGuest);
+            rooms.guestRooms(guestRooms);
             // third-party identifiers: mail through the SMTP server, binds, unbinds and 3PID invites at identity servers
             String idScheme = config.email().identityServerScheme();
             IdentityServers identityServers = new IdentityServers(name -> URI.create(idScheme + "://" + name),
