@@ -406,13 +406,14 @@ public final class Homeserver implements AutoCloseable {
                     return new TransactionSender.Response(r.status(), r.body());
                 }, config.serverName(), clock, Backoff.DEFAULT);
                 rooms.onLocalEvent(sender);
-                rooms.remoteJoins(new RemoteJoins(rooms, federation.client(), federation.keys(), config.serverName()));
+                RemoteLeaves remoteLeaves = new RemoteLeaves(rooms, federation.client(), federation.keys(), config.serverName());
+                rooms.remoteLeaves(remoteLeaves);
+                rooms.remoteJoins(new RemoteJoins(rooms, guestRooms, remoteLeaves, federation.client(), federation.keys(), config.serverName()));
                 reads.backfillFrom(new Backfiller(rooms, storage, new BackfilledEvents(rooms), (d, m, u, b) -> out.client().send(d, m, u, b),
                         federation.keys(), config.serverName()));
                 aliases.remoteDirectory(new RemoteAliases(federation.client()));
                 accounts.remoteProfiles(new RemoteProfileQuery(federation.client()));
                 rooms.remoteInvites(new RemoteInvites(federation.client(), federation.keys()));
-                rooms.remoteLeaves(new RemoteLeaves(rooms, federation.client(), federation.keys(), config.serverName()));
                 publicRooms.remote(new RemotePublicRooms(federation.client()));
                 hierarchy.remote(new RemoteHierarchy(federation.client(), config.serverName(), clock));
                 Path remoteMedia = Path.of(config.dataDir()).resolve("remote_media");

@@ -1,10 +1,12 @@
 package dev.mxspec.homeserver.services;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.services.RoomService.Draft;
 import dev.mxspec.homeserver.storage.Records.Membership;
 import dev.mxspec.runtime.api.ErrorCodes;
 import dev.mxspec.runtime.api.MatrixException;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.logging.Logger;
@@ -46,8 +48,31 @@ public final class GuestRooms {
     /** Refuses, 403 {@code M_FORBIDDEN}, the join of a guest to a room of this server whose guest access is not {@code can_join}. */
     void checkJoin(String userId, String roomId) {
         if (isGuest(userId) && !guestsMayJoin(roomId)) {
-            throw new MatrixException(403, ErrorCodes.M_FORBIDDEN, "guests may join only rooms whose m.room.guest_access is can_join");
+            throw refusal();
         }
+    }
+
+    /** The answer to a guest's join of a room whose guest access is not {@code can_join}: 403 {@code M_FORBIDDEN}. */
+    public static MatrixException refusal() {
+        return new MatrixException(403, ErrorCodes.M_FORBIDDEN, "guests may join only rooms whose m.room.guest_access is can_join");
+    }
+
+    /**
+     * Whether the local user may be in a room of another server whose state (PDUs, as a {@code send_join} answers it)
+     * is {@code state}: any user who is not a guest; a guest when its {@code m.room.guest_access} is {@code can_join}.
+     */
+    public boolean mayJoinWith(String userId, List<ObjectNode> state) {
+        return !isGuest(userId) || openToGuests(state);
+    }
+
+    /**
+     * Whether a room's state (PDUs) lets guests join: its {@code m.room.guest_access} (state key {@code ""}) is
+     * {@code can_join}; a state that has none, or several that disagree, does not.
+     */
+    public static boolean openToGuests(List<ObjectNode> state) {
+        List<ObjectNode> guestAccess = state.stream()
+                .filter(e -> e.path("type").asText().equals("m.room.guest_access") && e.path("state_key").asText("-").isEmpty()).toList();
+        return !guestAccess.isEmpty() && guestAccess.stream().allMatch(e -> canJoin(e.path("content")));
     }
 
     /** After a local event: when it closed the room's guest access, the local guests joined to the room leave. */

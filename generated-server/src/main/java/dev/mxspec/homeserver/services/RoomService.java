@@ -672,16 +672,17 @@ public final class RoomService {
 
     /**
      * A join by the user himself: to a room this server holds as any membership change, else through
-     * {@code servers} of the room when federation runs ({@code M_NOT_FOUND} when it does not).
+     * {@code servers} of the room when federation runs ({@code M_NOT_FOUND} when it does not). A guest joins only where
+     * guest access is {@code can_join}: here by the current state, elsewhere by the state the room's server answers.
      */
     public String join(Caller caller, String roomId, List<String> servers, Optional<String> reason, Map<String, JsonNode> extra) {
-        guestRooms.ifPresent(g -> g.checkJoin(caller.userId(), roomId));
         if (!holds(roomId) || (!participates(roomId) && !outsideServers(roomId, caller.userId()).isEmpty())) {
             List<String> candidates = new ArrayList<>(servers);
             candidates.addAll(outsideServers(roomId, caller.userId()));
             return remoteJoiner.orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "unknown room " + roomId))
                     .join(caller.userId(), roomId, candidates);
         }
+        guestRooms.ifPresent(g -> g.checkJoin(caller.userId(), roomId));
         return setMembership(caller, roomId, caller.userId(), "join", reason, extra);
     }
 
