@@ -33,8 +33,9 @@ class FederatedGuestAccessTest extends TwoFederatingServers {
         }
     }
 
-    /** A guest of {@code a}: its user ID and access token. */
-    private String[] guestOnA() throws Exception {
+    /** Starts the servers ({@link #aliceOnAAndBobOnB}) and registers a guest of {@code a}: its user ID and access token. */
+    private String[] guestOnA(String backend) throws Exception {
+        aliceOnAAndBobOnB(backend);
         JsonNode guest = api.call(a, "POST", "/register?kind=guest", null, "{}");
         return new String[] {guest.path("user_id").asText(), guest.path("access_token").asText()};
     }
@@ -46,10 +47,16 @@ class FederatedGuestAccessTest extends TwoFederatingServers {
         return api.call(b, "POST", "/createRoom", bob, "{\"preset\":\"" + preset + "\"" + initial + extra + "}").path("room_id").asText();
     }
 
-    /** Bob invites the guest to the room, and the guest's server has the invite. */
-    private void invite(String roomId, String guestId) throws Exception {
-        api.call(b, "POST", "/rooms/" + ClientApi.enc(roomId) + "/invite", bob, "{\"user_id\":\"" + guestId + "\"}");
-        assertThat(membership(a, roomId, guestId)).isEqualTo("invite");
+    /**
+     * Starts the servers, and a guest of a whom bob invites to a private room of b with that guest access: the guest's
+     * user ID, access token, and the room's ID.
+     */
+    private String[] invitedGuest(String backend, String guestAccess) throws Exception {
+        String[] guest = guestOnA(backend);
+        String roomId = roomOnB("private_chat", "{\"guest_access\":\"" + guestAccess + "\"}", "");
+        api.call(b, "POST", "/rooms/" + ClientApi.enc(roomId) + "/invite", bob, "{\"user_id\":\"" + guest[0] + "\"}");
+        assertThat(membership(a, roomId, guest[0])).isEqualTo("invite");
+        return new String[] {guest[0], guest[1], roomId};
     }
 
     /** The guest's membership in the room as bob reads it from b's member list ("none" when it holds none). */
@@ -108,10 +115,8 @@ class FederatedGuestAccessTest extends TwoFederatingServers {
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
     void aGuestAcceptsAnInviteToAPrivateRoomOfAnotherServerThenSendsAndSyncs(String backend) throws Exception {
-        aliceOnAAndBobOnB(backend);
-        String[] guest = guestOnA();
-        String roomId = roomOnB("private_chat", "{\"guest_access\":\"can_join\"}", "");
-        invite(roomId, guest[0]);
+        String[] guest = invitedGuest(backend, "can_join");
+        String roomId = guest[2];
 
         HttpResponse<String> joined = api.raw(a, "POST", "/rooms/" + ClientApi.enc(roomId) + "/join", guest[1], "{}");
         assertThat(joined.statusCode()).as(joined.body()).isEqualTo(200);
@@ -128,10 +133,8 @@ class FederatedGuestAccessTest extends TwoFederatingServers {
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
     void aGuestIsRefusedAnInvitedRoomOfAnotherServerWhoseGuestAccessIsForbiddenAndIsInItOnNeitherServer(String backend) throws Exception {
-        aliceOnAAndBobOnB(backend);
-        String[] guest = guestOnA();
-        String roomId = roomOnB("private_chat", "{\"guest_access\":\"forbidden\"}", "");
-        invite(roomId, guest[0]);
+        String[] guest = invitedGuest(backend, "forbidden");
+        String roomId = guest[2];
 
         forbidden(api.raw(a, "POST", "/rooms/" + ClientApi.enc(roomId) + "/join", guest[1], "{}"));
         inNeither(roomId, guest[0], "leave");
@@ -153,8 +156,7 @@ class FederatedGuestAccessTest extends TwoFederatingServers {
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
     void aGuestJoinsARoomOfAnotherServerByAliasOrServerNameOnlyWhereGuestAccessIsCanJoin(String backend) throws Exception {
-        aliceOnAAndBobOnB(backend);
-        String[] guest = guestOnA();
+        String[] guest = guestOnA(backend);
         String open = roomOnB("public_chat", "{\"guest_access\":\"can_join\"}", ",\"room_alias_name\":\"open\"");
         String closed = roomOnB("public_chat", null, ",\"room_alias_name\":\"closed\"");
         String nulled = roomOnB("public_chat", "{\"guest_access\":null}", "");
@@ -184,8 +186,7 @@ class FederatedGuestAccessTest extends TwoFederatingServers {
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
     void aGuestLeavesARoomOfAnotherServerWhenThatServerClosesGuestAccess(String backend) throws Exception {
-        aliceOnAAndBobOnB(backend);
-        String[] guest = guestOnA();
+        String[] guest = guestOnA(backend);
         String roomId = roomOnB("public_chat", "{\"guest_access\":\"can_join\"}", "");
         api.call(a, "POST", "/join/" + ClientApi.enc(roomId) + "?server_name=" + ClientApi.enc(nameB), guest[1], "{}");
         api.call(a, "POST", "/join/" + ClientApi.enc(roomId) + "?server_name=" + ClientApi.enc(nameB), alice, "{}");

@@ -27,7 +27,7 @@ class GuestSyncTest {
     private String alice;
     private String guestId;
     private String guest;
-    /** A room whose guest access is can_join, the guest joined; a world-readable room and a private one he is not in. */
+    /** A room whose guest access is can_join, the guest joined; a world-readable room and a members' one he is not in, each with a message. */
     private String open;
     private String readable;
     private String closed;
@@ -82,14 +82,14 @@ class GuestSyncTest {
         guestId = registered.path("user_id").asText();
         guest = registered.path("access_token").asText();
         ok("POST", "/join/" + enc(open), guest, "{}");
+        send(readable, alice, "r1", "readable to all");
+        send(closed, alice, "c1", "members only");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
     void aGuestsSyncShowsOnlyTheRoomsItIsAMemberOfNeverOnesItPeeksInto(String backend) throws Exception {
         start(backend);
-        send(readable, alice, "r1", "readable to all");
-        send(closed, alice, "c1", "members only");
         JsonNode peeked = ok("GET", "/events?room_id=" + enc(readable) + "&timeout=0&from=s0", guest, null);
         assertThat(peeked.path("chunk").toString()).contains("readable to all");
 
@@ -133,8 +133,6 @@ class GuestSyncTest {
     @ValueSource(strings = {"sqlite", "postgresql"})
     void aFilterNamingRoomsTheGuestIsNotInYieldsNothingOfThem(String backend) throws Exception {
         start(backend);
-        send(readable, alice, "r1", "readable to all");
-        send(closed, alice, "c1", "members only");
         String others = "{\"room\":{\"rooms\":[\"" + readable + "\",\"" + closed + "\"],\"include_leave\":true}}";
         JsonNode sync = ok("GET", "/sync?timeout=0&filter=" + enc(others), guest, null);
         assertThat(roomsOf(sync)).isEmpty();
@@ -150,8 +148,6 @@ class GuestSyncTest {
     @ValueSource(strings = {"sqlite", "postgresql"})
     void aGuestPeeksOnlyIntoWorldReadableRoomsAndNeverCallsTheEventStreamOfItsAccount(String backend) throws Exception {
         start(backend);
-        send(readable, alice, "r1", "readable to all");
-        send(closed, alice, "c1", "members only");
         send(open, alice, "o1", "to the guest");
 
         assertThat(ok("GET", "/events?room_id=" + enc(readable) + "&timeout=0&from=s0", guest, null).path("chunk").toString())
