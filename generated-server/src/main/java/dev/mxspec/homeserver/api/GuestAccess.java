@@ -18,9 +18,10 @@ public final class GuestAccess {
 
     /** The operation IDs guests may call. */
     public static final Set<String> ALLOWED = Set.of(
-            // retrieving events
+            // retrieving events; GET /events only "as used for room previews", with a room_id (peekEvents), never the
+            // event stream of the whole account (getEvents), which Synapse refuses guests too
             "getRoomState", "getEventContext", "getOneRoomEvent", "getRoomStateWithKey", "getRoomEvents", "getMembersByRoom",
-            "roomInitialSync", "sync", "getEvents", "peekEvents",
+            "roomInitialSync", "sync", "peekEvents",
             // sending events
             "joinRoomById", "joinRoom", "leaveRoom", "sendMessage", "setRoomStateWithKey", "sendToDevice",
             // account maintenance

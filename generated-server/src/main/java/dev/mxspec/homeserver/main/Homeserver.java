@@ -35,6 +35,7 @@ import dev.mxspec.homeserver.api.EmailPasswordReset;
 import dev.mxspec.homeserver.services.Aliases;
 import dev.mxspec.homeserver.services.BackfilledEvents;
 import dev.mxspec.homeserver.services.EventVisibility;
+import dev.mxspec.homeserver.services.GuestRooms;
 import dev.mxspec.homeserver.services.RoomReads;
 import dev.mxspec.homeserver.services.Search;
 import dev.mxspec.homeserver.api.UserStreamHandlers;
@@ -246,7 +247,8 @@ public final class Homeserver implements AutoCloseable {
             registrationTokens.ifPresent(accountHandlers::requireTokens);
             accountHandlers.allowGuests(config.allowGuestAccess());
             GuestAccess guestAccess = new GuestAccess(accounts);
-            rooms.guests(accounts::isGuest);
+            GuestRooms guestRooms = new GuestRooms(rooms, accounts::isGuest);
+            rooms.guestRooms(guestRooms);
             // third-party identifiers: mail through the SMTP server, binds, unbinds and 3PID invites at identity servers
             String idScheme = config.email().identityServerScheme();
             IdentityServers identityServers = new IdentityServers(name -> URI.create(idScheme + "://" + name),
@@ -406,13 +408,14 @@ public final class Homeserver implements AutoCloseable {
                     return new TransactionSender.Response(r.status(), r.body());
                 }, config.serverName(), clock, Backoff.DEFAULT);
                 rooms.onLocalEvent(sender);
-                rooms.remoteJoins(new RemoteJoins(rooms, federation.client(), federation.keys(), config.serverName()));
+                RemoteLeaves remoteLeaves = new RemoteLeaves(rooms, federation.client(), federation.keys(), config.serverName());
+                rooms.remoteLeaves(remoteLeaves);
+                rooms.remoteJoins(new RemoteJoins(rooms, guestRooms, remoteLeaves, federation.client(), federation.keys(), config.serverName()));
                 reads.backfillFrom(new Backfiller(rooms, storage, new BackfilledEvents(rooms), (d, m, u, b) -> out.client().send(d, m, u, b),
                         federation.keys(), config.serverName()));
                 aliases.remoteDirectory(new RemoteAliases(federation.client()));
                 accounts.remoteProfiles(new RemoteProfileQuery(federation.client()));
                 rooms.remoteInvites(new RemoteInvites(federation.client(), federation.keys()));
-                rooms.remoteLeaves(new RemoteLeaves(rooms, federation.client(), federation.keys(), config.serverName()));
                 publicRooms.remote(new RemotePublicRooms(federation.client()));
                 hierarchy.remote(new RemoteHierarchy(federation.client(), config.serverName(), clock));
                 RemoteMediaCache remoteMedia = new RemoteMediaCache(Path.of(config.dataDir()).resolve("remote_media"),

@@ -329,9 +329,13 @@ public final class MembershipProtocols {
 
     /**
      * Keeps the leave of a local user from a room this server does not hold, taken by a server of the room
-     * ({@code send_leave}): the user's membership becomes that leave.
+     * ({@code send_leave}): the user's membership becomes that leave. Of a room unknown here (a guest's join left
+     * again at once) nothing is kept: the user had no membership here to end.
      */
     public void keepRemoteLeave(ObjectNode leave, ServerKeys keys) {
+        if (storage.room(leave.path("room_id").asText("")).isEmpty()) {
+            return;
+        }
         Incoming in = federation.incoming(leave, keys);
         if (in.known().isEmpty()) {
             federation.keepOutside(in.room(), in.version(), in.pdu(), in.eventId());

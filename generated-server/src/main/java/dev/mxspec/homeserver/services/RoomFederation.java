@@ -85,7 +85,8 @@ public final class RoomFederation {
     public Received receive(ObjectNode received, ServerKeys keys, Map<String, Map<dev.mxspec.homeserver.rooms.StateKey, String>> statesAfterMissing) {
         Received r = receiveLocked(received, keys, statesAfterMissing);
         if (received.path("type").asText("").equals("m.room.guest_access") && received.path("state_key").asText("-").isEmpty()) {
-            rooms.guestAccessChanged(received.path("room_id").asText("")); // another server closed it: local guests leave
+            String roomId = received.path("room_id").asText("");
+            rooms.guestRooms().ifPresent(g -> g.changedElsewhere(roomId)); // another server closed it: local guests leave
         }
         return r;
     }

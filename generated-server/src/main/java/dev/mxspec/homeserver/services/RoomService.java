@@ -47,7 +47,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
-import java.util.function.Predicate;
 
 /**
  * Rooms and their events: creating rooms, sending message and state events, membership changes,
@@ -111,49 +110,16 @@ public final class RoomService {
         void stored(String roomId, String eventId, ObjectNode pdu);
     }
 
-    private volatile Predicate<String> guests = userId -> false;
+    private volatile Optional<GuestRooms> guestRooms = Optional.empty();
 
-    /**
-     * Tells which local users are guests: they join only rooms this server holds whose {@code m.room.guest_access} is
-     * {@code can_join}, and leave the rooms whose guest access this server's users close, as the spec's guest access
-     * module says.
-     */
-    public void guests(Predicate<String> isGuest) {
-        this.guests = isGuest;
+    /** Sets the rules of the rooms guests may be in (guests join only where guest access is {@code can_join}, and leave when it closes). */
+    public void guestRooms(GuestRooms rules) {
+        this.guestRooms = Optional.of(rules);
     }
 
-    private boolean guestsMayJoin(String roomId) {
-        return holds(roomId) && stateEvent(roomId, "m.room.guest_access", "")
-                .map(e -> canJoin(ClientEvents.parse(e.json()).path("content"))).orElse(false);
-    }
-
-    private static boolean canJoin(JsonNode guestAccessContent) {
-        return guestAccessContent.path("guest_access").asText().equals("can_join");
-    }
-
-    /**
-     * After an {@code m.room.guest_access} of another server: when the room's current guest access is no longer
-     * {@code can_join}, the local guests joined to it leave (outside the room's lock).
-     */
-    void guestAccessChanged(String roomId) {
-        if (holds(roomId) && !guestsMayJoin(roomId)) {
-            leaveGuests(roomId);
-        }
-    }
-
-    /** The local guests joined to the room leave it (each its own leave, as Synapse does). */
-    private void leaveGuests(String roomId) {
-        for (Membership m : memberships.ofRoom(roomId)) {
-            if (m.membership().equals("join") && guests.test(m.userId())) {
-                try {
-                    sendLocked(m.userId(), Optional.empty(), roomId, Draft.state("m.room.member", m.userId(), memberContent(m.userId(), "leave")),
-                            Optional.empty());
-                } catch (MatrixException e) {
-                    java.util.logging.Logger.getLogger(RoomService.class.getName())
-                            .warning("a guest could not leave " + roomId + ": " + e.getMessage());
-                }
-            }
-        }
+    /** The rules of the rooms guests may be in, once set. */
+    Optional<GuestRooms> guestRooms() {
+        return guestRooms;
     }
 
     /** Adds a listener of this server's new events (the federation sender). */
@@ -253,9 +219,7 @@ public final class RoomService {
      */
     public String send(String sender, Optional<String> deviceId, String roomId, Draft draft, Optional<String> txnId) {
         String eventId = sendLocked(sender, deviceId, roomId, draft, txnId);
-        if (draft.type().equals("m.room.guest_access") && draft.stateKey().equals(Optional.of("")) && !canJoin(draft.content())) {
-            leaveGuests(roomId);
-        }
+        guestRooms.ifPresent(g -> g.sent(roomId, draft));
         return eventId;
     }
 
@@ -708,18 +672,17 @@ public final class RoomService {
 
     /**
      * A join by the user himself: to a room this server holds as any membership change, else through
-     * {@code servers} of the room when federation runs ({@code M_NOT_FOUND} when it does not).
+     * {@code servers} of the room when federation runs ({@code M_NOT_FOUND} when it does not). A guest joins only where
+     * guest access is {@code can_join}: here by the current state, elsewhere by the state the room's server answers.
      */
     public String join(Caller caller, String roomId, List<String> servers, Optional<String> reason, Map<String, JsonNode> extra) {
-        if (guests.test(caller.userId()) && !guestsMayJoin(roomId)) {
-            throw new MatrixException(403, ErrorCodes.M_FORBIDDEN, "guests may join only rooms whose m.room.guest_access is can_join");
-        }
         if (!holds(roomId) || (!participates(roomId) && !outsideServers(roomId, caller.userId()).isEmpty())) {
             List<String> candidates = new ArrayList<>(servers);
             candidates.addAll(outsideServers(roomId, caller.userId()));
             return remoteJoiner.orElseThrow(() -> new MatrixException(404, ErrorCodes.M_NOT_FOUND, "unknown room " + roomId))
                     .join(caller.userId(), roomId, candidates);
         }
+        guestRooms.ifPresent(g -> g.checkJoin(caller.userId(), roomId));
         return setMembership(caller, roomId, caller.userId(), "join", reason, extra);
     }
 
@@ -864,7 +827,7 @@ public final class RoomService {
         ObjectNode visibility = state.get(List.of("m.room.history_visibility", ""));
         chunk.put("world_readable", visibility != null && visibility.path("content").path("history_visibility").asText().equals("world_readable"));
         ObjectNode guests = state.get(List.of("m.room.guest_access", ""));
-        chunk.put("guest_can_join", guests != null && guests.path("content").path("guest_access").asText().equals("can_join"));
+        chunk.put("guest_can_join", guests != null && GuestRooms.canJoin(guests.path("content")));
         return chunk;
     }
 

@@ -112,7 +112,7 @@ class GuestAccessTest {
 
             refused(http.call("POST", "/rooms/" + enc(room) + "/join", token, "{}"), 403, "M_FORBIDDEN");
             refused(http.call("POST", "/join/" + enc(room), token, "{}"), 403, "M_FORBIDDEN");
-            refused(http.call("POST", "/join/" + enc("!elsewhere:other.example"), token, "{}"), 403, "M_FORBIDDEN");
+            refused(http.call("POST", "/join/" + enc("!elsewhere:other.example"), token, "{}"), 404, "M_NOT_FOUND");
             http.call("PUT", "/rooms/" + enc(room) + "/state/m.room.guest_access/", alice, "{\"guest_access\":\"forbidden\"}");
             refused(http.call("POST", "/rooms/" + enc(room) + "/join", token, "{}"), 403, "M_FORBIDDEN");
 

@@ -12,6 +12,7 @@ import dev.mxspec.homeserver.rooms.MatrixIds;
 import dev.mxspec.homeserver.rooms.PduView;
 import dev.mxspec.homeserver.rooms.RoomVersion;
 import dev.mxspec.homeserver.rooms.RoomVersions;
+import dev.mxspec.homeserver.services.GuestRooms;
 import dev.mxspec.homeserver.services.RoomService;
 import dev.mxspec.runtime.api.ErrorCodes;
 import dev.mxspec.runtime.api.MatrixException;
@@ -20,24 +21,34 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A local user joins a room this server does not hold yet (server-server API, "Joining Rooms"): {@code make_join} at
  * a server of the room, the template checked (the user's own join to that room) and signed here, {@code send_join}
  * (v2), and the room adopted from the answer ({@link MembershipProtocols#adoptJoinedRoom}). The servers named by the client
- * are tried in order, then the room ID's own.
+ * are tried in order, then the room ID's own. A guest of this server stays only in a room whose state, as the
+ * {@code send_join} answers it, has guest access {@code can_join}: elsewhere the join, taken by then, is left at once
+ * ({@code make_leave}, {@code send_leave} at the same server), the room is not adopted, and the guest is answered 403.
  */
 public final class RemoteJoins implements RoomService.RemoteJoiner {
 
     private static final String AUTHORISER = "join_authorised_via_users_server";
+    private static final Logger LOG = LoggerFactory.getLogger(RemoteJoins.class);
 
     private final RoomService rooms;
+    private final GuestRooms guests;
+    private final RoomService.RemoteLeaver leaves;
     private final FederationClient client;
     private final ServerKeys keys;
     private final String serverName;
 
-    public RemoteJoins(RoomService rooms, FederationClient client, ServerKeys keys, String serverName) {
+    public RemoteJoins(RoomService rooms, GuestRooms guests, RoomService.RemoteLeaver leaves, FederationClient client, ServerKeys keys,
+            String serverName) {
         this.rooms = rooms;
+        this.guests = guests;
+        this.leaves = leaves;
         this.client = client;
         this.keys = keys;
         this.serverName = serverName;
@@ -73,11 +84,28 @@ public final class RemoteJoins implements RoomService.RemoteJoiner {
         if (sent.status() != 200 || !sent.body().path("state").isArray() || !sent.body().path("auth_chain").isArray()) {
             throw refused("send_join", sent);
         }
+        List<ObjectNode> state = objects(sent.body().path("state"));
+        if (!guests.mayJoinWith(userId, state)) {
+            leaveAgain(server, userId, roomId);
+            throw new ThroughServers.Decided(GuestRooms.refusal());
+        }
         if (template.path("content").has(AUTHORISER)) { // a restricted join: the resident server vouched for it with its signature
             join = vouched(server, join, sent.body().path("event"), version);
         }
-        return rooms.membershipProtocols().adoptJoinedRoom(roomId, version.id(), join, objects(sent.body().path("state")), objects(sent.body().path("auth_chain")),
+        return rooms.membershipProtocols().adoptJoinedRoom(roomId, version.id(), join, state, objects(sent.body().path("auth_chain")),
                 keys);
+    }
+
+    /**
+     * Leaves again a room just joined through {@code server} where the user may not stay; a failure is logged: the
+     * user is answered as refused all the same, and is not in the room here.
+     */
+    private void leaveAgain(String server, String userId, String roomId) {
+        try {
+            leaves.leave(userId, roomId, List.of(server));
+        } catch (MatrixException e) {
+            LOG.warn("{} joined {} through {} and could not leave it again: {}", userId, roomId, server, e.getMessage());
+        }
     }
 
     /**

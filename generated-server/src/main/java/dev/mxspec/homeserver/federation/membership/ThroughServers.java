@@ -26,9 +26,27 @@ final class ThroughServers {
 
     private ThroughServers() {}
 
+    /** A step's answer that ends the tries: the step was taken, and its outcome is {@link #refusal}, for the client. */
+    static final class Decided extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        private final MatrixException refusal;
+
+        Decided(MatrixException refusal) {
+            super(refusal.getMessage(), null, false, false);
+            this.refusal = refusal;
+        }
+
+        MatrixException refusal() {
+            return refusal;
+        }
+    }
+
     /**
      * The result of the first server that takes {@code step}; when none does, the exception {@code noneTook} makes
-     * of whether there was any server to try and of each one's failure.
+     * of whether there was any server to try and of each one's failure. A step that throws {@link Decided} ends the
+     * tries with its refusal.
      */
     static String first(String serverName, String roomId, List<String> servers, String what, Step step,
             BiFunction<Boolean, List<String>, MatrixException> noneTook) {
@@ -42,6 +60,8 @@ final class ThroughServers {
         for (String server : candidates) {
             try {
                 return step.at(server);
+            } catch (Decided decided) {
+                throw decided.refusal();
             } catch (IOException | MatrixException e) {
                 LOG.info("{} {} through {} failed: {}", what, roomId, server, e.getMessage());
                 failures.add(server + ": " + e.getMessage());
