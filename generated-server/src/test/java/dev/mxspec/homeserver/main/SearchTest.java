@@ -390,6 +390,49 @@ class SearchTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
+    void theCountFollowsHistoryVisibilityAndMembershipThroughTheirChanges(String backend) throws Exception {
+        try (Homeserver server = start(backend)) {
+            assertThat(server.port()).isPositive();
+            String alice = http.register("alice", "alice-password");
+            String bob = http.register("bob", "bob-password");
+            String roomId = room(alice, "{\"preset\":\"public_chat\"}");
+            List<String> figs = new ArrayList<>();
+            java.util.function.Consumer<String> visibility = v -> {
+                try {
+                    state(alice, roomId, "m.room.history_visibility", "{\"history_visibility\":\"" + v + "\"}");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            figs.add(say(alice, roomId, "fig 0, shared before bob came"));
+            visibility.accept("joined");
+            figs.add(say(alice, roomId, "fig 1, joined only"));
+            join(bob, roomId);
+            figs.add(say(alice, roomId, "fig 2, bob is in"));
+            assertThat(http.call("POST", "/rooms/" + enc(roomId) + "/leave", bob, "{}").status()).isEqualTo(200);
+            figs.add(say(alice, roomId, "fig 3, bob left"));
+            visibility.accept("invited");
+            figs.add(say(alice, roomId, "fig 4, invited only"));
+            assertThat(http.call("POST", "/rooms/" + enc(roomId) + "/invite", alice, "{\"user_id\":\"@bob:localhost\"}").status()).isEqualTo(200);
+            figs.add(say(alice, roomId, "fig 5, bob is invited"));
+            join(bob, roomId);
+            figs.add(say(alice, roomId, "fig 6, bob is back"));
+            visibility.accept("world_readable");
+            figs.add(say(alice, roomId, "fig 7, for the world"));
+            visibility.accept("shared");
+            figs.add(say(alice, roomId, "fig 8, shared again"));
+
+            JsonNode bobs = found(bob, filtered(criteria("fig").put("order_by", "recent"), "{\"limit\":100}"));
+            List<String> seen = List.of(figs.get(8), figs.get(7), figs.get(6), figs.get(5), figs.get(2), figs.get(0));
+            assertThat(ids(bobs)).isEqualTo(seen);
+            assertThat(bobs.path("count").asLong()).isEqualTo(seen.size());
+            assertThat(found(bob, filtered(criteria("fig"), "{\"limit\":1}")).path("count").asLong()).isEqualTo(seen.size());
+            assertThat(found(alice, criteria("fig")).path("count").asLong()).isEqualTo(figs.size());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
     void roomsNamedByTheFilterAreSearchedWithTheRoomsTheyReplacedAsFarAsTheUserWasInThem(String backend) throws Exception {
         try (Homeserver server = start(backend)) {
             assertThat(server.port()).isPositive();
