@@ -358,7 +358,7 @@ public final class Homeserver implements AutoCloseable {
                     .roomInitialSync(legacySync)
                     .thirdPartyLookup(new ThirdPartyHandlers(appServiceCalls.thirdParty()))
                     .appservicePing(new AppServicePingHandlers(appServiceCalls.clients(), appServiceCalls.transactions()::serviceIsUp))
-                    .search(new SearchHandlers(new Search(storage, memberships, reads), reads, clock))
+                    .search(new SearchHandlers(new Search(storage, memberships, reads, rooms), reads, clock))
                     .build();
             HttpServer.Options httpOptions = new HttpServer.Options(config.maxBodyBytes(), config.http(),
                     config.requestLog() ? RequestLog.toLogger() : null);

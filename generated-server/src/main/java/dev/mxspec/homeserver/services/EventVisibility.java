@@ -8,6 +8,7 @@ import dev.mxspec.homeserver.rooms.StateKey;
 import dev.mxspec.homeserver.storage.Records.AccountData;
 import dev.mxspec.homeserver.storage.Records.GraphRow;
 import dev.mxspec.homeserver.storage.Records.StoredEvent;
+import dev.mxspec.homeserver.storage.SearchStore;
 import dev.mxspec.homeserver.storage.Storage;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -152,11 +153,44 @@ public final class EventVisibility {
         });
     }
 
+    /**
+     * The stream positions of the timeline (positive ones: not history taken in through backfill) at which
+     * {@code userId} may see an event of {@code roomId} that changes neither the history visibility nor his own
+     * membership, his ignore list aside: what {@link #viewer} decides for such an event, as spans. The rules give one
+     * answer between two positions where either changes, so each stretch between them is decided once; a change's own
+     * position (an event that is not of that kind) joins two visible stretches around it.
+     */
+    public List<SearchStore.Span> spans(String userId, String roomId) {
+        Timeline timeline = timeline(roomId);
+        List<Change> mine = timeline.memberships().getOrDefault(userId, List.of());
+        TreeSet<Long> changes = new TreeSet<>();
+        timeline.visibility().forEach(c -> changes.add(c.position()));
+        mine.forEach(c -> changes.add(c.position()));
+        changes.add(Long.MAX_VALUE);
+        List<SearchStore.Span> spans = new ArrayList<>();
+        long from = 1;
+        for (long change : changes.tailSet(1L)) {
+            long to = change == Long.MAX_VALUE ? change : change - 1;
+            if (from <= to && allowedAt(timeline, mine, from)) {
+                boolean joins = !spans.isEmpty() && spans.getLast().to() == from - 2;
+                spans.add(new SearchStore.Span(joins ? spans.removeLast().from() : from, to));
+            }
+            from = change + 1;
+        }
+        return spans;
+    }
+
+    /** Whether an event at {@code position} that changes neither the visibility nor the user's membership is visible to him. */
+    private static boolean allowedAt(Timeline timeline, List<Change> mine, long position) {
+        return allowedUnder(Timeline.before(timeline.visibility(), position).orElse(DEFAULT), Timeline.before(mine, position).orElse("leave"),
+                mine, position);
+    }
+
     private static boolean allowed(Timeline timeline, List<Change> mine, String userId, StoredEvent event) {
         long position = event.streamPos();
         String visibility = Timeline.before(timeline.visibility(), position).orElse(DEFAULT);
         String membership = Timeline.before(mine, position).orElse("leave");
-        if (allowedUnder(visibility, membership, mine, position)) {
+        if (allowedAt(timeline, mine, position)) {
             return true;
         }
         // a visibility change is visible when the visibility before or after it allows it; likewise one's own membership changes

@@ -440,6 +440,12 @@ public final class RoomService {
         return storage.currentStateEvent(roomId, type, stateKey).flatMap(storage::event); // one row, not the room's whole state
     }
 
+    /** The room this one replaced in an upgrade: the {@code predecessor.room_id} its create event names, if any. */
+    public Optional<String> predecessor(String roomId) {
+        return stateEvent(roomId, "m.room.create", "").map(e -> ClientEvents.parse(e.json()).path("content").path("predecessor").path("room_id"))
+                .filter(JsonNode::isTextual).map(JsonNode::asText);
+    }
+
     public List<StoredEvent> stateEvents(String roomId) {
         return storage.events(List.copyOf(storage.currentState(roomId).values()));
     }

@@ -180,9 +180,7 @@ public final class RoomUpgrades implements RoomService.LocalEvents {
             return;
         }
         String userId = pdu.path("state_key").asText();
-        rooms.stateEvent(roomId, "m.room.create", "").map(e -> ClientEvents.parse(e.json()).path("content").path("predecessor").path("room_id"))
-                .filter(JsonNode::isTextual).map(JsonNode::asText)
-                .flatMap(old -> streams.accountData(userId, old, "m.tag"))
+        rooms.predecessor(roomId).flatMap(old -> streams.accountData(userId, old, "m.tag"))
                 .filter(tags -> streams.accountData(userId, roomId, "m.tag").isEmpty())
                 .ifPresent(tags -> streams.setAccountData(userId, roomId, "m.tag", tags));
     }

@@ -7,9 +7,11 @@ import dev.mxspec.homeserver.storage.SearchStore;
 import dev.mxspec.homeserver.storage.SearchStore.Hit;
 import dev.mxspec.homeserver.storage.SearchStore.Position;
 import dev.mxspec.homeserver.storage.SearchStore.RoomScope;
+import dev.mxspec.homeserver.storage.SearchStore.Span;
 import dev.mxspec.homeserver.sync.SyncFilter.EventFilter;
 import dev.mxspec.runtime.api.MatrixException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,11 +24,16 @@ import java.util.TreeSet;
 /**
  * Server-side search of room events ({@code POST /search}, category {@code room_events}): the text of messages,
  * room names and topics in every room the user is or was in, each as far as he may read it ({@link RoomReads}: a
- * room he left up to his leave), each event shown only when history visibility lets him see it, at that event. The
+ * room he left up to his leave), each event shown only when history visibility lets him see it, at that event. A
+ * filter naming rooms names the rooms they replaced in upgrades too (back through each create event's
+ * {@code predecessor}), as far as the user is or was in them. The
  * index ({@link SearchStore}) finds candidates in the rooms, keys and senders asked for; events he may not see are
  * skipped and more are read, up to {@value #ROUNDS} reads a batch, so a batch may hold fewer results than its limit
  * and still have a {@code next_batch}. Batches continue after the last result considered (by rank, then recency; or by
- * recency), so pages neither repeat nor skip results while the index is unchanged.
+ * recency), so pages neither repeat nor skip results while the index is unchanged. The {@code count} is of the events
+ * the user may see: the index counts the matches in the stretches of each room's timeline history visibility shows him
+ * ({@link EventVisibility#spans}), less those of users he ignores; history taken in through backfill, and a filter on
+ * {@code contains_url}, are checked event by event.
  */
 public final class Search {
 
@@ -42,6 +49,8 @@ public final class Search {
     static final int ROUNDS = 5;
     /** The fewest candidates one read of the index asks for. */
     static final int READ = 50;
+    /** How many matches one read asks for when each is checked for the count. */
+    static final int COUNT_READ = 500;
 
     /**
      * What to search for, as a client asked.
@@ -74,7 +83,7 @@ public final class Search {
     /**
      * A batch of results.
      *
-     * @param count about how many events match (counted in the index, before history visibility)
+     * @param count how many events match that the user may see (in all batches)
      * @param highlights the words matched in the results, lower case
      * @param state the state of each room of the results as the reader sees it (current, or when he left), when asked
      * @param groups by group key, then by the group's value
@@ -85,11 +94,13 @@ public final class Search {
     private final SearchStore index;
     private final Memberships memberships;
     private final RoomReads reads;
+    private final RoomService rooms;
 
-    public Search(SearchStore index, Memberships memberships, RoomReads reads) {
+    public Search(SearchStore index, Memberships memberships, RoomReads reads, RoomService rooms) {
         this.index = index;
         this.memberships = memberships;
         this.reads = reads;
+        this.rooms = rooms;
     }
 
     /** One batch of results for {@code userId}, the first or the one after {@code nextBatch} (a token a batch gave). */
@@ -157,7 +168,44 @@ public final class Search {
         // a batch of a group goes on in that group
         Optional<String> nextBatchOut = next.map(at -> new SearchBatch(byRank, batch.flatMap(SearchBatch::groupKey),
                 batch.flatMap(SearchBatch::groupValue), at).encode());
-        return new Outcome(results, index.count(query), List.copyOf(highlights), state, groups, nextBatchOut);
+        return new Outcome(results, count(userId, query, views, c.filter()), List.copyOf(highlights), state, groups, nextBatchOut);
+    }
+
+    /**
+     * How many events match the query that the user may see: counted by the index in the stretches of each room he
+     * may see ({@link EventVisibility#spans}) less the messages of users he ignores, and the history taken in through
+     * backfill checked event by event; every match checked when the filter asks for {@code contains_url}.
+     */
+    private long count(String userId, SearchStore.Query query, Map<String, RoomReads.View> views, EventFilter filter) {
+        if (filter.containsUrl().isPresent()) {
+            return seen(query, Optional.empty(), views, filter);
+        }
+        Map<String, List<Span>> spans = new HashMap<>();
+        views.keySet().forEach(roomId -> spans.put(roomId, reads.visibility().spans(userId, roomId)));
+        long count = index.count(query, spans);
+        Set<String> hidden = new TreeSet<>(reads.visibility().ignoredUsers(userId));
+        query.senders().ifPresent(hidden::retainAll);
+        hidden.removeAll(query.notSenders());
+        if (!hidden.isEmpty() && query.keys().contains("content.body")) { // state events (names, topics) stay visible
+            count -= index.count(new SearchStore.Query(query.term(), query.rooms(), Set.of("content.body"), Optional.of(hidden), Set.of(),
+                    false), spans);
+        }
+        return count + seen(query, Optional.of(new Position(0, 1)), views, filter); // positions below 1: backfilled
+    }
+
+    /** How many matches after a position, most recent first, the user may see and the filter keeps: each one read and checked. */
+    private long seen(SearchStore.Query query, Optional<Position> after, Map<String, RoomReads.View> views, EventFilter filter) {
+        SearchStore.Query recent = new SearchStore.Query(query.term(), query.rooms(), query.keys(), query.senders(), query.notSenders(), false);
+        long seen = 0;
+        Optional<Position> from = after;
+        while (true) {
+            List<Hit> hits = index.search(recent, from, COUNT_READ);
+            seen += hits.stream().filter(h -> views.get(h.event().roomId()).visible().test(h.event()) && keepsUrl(filter, h.event())).count();
+            if (hits.size() < COUNT_READ) {
+                return seen;
+            }
+            from = Optional.of(hits.getLast().position());
+        }
     }
 
     /** The results grouped by room or sender, in the order of their first results, each with the batch that goes on in it. */
@@ -236,11 +284,16 @@ public final class Search {
         return byRank;
     }
 
-    /** The rooms the user may read (each as far as he may), by room ID: those he is or was in, as the filter and the batch narrow them. */
+    /**
+     * The rooms the user may read (each as far as he may), by room ID: those he is or was in, as the filter (the rooms it
+     * names and those they replaced) and the batch narrow them.
+     */
     private Map<String, RoomReads.View> readableRooms(String userId, EventFilter filter, Optional<String> inRoom) {
+        Optional<Set<String>> named = filter.rooms().map(this::withPredecessors);
         Map<String, RoomReads.View> views = new LinkedHashMap<>();
         for (Membership m : memberships.ofUser(userId)) {
-            if (!filter.keepsRoom(m.roomId()) || inRoom.filter(r -> !r.equals(m.roomId())).isPresent()) {
+            if (named.filter(n -> !n.contains(m.roomId())).isPresent() || filter.notRooms().contains(m.roomId())
+                    || inRoom.filter(r -> !r.equals(m.roomId())).isPresent()) {
                 continue;
             }
             try {
@@ -250,6 +303,18 @@ public final class Search {
             }
         }
         return views;
+    }
+
+    /** The rooms named and those each replaced, back to one that replaced none (or one met already: a chain that loops). */
+    private Set<String> withPredecessors(List<String> named) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String roomId : named) {
+            Optional<String> at = Optional.of(roomId);
+            while (at.isPresent() && out.add(at.get())) {
+                at = rooms.predecessor(at.get());
+            }
+        }
+        return out;
     }
 
     private static boolean keepsUrl(EventFilter filter, StoredEvent e) {

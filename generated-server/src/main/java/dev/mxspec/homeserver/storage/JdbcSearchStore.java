@@ -11,8 +11,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The SQL of {@link SearchStore}, mixed into {@link JdbcStorage}: the one aggregate whose SQL differs between the two
@@ -69,12 +71,12 @@ interface JdbcSearchStore extends SearchStore {
         String key = entry.get().get(0);
         String text = entry.get().get(1);
         if (Jdbc.sqlite(c)) {
-            Jdbc.update(c, "INSERT OR REPLACE INTO event_search_text (rowid, value) VALUES (?, ?)", e.streamPos(), text);
+            Jdbc.update(c, "INSERT OR REPLACE INTO event_search_text (rowid, value) VALUES (?, ?)", e.streamPos(), SearchTerms.fold(text));
             Jdbc.update(c, "INSERT INTO event_search (stream_pos, room_id, sender, key) VALUES (?, ?, ?, ?) ON CONFLICT (stream_pos) "
                     + "DO NOTHING", e.streamPos(), e.roomId(), e.sender(), key);
         } else {
             Jdbc.update(c, "INSERT INTO event_search (stream_pos, room_id, sender, key, value) VALUES (?, ?, ?, ?, ?) "
-                    + "ON CONFLICT (stream_pos) DO NOTHING", e.streamPos(), e.roomId(), e.sender(), key, SearchTerms.plain(text));
+                    + "ON CONFLICT (stream_pos) DO NOTHING", e.streamPos(), e.roomId(), e.sender(), key, SearchTerms.plain(SearchTerms.fold(text)));
         }
     }
 
@@ -102,7 +104,7 @@ interface JdbcSearchStore extends SearchStore {
             List<Object> args = new ArrayList<>();
             StringBuilder where = new StringBuilder();
             matching(sqlite, terms, where, args);
-            filters(query, pos, where, args);
+            filters(query, pos, Optional.empty(), where, args);
             if (after.isPresent()) {
                 if (query.byRank()) {
                     where.append(" AND (").append(score).append(" < ? OR (").append(score).append(" = ? AND ").append(pos).append(" < ?))");
@@ -126,15 +128,17 @@ interface JdbcSearchStore extends SearchStore {
                         + "JOIN events e ON e.stream_pos = f.position ORDER BY " + order.replace("score", "f.score").replace("position", "f.position");
                 args.addAll(0, List.of(terms.websearch(), "HighlightAll=true, StartSel=" + START + ", StopSel=" + STOP));
             }
-            return Jdbc.query(c, sql, rs -> new Hit(JdbcRoomStore.event(rs), rs.getDouble("score"), marked(rs.getString("marked"))),
-                    args.toArray());
+            return Jdbc.query(c, sql, rs -> {
+                StoredEvent e = JdbcRoomStore.event(rs);
+                return new Hit(e, rs.getDouble("score"), written(e, marked(rs.getString("marked"))));
+            }, args.toArray());
         });
     }
 
     @Override
-    default long count(Query query) {
+    default long count(Query query, Map<String, List<Span>> spans) {
         SearchTerms terms = SearchTerms.parse(query.term());
-        if (terms.empty() || query.rooms().isEmpty() || query.keys().isEmpty()) {
+        if (terms.empty() || query.keys().isEmpty() || query.rooms().stream().noneMatch(r -> !spans.getOrDefault(r.roomId(), List.of()).isEmpty())) {
             return 0;
         }
         return jdbc().transaction(c -> {
@@ -142,7 +146,7 @@ interface JdbcSearchStore extends SearchStore {
             List<Object> args = new ArrayList<>();
             StringBuilder where = new StringBuilder();
             matching(sqlite, terms, where, args);
-            filters(query, sqlite ? FTS + ".rowid" : "s.stream_pos", where, args);
+            filters(query, sqlite ? FTS + ".rowid" : "s.stream_pos", Optional.of(spans), where, args);
             String sql = sqlite ? "SELECT COUNT(*) FROM " + FTS + " JOIN event_search s ON s.stream_pos = " + FTS + ".rowid WHERE " + where
                     : "SELECT COUNT(*) FROM event_search s, websearch_to_tsquery('english', ?) q WHERE " + where;
             return Jdbc.query(c, sql, rs -> rs.getLong(1), args.toArray()).getFirst();
@@ -155,20 +159,34 @@ interface JdbcSearchStore extends SearchStore {
         where.append(sqlite ? FTS + " MATCH ?" : "s.vector @@ q");
     }
 
-    /** The rooms (each up to its position), keys and senders of a query, as SQL conditions. */
-    private static void filters(Query query, String pos, StringBuilder where, List<Object> args) {
-        List<String> whole = query.rooms().stream().filter(r -> r.upTo() == Long.MAX_VALUE).map(RoomScope::roomId).toList();
+    /**
+     * The rooms (each up to its position, and within its spans when given), keys and senders of a query, as SQL
+     * conditions (at least one room: the query's, or with spans one that has some).
+     */
+    private static void filters(Query query, String pos, Optional<Map<String, List<Span>>> spans, StringBuilder where, List<Object> args) {
+        List<String> whole = spans.isPresent() ? List.of()
+                : query.rooms().stream().filter(r -> r.upTo() == Long.MAX_VALUE).map(RoomScope::roomId).toList();
         List<String> rooms = new ArrayList<>();
         if (!whole.isEmpty()) {
             rooms.add("s.room_id IN (" + marks(whole.size()) + ")");
             args.addAll(whole);
         }
         for (RoomScope r : query.rooms()) {
+            List<Span> in = spans.map(m -> m.getOrDefault(r.roomId(), List.of())).orElse(List.of());
+            if (spans.isPresent() && in.isEmpty() || spans.isEmpty() && r.upTo() == Long.MAX_VALUE) {
+                continue;
+            }
+            StringBuilder room = new StringBuilder("(s.room_id = ?");
+            args.add(r.roomId());
             if (r.upTo() != Long.MAX_VALUE) {
-                rooms.add("(s.room_id = ? AND " + pos + " <= ?)");
-                args.add(r.roomId());
+                room.append(" AND ").append(pos).append(" <= ?");
                 args.add(r.upTo());
             }
+            if (!in.isEmpty()) {
+                room.append(" AND (").append(String.join(" OR ", Collections.nCopies(in.size(), pos + " BETWEEN ? AND ?"))).append(")");
+                in.forEach(span -> args.addAll(List.of(span.from(), span.to())));
+            }
+            rooms.add(room.append(")").toString());
         }
         where.append(" AND (").append(String.join(" OR ", rooms)).append(")");
         where.append(" AND s.key IN (").append(marks(query.keys().size())).append(")");
@@ -189,6 +207,18 @@ interface JdbcSearchStore extends SearchStore {
 
     private static String marks(int n) {
         return String.join(",", Collections.nCopies(n, "?"));
+    }
+
+    /**
+     * The words of an event's text whose folded form ({@link SearchTerms#fold}) is one of the words marked in its folded
+     * text, as the text writes them ({@code Café} for a marked {@code cafe}), in order, each once; the marked words
+     * themselves when none is (a text the index holds differently).
+     */
+    private static List<String> written(StoredEvent e, List<String> marked) {
+        Set<String> folded = marked.stream().flatMap(m -> SearchTerms.words(m).stream()).collect(Collectors.toSet()); // a phrase is marked whole
+        List<String> words = entry(e.type(), e.stateKey(), e.json()).map(entry -> SearchTerms.words(entry.get(1))).orElse(List.of()).stream()
+                .filter(w -> folded.contains(SearchTerms.fold(w))).distinct().toList();
+        return words.isEmpty() ? marked : words;
     }
 
     /** The words between the marks of a highlighted text, in order, each once. */

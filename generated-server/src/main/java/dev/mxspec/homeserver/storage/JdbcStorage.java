@@ -20,7 +20,8 @@ abstract class JdbcStorage implements Storage, JdbcServerKeyStore, JdbcAccountSt
     JdbcStorage(HikariDataSource data) {
         this.data = data;
         Flyway.configure().dataSource(data).locations("classpath:db/migration")
-                .javaMigrations(new V6__RelationsOfExistingEvents(), new V9__RoomGraphOfExistingEvents(), new V20__SearchIndex())
+                .javaMigrations(new V6__RelationsOfExistingEvents(), new V9__RoomGraphOfExistingEvents(), new V20__SearchIndex(),
+                        new V26__FoldedSearchText())
                 .load().migrate();
         this.jdbc = new Jdbc(data);
     }

@@ -2,6 +2,7 @@ package dev.mxspec.homeserver.storage;
 
 import dev.mxspec.homeserver.storage.Records.StoredEvent;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -67,6 +68,12 @@ public interface SearchStore {
      */
     List<Hit> search(Query query, Optional<Position> after, int limit);
 
-    /** How many events match the query (before anything a reader may not see is left out). */
-    long count(Query query);
+    /** Stream positions from {@code from} to {@code to}, both included. */
+    record Span(long from, long to) {}
+
+    /**
+     * How many events match the query at the stream positions of the spans given for their room (a room given none, or
+     * not in the map: no events).
+     */
+    long count(Query query, Map<String, List<Span>> spans);
 }

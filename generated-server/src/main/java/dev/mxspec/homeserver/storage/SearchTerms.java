@@ -1,8 +1,10 @@
 package dev.mxspec.homeserver.storage;
 
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -13,7 +15,10 @@ import java.util.stream.Collectors;
  * SQLite's FTS5 ({@link #fts5()}) and once for {@code websearch_to_tsquery} ({@link #websearch()}) so that both
  * databases find the same events: words are cut as FTS5's {@code unicode61} tokenizer cuts them ({@link #words}),
  * a part made only of English stop words is left out on both (PostgreSQL's {@code english} configuration drops
- * them), and a part that only excludes is dropped (FTS5 cannot say "everything but").
+ * them), and a part that only excludes is dropped (FTS5 cannot say "everything but"). Words are {@linkplain #fold folded}
+ * (lower case, accents taken off) here, and the text of the index is folded the same way before either database sees
+ * it, so that {@code cafe}, {@code Café} and {@code CAFÉ} are one word whatever each database's tokenizer would make of
+ * accents and case.
  *
  * @param groups the alternatives (joined by {@code or}), each a list of phrases that must all match
  */
@@ -73,8 +78,8 @@ record SearchTerms(List<List<Phrase>> groups) {
                 }
             }
             // a word with punctuation inside ("e-mail", "file.png") is a phrase of its parts, as the tokenizers read it
-            List<String> words = words(text);
-            if (!words.stream().allMatch(w -> STOP_WORDS.contains(w.toLowerCase(Locale.ROOT)))) {
+            List<String> words = words(fold(text));
+            if (!words.stream().allMatch(STOP_WORDS::contains)) {
                 group.add(new Phrase(words, excluded));
             }
         }
@@ -107,6 +112,40 @@ record SearchTerms(List<List<Phrase>> groups) {
     /** The words of a text with single spaces between them. */
     static String plain(String text) {
         return String.join(" ", words(text));
+    }
+
+    /** Letters that carry a stroke or are ligatures rather than accents (no canonical decomposition), and what they fold to. */
+    private static final Map<Integer, String> UNDECOMPOSED = Map.of((int) 'ø', "o", (int) 'ł', "l", (int) 'đ', "d", (int) 'ħ', "h",
+            (int) 'ŧ', "t", (int) 'ı', "i", (int) 'æ', "ae", (int) 'œ', "oe", (int) 'ß', "ss");
+
+    /**
+     * A text as the index holds it and a term looks for it: lower case (locale-independent, a final sigma as any other),
+     * with the combining diacritical marks of its canonical decomposition left out ({@code Café} is {@code cafe},
+     * {@code naïve} {@code naive}, {@code καφές} {@code καφεσ}), the stroke letters and ligatures of {@link #UNDECOMPOSED}
+     * spelled plainly, and composed again (Hangul stays syllables). Marks that are not diacritics (the vowel signs of
+     * Indic scripts) stay. Words stay where they were: a mark is part of the word of the letter it follows.
+     */
+    static String fold(String text) {
+        String decomposed = Normalizer.normalize(text.toLowerCase(Locale.ROOT), Normalizer.Form.NFD);
+        StringBuilder out = new StringBuilder(decomposed.length());
+        decomposed.codePoints().forEach(cp -> {
+            if (!diacritic(cp)) {
+                String plain = UNDECOMPOSED.get(cp);
+                if (plain != null) {
+                    out.append(plain);
+                } else {
+                    out.appendCodePoint(cp == 'ς' ? 'σ' : cp);
+                }
+            }
+        });
+        return Normalizer.normalize(out, Normalizer.Form.NFC);
+    }
+
+    private static boolean diacritic(int cp) {
+        Character.UnicodeBlock block = Character.UnicodeBlock.of(cp);
+        return block == Character.UnicodeBlock.COMBINING_DIACRITICAL_MARKS || block == Character.UnicodeBlock.COMBINING_DIACRITICAL_MARKS_EXTENDED
+                || block == Character.UnicodeBlock.COMBINING_DIACRITICAL_MARKS_SUPPLEMENT || block == Character.UnicodeBlock.COMBINING_HALF_MARKS
+                || block == Character.UnicodeBlock.COMBINING_MARKS_FOR_SYMBOLS;
     }
 
     private static boolean wordPart(int cp) {

@@ -11,16 +11,18 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Search over events that came from another server: those sent there while the user is in the room (a federation
- * transaction) and the history before his join, once it was taken in through backfill.
+ * transaction) and the history before his join, once it was taken in through backfill (found and counted).
  */
 class FederatedSearchTest extends TwoFederatingServers {
 
+    private JsonNode search(String term) throws Exception {
+        return api.call(b, "POST", "/search", bob, "{\"search_categories\":{\"room_events\":{\"search_term\":"
+                + MatrixJson.write(term) + ",\"order_by\":\"recent\"}}}").path("search_categories").path("room_events");
+    }
+
     private List<String> found(String term) throws Exception {
-        JsonNode r = api.call(b, "POST", "/search", bob, "{\"search_categories\":{\"room_events\":{\"search_term\":"
-                + MatrixJson.write(term) + ",\"order_by\":\"recent\"}}}");
         List<String> bodies = new ArrayList<>();
-        r.path("search_categories").path("room_events").path("results")
-                .forEach(x -> bodies.add(x.path("result").path("content").path("body").asText()));
+        search(term).path("results").forEach(x -> bodies.add(x.path("result").path("content").path("body").asText()));
         return bodies;
     }
 
@@ -51,6 +53,7 @@ class FederatedSearchTest extends TwoFederatingServers {
 
         api.call(b, "GET", "/rooms/" + ClientApi.enc(roomId) + "/messages?dir=b&limit=50", bob, null); // takes in the history
         assertThat(found("pear")).containsExactly("pear live", "pear history two", "pear history one");
+        assertThat(search("pear").path("count").asLong()).as("backfilled history counted as it is shown").isEqualTo(3);
         assertThat(found("\"history two\"")).containsExactly("pear history two");
     }
 }

@@ -7,6 +7,7 @@ import dev.mxspec.homeserver.storage.Records.StoredEvent;
 import dev.mxspec.homeserver.storage.SearchStore.Hit;
 import dev.mxspec.homeserver.storage.SearchStore.Query;
 import dev.mxspec.homeserver.storage.SearchStore.RoomScope;
+import dev.mxspec.homeserver.storage.SearchStore.Span;
 import dev.mxspec.runtime.json.MatrixJson;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -14,6 +15,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.flywaydb.core.Flyway;
@@ -74,7 +76,7 @@ class SearchStoreTest {
 
             assertThat(ids(s.search(query("martian", false), Optional.empty(), 10)))
                     .containsExactly("$nul", "$topic", "$name", "$one", "$old");
-            assertThat(s.count(query("martian", false))).isEqualTo(5);
+            assertThat(s.count(query("martian", false), Map.of(ROOM, List.of(new Span(Long.MIN_VALUE, Long.MAX_VALUE))))).isEqualTo(5);
             assertThat(ids(s.search(new Query("martian", List.of(new RoomScope(ROOM, Long.MAX_VALUE)), Set.of("content.topic"),
                     Optional.empty(), Set.of(), false), Optional.empty(), 10))).containsExactly("$topic");
             assertThat(s.search(query("landing", true), Optional.empty(), 10)).singleElement()
@@ -87,6 +89,51 @@ class SearchStoreTest {
             assertThat(ids(s.search(query("landing", false), Optional.empty(), 10))).isEmpty();
             persist(s, message(10, "$outlier", "martian outlier"), Optional.empty()); // received later in the timeline
             assertThat(ids(s.search(query("outlier", false), Optional.empty(), 10))).containsExactly("$outlier");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void countsAreOfTheMatchesInTheSpansOfEachRoom(String backend) throws Exception {
+        try (Storage s = Backends.open(backend, dir)) {
+            s.createRoom(new Records.Room(ROOM, "10", ALICE, false, 1));
+            for (int i = 1; i <= 12; i++) {
+                persist(s, message(i, "$m" + i, i % 3 == 0 ? "nothing" : "plum " + i), Optional.empty());
+            }
+            Query plum = query("plum", false);
+            assertThat(s.count(plum, Map.of(ROOM, List.of(new Span(1, Long.MAX_VALUE))))).isEqualTo(8);
+            assertThat(s.count(plum, Map.of(ROOM, List.of(new Span(2, 4), new Span(8, 10))))).isEqualTo(4); // 2, 4, 8, 10
+            assertThat(s.count(plum, Map.of(ROOM, List.of(new Span(13, 20))))).isZero();
+            assertThat(s.count(plum, Map.of(ROOM, List.of()))).as("a room without spans").isZero();
+            assertThat(s.count(plum, Map.of("!other:localhost", List.of(new Span(1, 12))))).as("spans of another room").isZero();
+            Query upTo = new Query("plum", List.of(new RoomScope(ROOM, 5)), Set.copyOf(SearchStore.KEYS), Optional.empty(), Set.of(), true);
+            assertThat(s.count(upTo, Map.of(ROOM, List.of(new Span(2, 11))))).as("spans within the room's scope").isEqualTo(3); // 2, 4, 5
+            Query others = new Query("plum", plum.rooms(), plum.keys(), Optional.of(Set.of("@bob:localhost")), Set.of(), false);
+            assertThat(s.count(others, Map.of(ROOM, List.of(new Span(1, 12))))).isZero();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void accentsAndCaseAreFoldedTheSameWayOnBothDatabasesAndMatchedWordsComeAsWritten(String backend) throws Exception {
+        try (Storage s = Backends.open(backend, dir)) {
+            s.createRoom(new Records.Room(ROOM, "10", ALICE, false, 1));
+            persist(s, message(1, "$cafe", "Un Café au lait"), Optional.empty());
+            persist(s, message(2, "$naive", "a naïve question"), Optional.empty());
+            persist(s, message(3, "$greek", "ένας καφές, παρακαλώ"), Optional.empty());
+            persist(s, message(4, "$plain", "cafe naive"), Optional.empty());
+            persist(s, message(5, "$decomposed", "cafe\u0301 crème"), Optional.empty());
+            for (String term : List.of("cafe", "CAFÉ", "café", "Cafe\u0301")) {
+                assertThat(ids(s.search(query(term, false), Optional.empty(), 10))).as(term).containsExactly("$decomposed", "$plain", "$cafe");
+            }
+            assertThat(ids(s.search(query("naive", false), Optional.empty(), 10))).containsExactly("$plain", "$naive");
+            assertThat(ids(s.search(query("NAÏVE", false), Optional.empty(), 10))).containsExactly("$plain", "$naive");
+            for (String term : List.of("καφες", "ΚΑΦΈΣ", "καφές", "\"ενας καφες\"")) {
+                assertThat(ids(s.search(query(term, false), Optional.empty(), 10))).as(term).containsExactly("$greek");
+            }
+            assertThat(ids(s.search(query("creme", false), Optional.empty(), 10))).containsExactly("$decomposed");
+            assertThat(s.search(query("cafe", false), Optional.empty(), 10).getLast().words()).as("as the text writes them").containsExactly("Café");
+            assertThat(s.search(query("καφες", false), Optional.empty(), 10).getFirst().words()).containsExactly("καφές");
         }
     }
 
@@ -154,6 +201,43 @@ class SearchStoreTest {
         }
         try (Storage s = backend.equals("sqlite") ? SqliteStorage.open(dir.resolve("homeserver.db")) : PostgresStorage.open(url)) {
             assertThat(ids(s.search(query("earlier", false), Optional.empty(), 10))).containsExactly("$topic", "$kept");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void anIndexWrittenBeforeFoldingIsFoldedWhenTheDatabaseOpens(String backend) throws Exception {
+        String url = backend.equals("sqlite") ? "jdbc:sqlite:" + dir.resolve("homeserver.db") : Backends.postgresSchemaUrl();
+        Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration")
+                .javaMigrations(new V6__RelationsOfExistingEvents(), new V9__RoomGraphOfExistingEvents()).target("19").load().migrate();
+        try (Connection c = DriverManager.getConnection(url);
+                PreparedStatement ps = c.prepareStatement("INSERT INTO events (stream_pos, event_id, room_id, type, state_key, sender, "
+                        + "origin_server_ts, depth, json) VALUES (?, ?, ?, 'm.room.message', NULL, ?, 1, 1, ?)")) {
+            List<String> bodies = List.of("Café CRÈME", "naïve", "Καφές", "plain words");
+            for (int i = 0; i < bodies.size(); i++) {
+                ps.setLong(1, i + 1);
+                ps.setString(2, "$e" + i);
+                ps.setString(3, ROOM);
+                ps.setString(4, ALICE);
+                ps.setString(5, message(i + 1, "$e" + i, bodies.get(i)).json());
+                ps.executeUpdate();
+            }
+        }
+        // the index as the releases before folding wrote it (V20 indexes the events held)
+        Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration").javaMigrations(new V6__RelationsOfExistingEvents(),
+                new V9__RoomGraphOfExistingEvents(), new V20__SearchIndex()).target("24").load().migrate();
+        try (Connection c = DriverManager.getConnection(url); java.sql.Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery(backend.equals("sqlite") ? "SELECT value FROM event_search_text WHERE rowid = 1"
+                        : "SELECT value FROM event_search WHERE stream_pos = 1")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("Café CRÈME");
+        }
+        try (Storage s = backend.equals("sqlite") ? SqliteStorage.open(dir.resolve("homeserver.db")) : PostgresStorage.open(url)) {
+            assertThat(ids(s.search(query("cafe creme", false), Optional.empty(), 10))).containsExactly("$e0");
+            assertThat(ids(s.search(query("naive", false), Optional.empty(), 10))).containsExactly("$e1");
+            assertThat(ids(s.search(query("καφες", false), Optional.empty(), 10))).containsExactly("$e2");
+            assertThat(ids(s.search(query("words", false), Optional.empty(), 10))).containsExactly("$e3");
+            assertThat(s.search(query("cafe", false), Optional.empty(), 10).getFirst().words()).containsExactly("Café");
         }
     }
 }

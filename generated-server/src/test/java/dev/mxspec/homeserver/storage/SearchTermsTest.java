@@ -16,7 +16,7 @@ class SearchTermsTest {
 
     @Test
     void wordsPhrasesAlternativesAndExclusions() {
-        reads("martians men", "((\"martians\" AND \"men\"))", "\"martians\" \"men\"");
+        reads("Martians MEN", "((\"martians\" AND \"men\"))", "\"martians\" \"men\"");
         reads("\"war of the worlds\" -film", "((\"war of the worlds\") NOT \"film\")", "\"war of the worlds\" -\"film\"");
         reads("tea or coffee cake", "((\"tea\")) OR ((\"coffee\" AND \"cake\"))", "\"tea\" or \"coffee\" \"cake\"");
         reads("-\"bad news\" good", "((\"good\") NOT \"bad news\")", "-\"bad news\" \"good\"");
@@ -28,10 +28,23 @@ class SearchTermsTest {
     void wordsAreCutAsTheTokenizerCutsThemAndStopWordsAndPunctuationAloneAreLeftOut() {
         reads("file.png e-mail", "((\"file png\" AND \"e mail\"))", "\"file png\" \"e mail\"");
         reads("the martians are AND", "((\"martians\"))", "\"martians\"");
-        reads("NEAR(a b) col:x *^ OR", "((\"NEAR a\" AND \"b\" AND \"col x\"))", "\"NEAR a\" \"b\" \"col x\"");
+        reads("NEAR(a b) col:x *^ OR", "((\"near a\" AND \"b\" AND \"col x\"))", "\"near a\" \"b\" \"col x\"");
         reads("\"don't\"", "", "");
-        reads("café 東京 🙂", "((\"café\" AND \"東京\"))", "\"café\" \"東京\"");
+        reads("café 東京 🙂", "((\"cafe\" AND \"東京\"))", "\"cafe\" \"東京\"");
         assertThat(SearchTerms.words("a@b.org, Ünïcode—dash")).containsExactly("a", "b", "org", "Ünïcode", "dash");
+    }
+
+    @Test
+    void textAndTermsAreFoldedToLowerCaseWithoutAccentsOnWordsThatStayWhereTheyWere() {
+        assertThat(SearchTerms.fold("Café CAFÉ cafe\u0301 Naïve ÆSIR Søren Łódź Straße")).isEqualTo("cafe cafe cafe naive aesir soren lodz strasse");
+        assertThat(SearchTerms.fold("Καφές ΚΑΦΈΣ καφες")).as("tonos and final sigma").isEqualTo("καφεσ καφεσ καφεσ");
+        assertThat(SearchTerms.fold("Йогурт ёлка")).isEqualTo("иогурт елка");
+        assertThat(SearchTerms.fold("हिन्दी 한국어 東京")).as("vowel signs and viramas are no accents; Hangul stays syllables")
+                .isEqualTo("हिन्दी 한국어 東京");
+        String text = "İstanbul, ﬁle.png Ǆemal e\u0301-mail";
+        assertThat(SearchTerms.words(SearchTerms.fold(text))).hasSameSizeAs(SearchTerms.words(text))
+                .isEqualTo(SearchTerms.words(text).stream().map(SearchTerms::fold).toList());
+        reads("\"CAFÉ au lait\" -Naïve", "((\"cafe au lait\") NOT \"naive\")", "\"cafe au lait\" -\"naive\"");
     }
 
     @Test
