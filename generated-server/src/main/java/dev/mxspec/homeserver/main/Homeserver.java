@@ -242,7 +242,7 @@ public final class Homeserver implements AutoCloseable {
             Optional<RegistrationTokens> registrationTokens = config.registrationRequiresToken()
                     ? Optional.of(new RegistrationTokens(storage, clock)) : Optional.empty();
             registrationTokens.ifPresent(accountHandlers::requireTokens);
-            accountHandlers.allowGuests(config.allowGuestAccess());
+            accountHandlers.allowGuests(config.allowGuestAccess()).requireEmail(config.registrationRequiresEmail());
             GuestAccess guestAccess = new GuestAccess(accounts);
             rooms.guests(accounts::isGuest);
             // third-party identifiers: mail through the SMTP server, binds, unbinds and 3PID invites at identity servers

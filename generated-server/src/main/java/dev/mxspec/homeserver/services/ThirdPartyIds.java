@@ -44,18 +44,31 @@ public final class ThirdPartyIds {
     /** What a validation session is for: what the address must be (in use or not) when its token is requested. */
     public enum Purpose {
         /** Registering an account: the address must not be in use. */
-        REGISTER("Email-based registration"),
+        REGISTER("register", "Email-based registration"),
         /** Adding the address to an account: not in use. */
-        ADD("Adding an email to your account"),
+        ADD("add", "Adding an email to your account"),
         /** Resetting the password of the account that has the address: in use. */
-        PASSWORD_RESET("Password reset by email");
+        PASSWORD_RESET("password_reset", "Password reset by email");
 
+        private final String key;
         private final String what;
 
-        Purpose(String what) {
+        Purpose(String key, String what) {
+            this.key = key;
             this.what = what;
         }
+
+        /**
+         * Whether a session requested for {@code stored} may serve this purpose: the same one; sessions made before purposes
+         * were kept serve what they served then (adding an address, resetting a password), never a registration.
+         */
+        boolean servedBy(Optional<String> stored) {
+            return stored.map(key::equals).orElse(this != REGISTER);
+        }
     }
+
+    /** An address a validation session proved, for registration ({@link #validatedForRegistration}). */
+    public record Validated(String sid, String medium, String address, long validatedMs) {}
 
     /** A session made or found by {@code requestToken}, and the URL its token may be submitted to. */
     public record Requested(String sid, String submitUrl) {}
@@ -90,6 +103,11 @@ public final class ThirdPartyIds {
         return mailer.isPresent();
     }
 
+    /** Whether phone numbers are validated (by an identity server this server delegates to). */
+    public boolean phones() {
+        return false;
+    }
+
     /** The path of the link in the mail (GET) and of {@code submit_url} (POST), as Synapse serves it. */
     public static final String SUBMIT_PATH = "/_matrix/client/unstable/add_threepid/email/submit_token";
 
@@ -109,7 +127,7 @@ public final class ThirdPartyIds {
         }
         long now = clock.getAsLong();
         store.deleteExpiredValidationSessions(now);
-        Optional<ValidationSession> existing = store.latestValidationSession(clientSecret, "email", address);
+        Optional<ValidationSession> existing = store.latestValidationSession(clientSecret, "email", address, purpose.key);
         if (existing.isPresent() && existing.get().validatedMs().isEmpty() && sendAttempt <= existing.get().sendAttempt()) {
             return requested(existing.get().sessionId()); // the same attempt again: no second mail
         }
@@ -117,7 +135,8 @@ public final class ThirdPartyIds {
         String sid = existing.filter(s -> s.validatedMs().isEmpty()).map(ValidationSession::sessionId).orElseGet(() -> secret(16));
         String token = secret(16);
         ValidationSession session = new ValidationSession(sid, clientSecret, "email", address, token, sendAttempt,
-                existing.filter(s -> s.sessionId().equals(sid)).map(ValidationSession::createdMs).orElse(now), now + lifetimeMs, Optional.empty());
+                existing.filter(s -> s.sessionId().equals(sid)).map(ValidationSession::createdMs).orElse(now), now + lifetimeMs, Optional.empty(),
+                Optional.of(purpose.key), Optional.empty());
         store.saveValidationSession(session);
         String link = clientBaseUrl.get() + SUBMIT_PATH + "?token=" + encode(token) + "&client_secret=" + encode(clientSecret) + "&sid=" + encode(sid);
         try {
@@ -145,6 +164,9 @@ public final class ThirdPartyIds {
     /** Validates the session with its token; 400 {@code M_THREEPID_AUTH_FAILED} for a wrong token, sid or secret, or a used or expired session. */
     public void submitToken(String sid, String clientSecret, String token) {
         ValidationSession session = session(sid, clientSecret);
+        if (session.delegate().isPresent()) {
+            throw authFailed("no validation session with that sid and client secret"); // its token is the identity server's
+        }
         if (session.validatedMs().isPresent()) {
             throw authFailed("this session was already validated");
         }
@@ -156,9 +178,15 @@ public final class ThirdPartyIds {
         }
     }
 
-    /** The validated session {@code sid}, which adds its address once; 400 {@code M_THREEPID_AUTH_FAILED} otherwise. */
-    public ValidationSession validated(String sid, String clientSecret) {
+    /**
+     * The validated session {@code sid} requested for {@code purpose}; 400 {@code M_THREEPID_AUTH_FAILED} otherwise (a
+     * session of another purpose is as unknown).
+     */
+    private ValidationSession validated(Purpose purpose, String sid, String clientSecret) {
         ValidationSession session = session(sid, clientSecret);
+        if (!purpose.servedBy(session.purpose())) {
+            throw authFailed("no validation session with that sid and client secret");
+        }
         if (session.validatedMs().isEmpty()) {
             throw authFailed("the address of this session has not been validated yet: follow the link in the mail first");
         }
@@ -167,7 +195,7 @@ public final class ThirdPartyIds {
 
     /** Adds the address of the validated session to {@code userId}'s account. */
     public void add(String userId, String sid, String clientSecret) {
-        ValidationSession session = validated(sid, clientSecret);
+        ValidationSession session = validated(Purpose.ADD, sid, clientSecret);
         if (!store.addUserThreepid(new UserThreepid(userId, session.medium(), session.address(), session.validatedMs().orElseThrow(),
                 clock.getAsLong()))) {
             throw new MatrixException(400, "M_THREEPID_IN_USE", "that email address is already in use");
@@ -224,11 +252,45 @@ public final class ThirdPartyIds {
      * address any more.
      */
     public String resetPasswordOwner(String sid, String clientSecret) {
-        ValidationSession session = validated(sid, clientSecret);
+        ValidationSession session = validated(Purpose.PASSWORD_RESET, sid, clientSecret);
         String owner = store.threepidOwner(session.medium(), session.address()).map(UserThreepid::userId)
                 .orElseThrow(() -> new MatrixException(400, "M_THREEPID_NOT_FOUND", "no account of this server has that email address"));
         store.deleteValidationSession(sid);
         return owner;
+    }
+
+    /**
+     * The address a session of {@code /register/.../requestToken} proved ({@code m.login.email.identity} and
+     * {@code m.login.msisdn} stages); 400 {@code M_THREEPID_AUTH_FAILED} when there is no such validated session of
+     * {@code medium}, 400 {@code M_THREEPID_IN_USE} when an account has the address.
+     */
+    public Validated validatedForRegistration(String medium, String sid, String clientSecret) {
+        ValidationSession session = validated(Purpose.REGISTER, sid, clientSecret);
+        if (!session.medium().equals(medium)) {
+            throw authFailed("no validation session with that sid and client secret");
+        }
+        Validated proof = new Validated(sid, session.medium(), session.address(), session.validatedMs().orElseThrow());
+        requireFree(proof);
+        return proof;
+    }
+
+    /** 400 {@code M_THREEPID_IN_USE} when an account has the address. */
+    public void requireFree(Validated proof) {
+        if (store.threepidOwner(proof.medium(), proof.address()).isPresent()) {
+            throw new MatrixException(400, "M_THREEPID_IN_USE", "that " + (proof.medium().equals("email") ? "email address" : "phone number")
+                    + " is already in use");
+        }
+    }
+
+    /**
+     * Gives the address a registration proved to the account it made, using the session up; 400
+     * {@code M_THREEPID_IN_USE} when another account took it meanwhile.
+     */
+    public void registered(String userId, Validated proof) {
+        store.deleteValidationSession(proof.sid());
+        if (!store.addUserThreepid(new UserThreepid(userId, proof.medium(), proof.address(), proof.validatedMs(), clock.getAsLong()))) {
+            throw new MatrixException(400, "M_THREEPID_IN_USE", "that address was taken by another account meanwhile");
+        }
     }
 
     /**

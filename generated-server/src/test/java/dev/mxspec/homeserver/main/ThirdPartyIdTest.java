@@ -29,7 +29,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ThirdPartyIdTest {
 
-    private static final Pattern CODE = Pattern.compile("enter this code where you were asked for it: ([0-9a-f]+)");
     private static final Pattern LINK = Pattern.compile("(http://\\S+/submit_token\\?\\S+)");
 
     @TempDir
@@ -40,6 +39,7 @@ class ThirdPartyIdTest {
     private TestSmtpServer smtp;
     private TestIdentityServer identity;
     private JsonHttp http;
+    private ThreepidValidation validation;
     private final HttpClient raw = HttpClient.newHttpClient();
 
     @BeforeEach
@@ -63,11 +63,12 @@ class ThirdPartyIdTest {
     /** Talks to {@code server}; the identity server calls its onbind. */
     private void connect(Homeserver server) {
         http = new JsonHttp(server.port());
+        validation = new ThreepidValidation(http, smtp);
         identity.homeserverPort = server.port();
     }
 
     private JsonHttp.Reply requestToken(String path, String secret, String email, int attempt) throws Exception {
-        return http.call("POST", path, null, "{\"client_secret\":\"" + secret + "\",\"email\":\"" + email + "\",\"send_attempt\":" + attempt + "}");
+        return validation.requestToken(path, secret, email, attempt);
     }
 
     /** {@code 3pid/add} through its password stage. */
@@ -81,17 +82,11 @@ class ThirdPartyIdTest {
     }
 
     private static String code(TestSmtpServer.Mail mail) {
-        Matcher m = CODE.matcher(mail.text());
-        assertThat(m.find()).as(mail.text()).isTrue();
-        return m.group(1);
+        return ThreepidValidation.code(mail);
     }
 
     private JsonHttp.Reply submit(String sid, String secret, String token) throws Exception {
-        HttpResponse<String> r = raw.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port()
-                + "/_matrix/client/unstable/add_threepid/email/submit_token")).POST(HttpRequest.BodyPublishers.ofString(
-                "{\"sid\":\"" + sid + "\",\"client_secret\":\"" + secret + "\",\"token\":\"" + token + "\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return new JsonHttp.Reply(r.statusCode(), dev.mxspec.runtime.json.MatrixJson.mapper().readTree(r.body()));
+        return validation.submit(sid, secret, token);
     }
 
     private String bindBody(String secret, String sid, String idServer, String idToken) {
@@ -401,6 +396,7 @@ class ThirdPartyIdTest {
     void withoutAnSmtpServerTheEmailEndpointsAnswerM_UNKNOWN() throws Exception {
         try (Homeserver server = TestServers.start("sqlite", dir, c -> c)) {
             http = new JsonHttp(server.port());
+            validation = new ThreepidValidation(http, smtp);
             for (String path : new String[] {"/account/3pid/email/requestToken", "/register/email/requestToken",
                     "/account/password/email/requestToken"}) {
                 JsonHttp.Reply r = requestToken(path, "secret", "someone@example.org", 1);
