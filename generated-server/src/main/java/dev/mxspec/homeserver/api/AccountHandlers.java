@@ -362,10 +362,6 @@ public final class AccountHandlers implements RegistrationHandler, LoginHandler,
                 : DeactivateAccountResponseIdServerUnbindResult.NO_SUPPORT, Map.of());
     }
 
-    private static MatrixException noThreePids() {
-        return ThirdPartyIdHandlers.noSms();
-    }
-
     private RequestTokenResponse requestEmailToken(ThirdPartyIds.Purpose purpose, RequestTokenTo3PIDEmailRequest body) {
         ThirdPartyIds.Requested r = threepids.orElseThrow(() -> new MatrixException(400, ErrorCodes.M_UNKNOWN,
                 "email is not supported on this server")).requestEmailToken(purpose, body.clientSecret(), body.email(), body.sendAttempt());
@@ -379,7 +375,8 @@ public final class AccountHandlers implements RegistrationHandler, LoginHandler,
 
     @Override
     public RequestTokenResponse requestTokenToResetPasswordMsisdn(RequestContext context, RequestTokenToResetPasswordMsisdn.Request request) {
-        throw noThreePids();
+        return ThirdPartyIdHandlers.requestMsisdnToken(threepids.orElseThrow(ThirdPartyIds::noSms), ThirdPartyIds.Purpose.PASSWORD_RESET,
+                request.body());
     }
 
     @Override
@@ -392,7 +389,11 @@ public final class AccountHandlers implements RegistrationHandler, LoginHandler,
 
     @Override
     public RequestTokenResponse requestTokenToRegisterMsisdn(RequestContext context, RequestTokenToRegisterMsisdn.Request request) {
-        throw noThreePids();
+        if (!registration) {
+            throw new MatrixException(403, ErrorCodes.M_FORBIDDEN, "registration is disabled on this server");
+        }
+        return ThirdPartyIdHandlers.requestMsisdnToken(threepids.orElseThrow(ThirdPartyIds::noSms), ThirdPartyIds.Purpose.REGISTER,
+                request.body());
     }
 
     private static GetDevicesResponseDevices device(Device d) {

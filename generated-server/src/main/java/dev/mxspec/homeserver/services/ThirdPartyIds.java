@@ -1,5 +1,7 @@
 package dev.mxspec.homeserver.services;
 
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import dev.mxspec.homeserver.storage.ThreepidStore;
 import dev.mxspec.homeserver.storage.ThreepidStore.UserThreepid;
 import dev.mxspec.homeserver.storage.ThreepidStore.ValidationSession;
@@ -19,17 +21,20 @@ import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
- * Third-party identifiers (email addresses) of accounts, validated by this server itself (client-server API, "Adding
- * Account Administrative Contact Information"): {@code requestToken} makes a validation session and mails its token as
- * a link; the token, submitted with the session's client secret, validates the session; a validated session adds the
- * address to an account ({@code 3pid/add}), registers, or resets a password. An address belongs to one account at a time.
+ * Third-party identifiers of accounts (client-server API, "Adding Account Administrative Contact Information"): email
+ * addresses validated by this server itself ({@code requestToken} makes a validation session and mails its token as a
+ * link; the token, submitted with the session's client secret, validates the session) and phone numbers validated by the
+ * identity server of {@code msisdn_delegate} ({@link MsisdnDelegate}: it sends the SMS and knows whether its session was
+ * validated; this server keeps what each of its sessions was requested for). A validated session serves what it was
+ * requested for only: it adds the address to an account ({@code 3pid/add}), registers, or resets a password. An address
+ * belongs to one account at a time.
  * The identity servers an account bound an address through ({@code 3pid/bind}) are remembered so that removing it also
  * unbinds it there.
  *
  * <p>Errors follow the spec and Synapse: 400 {@code M_THREEPID_IN_USE} when registering or adding an address another
  * account has, 400 {@code M_THREEPID_NOT_FOUND} for a password reset of an unknown address, 400
  * {@code M_THREEPID_AUTH_FAILED} for a wrong token, sid or client secret or a session not (or no longer) valid, 400
- * {@code M_UNKNOWN} when no SMTP server is configured. The same {@code send_attempt} again gives the same session
+ * {@code M_UNKNOWN} when no SMTP server (no {@code msisdn_delegate}) is configured. The same {@code send_attempt} again gives the same session
  * without another mail; a higher one mails a new token for the same session. An address gets at most 5 mails in a
  * burst, then about one every five minutes (429 {@code M_LIMIT_EXCEEDED}).
  */
@@ -75,6 +80,7 @@ public final class ThirdPartyIds {
 
     private final ThreepidStore store;
     private final Optional<Mailer> mailer;
+    private volatile Optional<MsisdnDelegate> phoneDelegate = Optional.empty();
     private final IdentityServers identityServers;
     private final Supplier<String> clientBaseUrl;
     private final long lifetimeMs;
@@ -103,9 +109,89 @@ public final class ThirdPartyIds {
         return mailer.isPresent();
     }
 
+    /** Phone numbers are validated by this identity server ({@code msisdn_delegate}). */
+    public void delegateMsisdn(MsisdnDelegate delegate) {
+        this.phoneDelegate = Optional.of(delegate);
+    }
+
     /** Whether phone numbers are validated (by an identity server this server delegates to). */
     public boolean phones() {
-        return false;
+        return phoneDelegate.isPresent();
+    }
+
+    /** Where the token of an SMS is submitted (POST), passed on to the identity server, as Synapse serves it. */
+    public static final String MSISDN_SUBMIT_PATH = "/_matrix/client/unstable/add_threepid/msisdn/submit_token";
+
+    /**
+     * Asks the identity server of {@code msisdn_delegate} to send a token to the number (or finds the session of this
+     * {@code send_attempt}); the same checks as {@link #requestEmailToken}. 400 {@code M_UNKNOWN} without a delegate, as
+     * Synapse without an SMS sender.
+     */
+    public Requested requestMsisdnToken(Purpose purpose, String clientSecret, String country, String phoneNumber, long sendAttempt,
+            Optional<String> nextLink) {
+        MsisdnDelegate delegate = phoneDelegate.orElseThrow(ThirdPartyIds::noSms);
+        requireClientSecret(clientSecret);
+        String number = msisdn(country, phoneNumber);
+        requireOwnership(purpose, "msisdn", number);
+        long now = clock.getAsLong();
+        store.deleteExpiredValidationSessions(now);
+        Optional<ValidationSession> existing = store.latestValidationSession(clientSecret, "msisdn", number, purpose.key);
+        if (existing.isPresent() && sendAttempt <= existing.get().sendAttempt()) {
+            return new Requested(existing.get().sessionId(), clientBaseUrl.get() + MSISDN_SUBMIT_PATH); // no second SMS
+        }
+        mailsPerAddress.take(number); // 429 M_LIMIT_EXCEEDED: nobody's phone is flooded through this server
+        String sid = delegate.requestToken(clientSecret, country, phoneNumber, sendAttempt, nextLink);
+        store.saveValidationSession(new ValidationSession(sid, clientSecret, "msisdn", number, "", sendAttempt, now, now + lifetimeMs,
+                Optional.empty(), Optional.of(purpose.key), Optional.of(delegate.name())));
+        return new Requested(sid, clientBaseUrl.get() + MSISDN_SUBMIT_PATH);
+    }
+
+    /** Passes the token of an SMS on to the identity server of the session; 400 {@code M_THREEPID_AUTH_FAILED} when it refuses. */
+    public void submitMsisdnToken(String sid, String clientSecret, String token) {
+        ValidationSession session = session(sid, clientSecret);
+        if (session.delegate().isEmpty()) {
+            throw authFailed("no validation session with that sid and client secret"); // a session of this server's mail
+        }
+        boolean accepted;
+        try {
+            accepted = phoneDelegate.orElseThrow(ThirdPartyIds::noSms).submitToken(sid, clientSecret, token);
+        } catch (MatrixException e) {
+            if (e.status() != 400) {
+                throw e;
+            }
+            accepted = false;
+        }
+        if (!accepted) {
+            throw authFailed("the identity server did not accept the token");
+        }
+    }
+
+    /** What the msisdn {@code requestToken} endpoints answer without a delegate: 400 {@code M_UNKNOWN}, as Synapse without an SMS sender. */
+    public static MatrixException noSms() {
+        return new MatrixException(400, ErrorCodes.M_UNKNOWN, "phone numbers are not supported on this server: it sends no SMS");
+    }
+
+    /** The number in international form without {@code +} (an msisdn); 400 {@code M_INVALID_PARAM} when it is not a phone number. */
+    static String msisdn(String country, String phoneNumber) {
+        PhoneNumberUtil util = PhoneNumberUtil.getInstance();
+        try {
+            var parsed = util.parse(phoneNumber == null ? "" : phoneNumber, country == null ? "" : country.toUpperCase(Locale.ROOT));
+            return util.format(parsed, PhoneNumberUtil.PhoneNumberFormat.E164).substring(1);
+        } catch (NumberParseException e) {
+            throw new MatrixException(400, ErrorCodes.M_INVALID_PARAM, "not a phone number of that country: " + e.getMessage());
+        }
+    }
+
+    /** 400 {@code M_THREEPID_NOT_FOUND} for a password reset of an address no account has, {@code M_THREEPID_IN_USE} for another purpose of one an account has. */
+    private void requireOwnership(Purpose purpose, String medium, String address) {
+        Optional<UserThreepid> owner = store.threepidOwner(medium, address);
+        String what = medium.equals("email") ? "email address" : "phone number";
+        if (purpose == Purpose.PASSWORD_RESET && owner.isEmpty()) {
+            throw new MatrixException(400, "M_THREEPID_NOT_FOUND", "no account of this server has that " + what);
+        }
+        if (purpose != Purpose.PASSWORD_RESET && owner.isPresent()) {
+            throw new MatrixException(400, "M_THREEPID_IN_USE", "that " + what + " is already in use");
+        }
     }
 
     /** The path of the link in the mail (GET) and of {@code submit_url} (POST), as Synapse serves it. */
@@ -118,13 +204,7 @@ public final class ThirdPartyIds {
         if (mailer.isEmpty()) {
             throw new MatrixException(400, ErrorCodes.M_UNKNOWN, purpose.what + " is not enabled on this server: it sends no mail");
         }
-        Optional<UserThreepid> owner = store.threepidOwner("email", address);
-        if (purpose == Purpose.PASSWORD_RESET && owner.isEmpty()) {
-            throw new MatrixException(400, "M_THREEPID_NOT_FOUND", "no account of this server has that email address");
-        }
-        if (purpose != Purpose.PASSWORD_RESET && owner.isPresent()) {
-            throw new MatrixException(400, "M_THREEPID_IN_USE", "that email address is already in use");
-        }
+        requireOwnership(purpose, "email", address);
         long now = clock.getAsLong();
         store.deleteExpiredValidationSessions(now);
         Optional<ValidationSession> existing = store.latestValidationSession(clientSecret, "email", address, purpose.key);
@@ -187,6 +267,13 @@ public final class ThirdPartyIds {
         if (!purpose.servedBy(session.purpose())) {
             throw authFailed("no validation session with that sid and client secret");
         }
+        if (session.delegate().isPresent()) {
+            MsisdnDelegate.Validated3pid proved = phoneDelegate.orElseThrow(() -> authFailed("phone numbers are no longer validated here"))
+                    .validated(sid, clientSecret)
+                    .orElseThrow(() -> authFailed("the phone number of this session has not been validated yet: enter the code of the SMS first"));
+            return new ValidationSession(sid, clientSecret, "msisdn", proved.msisdn(), "", session.sendAttempt(), session.createdMs(),
+                    session.expiresMs(), Optional.of(proved.validatedAt()), session.purpose(), session.delegate());
+        }
         if (session.validatedMs().isEmpty()) {
             throw authFailed("the address of this session has not been validated yet: follow the link in the mail first");
         }
@@ -198,7 +285,8 @@ public final class ThirdPartyIds {
         ValidationSession session = validated(Purpose.ADD, sid, clientSecret);
         if (!store.addUserThreepid(new UserThreepid(userId, session.medium(), session.address(), session.validatedMs().orElseThrow(),
                 clock.getAsLong()))) {
-            throw new MatrixException(400, "M_THREEPID_IN_USE", "that email address is already in use");
+            throw new MatrixException(400, "M_THREEPID_IN_USE", "that " + (session.medium().equals("email") ? "email address" : "phone number")
+                    + " is already in use");
         }
     }
 
@@ -251,10 +339,13 @@ public final class ThirdPartyIds {
      * ({@code m.login.email.identity}); the session is used up. 400 {@code M_THREEPID_NOT_FOUND} when no account has the
      * address any more.
      */
-    public String resetPasswordOwner(String sid, String clientSecret) {
+    public String resetPasswordOwner(String medium, String sid, String clientSecret) {
         ValidationSession session = validated(Purpose.PASSWORD_RESET, sid, clientSecret);
+        if (!session.medium().equals(medium)) {
+            throw authFailed("no validation session with that sid and client secret");
+        }
         String owner = store.threepidOwner(session.medium(), session.address()).map(UserThreepid::userId)
-                .orElseThrow(() -> new MatrixException(400, "M_THREEPID_NOT_FOUND", "no account of this server has that email address"));
+                .orElseThrow(() -> new MatrixException(400, "M_THREEPID_NOT_FOUND", "no account of this server has that address"));
         store.deleteValidationSession(sid);
         return owner;
     }

@@ -12,12 +12,12 @@ interface JdbcThreepidStore extends ThreepidStore {
 
     @Override
     default void saveValidationSession(ValidationSession s) {
-        // a session is renewed by its own requestToken only: same medium, secret and purpose
+        // a session is renewed by a requestToken of its medium and secret only (an identity server gives the same sid again
+        // for the same number and secret: the latest request says what it is for)
         jdbc().update("INSERT INTO threepid_validation_sessions (session_id, client_secret, medium, address, token, send_attempt, created_ms, "
                 + "expires_ms, validated_ms, purpose, delegate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id) DO UPDATE SET "
-                + "send_attempt = excluded.send_attempt, token = excluded.token, expires_ms = excluded.expires_ms "
-                + "WHERE threepid_validation_sessions.medium = excluded.medium AND threepid_validation_sessions.client_secret = excluded.client_secret "
-                + "AND threepid_validation_sessions.purpose = excluded.purpose",
+                + "send_attempt = excluded.send_attempt, token = excluded.token, expires_ms = excluded.expires_ms, purpose = excluded.purpose "
+                + "WHERE threepid_validation_sessions.medium = excluded.medium AND threepid_validation_sessions.client_secret = excluded.client_secret",
                 s.sessionId(), s.clientSecret(), s.medium(), s.address(), s.token(), s.sendAttempt(), s.createdMs(), s.expiresMs(),
                 s.validatedMs(), s.purpose(), s.delegate());
     }
