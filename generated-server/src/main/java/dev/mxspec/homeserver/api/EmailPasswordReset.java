@@ -69,7 +69,7 @@ public final class EmailPasswordReset {
             if (logout != null && !logout.isNull() && !logout.isBoolean()) {
                 throw new MatrixException(400, ErrorCodes.M_BAD_JSON, "logout_devices must be a boolean");
             }
-            String userId = threepids.resetPasswordOwner(auth.path("type").asText().equals(EMAIL_IDENTITY) ? "email" : "msisdn", sid, clientSecret);
+            String userId = threepids.resetPasswordOwner(sid, clientSecret);
             accounts.changePassword(new Caller(userId, "", ""), newPassword, logout == null || logout.isNull() || logout.asBoolean());
             return Optional.of(ServerResponse.json(200, MatrixJson.mapper().createObjectNode()));
         } catch (MatrixException e) {

@@ -88,9 +88,6 @@ public final class MsisdnDelegate {
             }
             throw e.error;
         }
-        if (!found.medium().equals("msisdn")) {
-            return Optional.empty();
-        }
         return Optional.of(new Validated3pid(found.address(), found.validatedAt()));
     }
 

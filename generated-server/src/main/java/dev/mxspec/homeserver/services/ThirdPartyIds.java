@@ -339,11 +339,8 @@ public final class ThirdPartyIds {
      * ({@code m.login.email.identity}); the session is used up. 400 {@code M_THREEPID_NOT_FOUND} when no account has the
      * address any more.
      */
-    public String resetPasswordOwner(String medium, String sid, String clientSecret) {
+    public String resetPasswordOwner(String sid, String clientSecret) {
         ValidationSession session = validated(Purpose.PASSWORD_RESET, sid, clientSecret);
-        if (!session.medium().equals(medium)) {
-            throw authFailed("no validation session with that sid and client secret");
-        }
         String owner = store.threepidOwner(session.medium(), session.address()).map(UserThreepid::userId)
                 .orElseThrow(() -> new MatrixException(400, "M_THREEPID_NOT_FOUND", "no account of this server has that address"));
         store.deleteValidationSession(sid);

@@ -230,7 +230,15 @@ class PhoneNumbersTest {
         }
         String emailSid = new ThreepidValidation(http, smtp).mailed("/account/3pid/email/requestToken", "mail-secret", "dave@example.org")[0];
         error(submit(emailSid, "mail-secret", "123456"), 400, "M_THREEPID_AUTH_FAILED", "a session of this server's mail");
-        assertThat(identity.phoneSessions.values()).noneMatch(p -> p.sid().equals(emailSid));
+        assertThat(identity.submitted).as("not passed on to the identity server").doesNotContain(emailSid);
+        String[] fresh = texted("/account/3pid/msisdn/requestToken", "fresh-secret", "07700900011");
+        JsonHttp.Reply asMail = new ThreepidValidation(http, smtp).submit(fresh[0], "fresh-secret", "");
+        error(asMail, 400, "M_THREEPID_AUTH_FAILED", "a phone session at the email submit_url");
+        for (int attempt = 1; attempt <= 5; attempt++) {
+            assertThat(requestToken("/register/msisdn/requestToken", "flood", "07700900010", attempt).status()).isEqualTo(200);
+        }
+        error(requestToken("/register/msisdn/requestToken", "flood", "07700900010", 6), 429, "M_LIMIT_EXCEEDED", "a sixth SMS in a burst");
+        assertThat(identity.sms.stream().filter(m -> m.msisdn().equals("447700900010"))).hasSize(5);
 
         server.close();
         server = null;

@@ -94,6 +94,8 @@ final class TestIdentityServer implements AutoCloseable, V2AssociationsHandler, 
     final Map<String, String> registeredTokens = new ConcurrentHashMap<>();
     final Map<String, PhoneSession> phoneSessions = new ConcurrentHashMap<>();
     final java.util.concurrent.BlockingQueue<Sms> sms = new java.util.concurrent.LinkedBlockingQueue<>();
+    /** The sids of the tokens submitted. */
+    final List<String> submitted = new CopyOnWriteArrayList<>();
     final SigningKey key = SigningKey.generate("0");
     final Map<String, Session> validatedSessions = new ConcurrentHashMap<>();
     /** "medium address" to user ID. */
@@ -267,6 +269,7 @@ final class TestIdentityServer implements AutoCloseable, V2AssociationsHandler, 
     }
 
     private MsisdnSubmitTokenPostV2Response submit(String sid, String clientSecret, String token) {
+        submitted.add(sid);
         PhoneSession session = phoneSessions.get(sid);
         if (session == null || !session.clientSecret().equals(clientSecret)) {
             throw new MatrixException(404, "M_NO_VALID_SESSION", "no session with that sid and secret");
