@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mxspec.homeserver.core.EmailSettings;
 import dev.mxspec.runtime.json.MatrixJson;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -119,12 +118,6 @@ class PhoneNumbersTest {
     private static void error(JsonHttp.Reply reply, int status, String errcode, String why) {
         assertThat(reply.status()).as(why + ": " + reply.body()).isEqualTo(status);
         assertThat(reply.body().path("errcode").asText()).as(why).isEqualTo(errcode);
-    }
-
-    private static int closedPort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     @ParameterizedTest
@@ -242,7 +235,7 @@ class PhoneNumbersTest {
 
         server.close();
         server = null;
-        server(backend, Optional.of("http://127.0.0.1:" + closedPort()));
+        server(backend, Optional.of("http://127.0.0.1:" + TestServers.closedPort()));
         JsonHttp.Reply unreachable = requestToken("/account/3pid/msisdn/requestToken", "g-secret", "07700900009", 1);
         error(unreachable, 502, "M_UNKNOWN", "an identity server that cannot be reached");
     }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mxspec.homeserver.core.EmailSettings;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -97,12 +96,6 @@ class ThirdPartyIdTest {
     private String inviteBody(String address, String idServer) {
         return "{\"id_server\":\"" + idServer + "\",\"id_access_token\":\"" + identity.accessToken + "\",\"medium\":\"email\",\"address\":\""
                 + address + "\"}";
-    }
-
-    private static int closedPort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     @ParameterizedTest
@@ -236,7 +229,7 @@ class ThirdPartyIdTest {
             assertThat(failing.status()).isEqualTo(502);
             assertThat(failing.body().path("errcode").asText()).isEqualTo("M_UNKNOWN");
             assertThat(failing.body().path("error").asText()).contains(identity.name());
-            JsonHttp.Reply unreachable = http.call("POST", "/account/3pid/bind", alice, bindBody("is-secret", sid, "127.0.0.1:" + closedPort(),
+            JsonHttp.Reply unreachable = http.call("POST", "/account/3pid/bind", alice, bindBody("is-secret", sid, "127.0.0.1:" + TestServers.closedPort(),
                     identity.accessToken));
             assertThat(unreachable.status()).isEqualTo(502);
             assertThat(unreachable.body().path("errcode").asText()).isEqualTo("M_UNKNOWN");
@@ -305,7 +298,7 @@ class ThirdPartyIdTest {
             JsonHttp.Reply failing = http.call("POST", "/rooms/" + enc + "/invite", alice, inviteBody("erin@example.org", identity.name()));
             assertThat(failing.status()).isEqualTo(502);
             assertThat(failing.body().path("errcode").asText()).isEqualTo("M_UNKNOWN");
-            JsonHttp.Reply unreachable = http.call("POST", "/rooms/" + enc + "/invite", alice, inviteBody("erin@example.org", "127.0.0.1:" + closedPort()));
+            JsonHttp.Reply unreachable = http.call("POST", "/rooms/" + enc + "/invite", alice, inviteBody("erin@example.org", "127.0.0.1:" + TestServers.closedPort()));
             assertThat(unreachable.status()).isEqualTo(502);
             identity.failing = false;
             assertThat(identity.pending).isEmpty();
@@ -369,7 +362,7 @@ class ThirdPartyIdTest {
             assertThat(bind.body().path("errcode").asText()).isEqualTo("M_FORBIDDEN");
             String room = http.call("POST", "/createRoom", alice, "{}").body().path("room_id").asText();
             JsonHttp.Reply invite = http.call("POST", "/rooms/" + URLEncoder.encode(room, StandardCharsets.UTF_8) + "/invite", alice,
-                    inviteBody("bob@example.org", "localhost:" + closedPort()));
+                    inviteBody("bob@example.org", "localhost:" + TestServers.closedPort()));
             assertThat(invite.status()).isEqualTo(403);
             assertThat(identity.bindings).isEmpty();
             assertThat(identity.pending).isEmpty();
