@@ -132,6 +132,7 @@ class PhoneNumbersTest {
         assertThat(requestToken("/account/3pid/msisdn/requestToken", "p-secret", "07700 900001", 1).body().path("sid").asText())
                 .as("the same send_attempt").isEqualTo(texted[0]);
         assertThat(identity.sms.poll(300, TimeUnit.MILLISECONDS)).as("no second SMS").isNull();
+        assertThat(identity.smsRequests.get()).as("the identity server is not asked again").isEqualTo(1);
 
         error(add(alice, "alice", texted[0], "p-secret"), 400, "M_THREEPID_AUTH_FAILED", "before the token was submitted");
         error(submit(texted[0], "p-secret", "000000".equals(texted[1]) ? "111111" : "000000"), 400, "M_THREEPID_AUTH_FAILED", "a wrong token");

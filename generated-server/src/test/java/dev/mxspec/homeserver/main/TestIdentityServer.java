@@ -94,6 +94,8 @@ final class TestIdentityServer implements AutoCloseable, V2AssociationsHandler, 
     final Map<String, String> registeredTokens = new ConcurrentHashMap<>();
     final Map<String, PhoneSession> phoneSessions = new ConcurrentHashMap<>();
     final java.util.concurrent.BlockingQueue<Sms> sms = new java.util.concurrent.LinkedBlockingQueue<>();
+    /** How many SMS were asked for ({@code msisdn/requestToken} calls). */
+    final java.util.concurrent.atomic.AtomicInteger smsRequests = new java.util.concurrent.atomic.AtomicInteger();
     /** The sids of the tokens submitted. */
     final List<String> submitted = new CopyOnWriteArrayList<>();
     final SigningKey key = SigningKey.generate("0");
@@ -237,6 +239,7 @@ final class TestIdentityServer implements AutoCloseable, V2AssociationsHandler, 
     @Override
     public Sid msisdnRequestTokenV2(RequestContext context, MsisdnRequestTokenV2.Request request) {
         MsisdnRequestTokenV2Request body = request.body().orElseThrow(() -> new MatrixException(400, ErrorCodes.M_BAD_JSON, "no body"));
+        smsRequests.incrementAndGet();
         String msisdn;
         try {
             PhoneNumberUtil util = PhoneNumberUtil.getInstance();
