@@ -74,6 +74,7 @@ public final class AccountHandlers implements RegistrationHandler, LoginHandler,
     private final ServiceAccounts services;
     private Optional<ThirdPartyIds> threepids = Optional.empty();
     private boolean guests;
+    private boolean requireEmail;
 
     /** @param services the application services, which register and log in their users with {@link ServiceAccounts#TYPE} */
     public AccountHandlers(AccountService accounts, boolean registration, RateLimiter limiter, ServiceAccounts services) {
@@ -100,6 +101,42 @@ public final class AccountHandlers implements RegistrationHandler, LoginHandler,
     /** Email validation for registration and password reset, and login with an email address of an account. */
     public void thirdPartyIds(ThirdPartyIds threepids) {
         this.threepids = Optional.of(threepids);
+        uia.thirdPartyIds(threepids);
+    }
+
+    /** Registration offers only flows with a validated email address ({@code registration_requires_email}). */
+    public AccountHandlers requireEmail(boolean require) {
+        this.requireEmail = require;
+        return this;
+    }
+
+    /**
+     * The flows of registration, as Synapse offers them: {@code m.login.dummy} unless an email address is required,
+     * {@code m.login.email.identity} when this server mails, {@code m.login.msisdn} when an identity server validates
+     * phone numbers (alone unless an email address is required, and with the email stage); each after
+     * {@code m.login.registration_token} when registration requires a token.
+     */
+    private List<List<String>> registrationFlows() {
+        boolean email = threepids.map(ThirdPartyIds::mails).orElse(false);
+        boolean msisdn = threepids.map(ThirdPartyIds::phones).orElse(false);
+        List<List<String>> flows = new java.util.ArrayList<>();
+        if (!requireEmail || !email) {
+            flows.add(List.of(Uia.DUMMY));
+        }
+        if (email) {
+            flows.add(List.of(Uia.EMAIL_IDENTITY));
+        }
+        if (msisdn && (!requireEmail || !email)) {
+            flows.add(List.of(Uia.MSISDN));
+        }
+        if (msisdn && email) {
+            flows.add(List.of(Uia.MSISDN, Uia.EMAIL_IDENTITY));
+        }
+        if (tokens.isEmpty()) {
+            return flows;
+        }
+        return flows.stream().map(f -> java.util.stream.Stream.concat(java.util.stream.Stream.of(Uia.REGISTRATION_TOKEN), f.stream()).toList())
+                .toList();
     }
 
     @Override
@@ -125,8 +162,7 @@ public final class AccountHandlers implements RegistrationHandler, LoginHandler,
         if (request.body().username().isPresent() && guestToken.isEmpty() && !Uia.continues(context)) {
             accounts.available(request.body().username().get()); // before the 401, as clients expect
         }
-        Uia.Session session = uia.require(context, tokens.isPresent() ? List.of(Uia.REGISTRATION_TOKEN, Uia.DUMMY) : List.of(Uia.DUMMY),
-                Optional.empty());
+        Uia.Session session = uia.require(context, registrationFlows(), Optional.empty());
         JsonNode params = session.params();
         String userId;
         synchronized (session) { // a retry of a completed registration answers with the same user
@@ -138,9 +174,13 @@ public final class AccountHandlers implements RegistrationHandler, LoginHandler,
                 String password = text(params, "password")
                         .orElseThrow(() -> new MatrixException(400, ErrorCodes.M_MISSING_PARAM, "missing password"));
                 Optional<String> upgrade = guests ? text(params, "guest_access_token").or(() -> guestToken) : Optional.empty();
-                userId = upgrade.isPresent() ? accounts.upgradeGuest(upgrade.get(), text(params, "username"), password)
+                List<ThirdPartyIds.Validated> proofs = session.proofs();
+                proofs.forEach(p -> threepids.orElseThrow().requireFree(p)); // taken since its stage passed: 400 M_THREEPID_IN_USE
+                String made = upgrade.isPresent() ? accounts.upgradeGuest(upgrade.get(), text(params, "username"), password)
                         : accounts.register(text(params, "username"), password, false);
-                session.result(userId);
+                session.result(made);
+                proofs.forEach(p -> threepids.orElseThrow().registered(made, p));
+                userId = made;
                 session.registrationToken().ifPresent(t -> tokens.orElseThrow().completed(t));
             }
         }
@@ -322,10 +362,6 @@ public final class AccountHandlers implements RegistrationHandler, LoginHandler,
                 : DeactivateAccountResponseIdServerUnbindResult.NO_SUPPORT, Map.of());
     }
 
-    private static MatrixException noThreePids() {
-        return ThirdPartyIdHandlers.noSms();
-    }
-
     private RequestTokenResponse requestEmailToken(ThirdPartyIds.Purpose purpose, RequestTokenTo3PIDEmailRequest body) {
         ThirdPartyIds.Requested r = threepids.orElseThrow(() -> new MatrixException(400, ErrorCodes.M_UNKNOWN,
                 "email is not supported on this server")).requestEmailToken(purpose, body.clientSecret(), body.email(), body.sendAttempt());
@@ -339,7 +375,8 @@ public final class AccountHandlers implements RegistrationHandler, LoginHandler,
 
     @Override
     public RequestTokenResponse requestTokenToResetPasswordMsisdn(RequestContext context, RequestTokenToResetPasswordMsisdn.Request request) {
-        throw noThreePids();
+        return ThirdPartyIdHandlers.requestMsisdnToken(threepids.orElseThrow(ThirdPartyIds::noSms), ThirdPartyIds.Purpose.PASSWORD_RESET,
+                request.body());
     }
 
     @Override
@@ -352,7 +389,11 @@ public final class AccountHandlers implements RegistrationHandler, LoginHandler,
 
     @Override
     public RequestTokenResponse requestTokenToRegisterMsisdn(RequestContext context, RequestTokenToRegisterMsisdn.Request request) {
-        throw noThreePids();
+        if (!registration) {
+            throw new MatrixException(403, ErrorCodes.M_FORBIDDEN, "registration is disabled on this server");
+        }
+        return ThirdPartyIdHandlers.requestMsisdnToken(threepids.orElseThrow(ThirdPartyIds::noSms), ThirdPartyIds.Purpose.REGISTER,
+                request.body());
     }
 
     private static GetDevicesResponseDevices device(Device d) {

@@ -17,10 +17,11 @@ import java.util.HexFormat;
 import java.util.Optional;
 
 /**
- * A forgotten password reset by email ({@code POST /account/password} without an access token, client-server API
+ * A forgotten password reset by email or phone number ({@code POST /account/password} without an access token, client-server API
  * "Password management"): the interactive authentication stage is {@code m.login.email.identity}, whose
  * {@code threepid_creds} ({@code sid}, {@code client_secret}) name a session of {@code /account/password/email/requestToken}
- * validated by the link in its mail. The account with that address gets the new password; its devices are logged out
+ * validated by the link in its mail; or {@code m.login.msisdn}, whose session of {@code /account/password/msisdn/requestToken}
+ * the identity server of {@code msisdn_delegate} validated. The account with that address gets the new password; its devices are logged out
  * unless {@code logout_devices} is false. The session is used up. With an access token the request goes to the
  * router ({@link AccountHandlers#changePassword}, password stage), as it does when this server sends no mail (then a
  * request without a token is 401 {@code M_MISSING_TOKEN}).
@@ -40,7 +41,7 @@ public final class EmailPasswordReset {
 
     /** The answer when the request is a password reset without an access token; empty to let the router answer. */
     public Optional<ServerResponse> answer(ServerRequest request) {
-        if (!threepids.mails() || !request.method().equals("POST") || !request.path().equals(ChangePassword.ENDPOINT.path())
+        if (!threepids.mails() && !threepids.phones() || !request.method().equals("POST") || !request.path().equals(ChangePassword.ENDPOINT.path())
                 || request.accessToken().isPresent()) {
             return Optional.empty();
         }
@@ -53,8 +54,9 @@ public final class EmailPasswordReset {
             if (!auth.isObject()) {
                 throw new MatrixException(400, ErrorCodes.M_BAD_JSON, "auth must be an object");
             }
-            if (!auth.path("type").asText("").equals(EMAIL_IDENTITY)) {
-                return Optional.of(ServerResponse.error(challenge(Optional.of("without an access token, only " + EMAIL_IDENTITY + " resets a password"))));
+            if (!stages().contains(auth.path("type").asText(""))) {
+                return Optional.of(ServerResponse.error(challenge(Optional.of("without an access token, only " + String.join(" or ", stages())
+                        + " resets a password"))));
             }
             JsonNode creds = auth.has("threepid_creds") ? auth.get("threepid_creds") : auth.get("threepidCreds");
             if (creds == null || !creds.isObject()) {
@@ -75,10 +77,23 @@ public final class EmailPasswordReset {
         }
     }
 
+    /** The stages that prove an address: by mail when this server mails, by SMS when an identity server sends them. */
+    private java.util.List<String> stages() {
+        java.util.List<String> stages = new java.util.ArrayList<>();
+        if (threepids.mails()) {
+            stages.add(EMAIL_IDENTITY);
+        }
+        if (threepids.phones()) {
+            stages.add(Uia.MSISDN);
+        }
+        return stages;
+    }
+
     private MatrixException challenge(Optional<String> error) {
         ObjectNode body = MatrixJson.mapper().createObjectNode();
         error.ifPresent(e -> body.put("errcode", ErrorCodes.M_FORBIDDEN).put("error", e));
-        body.putArray("flows").addObject().putArray("stages").add(EMAIL_IDENTITY);
+        var flows = body.putArray("flows");
+        stages().forEach(stage -> flows.addObject().putArray("stages").add(stage));
         body.putObject("params");
         byte[] session = new byte[16];
         random.nextBytes(session);

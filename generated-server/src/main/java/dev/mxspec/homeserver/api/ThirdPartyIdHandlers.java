@@ -13,6 +13,7 @@ import dev.mxspec.spec.v1_7.clientserver.Delete3pidFromAccountResponseIdServerUn
 import dev.mxspec.spec.v1_7.clientserver.GetAccount3PIDsResponse;
 import dev.mxspec.spec.v1_7.clientserver.Post3PIDsResponse;
 import dev.mxspec.spec.v1_7.clientserver.RequestTokenResponse;
+import dev.mxspec.spec.v1_7.clientserver.RequestTokenTo3PIDMSISDNRequest;
 import dev.mxspec.spec.v1_7.clientserver.ThirdPartyIdentifier;
 import dev.mxspec.spec.v1_7.clientserver.ThirdPartyIdentifierMedium;
 import dev.mxspec.spec.v1_7.clientserver.Unbind3pidFromAccountResponse;
@@ -35,7 +36,8 @@ import java.util.Optional;
  * authentication, listed, and removed with {@code 3pid/delete}; {@code 3pid/bind} binds an identifier an identity
  * server validated there, {@code 3pid/unbind} and {@code 3pid/delete} unbind it from the identity servers it was bound
  * through ({@code id_server_unbind_result} {@code success}, or {@code no-support} when none is known or one does not
- * support unbinding). Phone numbers are refused: this server sends no SMS.
+ * support unbinding). Phone numbers are validated by the identity server of {@code msisdn_delegate}, and refused (400
+ * {@code M_UNKNOWN}) without one.
  */
 public final class ThirdPartyIdHandlers implements AdministrativeContactHandler {
 
@@ -45,11 +47,6 @@ public final class ThirdPartyIdHandlers implements AdministrativeContactHandler 
     public ThirdPartyIdHandlers(ThirdPartyIds threepids, AccountService accounts) {
         this.threepids = threepids;
         this.uia = new Uia(accounts, System::currentTimeMillis);
-    }
-
-    /** What the msisdn {@code requestToken} endpoints answer: 400 {@code M_UNKNOWN} as Synapse without an SMS sender. */
-    static MatrixException noSms() {
-        return new MatrixException(400, ErrorCodes.M_UNKNOWN, "phone numbers are not supported on this server: it sends no SMS");
     }
 
     @Override
@@ -110,7 +107,14 @@ public final class ThirdPartyIdHandlers implements AdministrativeContactHandler 
 
     @Override
     public RequestTokenResponse requestTokenTo3PIDMSISDN(RequestContext context, RequestTokenTo3PIDMSISDN.Request request) {
-        throw noSms();
+        return requestMsisdnToken(threepids, ThirdPartyIds.Purpose.ADD, request.body());
+    }
+
+    /** A {@code requestToken} of a phone number, for {@code purpose}, through the identity server of {@code msisdn_delegate}. */
+    static RequestTokenResponse requestMsisdnToken(ThirdPartyIds threepids, ThirdPartyIds.Purpose purpose, RequestTokenTo3PIDMSISDNRequest body) {
+        ThirdPartyIds.Requested r = threepids.requestMsisdnToken(purpose, body.clientSecret(), body.country(), body.phoneNumber(),
+                body.sendAttempt(), body.nextLink());
+        return new RequestTokenResponse(r.sid(), Optional.of(r.submitUrl()), Map.of());
     }
 
     private static String medium(String medium) {

@@ -17,7 +17,10 @@ import java.util.Optional;
  * {@code GET} with {@code token}, {@code client_secret} and {@code sid} in the query is the link in the mail, answered
  * with a short plain-text page; {@code POST} with the same three in a JSON body is the {@code submit_url} of the
  * {@code requestToken} answer, answered {@code {"success": true}} as an identity server's {@code submitToken} is. A
- * wrong token, sid or client secret, or a session already validated, is 400 {@code M_THREEPID_AUTH_FAILED}.
+ * wrong token, sid or client secret, or a session already validated, is 400 {@code M_THREEPID_AUTH_FAILED}. The token of
+ * an SMS is {@code POST}ed the same way to {@link ThirdPartyIds#MSISDN_SUBMIT_PATH} (the {@code submit_url} of the msisdn
+ * {@code requestToken} answers, as Synapse's) and passed on to the identity server that sent it, since clients hold no
+ * access token of that identity server.
  */
 public final class ThreepidSubmitToken {
 
@@ -29,6 +32,9 @@ public final class ThreepidSubmitToken {
 
     /** The answer when the request is a token submission; empty to let the router answer. */
     public Optional<ServerResponse> answer(ServerRequest request) {
+        if (request.path().equals(ThirdPartyIds.MSISDN_SUBMIT_PATH)) {
+            return Optional.of(submitMsisdn(request));
+        }
         if (!request.path().equals(ThirdPartyIds.SUBMIT_PATH)) {
             return Optional.empty();
         }
@@ -49,6 +55,20 @@ public final class ThreepidSubmitToken {
             });
         } catch (MatrixException e) {
             return Optional.of(ServerResponse.error(e));
+        }
+    }
+
+    /** The token of an SMS, passed on to the identity server that sent it. */
+    private ServerResponse submitMsisdn(ServerRequest request) {
+        try {
+            if (!request.method().equals("POST")) {
+                throw new MatrixException(405, ErrorCodes.M_UNRECOGNIZED, "use POST");
+            }
+            JsonNode body = body(request);
+            threepids.submitMsisdnToken(text(body, "sid"), text(body, "client_secret"), text(body, "token"));
+            return ServerResponse.json(200, MatrixJson.mapper().createObjectNode().put("success", true));
+        } catch (MatrixException e) {
+            return ServerResponse.error(e);
         }
     }
 

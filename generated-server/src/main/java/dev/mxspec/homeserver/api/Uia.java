@@ -6,12 +6,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.core.Ids;
 import dev.mxspec.homeserver.services.AccountService;
 import dev.mxspec.homeserver.services.RegistrationTokens;
+import dev.mxspec.homeserver.services.ThirdPartyIds;
 import dev.mxspec.runtime.api.ErrorCodes;
 import dev.mxspec.runtime.api.MatrixException;
 import dev.mxspec.runtime.json.MatrixJson;
 import dev.mxspec.runtime.server.RequestContext;
 import dev.mxspec.runtime.server.ServerRequest;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,9 +23,13 @@ import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
- * User-interactive authentication (the spec's "User-Interactive Authentication API"), with one
- * flow per operation: {@code m.login.dummy} for registration (after {@code m.login.registration_token} when
- * registration requires a token), {@code m.login.password} for sensitive operations. A session is made by the first request of an operation and remembers:
+ * User-interactive authentication (the spec's "User-Interactive Authentication API"): an operation offers
+ * one or more flows (each a list of stages), the 401 lists them all, and the client completes any one of them,
+ * a stage a request, in any order. Registration offers {@code m.login.dummy} and, when the server validates
+ * addresses, {@code m.login.email.identity} and {@code m.login.msisdn} (each after
+ * {@code m.login.registration_token} when registration requires a token); sensitive operations
+ * {@code m.login.password}. A stage is accepted when some offered flow has it. A session is made by the first
+ * request of an operation and remembers:
  *
  * <ul>
  *   <li>the operation (method and path): another operation with the session is refused (403), as
@@ -48,24 +54,27 @@ public final class Uia {
     static final String DUMMY = "m.login.dummy";
     static final String PASSWORD = "m.login.password";
     static final String REGISTRATION_TOKEN = "m.login.registration_token";
+    static final String EMAIL_IDENTITY = "m.login.email.identity";
+    static final String MSISDN = "m.login.msisdn";
 
     /** A session once its flow is complete: the parameters to act on, and a result slot for the operation. */
     static final class Session {
         private final String id;
         private final String operation;
         private final Optional<String> userId;
-        private final List<String> flow;
+        private final List<List<String>> flows;
         private ObjectNode params;
         private String registrationToken;
+        private final List<ThirdPartyIds.Validated> proofs = new ArrayList<>();
         private final Set<String> completed = new LinkedHashSet<>();
         private final long expiresMs;
         private String result;
 
-        private Session(String id, String operation, Optional<String> userId, List<String> flow, ObjectNode params, long expiresMs) {
+        private Session(String id, String operation, Optional<String> userId, List<List<String>> flows, ObjectNode params, long expiresMs) {
             this.id = id;
             this.operation = operation;
             this.userId = userId;
-            this.flow = List.copyOf(flow);
+            this.flows = flows.stream().map(List::copyOf).toList();
             this.params = params;
             this.expiresMs = expiresMs;
         }
@@ -84,6 +93,21 @@ public final class Uia {
             result = value;
         }
 
+        /** Whether {@code stage} is in one of the offered flows. */
+        private boolean offers(String stage) {
+            return flows.stream().anyMatch(f -> f.contains(stage));
+        }
+
+        /** Whether the completed stages make up a whole flow. */
+        private boolean complete() {
+            return flows.stream().anyMatch(completed::containsAll);
+        }
+
+        /** The addresses the email and phone stages proved, in the order they passed. */
+        synchronized List<ThirdPartyIds.Validated> proofs() {
+            return List.copyOf(proofs);
+        }
+
         /** The registration token whose use this session counts, once its stage passed. */
         synchronized Optional<String> registrationToken() {
             return Optional.ofNullable(registrationToken);
@@ -93,6 +117,7 @@ public final class Uia {
     private final AccountService accounts;
     private final LongSupplier clock;
     private volatile Optional<RegistrationTokens> tokens = Optional.empty();
+    private volatile Optional<ThirdPartyIds> threepids = Optional.empty();
     private final Map<String, Session> sessions = new LinkedHashMap<>();
 
     Uia(AccountService accounts, LongSupplier clock) {
@@ -103,6 +128,11 @@ public final class Uia {
     /** Checks {@code m.login.registration_token} stages with these tokens. */
     void registrationTokens(RegistrationTokens tokens) {
         this.tokens = Optional.of(tokens);
+    }
+
+    /** Checks {@code m.login.email.identity} and {@code m.login.msisdn} stages with the validation sessions of these. */
+    void thirdPartyIds(ThirdPartyIds threepids) {
+        this.threepids = Optional.of(threepids);
     }
 
     /** Whether a request continues a session (its {@code auth} names one). */
@@ -122,11 +152,14 @@ public final class Uia {
      * @param userId the user the operation acts for; empty for registration
      */
     Session require(RequestContext context, String stage, Optional<String> userId) {
-        return require(context, List.of(stage), userId);
+        return require(context, List.of(List.of(stage)), userId);
     }
 
-    /** As {@link #require(RequestContext, String, Optional)} for a flow of stages, completed in any order, one a request. */
-    Session require(RequestContext context, List<String> flow, Optional<String> userId) {
+    /**
+     * As {@link #require(RequestContext, String, Optional)} for several flows: passes once the stages completed in the
+     * session (in any order, one a request) make up any one of {@code flows}.
+     */
+    Session require(RequestContext context, List<List<String>> flows, Optional<String> userId) {
         ServerRequest request = context.request();
         String operation = request.method() + " " + request.path();
         ObjectNode body = body(request);
@@ -140,7 +173,7 @@ public final class Uia {
         Session session;
         JsonNode sessionId = auth == null ? null : auth.get("session");
         if (sessionId == null) {
-            session = create(operation, userId, flow, params);
+            session = create(operation, userId, flows, params);
             if (auth == null) {
                 throw challenge(session, Optional.empty());
             }
@@ -163,8 +196,8 @@ public final class Uia {
         synchronized (session) {
             JsonNode type = auth.get("type");
             if (type != null) {
-                if (!type.isTextual() || !session.flow.contains(type.asText())) {
-                    throw challenge(session, Optional.empty()); // not a stage of the flow: nothing completed
+                if (!type.isTextual() || !session.offers(type.asText())) {
+                    throw challenge(session, Optional.empty()); // a stage of no offered flow: nothing completed
                 }
                 String stage = type.asText();
                 if (!session.completed.contains(stage)) { // a stage done already is not done again (a retry)
@@ -175,7 +208,7 @@ public final class Uia {
                     session.completed.add(stage);
                 }
             }
-            if (!session.completed.containsAll(session.flow)) {
+            if (!session.complete()) {
                 throw challenge(session, Optional.empty());
             }
         }
@@ -198,6 +231,9 @@ public final class Uia {
             session.registrationToken = token.asText();
             return Optional.empty();
         }
+        if (stage.equals(EMAIL_IDENTITY) || stage.equals(MSISDN)) {
+            return threepidStage(stage.equals(EMAIL_IDENTITY) ? "email" : "msisdn", auth, session);
+        }
         JsonNode password = auth.get("password");
         if (password == null || !password.isTextual()) {
             throw MatrixException.missingParam("auth.password");
@@ -219,6 +255,42 @@ public final class Uia {
         }
     }
 
+    /**
+     * An address proved by a validation session of {@code /register/.../requestToken}: {@code threepid_creds} (or the
+     * older {@code threepidCreds}) with its {@code sid} and {@code client_secret}. A session unknown, of another operation,
+     * not validated or expired fails with 401 {@code M_UNAUTHORIZED}, as Synapse's "Unable to get validated threepid",
+     * so that the client may retry once the address is validated.
+     */
+    private Optional<MatrixException> threepidStage(String medium, JsonNode auth, Session session) {
+        JsonNode creds = auth.has("threepid_creds") ? auth.get("threepid_creds") : auth.get("threepidCreds");
+        if (creds == null || creds.isNull()) {
+            throw MatrixException.missingParam("auth.threepid_creds");
+        }
+        if (!creds.isObject()) {
+            throw MatrixException.badJson("auth.threepid_creds must be an object with sid and client_secret");
+        }
+        try {
+            session.proofs.add(threepids.orElseThrow().validatedForRegistration(medium, text(creds, "sid"), text(creds, "client_secret")));
+            return Optional.empty();
+        } catch (MatrixException e) {
+            if (!e.errcode().equals("M_THREEPID_AUTH_FAILED")) {
+                throw e;
+            }
+            return Optional.of(new MatrixException(401, "M_UNAUTHORIZED", "Unable to get validated threepid: " + e.error()));
+        }
+    }
+
+    private static String text(JsonNode holder, String key) {
+        JsonNode value = holder.get(key);
+        if (value == null || value.isNull()) {
+            throw MatrixException.missingParam("auth.threepid_creds." + key);
+        }
+        if (!value.isTextual()) {
+            throw MatrixException.badJson("auth.threepid_creds." + key + " must be a string");
+        }
+        return value.asText();
+    }
+
     private boolean sameUser(String given, String userId) {
         try {
             return Ids.userId(given, accounts.serverName()).equals(userId);
@@ -227,9 +299,9 @@ public final class Uia {
         }
     }
 
-    private Session create(String operation, Optional<String> userId, List<String> flow, ObjectNode params) {
+    private Session create(String operation, Optional<String> userId, List<List<String>> flows, ObjectNode params) {
         long now = clock.getAsLong();
-        Session session = new Session(Ids.random(24), operation, userId, flow, params.deepCopy(), now + LIFETIME_MS);
+        Session session = new Session(Ids.random(24), operation, userId, flows, params.deepCopy(), now + LIFETIME_MS);
         synchronized (sessions) {
             sessions.values().removeIf(s -> s.expiresMs < now);
             while (sessions.size() >= MAX_SESSIONS) {
@@ -250,12 +322,15 @@ public final class Uia {
         }
     }
 
-    /** The 401 of the flow, with what the session completed and, after a failed stage, its error. */
+    /** The 401 of the flows, with what the session completed and, after a failed stage, its error. */
     private static MatrixException challenge(Session session, Optional<MatrixException> failure) {
         ObjectNode body = MatrixJson.mapper().createObjectNode();
         failure.ifPresent(f -> body.put("errcode", f.errcode()).put("error", f.error()));
-        ArrayNode stages = body.putArray("flows").addObject().putArray("stages");
-        session.flow.forEach(stages::add);
+        ArrayNode flows = body.putArray("flows");
+        for (List<String> flow : session.flows) {
+            ArrayNode stages = flows.addObject().putArray("stages");
+            flow.forEach(stages::add);
+        }
         body.putObject("params");
         body.put("session", session.id);
         ArrayNode completed = body.putArray("completed");

@@ -39,6 +39,10 @@ import java.util.function.Consumer;
  * @param email the SMTP server for validation mail ({@code email:}), none by default
  * @param allowGuestAccess whether {@code POST /register?kind=guest} makes guest accounts ({@code allow_guest_access}, off
  *     by default, as Synapse's)
+ * @param registrationRequiresEmail whether registering takes a validated email address ({@code m.login.email.identity});
+ *     needs {@code email:}
+ * @param msisdnDelegate the identity server that validates phone numbers for this server ({@code msisdn_delegate}, as
+ *     Synapse's {@code account_threepid_delegates.msisdn}): its base URL; none means no phone numbers
  */
 public record ServerConfig(
         @JsonProperty("server_name") String serverName,
@@ -63,7 +67,9 @@ public record ServerConfig(
         @JsonProperty("url_preview") UrlPreviewSettings urlPreview,
         @JsonProperty("registration_requires_token") boolean registrationRequiresToken,
         @JsonProperty("email") EmailSettings email,
-        @JsonProperty("allow_guest_access") boolean allowGuestAccess) {
+        @JsonProperty("allow_guest_access") boolean allowGuestAccess,
+        @JsonProperty("registration_requires_email") boolean registrationRequiresEmail,
+        @JsonProperty("msisdn_delegate") Optional<String> msisdnDelegate) {
 
     public ServerConfig {
         serverName = serverName == null ? "localhost" : serverName;
@@ -93,6 +99,13 @@ public record ServerConfig(
         if (!database.equals("sqlite") && !database.equals("postgresql")) {
             throw new IllegalArgumentException("database must be sqlite or postgresql, not '" + database + "'");
         }
+        msisdnDelegate = msisdnDelegate == null ? Optional.empty() : msisdnDelegate.map(u -> u.endsWith("/") ? u.substring(0, u.length() - 1) : u);
+        if (msisdnDelegate.isPresent() && !msisdnDelegate.get().matches("https?://[^/?#\\s]+(/[^?#\\s]*)?")) {
+            throw new IllegalArgumentException("msisdn_delegate must be the http(s) URL of an identity server, not '" + msisdnDelegate.get() + "'");
+        }
+        if (registrationRequiresEmail && !email.enabled()) {
+            throw new IllegalArgumentException("registration_requires_email needs an SMTP server to send the validation mail (email: smtp_host)");
+        }
         if (database.equals("postgresql") && postgresUrl.isEmpty()) {
             throw new IllegalArgumentException("database postgresql needs postgres_url (a JDBC URL)");
         }
@@ -108,7 +121,7 @@ public record ServerConfig(
     public ServerConfig(String serverName, String host, int port, String dataDir, String database, Optional<String> postgresUrl,
             boolean registration, int maxBodyBytes, double sendRatePerSecond, long accessTokenLifetimeMs) {
         this(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond, accessTokenLifetimeMs,
-                null, null, false, null, null, null, null, null, null, null, false, null, false);
+                null, null, false, null, null, null, null, null, null, null, false, null, false, false, null);
     }
 
     /** This configuration with other rate limits. */
@@ -174,6 +187,16 @@ public record ServerConfig(
         return with(c -> c.allowGuestAccess = allow);
     }
 
+    /** This configuration with registration taking a validated email address, or not. */
+    public ServerConfig withRegistrationRequiringEmail(boolean requires) {
+        return with(c -> c.registrationRequiresEmail = requires);
+    }
+
+    /** This configuration with phone numbers validated by the identity server at {@code baseUrl}, or none. */
+    public ServerConfig withMsisdnDelegate(Optional<String> baseUrl) {
+        return with(c -> c.msisdnDelegate = baseUrl);
+    }
+
     /** This configuration with another SMTP server. */
     public ServerConfig withEmail(EmailSettings settings) {
         return with(c -> c.email = settings);
@@ -211,6 +234,8 @@ public record ServerConfig(
         boolean registrationRequiresToken;
         EmailSettings email;
         boolean allowGuestAccess;
+        boolean registrationRequiresEmail;
+        Optional<String> msisdnDelegate;
 
         Parts(ServerConfig c) {
             serverName = c.serverName;
@@ -236,12 +261,14 @@ public record ServerConfig(
             registrationRequiresToken = c.registrationRequiresToken;
             email = c.email;
             allowGuestAccess = c.allowGuestAccess;
+            registrationRequiresEmail = c.registrationRequiresEmail;
+            msisdnDelegate = c.msisdnDelegate;
         }
 
         ServerConfig build() {
             return new ServerConfig(serverName, host, port, dataDir, database, postgresUrl, registration, maxBodyBytes, sendRatePerSecond,
                     accessTokenLifetimeMs, rateLimits, http, requestLog, media, push, federation, metrics, appServiceConfigFiles, turn, urlPreview,
-                    registrationRequiresToken, email, allowGuestAccess);
+                    registrationRequiresToken, email, allowGuestAccess, registrationRequiresEmail, msisdnDelegate);
         }
     }
 
@@ -278,6 +305,12 @@ public record ServerConfig(
                 registration: %6$s
                 # Whether registering takes a token made with create-registration-token (m.login.registration_token).
                 registration_requires_token: %10$s
+                # Whether registering takes an email address validated by mail (m.login.email.identity); needs email: below.
+                # Without it, registration offers the email flow beside the others when mail is configured.
+                registration_requires_email: %12$s
+                # The identity server that sends the SMS of phone number validation (msisdn requestToken endpoints, the
+                # m.login.msisdn registration stage); without it phone numbers are refused (400 M_UNKNOWN).
+                # msisdn_delegate: https://identity.example.org
                 # Whether register?kind=guest makes guest accounts, limited to the spec's guest access endpoints.
                 allow_guest_access: %11$s
                 # The largest request body accepted, in bytes.
@@ -287,10 +320,11 @@ public record ServerConfig(
                 # One log line per request (method, path without tokens, status, time), through the server's log.
                 request_log: %9$s
                 """.formatted(serverName, host, port, dataDir, database, registration, maxBodyBytes, accessTokenLifetimeMs, requestLog,
-                registrationRequiresToken, allowGuestAccess)
+                registrationRequiresToken, allowGuestAccess, registrationRequiresEmail)
                 + rateLimits.toYaml() + http.toYaml() + media.toYaml() + push.toYaml() + federation.toYaml() + metrics.toYaml() + turn.toYaml() + urlPreview.toYaml()
                 + email.toYaml()
                 + appServicesYaml()
+                + msisdnDelegate.map(u -> "msisdn_delegate: " + u + "\n").orElse("")
                 + postgresUrl.map(u -> "postgres_url: " + u + "\n").orElse("");
     }
 

@@ -132,12 +132,15 @@ import dev.mxspec.homeserver.services.RoomUpgrades;
 import dev.mxspec.homeserver.services.UserDirectory;
 import dev.mxspec.homeserver.services.EventsByTime;
 import dev.mxspec.homeserver.services.OpenIdTokens;
+import dev.mxspec.spec.v1_7.clientserver.OpenIdCredentials;
 import dev.mxspec.homeserver.services.PublicRooms;
 import dev.mxspec.homeserver.services.SpaceHierarchy;
 import dev.mxspec.homeserver.services.IdentityServers;
 import dev.mxspec.homeserver.services.Mailer;
+import dev.mxspec.homeserver.services.MsisdnDelegate;
 import dev.mxspec.homeserver.services.ThirdPartyIds;
 import dev.mxspec.homeserver.federation.RequestSigning;
+import dev.mxspec.spec.v1_7.serverserver.endpoints.ExchangeOpenIdToken;
 import dev.mxspec.spec.v1_7.serverserver.endpoints.OnBindThirdPartyIdentifier;
 import java.net.URI;
 import dev.mxspec.spec.v1_7.serverserver.server.ServerServerRouter;
@@ -245,7 +248,7 @@ public final class Homeserver implements AutoCloseable {
             Optional<RegistrationTokens> registrationTokens = config.registrationRequiresToken()
                     ? Optional.of(new RegistrationTokens(storage, clock)) : Optional.empty();
             registrationTokens.ifPresent(accountHandlers::requireTokens);
-            accountHandlers.allowGuests(config.allowGuestAccess());
+            accountHandlers.allowGuests(config.allowGuestAccess()).requireEmail(config.registrationRequiresEmail());
             GuestAccess guestAccess = new GuestAccess(accounts);
             GuestRooms guestRooms = new GuestRooms(rooms, accounts::isGuest);
             rooms.guestRooms(guestRooms);
@@ -257,6 +260,11 @@ public final class Homeserver implements AutoCloseable {
             java.util.concurrent.atomic.AtomicReference<String> listening = new java.util.concurrent.atomic.AtomicReference<>(baseUrl);
             ThirdPartyIds threepids = new ThirdPartyIds(storage, config.email().enabled() ? Optional.of(Mailer.smtp(config.email())) : Optional.empty(),
                     identityServers, () -> config.email().clientBaseUrl().orElse(listening.get()), config.email().validationTokenLifetimeMs(), clock);
+            OpenIdTokens openIdTokens = new OpenIdTokens(storage, clock);
+            config.msisdnDelegate().ifPresent(delegate -> threepids.delegateMsisdn(new MsisdnDelegate(URI.create(delegate), () -> {
+                OpenIdTokens.Issued issued = openIdTokens.issue(MsisdnDelegate.userId(config.serverName()));
+                return new OpenIdCredentials(issued.token(), "Bearer", config.serverName(), issued.expiresInSeconds(), Map.of());
+            })));
             accountHandlers.thirdPartyIds(threepids);
             ThreepidSubmitToken submitToken = new ThreepidSubmitToken(threepids);
             EmailPasswordReset passwordReset = new EmailPasswordReset(threepids, accounts);
@@ -270,7 +278,6 @@ public final class Homeserver implements AutoCloseable {
             PublicRooms publicRooms = new PublicRooms(rooms, storage, config.serverName());
             DirectoryHandlers directory = new DirectoryHandlers(rooms, reads, aliases, publicRooms, config.serverName(), clock);
             SpaceHierarchy hierarchy = new SpaceHierarchy(rooms, config.serverName());
-            OpenIdTokens openIdTokens = new OpenIdTokens(storage, clock);
             MediaService media = media(config);
             MediaHandlers mediaHandlers = new MediaHandlers(media, guestAccess.refusingGuests(identity::authenticate));
             if (config.urlPreview().enabled()) {
@@ -445,8 +452,8 @@ public final class Homeserver implements AutoCloseable {
                     httpOptions);
             HttpServer http = HttpServer.start(config.host(), Math.max(0, config.port()), request -> {
                         ServerRequest r = dev.mxspec.homeserver.api.Uia.emptyBodyAsChallenge(legacyPrefix(request));
-                        if (r.path().equals(OnBindThirdPartyIdentifier.ENDPOINT.path())) {
-                            return federationRouter.handle(r); // identity servers call onbind at the server's client address too
+                        if (r.path().equals(OnBindThirdPartyIdentifier.ENDPOINT.path()) || r.path().equals(ExchangeOpenIdToken.ENDPOINT.path())) {
+                            return federationRouter.handle(r); // identity servers call onbind and openid/userinfo at the client address too
                         }
                         return pushRuleListings.answer(r).or(() -> submitToken.answer(r)).or(() -> passwordReset.answer(r))
                                 .orElseGet(() -> router.handle(r));

@@ -193,7 +193,7 @@ public final class IdentityServers {
     }
 
     /** An identity server's refusal, kept with its status so that callers may treat some as "not supported". */
-    private static final class Refused extends RuntimeException {
+    static final class Refused extends RuntimeException {
         private static final long serialVersionUID = 1L;
         final int status;
         final transient MatrixException error;
@@ -206,7 +206,7 @@ public final class IdentityServers {
     }
 
     /** Waits for a call; a refusal or failure is the Matrix error the client gets. */
-    private static <T> T await(String idServer, CompletableFuture<T> call) {
+    static <T> T await(String idServer, CompletableFuture<T> call) {
         try {
             return awaitRefusable(idServer, call);
         } catch (Refused e) {
@@ -215,7 +215,7 @@ public final class IdentityServers {
     }
 
     /** Waits for a call; a refusal or failure is a {@link Refused} with the identity server's status. */
-    private static <T> T awaitRefusable(String idServer, CompletableFuture<T> call) {
+    static <T> T awaitRefusable(String idServer, CompletableFuture<T> call) {
         try {
             return call.orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get();
         } catch (InterruptedException e) {

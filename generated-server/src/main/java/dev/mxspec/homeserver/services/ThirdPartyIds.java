@@ -1,5 +1,7 @@
 package dev.mxspec.homeserver.services;
 
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import dev.mxspec.homeserver.storage.ThreepidStore;
 import dev.mxspec.homeserver.storage.ThreepidStore.UserThreepid;
 import dev.mxspec.homeserver.storage.ThreepidStore.ValidationSession;
@@ -19,17 +21,20 @@ import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
- * Third-party identifiers (email addresses) of accounts, validated by this server itself (client-server API, "Adding
- * Account Administrative Contact Information"): {@code requestToken} makes a validation session and mails its token as
- * a link; the token, submitted with the session's client secret, validates the session; a validated session adds the
- * address to an account ({@code 3pid/add}), registers, or resets a password. An address belongs to one account at a time.
+ * Third-party identifiers of accounts (client-server API, "Adding Account Administrative Contact Information"): email
+ * addresses validated by this server itself ({@code requestToken} makes a validation session and mails its token as a
+ * link; the token, submitted with the session's client secret, validates the session) and phone numbers validated by the
+ * identity server of {@code msisdn_delegate} ({@link MsisdnDelegate}: it sends the SMS and knows whether its session was
+ * validated; this server keeps what each of its sessions was requested for). A validated session serves what it was
+ * requested for only: it adds the address to an account ({@code 3pid/add}), registers, or resets a password. An address
+ * belongs to one account at a time.
  * The identity servers an account bound an address through ({@code 3pid/bind}) are remembered so that removing it also
  * unbinds it there.
  *
  * <p>Errors follow the spec and Synapse: 400 {@code M_THREEPID_IN_USE} when registering or adding an address another
  * account has, 400 {@code M_THREEPID_NOT_FOUND} for a password reset of an unknown address, 400
  * {@code M_THREEPID_AUTH_FAILED} for a wrong token, sid or client secret or a session not (or no longer) valid, 400
- * {@code M_UNKNOWN} when no SMTP server is configured. The same {@code send_attempt} again gives the same session
+ * {@code M_UNKNOWN} when no SMTP server (no {@code msisdn_delegate}) is configured. The same {@code send_attempt} again gives the same session
  * without another mail; a higher one mails a new token for the same session. An address gets at most 5 mails in a
  * burst, then about one every five minutes (429 {@code M_LIMIT_EXCEEDED}).
  */
@@ -44,24 +49,38 @@ public final class ThirdPartyIds {
     /** What a validation session is for: what the address must be (in use or not) when its token is requested. */
     public enum Purpose {
         /** Registering an account: the address must not be in use. */
-        REGISTER("Email-based registration"),
+        REGISTER("register", "Email-based registration"),
         /** Adding the address to an account: not in use. */
-        ADD("Adding an email to your account"),
+        ADD("add", "Adding an email to your account"),
         /** Resetting the password of the account that has the address: in use. */
-        PASSWORD_RESET("Password reset by email");
+        PASSWORD_RESET("password_reset", "Password reset by email");
 
+        private final String key;
         private final String what;
 
-        Purpose(String what) {
+        Purpose(String key, String what) {
+            this.key = key;
             this.what = what;
         }
+
+        /**
+         * Whether a session requested for {@code stored} may serve this purpose: the same one; sessions made before purposes
+         * were kept serve what they served then (adding an address, resetting a password), never a registration.
+         */
+        boolean servedBy(Optional<String> stored) {
+            return stored.map(key::equals).orElse(this != REGISTER);
+        }
     }
+
+    /** An address a validation session proved, for registration ({@link #validatedForRegistration}). */
+    public record Validated(String sid, String medium, String address, long validatedMs) {}
 
     /** A session made or found by {@code requestToken}, and the URL its token may be submitted to. */
     public record Requested(String sid, String submitUrl) {}
 
     private final ThreepidStore store;
     private final Optional<Mailer> mailer;
+    private volatile Optional<MsisdnDelegate> phoneDelegate = Optional.empty();
     private final IdentityServers identityServers;
     private final Supplier<String> clientBaseUrl;
     private final long lifetimeMs;
@@ -90,6 +109,91 @@ public final class ThirdPartyIds {
         return mailer.isPresent();
     }
 
+    /** Phone numbers are validated by this identity server ({@code msisdn_delegate}). */
+    public void delegateMsisdn(MsisdnDelegate delegate) {
+        this.phoneDelegate = Optional.of(delegate);
+    }
+
+    /** Whether phone numbers are validated (by an identity server this server delegates to). */
+    public boolean phones() {
+        return phoneDelegate.isPresent();
+    }
+
+    /** Where the token of an SMS is submitted (POST), passed on to the identity server, as Synapse serves it. */
+    public static final String MSISDN_SUBMIT_PATH = "/_matrix/client/unstable/add_threepid/msisdn/submit_token";
+
+    /**
+     * Asks the identity server of {@code msisdn_delegate} to send a token to the number (or finds the session of this
+     * {@code send_attempt}); the same checks as {@link #requestEmailToken}. 400 {@code M_UNKNOWN} without a delegate, as
+     * Synapse without an SMS sender.
+     */
+    public Requested requestMsisdnToken(Purpose purpose, String clientSecret, String country, String phoneNumber, long sendAttempt,
+            Optional<String> nextLink) {
+        MsisdnDelegate delegate = phoneDelegate.orElseThrow(ThirdPartyIds::noSms);
+        requireClientSecret(clientSecret);
+        String number = msisdn(country, phoneNumber);
+        requireOwnership(purpose, "msisdn", number);
+        long now = clock.getAsLong();
+        store.deleteExpiredValidationSessions(now);
+        Optional<ValidationSession> existing = store.latestValidationSession(clientSecret, "msisdn", number, purpose.key);
+        if (existing.isPresent() && sendAttempt <= existing.get().sendAttempt()) {
+            return new Requested(existing.get().sessionId(), clientBaseUrl.get() + MSISDN_SUBMIT_PATH); // no second SMS
+        }
+        mailsPerAddress.take(number); // 429 M_LIMIT_EXCEEDED: nobody's phone is flooded through this server
+        String sid = delegate.requestToken(clientSecret, country, phoneNumber, sendAttempt, nextLink);
+        store.saveValidationSession(new ValidationSession(sid, clientSecret, "msisdn", number, "", sendAttempt, now, now + lifetimeMs,
+                Optional.empty(), Optional.of(purpose.key), Optional.of(delegate.name())));
+        return new Requested(sid, clientBaseUrl.get() + MSISDN_SUBMIT_PATH);
+    }
+
+    /** Passes the token of an SMS on to the identity server of the session; 400 {@code M_THREEPID_AUTH_FAILED} when it refuses. */
+    public void submitMsisdnToken(String sid, String clientSecret, String token) {
+        ValidationSession session = session(sid, clientSecret);
+        if (session.delegate().isEmpty()) {
+            throw authFailed("no validation session with that sid and client secret"); // a session of this server's mail
+        }
+        boolean accepted;
+        try {
+            accepted = phoneDelegate.orElseThrow(ThirdPartyIds::noSms).submitToken(sid, clientSecret, token);
+        } catch (MatrixException e) {
+            if (e.status() != 400) {
+                throw e;
+            }
+            accepted = false;
+        }
+        if (!accepted) {
+            throw authFailed("the identity server did not accept the token");
+        }
+    }
+
+    /** What the msisdn {@code requestToken} endpoints answer without a delegate: 400 {@code M_UNKNOWN}, as Synapse without an SMS sender. */
+    public static MatrixException noSms() {
+        return new MatrixException(400, ErrorCodes.M_UNKNOWN, "phone numbers are not supported on this server: it sends no SMS");
+    }
+
+    /** The number in international form without {@code +} (an msisdn); 400 {@code M_INVALID_PARAM} when it is not a phone number. */
+    static String msisdn(String country, String phoneNumber) {
+        PhoneNumberUtil util = PhoneNumberUtil.getInstance();
+        try {
+            var parsed = util.parse(phoneNumber == null ? "" : phoneNumber, country == null ? "" : country.toUpperCase(Locale.ROOT));
+            return util.format(parsed, PhoneNumberUtil.PhoneNumberFormat.E164).substring(1);
+        } catch (NumberParseException e) {
+            throw new MatrixException(400, ErrorCodes.M_INVALID_PARAM, "not a phone number of that country: " + e.getMessage());
+        }
+    }
+
+    /** 400 {@code M_THREEPID_NOT_FOUND} for a password reset of an address no account has, {@code M_THREEPID_IN_USE} for another purpose of one an account has. */
+    private void requireOwnership(Purpose purpose, String medium, String address) {
+        Optional<UserThreepid> owner = store.threepidOwner(medium, address);
+        String what = medium.equals("email") ? "email address" : "phone number";
+        if (purpose == Purpose.PASSWORD_RESET && owner.isEmpty()) {
+            throw new MatrixException(400, "M_THREEPID_NOT_FOUND", "no account of this server has that " + what);
+        }
+        if (purpose != Purpose.PASSWORD_RESET && owner.isPresent()) {
+            throw new MatrixException(400, "M_THREEPID_IN_USE", "that " + what + " is already in use");
+        }
+    }
+
     /** The path of the link in the mail (GET) and of {@code submit_url} (POST), as Synapse serves it. */
     public static final String SUBMIT_PATH = "/_matrix/client/unstable/add_threepid/email/submit_token";
 
@@ -100,16 +204,10 @@ public final class ThirdPartyIds {
         if (mailer.isEmpty()) {
             throw new MatrixException(400, ErrorCodes.M_UNKNOWN, purpose.what + " is not enabled on this server: it sends no mail");
         }
-        Optional<UserThreepid> owner = store.threepidOwner("email", address);
-        if (purpose == Purpose.PASSWORD_RESET && owner.isEmpty()) {
-            throw new MatrixException(400, "M_THREEPID_NOT_FOUND", "no account of this server has that email address");
-        }
-        if (purpose != Purpose.PASSWORD_RESET && owner.isPresent()) {
-            throw new MatrixException(400, "M_THREEPID_IN_USE", "that email address is already in use");
-        }
+        requireOwnership(purpose, "email", address);
         long now = clock.getAsLong();
         store.deleteExpiredValidationSessions(now);
-        Optional<ValidationSession> existing = store.latestValidationSession(clientSecret, "email", address);
+        Optional<ValidationSession> existing = store.latestValidationSession(clientSecret, "email", address, purpose.key);
         if (existing.isPresent() && existing.get().validatedMs().isEmpty() && sendAttempt <= existing.get().sendAttempt()) {
             return requested(existing.get().sessionId()); // the same attempt again: no second mail
         }
@@ -117,7 +215,8 @@ public final class ThirdPartyIds {
         String sid = existing.filter(s -> s.validatedMs().isEmpty()).map(ValidationSession::sessionId).orElseGet(() -> secret(16));
         String token = secret(16);
         ValidationSession session = new ValidationSession(sid, clientSecret, "email", address, token, sendAttempt,
-                existing.filter(s -> s.sessionId().equals(sid)).map(ValidationSession::createdMs).orElse(now), now + lifetimeMs, Optional.empty());
+                existing.filter(s -> s.sessionId().equals(sid)).map(ValidationSession::createdMs).orElse(now), now + lifetimeMs, Optional.empty(),
+                Optional.of(purpose.key), Optional.empty());
         store.saveValidationSession(session);
         String link = clientBaseUrl.get() + SUBMIT_PATH + "?token=" + encode(token) + "&client_secret=" + encode(clientSecret) + "&sid=" + encode(sid);
         try {
@@ -145,6 +244,9 @@ public final class ThirdPartyIds {
     /** Validates the session with its token; 400 {@code M_THREEPID_AUTH_FAILED} for a wrong token, sid or secret, or a used or expired session. */
     public void submitToken(String sid, String clientSecret, String token) {
         ValidationSession session = session(sid, clientSecret);
+        if (session.delegate().isPresent()) {
+            throw authFailed("no validation session with that sid and client secret"); // its token is the identity server's
+        }
         if (session.validatedMs().isPresent()) {
             throw authFailed("this session was already validated");
         }
@@ -156,9 +258,22 @@ public final class ThirdPartyIds {
         }
     }
 
-    /** The validated session {@code sid}, which adds its address once; 400 {@code M_THREEPID_AUTH_FAILED} otherwise. */
-    public ValidationSession validated(String sid, String clientSecret) {
+    /**
+     * The validated session {@code sid} requested for {@code purpose}; 400 {@code M_THREEPID_AUTH_FAILED} otherwise (a
+     * session of another purpose is as unknown).
+     */
+    private ValidationSession validated(Purpose purpose, String sid, String clientSecret) {
         ValidationSession session = session(sid, clientSecret);
+        if (!purpose.servedBy(session.purpose())) {
+            throw authFailed("no validation session with that sid and client secret");
+        }
+        if (session.delegate().isPresent()) {
+            MsisdnDelegate.Validated3pid proved = phoneDelegate.orElseThrow(() -> authFailed("phone numbers are no longer validated here"))
+                    .validated(sid, clientSecret)
+                    .orElseThrow(() -> authFailed("the phone number of this session has not been validated yet: enter the code of the SMS first"));
+            return new ValidationSession(sid, clientSecret, "msisdn", proved.msisdn(), "", session.sendAttempt(), session.createdMs(),
+                    session.expiresMs(), Optional.of(proved.validatedAt()), session.purpose(), session.delegate());
+        }
         if (session.validatedMs().isEmpty()) {
             throw authFailed("the address of this session has not been validated yet: follow the link in the mail first");
         }
@@ -167,10 +282,11 @@ public final class ThirdPartyIds {
 
     /** Adds the address of the validated session to {@code userId}'s account. */
     public void add(String userId, String sid, String clientSecret) {
-        ValidationSession session = validated(sid, clientSecret);
+        ValidationSession session = validated(Purpose.ADD, sid, clientSecret);
         if (!store.addUserThreepid(new UserThreepid(userId, session.medium(), session.address(), session.validatedMs().orElseThrow(),
                 clock.getAsLong()))) {
-            throw new MatrixException(400, "M_THREEPID_IN_USE", "that email address is already in use");
+            throw new MatrixException(400, "M_THREEPID_IN_USE", "that " + (session.medium().equals("email") ? "email address" : "phone number")
+                    + " is already in use");
         }
     }
 
@@ -224,11 +340,45 @@ public final class ThirdPartyIds {
      * address any more.
      */
     public String resetPasswordOwner(String sid, String clientSecret) {
-        ValidationSession session = validated(sid, clientSecret);
+        ValidationSession session = validated(Purpose.PASSWORD_RESET, sid, clientSecret);
         String owner = store.threepidOwner(session.medium(), session.address()).map(UserThreepid::userId)
-                .orElseThrow(() -> new MatrixException(400, "M_THREEPID_NOT_FOUND", "no account of this server has that email address"));
+                .orElseThrow(() -> new MatrixException(400, "M_THREEPID_NOT_FOUND", "no account of this server has that address"));
         store.deleteValidationSession(sid);
         return owner;
+    }
+
+    /**
+     * The address a session of {@code /register/.../requestToken} proved ({@code m.login.email.identity} and
+     * {@code m.login.msisdn} stages); 400 {@code M_THREEPID_AUTH_FAILED} when there is no such validated session of
+     * {@code medium}, 400 {@code M_THREEPID_IN_USE} when an account has the address.
+     */
+    public Validated validatedForRegistration(String medium, String sid, String clientSecret) {
+        ValidationSession session = validated(Purpose.REGISTER, sid, clientSecret);
+        if (!session.medium().equals(medium)) {
+            throw authFailed("no validation session with that sid and client secret");
+        }
+        Validated proof = new Validated(sid, session.medium(), session.address(), session.validatedMs().orElseThrow());
+        requireFree(proof);
+        return proof;
+    }
+
+    /** 400 {@code M_THREEPID_IN_USE} when an account has the address. */
+    public void requireFree(Validated proof) {
+        if (store.threepidOwner(proof.medium(), proof.address()).isPresent()) {
+            throw new MatrixException(400, "M_THREEPID_IN_USE", "that " + (proof.medium().equals("email") ? "email address" : "phone number")
+                    + " is already in use");
+        }
+    }
+
+    /**
+     * Gives the address a registration proved to the account it made, using the session up; 400
+     * {@code M_THREEPID_IN_USE} when another account took it meanwhile.
+     */
+    public void registered(String userId, Validated proof) {
+        store.deleteValidationSession(proof.sid());
+        if (!store.addUserThreepid(new UserThreepid(userId, proof.medium(), proof.address(), proof.validatedMs(), clock.getAsLong()))) {
+            throw new MatrixException(400, "M_THREEPID_IN_USE", "that address was taken by another account meanwhile");
+        }
     }
 
     /**

@@ -12,11 +12,14 @@ interface JdbcThreepidStore extends ThreepidStore {
 
     @Override
     default void saveValidationSession(ValidationSession s) {
+        // a session is renewed by a requestToken of its medium and secret only (an identity server gives the same sid again
+        // for the same number and secret: the latest request says what it is for)
         jdbc().update("INSERT INTO threepid_validation_sessions (session_id, client_secret, medium, address, token, send_attempt, created_ms, "
-                + "expires_ms, validated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id) DO UPDATE SET "
-                + "send_attempt = excluded.send_attempt, token = excluded.token, expires_ms = excluded.expires_ms",
+                + "expires_ms, validated_ms, purpose, delegate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id) DO UPDATE SET "
+                + "send_attempt = excluded.send_attempt, token = excluded.token, expires_ms = excluded.expires_ms, purpose = excluded.purpose "
+                + "WHERE threepid_validation_sessions.medium = excluded.medium AND threepid_validation_sessions.client_secret = excluded.client_secret",
                 s.sessionId(), s.clientSecret(), s.medium(), s.address(), s.token(), s.sendAttempt(), s.createdMs(), s.expiresMs(),
-                s.validatedMs());
+                s.validatedMs(), s.purpose(), s.delegate());
     }
 
     @Override
@@ -26,9 +29,10 @@ interface JdbcThreepidStore extends ThreepidStore {
     }
 
     @Override
-    default Optional<ValidationSession> latestValidationSession(String clientSecret, String medium, String address) {
-        return jdbc().query("SELECT * FROM threepid_validation_sessions WHERE client_secret = ? AND medium = ? AND address = ? "
-                + "ORDER BY created_ms DESC, session_id LIMIT 1", JdbcThreepidStore::session, clientSecret, medium, address).stream().findFirst();
+    default Optional<ValidationSession> latestValidationSession(String clientSecret, String medium, String address, String purpose) {
+        return jdbc().query("SELECT * FROM threepid_validation_sessions WHERE client_secret = ? AND medium = ? AND address = ? AND purpose = ? "
+                + "ORDER BY created_ms DESC, session_id LIMIT 1", JdbcThreepidStore::session, clientSecret, medium, address, purpose).stream()
+                .findFirst();
     }
 
     @Override
@@ -107,7 +111,7 @@ interface JdbcThreepidStore extends ThreepidStore {
     private static ValidationSession session(ResultSet rs) throws SQLException {
         return new ValidationSession(rs.getString("session_id"), rs.getString("client_secret"), rs.getString("medium"), rs.getString("address"),
                 rs.getString("token"), rs.getLong("send_attempt"), rs.getLong("created_ms"), rs.getLong("expires_ms"),
-                Jdbc.optLong(rs, "validated_ms"));
+                Jdbc.optLong(rs, "validated_ms"), Optional.ofNullable(rs.getString("purpose")), Optional.ofNullable(rs.getString("delegate")));
     }
 
     private static UserThreepid threepid(ResultSet rs) throws SQLException {

@@ -9,9 +9,15 @@ import java.util.Optional;
  */
 public interface ThreepidStore {
 
-    /** A validation session: the token mailed to {@code address}, validated once submitted. */
+    /**
+     * A validation session: the token mailed to {@code address}, validated once submitted; or a session of an identity
+     * server ({@code delegate}), which sent the token and validates it (no token here).
+     *
+     * @param purpose what the session was requested for ({@code register}, {@code add}, {@code password_reset}); none
+     *     for sessions made before purposes were kept
+     */
     record ValidationSession(String sessionId, String clientSecret, String medium, String address, String token, long sendAttempt,
-            long createdMs, long expiresMs, Optional<Long> validatedMs) {
+            long createdMs, long expiresMs, Optional<Long> validatedMs, Optional<String> purpose, Optional<String> delegate) {
 
         /** Without the secret and the token, which are never written out. */
         @Override
@@ -27,8 +33,8 @@ public interface ThreepidStore {
 
     Optional<ValidationSession> validationSession(String sessionId);
 
-    /** The newest session of this client secret for this address, for {@code send_attempt} idempotency. */
-    Optional<ValidationSession> latestValidationSession(String clientSecret, String medium, String address);
+    /** The newest session of this client secret for this address and purpose, for {@code send_attempt} idempotency. */
+    Optional<ValidationSession> latestValidationSession(String clientSecret, String medium, String address, String purpose);
 
     /** Marks a session validated at {@code nowMs}; false when it already was. */
     boolean validateSession(String sessionId, long nowMs);

@@ -10,7 +10,21 @@ import dev.mxspec.runtime.api.MatrixException;
 import dev.mxspec.runtime.json.MatrixJson;
 import dev.mxspec.runtime.server.RequestContext;
 import dev.mxspec.runtime.server.ServerResponse;
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import dev.mxspec.spec.v1_7.clientserver.OpenIdCredentials;
 import dev.mxspec.spec.v1_7.identity.BindV2Response;
+import dev.mxspec.spec.v1_7.identity.GetAccountResponse;
+import dev.mxspec.spec.v1_7.identity.MsisdnRequestTokenV2Request;
+import dev.mxspec.spec.v1_7.identity.MsisdnSubmitTokenPostV2Response;
+import dev.mxspec.spec.v1_7.identity.RegisterAccountResponse;
+import dev.mxspec.spec.v1_7.identity.Sid;
+import dev.mxspec.spec.v1_7.identity.endpoints.GetAccount;
+import dev.mxspec.spec.v1_7.identity.endpoints.Logout;
+import dev.mxspec.spec.v1_7.identity.endpoints.MsisdnRequestTokenV2;
+import dev.mxspec.spec.v1_7.identity.endpoints.MsisdnSubmitTokenGetV2;
+import dev.mxspec.spec.v1_7.identity.endpoints.MsisdnSubmitTokenPostV2;
+import dev.mxspec.spec.v1_7.identity.endpoints.RegisterAccount;
 import dev.mxspec.spec.v1_7.identity.GetHashDetailsResponse;
 import dev.mxspec.spec.v1_7.identity.GetPubKeyV2Response;
 import dev.mxspec.spec.v1_7.identity.GetValidated3pidV2Response;
@@ -31,7 +45,9 @@ import dev.mxspec.spec.v1_7.identity.endpoints.StoreInviteV2;
 import dev.mxspec.spec.v1_7.identity.endpoints.UnbindV2;
 import dev.mxspec.spec.v1_7.identity.server.IdentityRouter;
 import dev.mxspec.spec.v1_7.identity.server.V2AssociationsHandler;
+import dev.mxspec.spec.v1_7.identity.server.V2AuthHandler;
 import dev.mxspec.spec.v1_7.identity.server.V2LookupHandler;
+import dev.mxspec.spec.v1_7.identity.server.V2PhoneAssociationsHandler;
 import dev.mxspec.spec.v1_7.identity.server.V2PubkeyHandler;
 import dev.mxspec.spec.v1_7.identity.server.V2StoreInviteHandler;
 import java.net.URI;
@@ -53,17 +69,35 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Jetty: it accepts one access token, knows sessions the test declares validated, binds them, unbinds bindings when the
  * homeserver signs the request, answers v2 lookups (sha256 with a pepper), stores third-party invites with its Ed25519
  * key and, when an address with pending invites is bound, signs them and calls the homeserver's {@code 3pid/onbind}.
+ * It validates phone numbers as an identity server does for a homeserver's {@code msisdn_delegate}: the homeserver
+ * registers with an OpenID token (checked at the homeserver's {@code openid/userinfo}) for an access token, asks for an
+ * SMS ("sent" by keeping its token in {@link #sms} for the test), and asks whether the session was validated.
  * With {@link #failing} set every call answers 500.
  */
-final class TestIdentityServer implements AutoCloseable, V2AssociationsHandler, V2LookupHandler, V2StoreInviteHandler, V2PubkeyHandler {
+final class TestIdentityServer implements AutoCloseable, V2AssociationsHandler, V2LookupHandler, V2StoreInviteHandler, V2PubkeyHandler,
+        V2AuthHandler, V2PhoneAssociationsHandler {
 
     static final String PEPPER = "matrixrocks";
 
     record Session(String clientSecret, String medium, String address) {}
 
+    /** A phone number validation session: validated once its token was submitted. */
+    record PhoneSession(String sid, String clientSecret, String msisdn, String token, long sendAttempt, Long validatedAt) {}
+
+    /** An SMS "sent": the number and the token in it. */
+    record Sms(String msisdn, String token) {}
+
     record PendingInvite(String medium, String address, String roomId, String sender, String token) {}
 
     final String accessToken = "idtoken-" + UUID.randomUUID();
+    /** The access tokens given by {@code account/register}, to the user IDs the homeserver's userinfo named. */
+    final Map<String, String> registeredTokens = new ConcurrentHashMap<>();
+    final Map<String, PhoneSession> phoneSessions = new ConcurrentHashMap<>();
+    final java.util.concurrent.BlockingQueue<Sms> sms = new java.util.concurrent.LinkedBlockingQueue<>();
+    /** How many SMS were asked for ({@code msisdn/requestToken} calls). */
+    final java.util.concurrent.atomic.AtomicInteger smsRequests = new java.util.concurrent.atomic.AtomicInteger();
+    /** The sids of the tokens submitted. */
+    final List<String> submitted = new CopyOnWriteArrayList<>();
     final SigningKey key = SigningKey.generate("0");
     final Map<String, Session> validatedSessions = new ConcurrentHashMap<>();
     /** "medium address" to user ID. */
@@ -82,11 +116,12 @@ final class TestIdentityServer implements AutoCloseable, V2AssociationsHandler, 
             if (endpoint.equals(UnbindV2.ENDPOINT) && request.header("Authorization").orElse("").startsWith("X-Matrix ")) {
                 return "homeserver"; // checked in unbindV2
             }
-            if (!request.accessToken().map(accessToken::equals).orElse(false)) {
+            String token = request.accessToken().orElse("");
+            if (!token.equals(accessToken) && !registeredTokens.containsKey(token)) {
                 throw new MatrixException(401, ErrorCodes.M_UNKNOWN_TOKEN, "unknown identity server token");
             }
-            return "user";
-        }).v2Associations(this).v2Lookup(this).v2StoreInvite(this).v2Pubkey(this).build();
+            return token.equals(accessToken) ? "user" : registeredTokens.get(token);
+        }).v2Associations(this).v2Lookup(this).v2StoreInvite(this).v2Pubkey(this).v2Auth(this).v2PhoneAssociations(this).build();
         http = HttpServer.start("127.0.0.1", 0, request -> failing
                 ? ServerResponse.error(new MatrixException(500, ErrorCodes.M_UNKNOWN, "the identity server is broken"))
                 : router.handle(request), 1 << 20);
@@ -157,7 +192,96 @@ final class TestIdentityServer implements AutoCloseable, V2AssociationsHandler, 
 
     @Override
     public GetValidated3pidV2Response getValidated3pidV2(RequestContext context, GetValidated3pidV2.Request request) {
-        throw new MatrixException(400, ErrorCodes.M_UNRECOGNIZED, "not in this test server");
+        PhoneSession session = phoneSessions.get(request.sid());
+        if (session == null || !session.clientSecret().equals(request.clientSecret())) {
+            throw new MatrixException(404, "M_NO_VALID_SESSION", "no session with that sid and secret");
+        }
+        if (session.validatedAt() == null) {
+            throw new MatrixException(400, "M_SESSION_NOT_VALIDATED", "the session has not been validated");
+        }
+        return new GetValidated3pidV2Response("msisdn", session.msisdn(), session.validatedAt(), Map.of());
+    }
+
+    @Override
+    public RegisterAccountResponse registerAccount(RequestContext context, RegisterAccount.Request request) {
+        OpenIdCredentials credentials = request.body().orElseThrow(() -> new MatrixException(400, ErrorCodes.M_BAD_JSON, "no body"));
+        try {
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + homeserverPort
+                    + "/_matrix/federation/v1/openid/userinfo?access_token=" + java.net.URLEncoder.encode(credentials.accessToken(),
+                    StandardCharsets.UTF_8))).GET().build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode info = MatrixJson.mapper().readTree(r.body());
+            String sub = info.path("sub").asText("");
+            if (r.statusCode() != 200 || !sub.endsWith(":" + credentials.matrixServerName())) {
+                throw new MatrixException(401, ErrorCodes.M_UNKNOWN_TOKEN, "the homeserver does not vouch for that OpenID token: " + r.body());
+            }
+            String token = "registered-" + UUID.randomUUID();
+            registeredTokens.put(token, sub);
+            return new RegisterAccountResponse(token, Map.of());
+        } catch (java.io.IOException e) {
+            throw new MatrixException(502, ErrorCodes.M_UNKNOWN, "the homeserver cannot be reached");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MatrixException(502, ErrorCodes.M_UNKNOWN, "interrupted");
+        }
+    }
+
+    @Override
+    public GetAccountResponse getAccount(RequestContext context, GetAccount.Request request) {
+        return new GetAccountResponse(registeredTokens.getOrDefault(context.request().accessToken().orElse(""), "user"), Map.of());
+    }
+
+    @Override
+    public JsonNode logout(RequestContext context, Logout.Request request) {
+        registeredTokens.remove(context.request().accessToken().orElse(""));
+        return MatrixJson.mapper().createObjectNode();
+    }
+
+    @Override
+    public Sid msisdnRequestTokenV2(RequestContext context, MsisdnRequestTokenV2.Request request) {
+        MsisdnRequestTokenV2Request body = request.body().orElseThrow(() -> new MatrixException(400, ErrorCodes.M_BAD_JSON, "no body"));
+        smsRequests.incrementAndGet();
+        String msisdn;
+        try {
+            PhoneNumberUtil util = PhoneNumberUtil.getInstance();
+            msisdn = util.format(util.parse(body.phoneNumber(), body.country()), PhoneNumberUtil.PhoneNumberFormat.E164).substring(1);
+        } catch (NumberParseException e) {
+            throw new MatrixException(400, "M_INVALID_ADDRESS", "The phone number is not valid");
+        }
+        // the same secret and number: the same session, a new token for a higher send_attempt (as Sydent)
+        PhoneSession existing = phoneSessions.values().stream().filter(p -> p.clientSecret().equals(body.clientSecret())
+                && p.msisdn().equals(msisdn)).findFirst().orElse(null);
+        if (existing != null && body.sendAttempt() <= existing.sendAttempt()) {
+            return new Sid(existing.sid(), Map.of());
+        }
+        String sid = existing != null ? existing.sid() : "sms" + UUID.randomUUID().toString().replace("-", "");
+        String token = String.valueOf(100000 + new java.security.SecureRandom().nextInt(900000));
+        phoneSessions.put(sid, new PhoneSession(sid, body.clientSecret(), msisdn, token, body.sendAttempt(), null));
+        sms.add(new Sms(msisdn, token));
+        return new Sid(sid, Map.of());
+    }
+
+    @Override
+    public JsonNode msisdnSubmitTokenGetV2(RequestContext context, MsisdnSubmitTokenGetV2.Request request) {
+        return MatrixJson.mapper().valueToTree(submit(request.sid(), request.clientSecret(), request.token()));
+    }
+
+    @Override
+    public MsisdnSubmitTokenPostV2Response msisdnSubmitTokenPostV2(RequestContext context, MsisdnSubmitTokenPostV2.Request request) {
+        var body = request.body().orElseThrow(() -> new MatrixException(400, ErrorCodes.M_BAD_JSON, "no body"));
+        return submit(body.sid(), body.clientSecret(), body.token());
+    }
+
+    private MsisdnSubmitTokenPostV2Response submit(String sid, String clientSecret, String token) {
+        submitted.add(sid);
+        PhoneSession session = phoneSessions.get(sid);
+        if (session == null || !session.clientSecret().equals(clientSecret)) {
+            throw new MatrixException(404, "M_NO_VALID_SESSION", "no session with that sid and secret");
+        }
+        if (!session.token().equals(token)) {
+            return new MsisdnSubmitTokenPostV2Response(false, Map.of());
+        }
+        phoneSessions.put(sid, new PhoneSession(sid, clientSecret, session.msisdn(), token, session.sendAttempt(), System.currentTimeMillis()));
+        return new MsisdnSubmitTokenPostV2Response(true, Map.of());
     }
 
     @Override

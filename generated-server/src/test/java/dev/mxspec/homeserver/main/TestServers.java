@@ -16,4 +16,11 @@ final class TestServers {
         return Homeserver.start(configure.apply(new ServerConfig("localhost", "127.0.0.1", -1, dir.resolve("data").toString(), backend, pg,
                 true, 0, 0)));
     }
+
+    /** A port nothing listens on (a server that cannot be reached). */
+    static int closedPort() throws Exception {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
 }

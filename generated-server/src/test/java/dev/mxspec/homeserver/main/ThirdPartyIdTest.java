@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mxspec.homeserver.core.EmailSettings;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -29,7 +28,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ThirdPartyIdTest {
 
-    private static final Pattern CODE = Pattern.compile("enter this code where you were asked for it: ([0-9a-f]+)");
     private static final Pattern LINK = Pattern.compile("(http://\\S+/submit_token\\?\\S+)");
 
     @TempDir
@@ -40,6 +38,7 @@ class ThirdPartyIdTest {
     private TestSmtpServer smtp;
     private TestIdentityServer identity;
     private JsonHttp http;
+    private ThreepidValidation validation;
     private final HttpClient raw = HttpClient.newHttpClient();
 
     @BeforeEach
@@ -63,11 +62,12 @@ class ThirdPartyIdTest {
     /** Talks to {@code server}; the identity server calls its onbind. */
     private void connect(Homeserver server) {
         http = new JsonHttp(server.port());
+        validation = new ThreepidValidation(http, smtp);
         identity.homeserverPort = server.port();
     }
 
     private JsonHttp.Reply requestToken(String path, String secret, String email, int attempt) throws Exception {
-        return http.call("POST", path, null, "{\"client_secret\":\"" + secret + "\",\"email\":\"" + email + "\",\"send_attempt\":" + attempt + "}");
+        return validation.requestToken(path, secret, email, attempt);
     }
 
     /** {@code 3pid/add} through its password stage. */
@@ -81,17 +81,11 @@ class ThirdPartyIdTest {
     }
 
     private static String code(TestSmtpServer.Mail mail) {
-        Matcher m = CODE.matcher(mail.text());
-        assertThat(m.find()).as(mail.text()).isTrue();
-        return m.group(1);
+        return ThreepidValidation.code(mail);
     }
 
     private JsonHttp.Reply submit(String sid, String secret, String token) throws Exception {
-        HttpResponse<String> r = raw.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port()
-                + "/_matrix/client/unstable/add_threepid/email/submit_token")).POST(HttpRequest.BodyPublishers.ofString(
-                "{\"sid\":\"" + sid + "\",\"client_secret\":\"" + secret + "\",\"token\":\"" + token + "\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return new JsonHttp.Reply(r.statusCode(), dev.mxspec.runtime.json.MatrixJson.mapper().readTree(r.body()));
+        return validation.submit(sid, secret, token);
     }
 
     private String bindBody(String secret, String sid, String idServer, String idToken) {
@@ -102,12 +96,6 @@ class ThirdPartyIdTest {
     private String inviteBody(String address, String idServer) {
         return "{\"id_server\":\"" + idServer + "\",\"id_access_token\":\"" + identity.accessToken + "\",\"medium\":\"email\",\"address\":\""
                 + address + "\"}";
-    }
-
-    private static int closedPort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     @ParameterizedTest
@@ -241,7 +229,7 @@ class ThirdPartyIdTest {
             assertThat(failing.status()).isEqualTo(502);
             assertThat(failing.body().path("errcode").asText()).isEqualTo("M_UNKNOWN");
             assertThat(failing.body().path("error").asText()).contains(identity.name());
-            JsonHttp.Reply unreachable = http.call("POST", "/account/3pid/bind", alice, bindBody("is-secret", sid, "127.0.0.1:" + closedPort(),
+            JsonHttp.Reply unreachable = http.call("POST", "/account/3pid/bind", alice, bindBody("is-secret", sid, "127.0.0.1:" + TestServers.closedPort(),
                     identity.accessToken));
             assertThat(unreachable.status()).isEqualTo(502);
             assertThat(unreachable.body().path("errcode").asText()).isEqualTo("M_UNKNOWN");
@@ -310,7 +298,7 @@ class ThirdPartyIdTest {
             JsonHttp.Reply failing = http.call("POST", "/rooms/" + enc + "/invite", alice, inviteBody("erin@example.org", identity.name()));
             assertThat(failing.status()).isEqualTo(502);
             assertThat(failing.body().path("errcode").asText()).isEqualTo("M_UNKNOWN");
-            JsonHttp.Reply unreachable = http.call("POST", "/rooms/" + enc + "/invite", alice, inviteBody("erin@example.org", "127.0.0.1:" + closedPort()));
+            JsonHttp.Reply unreachable = http.call("POST", "/rooms/" + enc + "/invite", alice, inviteBody("erin@example.org", "127.0.0.1:" + TestServers.closedPort()));
             assertThat(unreachable.status()).isEqualTo(502);
             identity.failing = false;
             assertThat(identity.pending).isEmpty();
@@ -374,7 +362,7 @@ class ThirdPartyIdTest {
             assertThat(bind.body().path("errcode").asText()).isEqualTo("M_FORBIDDEN");
             String room = http.call("POST", "/createRoom", alice, "{}").body().path("room_id").asText();
             JsonHttp.Reply invite = http.call("POST", "/rooms/" + URLEncoder.encode(room, StandardCharsets.UTF_8) + "/invite", alice,
-                    inviteBody("bob@example.org", "localhost:" + closedPort()));
+                    inviteBody("bob@example.org", "localhost:" + TestServers.closedPort()));
             assertThat(invite.status()).isEqualTo(403);
             assertThat(identity.bindings).isEmpty();
             assertThat(identity.pending).isEmpty();
@@ -401,6 +389,7 @@ class ThirdPartyIdTest {
     void withoutAnSmtpServerTheEmailEndpointsAnswerM_UNKNOWN() throws Exception {
         try (Homeserver server = TestServers.start("sqlite", dir, c -> c)) {
             http = new JsonHttp(server.port());
+            validation = new ThreepidValidation(http, smtp);
             for (String path : new String[] {"/account/3pid/email/requestToken", "/register/email/requestToken",
                     "/account/password/email/requestToken"}) {
                 JsonHttp.Reply r = requestToken(path, "secret", "someone@example.org", 1);
