@@ -5,30 +5,12 @@
 // sets up cross-signing, and bob's client follows her keys.
 // usage: node encrypted_chat.mjs <homeserver url of alice> [<homeserver url of bob>]; one line per step.
 import * as sdk from "matrix-js-sdk";
-import { check, quietLogger, until } from "./steps.mjs";
+import { check, register, startClient, until } from "./steps.mjs";
 
 const urlA = process.argv[2];
 const urlB = process.argv[3] ?? urlA;
 const suffix = Math.random().toString(16).slice(2, 10);
 
-async function login(url, name) {
-  const anonymous = sdk.createClient({ baseUrl: url });
-  const r = await anonymous.registerRequest({ username: name, password: name + "-password", auth: { type: "m.login.dummy" } });
-  const client = sdk.createClient({ baseUrl: url, accessToken: r.access_token, userId: r.user_id, deviceId: r.device_id,
-    logger: quietLogger() });
-  await client.initRustCrypto({ useIndexedDB: false });
-  await client.startClient({ initialSyncLimit: 20 });
-  await new Promise((resolve) => {
-    const ready = (state) => {
-      if (state === "PREPARED" || state === "SYNCING") {
-        client.removeListener(sdk.ClientEvent.Sync, ready);
-        resolve();
-      }
-    };
-    client.on(sdk.ClientEvent.Sync, ready);
-  });
-  return client;
-}
 
 /** The first decrypted message of the room with this body, as the client's timeline holds it. */
 function decrypted(client, roomId, body) {
@@ -53,9 +35,9 @@ async function decryptedWithin(client, roomId, body, ms = 30000) {
   }, ms);
 }
 
-const alice = await login(urlA, "js_alice_" + suffix);
+const alice = await startClient(urlA, await register(urlA, "js_alice_" + suffix), { crypto: true });
 check(alice.getCrypto() !== undefined, "alice logs in with Rust crypto");
-const bob = await login(urlB, "js_bob_" + suffix);
+const bob = await startClient(urlB, await register(urlB, "js_bob_" + suffix), { crypto: true });
 check(bob.getCrypto() !== undefined, "bob logs in with Rust crypto" + (urlB === urlA ? "" : " on the other server"));
 
 const { room_id: roomId } = await alice.createRoom({

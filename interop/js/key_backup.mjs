@@ -4,34 +4,12 @@
 // enters her recovery key, restores the backup and reads the history.
 // usage: node key_backup.mjs <homeserver url>; one line per step.
 import * as sdk from "matrix-js-sdk";
-import { check, quietLogger, until } from "./steps.mjs";
+import { check, register, startClient, until } from "./steps.mjs";
 import { decodeRecoveryKey, encodeRecoveryKey } from "matrix-js-sdk/lib/crypto-api/index.js";
 
 const url = process.argv[2];
 const suffix = Math.random().toString(16).slice(2, 10);
 
-/** A started client with Rust crypto for a session ({access_token, user_id, device_id}). */
-async function start(session) {
-  const client = sdk.createClient({ baseUrl: url, accessToken: session.access_token, userId: session.user_id,
-    deviceId: session.device_id, logger: quietLogger() });
-  await client.initRustCrypto({ useIndexedDB: false });
-  await client.startClient({ initialSyncLimit: 20 });
-  await new Promise((resolve) => {
-    const ready = (state) => {
-      if (state === "PREPARED" || state === "SYNCING") {
-        client.removeListener(sdk.ClientEvent.Sync, ready);
-        resolve();
-      }
-    };
-    client.on(sdk.ClientEvent.Sync, ready);
-  });
-  return client;
-}
-
-async function register(name) {
-  return sdk.createClient({ baseUrl: url }).registerRequest({ username: name, password: name + "-password",
-    auth: { type: "m.login.dummy" } });
-}
 
 async function login(name) {
   return sdk.createClient({ baseUrl: url }).loginRequest({ type: "m.login.password",
@@ -64,9 +42,9 @@ async function decryptedWithin(client, roomId, body, ms = 30000) {
 }
 
 const aliceName = "js_alice_" + suffix;
-const aliceFirst = await register(aliceName);
-const alice = await start(aliceFirst);
-const bob = await start(await register("js_bob_" + suffix));
+const aliceFirst = await register(url, aliceName);
+const alice = await startClient(url, aliceFirst, { crypto: true });
+const bob = await startClient(url, await register(url, "js_bob_" + suffix), { crypto: true });
 check(alice.getCrypto() !== undefined && bob.getCrypto() !== undefined, "alice and bob log in with Rust crypto");
 
 const { room_id: roomId } = await alice.createRoom({
@@ -108,7 +86,7 @@ check(recoveryKey, "alice notes her recovery key");
 alice.stopClient(); // the first device is gone: nobody can share the room keys with the new login but the backup
 
 const aliceSecond = await login(aliceName);
-const alice2 = await start(aliceSecond);
+const alice2 = await startClient(url, aliceSecond, { crypto: true });
 check(aliceSecond.device_id !== aliceFirst.device_id, "alice logs in again, on a new device");
 check(await until(() => {
   const events = alice2.getRoom(roomId)?.getLiveTimeline().getEvents() ?? [];

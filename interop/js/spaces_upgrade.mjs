@@ -3,31 +3,14 @@
 // replacement room, finds the old room as its predecessor and talks on there; then finds what was said by searching.
 // usage: node spaces_upgrade.mjs <homeserver url>; one line per step.
 import * as sdk from "matrix-js-sdk";
-import { check, quietLogger, until } from "./steps.mjs";
+import { check, register, startClient, until } from "./steps.mjs";
 
 const url = process.argv[2];
 const suffix = Math.random().toString(16).slice(2, 10);
 
-async function start(name) {
-  const session = await sdk.createClient({ baseUrl: url }).registerRequest({ username: name, password: name + "-password",
-    auth: { type: "m.login.dummy" } });
-  const client = sdk.createClient({ baseUrl: url, accessToken: session.access_token, userId: session.user_id,
-    deviceId: session.device_id, logger: quietLogger() });
-  await client.startClient({ initialSyncLimit: 20 });
-  await new Promise((resolve) => {
-    const ready = (state) => {
-      if (state === "PREPARED" || state === "SYNCING") {
-        client.removeListener(sdk.ClientEvent.Sync, ready);
-        resolve();
-      }
-    };
-    client.on(sdk.ClientEvent.Sync, ready);
-  });
-  return client;
-}
 
-const alice = await start("js_alice_" + suffix);
-const bob = await start("js_bob_" + suffix);
+const alice = await startClient(url, await register(url, "js_alice_" + suffix));
+const bob = await startClient(url, await register(url, "js_bob_" + suffix));
 const server = alice.getUserId().split(":").slice(1).join(":");
 
 const { room_id: spaceId } = await alice.createRoom({ name: "Tea club", preset: "public_chat", creation_content: { type: "m.space" } });

@@ -75,8 +75,7 @@ public final class DeviceListAnnouncer implements Consumer<String> {
                 return;
             }
             store.saveAnnouncedDevices(changes);
-            Set<String> destinations = SharingServers.of(memberships, userId);
-            destinations.remove(serverName);
+            Set<String> destinations = SharingServers.others(memberships, userId, serverName);
             if (!destinations.isEmpty()) {
                 changes.forEach(c -> outbox.send(destinations, edu(c)));
             }

@@ -28,11 +28,7 @@ public final class OutboundUserEdus implements UserStreams.Listener, UserStreams
 
     @Override
     public void presence(String userId, String presence, Optional<String> statusMsg) {
-        if (!SharingServers.serverOf(userId).equals(serverName)) {
-            return;
-        }
-        Set<String> destinations = SharingServers.of(memberships, userId);
-        destinations.remove(serverName);
+        Set<String> destinations = SharingServers.others(memberships, userId, serverName);
         if (destinations.isEmpty()) {
             return;
         }

@@ -21,6 +21,16 @@ final class SharingServers {
         return servers;
     }
 
+    /** The other servers a user of {@code serverName} shares a room with: where news of the user goes (none for other servers' users). */
+    static Set<String> others(Memberships memberships, String userId, String serverName) {
+        if (!serverOf(userId).equals(serverName)) {
+            return Set.of();
+        }
+        Set<String> servers = of(memberships, userId);
+        servers.remove(serverName);
+        return servers;
+    }
+
     /** The server name of a user ID ({@code @local:server}), empty when it has none. */
     static String serverOf(String userId) {
         int colon = userId.indexOf(':');

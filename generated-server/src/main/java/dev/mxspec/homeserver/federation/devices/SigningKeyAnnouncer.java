@@ -30,11 +30,7 @@ public final class SigningKeyAnnouncer implements Consumer<String> {
 
     @Override
     public void accept(String userId) {
-        if (!SharingServers.serverOf(userId).equals(serverName)) {
-            return;
-        }
-        Set<String> destinations = SharingServers.of(memberships, userId);
-        destinations.remove(serverName);
+        Set<String> destinations = SharingServers.others(memberships, userId, serverName);
         if (destinations.isEmpty()) {
             return;
         }
