@@ -45,6 +45,8 @@ class FederatedEncryptionHostileTest extends TwoFederatingServers {
         twoUsersSharingARoom(backend);
         String nameA = FederationServers.name(a);
         String carol = "@carol:" + nameA; // a user of a's, in no room b knows
+        // a tells b of alice going online when she first syncs: wait for it, so that it cannot arrive after the test's EDUs
+        eventually(() -> b.storage().presence(aliceId).map(Presence::presence).orElse("none"), "online");
         long before = b.storage().maxStreamPos();
         FederationClient.Response r = transaction("h1",
                 presence(bobId, "forged by a"), // b's own user
