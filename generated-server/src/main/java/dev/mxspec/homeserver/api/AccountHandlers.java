@@ -264,9 +264,7 @@ public final class AccountHandlers implements RegistrationHandler, LoginHandler,
         Session session = switch (body.type().value()) {
             case "m.login.password" -> {
                 String password = body.password().orElseThrow(() -> new MatrixException(400, ErrorCodes.M_MISSING_PARAM, "missing password"));
-                String user = thirdPartyUser(body).orElseGet(() -> body.identifier().map(i -> i.additionalProperties().get("user"))
-                        .filter(JsonNode::isTextual).map(JsonNode::asText).or(body::user)
-                        .orElseThrow(() -> new MatrixException(400, ErrorCodes.M_MISSING_PARAM, "missing identifier.user")));
+                String user = LoginIdentifiers.user(body, threepids);
                 yield accounts.loginWithPassword(user, password, body.deviceId(), body.initialDeviceDisplayName(), refreshable);
             }
             case "m.login.token" -> accounts.loginWithToken(body.token()
@@ -276,31 +274,6 @@ public final class AccountHandlers implements RegistrationHandler, LoginHandler,
         };
         return new LoginResponse(session.userId(), session.accessToken(), session.refreshToken(), session.expiresInMs(), Optional.empty(),
                 session.deviceId(), Optional.empty(), Map.of());
-    }
-
-    /**
-     * The account of an {@code m.id.thirdparty} identifier (an email address added to it); an address no account has
-     * fails as a wrong password does (403 {@code M_FORBIDDEN}), so that logins do not tell which addresses are known.
-     */
-    private Optional<String> thirdPartyUser(LoginRequest body) {
-        Optional<Map<String, JsonNode>> identifier = body.identifier().map(i -> i.additionalProperties());
-        boolean thirdParty = body.identifier().map(i -> i.type().equals("m.id.thirdparty")).orElse(false);
-        if (!thirdParty) {
-            return Optional.empty();
-        }
-        JsonNode medium = identifier.get().get("medium");
-        JsonNode address = identifier.get().get("address");
-        if (medium == null || !medium.isTextual() || address == null || !address.isTextual()) {
-            throw new MatrixException(400, ErrorCodes.M_MISSING_PARAM, "an m.id.thirdparty identifier needs medium and address");
-        }
-        Optional<String> owner = medium.asText().equals("email") ? threepids.flatMap(t -> {
-            try {
-                return t.owner("email", ThirdPartyIds.normaliseEmail(address.asText()));
-            } catch (MatrixException e) {
-                return Optional.empty();
-            }
-        }) : Optional.empty();
-        return Optional.of(owner.orElseThrow(() -> new MatrixException(403, ErrorCodes.M_FORBIDDEN, "Invalid username or password")));
     }
 
     @Override

@@ -172,7 +172,7 @@ public final class ThirdPartyIds {
     }
 
     /** The number in international form without {@code +} (an msisdn); 400 {@code M_INVALID_PARAM} when it is not a phone number. */
-    static String msisdn(String country, String phoneNumber) {
+    public static String msisdn(String country, String phoneNumber) {
         PhoneNumberUtil util = PhoneNumberUtil.getInstance();
         try {
             var parsed = util.parse(phoneNumber == null ? "" : phoneNumber, country == null ? "" : country.toUpperCase(Locale.ROOT));

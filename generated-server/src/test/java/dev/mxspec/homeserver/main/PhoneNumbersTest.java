@@ -100,6 +100,18 @@ class PhoneNumbersTest {
                 + "-password\"}}");
     }
 
+    /** A password login with {@code identifier}, waiting out the login rate limit. */
+    private JsonHttp.Reply login(String identifier, String password) throws Exception {
+        while (true) {
+            JsonHttp.Reply reply = http.call("POST", "/login", null, "{\"type\":\"m.login.password\",\"identifier\":" + identifier
+                    + ",\"password\":\"" + password + "\"}");
+            if (!reply.body().path("errcode").asText().equals("M_LIMIT_EXCEEDED")) {
+                return reply;
+            }
+            Thread.sleep(reply.body().path("retry_after_ms").asLong(100));
+        }
+    }
+
     private JsonHttp.Reply register(String name, String auth) throws Exception {
         return http.call("POST", "/register", null, "{\"username\":\"" + name + "\",\"password\":\"" + name + "-password\""
                 + (auth == null ? "" : ",\"auth\":" + auth) + "}");
@@ -146,6 +158,28 @@ class PhoneNumbersTest {
         assertThat(listed.get(0).path("medium").asText()).isEqualTo("msisdn");
         assertThat(listed.get(0).path("address").asText()).isEqualTo("447700900001");
 
+        // login by the number: as typed with its country (m.id.phone), or canonicalised (m.id.thirdparty)
+        assertThat(login("{\"type\":\"m.id.phone\",\"country\":\"GB\",\"phone\":\"07700 900001\"}", "alice-password")
+                .body().path("user_id").asText()).isEqualTo("@alice:localhost");
+        assertThat(login("{\"type\":\"m.id.phone\",\"country\":\"gb\",\"phone\":\"+44 (0)7700 900001\"}", "alice-password")
+                .body().path("user_id").asText()).isEqualTo("@alice:localhost");
+        assertThat(login("{\"type\":\"m.id.thirdparty\",\"medium\":\"msisdn\",\"address\":\"447700900001\"}", "alice-password")
+                .body().path("user_id").asText()).isEqualTo("@alice:localhost");
+        error(login("{\"type\":\"m.id.phone\",\"country\":\"GB\",\"phone\":\"07700900001\"}", "wrong-password"), 403, "M_FORBIDDEN",
+                "a wrong password");
+        error(login("{\"type\":\"m.id.phone\",\"country\":\"US\",\"phone\":\"07700900001\"}", "alice-password"), 403, "M_FORBIDDEN",
+                "the digits read as another country's");
+        error(login("{\"type\":\"m.id.phone\",\"country\":\"GB\",\"phone\":\"07700900009\"}", "alice-password"), 403, "M_FORBIDDEN",
+                "a number no account has");
+        error(login("{\"type\":\"m.id.thirdparty\",\"medium\":\"msisdn\",\"address\":\"447700900009\"}", "alice-password"), 403,
+                "M_FORBIDDEN", "a canonical number no account has");
+        error(login("{\"type\":\"m.id.phone\",\"country\":\"GB\",\"phone\":\"not a number\"}", "alice-password"), 400, "M_INVALID_PARAM",
+                "not a phone number");
+        error(login("{\"type\":\"m.id.phone\",\"phone\":\"07700900001\"}", "alice-password"), 400, "M_MISSING_PARAM", "no country");
+        error(login("{\"type\":\"m.id.phone\",\"country\":\"GB\",\"phone\":447700900001}", "alice-password"), 400, "M_MISSING_PARAM",
+                "a phone that is no string");
+        error(login("{\"type\":\"m.id.fingerprint\",\"user\":\"alice\"}", "alice-password"), 400, "M_UNKNOWN", "an unknown identifier type");
+
         error(requestToken("/register/msisdn/requestToken", "r-secret", "+44 7700 900001", 1), 400, "M_THREEPID_IN_USE", "registering with it");
         error(requestToken("/account/3pid/msisdn/requestToken", "b-secret", "07700900001", 1), 400, "M_THREEPID_IN_USE", "adding it again");
         error(requestToken("/account/password/msisdn/requestToken", "r-secret", "07700900999", 1), 400, "M_THREEPID_NOT_FOUND",
@@ -164,8 +198,7 @@ class PhoneNumbersTest {
         error(http.call("POST", "/account/password", null, resetBody.replace(reset, added).formatted("add-again")), 400,
                 "M_THREEPID_AUTH_FAILED", "a session of 3pid/msisdn/requestToken");
         assertThat(http.call("POST", "/account/password", null, resetBody.formatted("reset-secret")).status()).isEqualTo(200);
-        assertThat(http.call("POST", "/login", null, "{\"type\":\"m.login.password\",\"identifier\":{\"type\":\"m.id.user\",\"user\":\"alice\"},"
-                + "\"password\":\"new-alice-password\"}").status()).isEqualTo(200);
+        assertThat(login("{\"type\":\"m.id.user\",\"user\":\"alice\"}", "new-alice-password").status()).isEqualTo(200);
     }
 
     @ParameterizedTest

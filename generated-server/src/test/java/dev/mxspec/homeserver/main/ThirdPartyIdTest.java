@@ -169,6 +169,13 @@ class ThirdPartyIdTest {
             assertThat(login.body().path("user_id").asText()).isEqualTo("@alice:localhost");
             assertThat(http.call("POST", "/login", null, "{\"type\":\"m.login.password\",\"identifier\":{\"type\":\"m.id.thirdparty\","
                     + "\"medium\":\"email\",\"address\":\"nobody@example.org\"},\"password\":\"alice-password\"}").status()).isEqualTo(403);
+            JsonHttp.Reply deprecated = http.call("POST", "/login", null, "{\"type\":\"m.login.password\",\"medium\":\"email\","
+                    + "\"address\":\"alice@example.org\",\"password\":\"alice-password\"}");
+            assertThat(deprecated.body().path("user_id").asText()).as("medium and address outside identifier (deprecated)").isEqualTo("@alice:localhost");
+            assertThat(http.call("POST", "/login", null, "{\"type\":\"m.login.password\",\"medium\":\"email\","
+                    + "\"address\":\"alice@example.org\",\"password\":\"wrong-password\"}").status()).isEqualTo(403);
+            assertThat(http.call("POST", "/login", null, "{\"type\":\"m.login.password\",\"identifier\":{\"type\":\"m.id.thirdparty\","
+                    + "\"medium\":\"carrier-pigeon\",\"address\":\"alice@example.org\"},\"password\":\"alice-password\"}").status()).isEqualTo(403);
 
             // phone numbers: no SMS
             JsonHttp.Reply msisdn = http.call("POST", "/account/3pid/msisdn/requestToken", null,
