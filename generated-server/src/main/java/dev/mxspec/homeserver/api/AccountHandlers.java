@@ -175,12 +175,12 @@ public final class AccountHandlers implements RegistrationHandler, LoginHandler,
                         .orElseThrow(() -> new MatrixException(400, ErrorCodes.M_MISSING_PARAM, "missing password"));
                 Optional<String> upgrade = guests ? text(params, "guest_access_token").or(() -> guestToken) : Optional.empty();
                 List<ThirdPartyIds.Validated> proofs = session.proofs();
-                proofs.forEach(p -> threepids.orElseThrow().requireFree(p)); // taken since its stage passed: 400 M_THREEPID_IN_USE
-                String made = upgrade.isPresent() ? accounts.upgradeGuest(upgrade.get(), text(params, "username"), password)
+                java.util.function.Supplier<String> account = () -> upgrade.isPresent()
+                        ? accounts.upgradeGuest(upgrade.get(), text(params, "username"), password)
                         : accounts.register(text(params, "username"), password, false);
-                session.result(made);
-                proofs.forEach(p -> threepids.orElseThrow().registered(made, p));
-                userId = made;
+                // an address taken since its stage passed: 400 M_THREEPID_IN_USE, and no account
+                userId = proofs.isEmpty() ? account.get() : threepids.orElseThrow().register(proofs, account);
+                session.result(userId);
                 session.registrationToken().ifPresent(t -> tokens.orElseThrow().completed(t));
             }
         }

@@ -86,6 +86,8 @@ public final class ThirdPartyIds {
     private final long lifetimeMs;
     private final LongSupplier clock;
     private final SecureRandom random = new SecureRandom();
+    /** Held while an address is given to an account: a registration checks, makes the account and adds under it. */
+    private final Object addresses = new Object();
     /** Mails per address, as Synapse's {@code rc_3pid_validation}: a burst of 5, then one every 5 minutes or so. */
     private final RateLimiter mailsPerAddress;
 
@@ -283,8 +285,12 @@ public final class ThirdPartyIds {
     /** Adds the address of the validated session to {@code userId}'s account. */
     public void add(String userId, String sid, String clientSecret) {
         ValidationSession session = validated(Purpose.ADD, sid, clientSecret);
-        if (!store.addUserThreepid(new UserThreepid(userId, session.medium(), session.address(), session.validatedMs().orElseThrow(),
-                clock.getAsLong()))) {
+        boolean added;
+        synchronized (addresses) {
+            added = store.addUserThreepid(new UserThreepid(userId, session.medium(), session.address(), session.validatedMs().orElseThrow(),
+                    clock.getAsLong()));
+        }
+        if (!added) {
             throw new MatrixException(400, "M_THREEPID_IN_USE", "that " + (session.medium().equals("email") ? "email address" : "phone number")
                     + " is already in use");
         }
@@ -371,13 +377,22 @@ public final class ThirdPartyIds {
     }
 
     /**
-     * Gives the address a registration proved to the account it made, using the session up; 400
-     * {@code M_THREEPID_IN_USE} when another account took it meanwhile.
+     * Makes an account ({@code makeAccount}, which answers its user ID) with the addresses its registration proved, using
+     * their sessions up. The check that no account has them, the account's creation and the addresses' addition hold
+     * {@link #addresses}, so that no other registration or {@code 3pid/add} takes one in between: 400
+     * {@code M_THREEPID_IN_USE}, and no account made, when an account has one.
      */
-    public void registered(String userId, Validated proof) {
-        store.deleteValidationSession(proof.sid());
-        if (!store.addUserThreepid(new UserThreepid(userId, proof.medium(), proof.address(), proof.validatedMs(), clock.getAsLong()))) {
-            throw new MatrixException(400, "M_THREEPID_IN_USE", "that address was taken by another account meanwhile");
+    public String register(List<Validated> proofs, Supplier<String> makeAccount) {
+        synchronized (addresses) {
+            proofs.forEach(this::requireFree);
+            String userId = makeAccount.get();
+            for (Validated proof : proofs) {
+                store.deleteValidationSession(proof.sid());
+                if (!store.addUserThreepid(new UserThreepid(userId, proof.medium(), proof.address(), proof.validatedMs(), clock.getAsLong()))) {
+                    throw new IllegalStateException("an address checked free under the lock was taken: " + proof.medium());
+                }
+            }
+            return userId;
         }
     }
 

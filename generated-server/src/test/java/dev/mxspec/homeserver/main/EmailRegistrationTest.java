@@ -219,6 +219,45 @@ class EmailRegistrationTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
+    void registrationsRacingForOneAddressMakeOneAccount(String backend) throws Exception {
+        server(backend, c -> c);
+        int racers = 4;
+        String[] auth = new String[racers];
+        for (int i = 0; i < racers; i++) {
+            String session = register("racer" + i, null).body().path("session").asText();
+            String sid = validation.validated("/register/email/requestToken", "secret-" + i, "race@example.org");
+            auth[i] = emailStage(sid, "secret-" + i, session);
+        }
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<java.util.concurrent.Future<JsonHttp.Reply>> replies = new java.util.ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(racers)) {
+            for (int i = 0; i < racers; i++) {
+                int racer = i;
+                replies.add(pool.submit(() -> {
+                    go.await();
+                    return register("racer" + racer, auth[racer]);
+                }));
+            }
+            go.countDown();
+        }
+        int registered = 0;
+        for (int i = 0; i < racers; i++) {
+            JsonHttp.Reply reply = replies.get(i).get();
+            boolean available = http.call("GET", "/register/available?username=racer" + i, null, null).body().path("available").asBoolean();
+            if (reply.status() == 200) {
+                registered++;
+                assertThat(threepids(reply.body().path("access_token").asText())).as("the winner has the address").hasSize(1);
+                assertThat(available).isFalse();
+            } else {
+                assertThat(reply.body().path("errcode").asText()).as(reply.body().toString()).isIn("M_THREEPID_IN_USE", "M_UNAUTHORIZED");
+                assertThat(available).as("racer" + i + " lost: no account without the address").isTrue();
+            }
+        }
+        assertThat(registered).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
     void registrationRequiringEmailOffersOnlyTheEmailFlow(String backend) throws Exception {
         server(backend, c -> c.withRegistrationRequiringEmail(true));
         JsonHttp.Reply first = register("grace", null);
