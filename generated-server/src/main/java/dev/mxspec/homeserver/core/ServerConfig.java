@@ -182,6 +182,11 @@ public record ServerConfig(
         return with(c -> c.registrationRequiresToken = requires);
     }
 
+    /** This configuration with registration open to anyone, or closed. */
+    public ServerConfig withRegistration(boolean open) {
+        return with(c -> c.registration = open);
+    }
+
     /** This configuration with guest registration ({@code allow_guest_access}) on or off. */
     public ServerConfig withGuestAccess(boolean allow) {
         return with(c -> c.allowGuestAccess = allow);

@@ -275,6 +275,23 @@ class PhoneNumbersTest {
     }
 
     @Test
+    void whileRegistrationIsClosedNoCodeIsSentForIt() throws Exception {
+        server = TestServers.start("sqlite", dir, c -> c.withRegistration(false).withEmail(new EmailSettings(Optional.of("127.0.0.1"),
+                smtp.port(), Optional.empty(), Optional.empty(), false, "Matrix <noreply@localhost>", 0, Optional.empty(), "http", List.of()))
+                .withMsisdnDelegate(Optional.of("http://" + identity.name())));
+        http = new JsonHttp(server.port());
+        identity.homeserverPort = server.port();
+        error(requestToken("/register/msisdn/requestToken", "r-secret", "07700900001", 1), 403, "M_FORBIDDEN", "an SMS to register");
+        error(http.call("POST", "/register/email/requestToken", null, "{\"client_secret\":\"r-secret\",\"email\":\"alice@example.org\","
+                + "\"send_attempt\":1}"), 403, "M_FORBIDDEN", "a mail to register");
+        assertThat(identity.smsRequests.get()).isZero();
+        assertThat(smtp.poll(300)).isNull();
+        // a code to add a number to an account is sent: that is not registering
+        texted("/account/3pid/msisdn/requestToken", "a-secret", "07700900001");
+        assertThat(new ThreepidValidation(http, smtp).mailed("/account/3pid/email/requestToken", "m-secret", "alice@example.org")).hasSize(2);
+    }
+
+    @Test
     void withoutADelegatePhoneNumbersAreRefusedAndNotOffered() throws Exception {
         server("sqlite", Optional.empty());
         for (String path : new String[] {"/account/3pid/msisdn/requestToken", "/register/msisdn/requestToken",
