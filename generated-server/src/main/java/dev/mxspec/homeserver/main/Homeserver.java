@@ -257,6 +257,7 @@ public final class Homeserver implements AutoCloseable {
             IdentityServers identityServers = new IdentityServers(name -> URI.create(idScheme + "://" + name),
                     (method, uri, destination, content) -> RequestSigning.sign(method, uri, config.serverName(), destination,
                             Optional.of(content), signingKey).header(), config.email()::identityServerDenied);
+            closing.add(identityServers);
             java.util.concurrent.atomic.AtomicReference<String> listening = new java.util.concurrent.atomic.AtomicReference<>(baseUrl);
             ThirdPartyIds threepids = new ThirdPartyIds(storage, config.email().enabled() ? Optional.of(Mailer.smtp(config.email())) : Optional.empty(),
                     identityServers, () -> config.email().clientBaseUrl().orElse(listening.get()), config.email().validationTokenLifetimeMs(), clock);

@@ -1,6 +1,7 @@
 package dev.mxspec.homeserver.media;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mxspec.homeserver.core.CheckedResolver;
 import dev.mxspec.homeserver.core.IpRange;
 import dev.mxspec.homeserver.core.UrlPreviewSettings;
 import dev.mxspec.runtime.api.ErrorCodes;
@@ -9,12 +10,9 @@ import dev.mxspec.runtime.json.MatrixJson;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.nio.charset.Charset;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -33,8 +31,6 @@ import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.util.Promise;
-import org.eclipse.jetty.util.SocketAddressResolver;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
@@ -70,7 +66,8 @@ public final class UrlPreviews implements AutoCloseable {
         this.denied = settings.deniedIpRanges().stream().map(r -> IpRange.parse("url_preview.denied_ip_ranges", r)).toList();
         this.allowed = settings.allowedIpRanges().stream().map(r -> IpRange.parse("url_preview.allowed_ip_ranges", r)).toList();
         this.http = new HttpClient();
-        http.setSocketAddressResolver(new CheckedResolver());
+        http.setSocketAddressResolver(new CheckedResolver(this::permitted, a -> "URL previews may not fetch from " + a.getHostAddress()
+                + " (url_preview.denied_ip_ranges)"));
         http.setFollowRedirects(true);
         http.setMaxRedirects(MAX_REDIRECTS);
         http.setConnectTimeout(settings.timeoutMs());
@@ -218,11 +215,9 @@ public final class UrlPreviews implements AutoCloseable {
             return response;
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            for (Throwable t = cause; t != null; t = t.getCause()) {
-                if (t instanceof DeniedAddress denied) {
-                    throw MatrixException.forbidden(denied.getMessage());
-                }
-            }
+            CheckedResolver.denied(cause).ifPresent(denied -> {
+                throw MatrixException.forbidden(denied.getMessage());
+            });
             String why = cause != null && cause.getMessage() != null && cause.getMessage().contains("Buffering capacity")
                     ? "the page is larger than " + settings.maxBytes() + " bytes" : "the page could not be fetched";
             throw new MatrixException(502, ErrorCodes.M_UNKNOWN, why);
@@ -238,40 +233,6 @@ public final class UrlPreviews implements AutoCloseable {
         String value = og.path(key).asText(null);
         if (value != null && value.length() > max) {
             og.put(key, value.substring(0, max - 1) + "…");
-        }
-    }
-
-    /** Resolves host names, then keeps only the addresses the server may connect to. */
-    private final class CheckedResolver implements SocketAddressResolver {
-        @Override
-        public void resolve(String host, int port, Map<String, Object> context, Promise<List<InetSocketAddress>> promise) {
-            try {
-                List<InetSocketAddress> out = new ArrayList<>();
-                InetAddress refused = null;
-                for (InetAddress a : InetAddress.getAllByName(host)) {
-                    if (permitted(a)) {
-                        out.add(new InetSocketAddress(a, port));
-                    } else {
-                        refused = a;
-                    }
-                }
-                if (out.isEmpty()) {
-                    promise.failed(refused == null ? new UnknownHostException(host)
-                            : new DeniedAddress("URL previews may not fetch from " + refused.getHostAddress() + " (url_preview.denied_ip_ranges)"));
-                    return;
-                }
-                promise.succeeded(out);
-            } catch (UnknownHostException e) {
-                promise.failed(e);
-            }
-        }
-    }
-
-    private static final class DeniedAddress extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        DeniedAddress(String message) {
-            super(message);
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.mxspec.homeserver.services;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mxspec.homeserver.core.CheckedResolver;
+import dev.mxspec.homeserver.core.GuardedHttp;
 import dev.mxspec.runtime.api.ErrorCodes;
 import dev.mxspec.runtime.api.MatrixException;
 import dev.mxspec.runtime.client.MatrixHttpClient;
@@ -24,7 +26,6 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -52,7 +53,7 @@ import java.util.regex.Pattern;
  * (403 {@code M_FORBIDDEN} for a token it does not accept); an identity server that is unreachable, slow or answers
  * garbage is a 502 {@code M_UNKNOWN} naming it.
  */
-public final class IdentityServers {
+public final class IdentityServers implements AutoCloseable {
 
     /** The {@code Authorization: X-Matrix ...} header of a request this server signs, for {@code 3pid/unbind}. */
     @FunctionalInterface
@@ -64,11 +65,9 @@ public final class IdentityServers {
     private static final Pattern ID_SERVER = Pattern.compile("[A-Za-z0-9.\\-]+(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?");
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    private final GuardedHttp http;
     private final Function<String, URI> baseUrl;
     private final RequestSigner signer;
-    private final Predicate<InetAddress> denied;
 
     /**
      * @param baseUrl the base URL of an identity server by its name ({@code https://} + name in production)
@@ -78,27 +77,16 @@ public final class IdentityServers {
     public IdentityServers(Function<String, URI> baseUrl, RequestSigner signer, Predicate<InetAddress> denied) {
         this.baseUrl = baseUrl;
         this.signer = signer;
-        this.denied = denied;
+        this.http = new GuardedHttp(new CheckedResolver(denied.negate(), a -> "an identity server is at " + a.getHostAddress()
+                + ", an address this server may not reach"), Duration.ofSeconds(10), 1 << 20);
     }
 
     /**
-     * The base URL of a client-named identity server whose every address is allowed; 403 {@code M_FORBIDDEN} when one
-     * is denied, 502 when the name does not resolve. (Checked before connecting: a name that resolves differently a moment
-     * later is not caught.)
+     * The base URL of a client-named identity server. Its addresses are checked as it is connected to
+     * ({@link CheckedResolver}): 403 {@code M_FORBIDDEN} when every one is denied, 502 when the name does not resolve.
      */
     private URI allowed(String idServer) {
-        URI base = baseUrl.apply(requireName(idServer));
-        String host = base.getHost();
-        try {
-            for (InetAddress address : InetAddress.getAllByName(host.startsWith("[") ? host.substring(1, host.length() - 1) : host)) {
-                if (denied.test(address)) {
-                    throw new MatrixException(403, ErrorCodes.M_FORBIDDEN, "the identity server " + idServer + " is at an address this server may not reach");
-                }
-            }
-        } catch (UnknownHostException e) {
-            throw unreachable(idServer, "its name does not resolve");
-        }
-        return base;
+        return baseUrl.apply(requireName(idServer));
     }
 
     /** Checks a client-given {@code id_server}; 400 {@code M_INVALID_PARAM} when it is not a host name with an optional port. */
@@ -223,6 +211,13 @@ public final class IdentityServers {
             throw unreachable(idServer, "interrupted");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
+            if (CheckedResolver.denied(e).isPresent()) {
+                throw new MatrixException(403, ErrorCodes.M_FORBIDDEN, "the identity server " + idServer
+                        + " is at an address this server may not reach");
+            }
+            if (CheckedResolver.cause(e, UnknownHostException.class).isPresent()) {
+                throw new Refused(502, unreachable(idServer, "its name does not resolve"));
+            }
             if (cause instanceof MatrixException m && m.status() >= 400 && m.status() < 500) {
                 MatrixException mapped = m.status() == 401 || m.status() == 403
                         ? new MatrixException(403, ErrorCodes.M_FORBIDDEN, "the identity server " + idServer + " refused: " + m.errcode() + " "
@@ -250,5 +245,10 @@ public final class IdentityServers {
 
     private static MatrixException unusable(String idServer, String why) {
         return unreachable(idServer, why);
+    }
+
+    @Override
+    public void close() {
+        http.close();
     }
 }

@@ -2,6 +2,8 @@ package dev.mxspec.homeserver.services;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mxspec.homeserver.core.CheckedResolver;
+import dev.mxspec.homeserver.core.GuardedHttp;
 import dev.mxspec.homeserver.push.Actions;
 import dev.mxspec.homeserver.storage.PusherStore;
 import dev.mxspec.homeserver.storage.Records.PushAction;
@@ -10,7 +12,6 @@ import dev.mxspec.homeserver.storage.Records.StoredEvent;
 import dev.mxspec.runtime.api.MatrixException;
 import dev.mxspec.runtime.client.MatrixHttpClient;
 import dev.mxspec.runtime.client.RetryPolicy;
-import dev.mxspec.runtime.json.MatrixJson;
 import dev.mxspec.spec.v1_7.pushgateway.Counts;
 import dev.mxspec.spec.v1_7.pushgateway.NotificationDevices;
 import dev.mxspec.spec.v1_7.pushgateway.NotificationPrio;
@@ -20,7 +21,6 @@ import dev.mxspec.spec.v1_7.pushgateway.NotifyResponse;
 import dev.mxspec.spec.v1_7.pushgateway.client.PushGatewayClient;
 import dev.mxspec.spec.v1_7.pushgateway.endpoints.Notify;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -66,8 +66,7 @@ public final class PushDelivery implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final GuardedHttp http;
     private volatile boolean closed;
 
     /** @param initialBackoffMs the first wait after a failure, doubled on each further one */
@@ -79,6 +78,9 @@ public final class PushDelivery implements AutoCloseable {
         this.rooms = rooms;
         this.clock = clock;
         this.initialBackoffMs = initialBackoffMs;
+        // the gateway's addresses are checked as it is connected to, not only when the pusher was set
+        this.http = new GuardedHttp(new CheckedResolver(rules::permitted, a -> "the push gateway is at " + a.getHostAddress()
+                + ", not a public address"), Duration.ofSeconds(10), 1 << 20);
     }
 
     /** Starts delivering: every pusher catches up with what it has not delivered yet. */
@@ -227,6 +229,11 @@ public final class PushDelivery implements AutoCloseable {
             Thread.currentThread().interrupt();
             return Outcome.FAILED;
         } catch (java.util.concurrent.ExecutionException e) {
+            if (CheckedResolver.denied(e).isPresent()) {
+                LOG.warning("a pusher's gateway now resolves to an address not allowed (" + CheckedResolver.denied(e).get().getMessage()
+                        + "): notification dropped");
+                return Outcome.DROPPED;
+            }
             if (e.getCause() instanceof MatrixException m && m.status() >= 400 && m.status() < 500 && m.status() != 429) {
                 LOG.warning("a push gateway refused a notification with status " + m.status() + ": dropped");
                 return Outcome.DROPPED;
@@ -272,5 +279,6 @@ public final class PushDelivery implements AutoCloseable {
     public void close() {
         closed = true;
         timer.shutdownNow();
+        http.close();
     }
 }

@@ -136,6 +136,11 @@ public final class Pushers {
         }
     }
 
+    /** Whether notifications may be sent to a gateway at this address: a public one, or any with {@code allow_private_gateways}. */
+    public boolean permitted(InetAddress a) {
+        return allowPrivateGateways || isPublic(a);
+    }
+
     static boolean isPublic(InetAddress a) {
         if (a.isLoopbackAddress() || a.isAnyLocalAddress() || a.isLinkLocalAddress() || a.isSiteLocalAddress() || a.isMulticastAddress()) {
             return false;

@@ -22,7 +22,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Sends the requests of generated clients over the JDK's HttpClient: builds the URL from the
+ * Sends the requests of generated clients over the JDK's HttpClient (or another {@link Transport}): builds the URL from the
  * endpoint metadata, adds the access token where the endpoint requires one, turns error
  * responses into {@link MatrixException}s, retries {@code M_LIMIT_EXCEEDED} after
  * {@code retry_after_ms}, retries requests that are safe to repeat (GET, PUT with a transaction
@@ -35,8 +35,17 @@ public final class MatrixHttpClient {
     public record Call(Endpoint endpoint, Map<String, String> path, Map<String, List<String>> query,
             Map<String, String> headers, Object body) {}
 
+    /**
+     * What sends a built request and reads the whole response body: the JDK's HttpClient by default; a server may give
+     * another (one that checks the addresses a host name resolves to as it connects, say).
+     */
+    @FunctionalInterface
+    public interface Transport {
+        CompletableFuture<HttpResponse<byte[]>> send(HttpRequest request);
+    }
+
     private final URI baseUrl;
-    private final HttpClient http;
+    private final Transport http;
     private final RetryPolicy retry;
     private volatile String accessToken;
     private volatile TokenRefresher refresher;
@@ -50,6 +59,10 @@ public final class MatrixHttpClient {
     }
 
     public MatrixHttpClient(URI baseUrl, HttpClient http, RetryPolicy retry) {
+        this(baseUrl, request -> http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()), retry);
+    }
+
+    public MatrixHttpClient(URI baseUrl, Transport http, RetryPolicy retry) {
         String base = baseUrl.toString();
         this.baseUrl = URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
         this.http = http;
@@ -116,7 +129,7 @@ public final class MatrixHttpClient {
     private CompletableFuture<HttpResponse<byte[]>> attempt(Call call, int attempt, boolean refreshed) {
         String token = accessToken;
         HttpRequest request = build(call, token);
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).handle((response, failure) -> {
+        return http.send(request).handle((response, failure) -> {
             if (failure != null) {
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
                 if (cause instanceof IOException && idempotent(call) && attempt < retry.maxRetries()) {

@@ -93,6 +93,30 @@ class MatrixHttpClientTest {
     }
 
     @Test
+    void anotherTransportCarriesTheRequestsAndTheirAnswersAreReadTheSame() throws Exception {
+        client(exchange -> OK); // the stub only gives the port: the transport below answers
+        List<java.net.http.HttpRequest> sent = new CopyOnWriteArrayList<>();
+        HttpClient jdk = HttpClient.newHttpClient();
+        MatrixHttpClient.Transport transport = request -> {
+            sent.add(request);
+            return request.uri().getPath().endsWith("/createRoom")
+                    ? CompletableFuture.failedFuture(new IOException("refused by the transport"))
+                    : jdk.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        };
+        MatrixHttpClient client = new MatrixHttpClient(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), transport,
+                RetryPolicy.none());
+        client.accessToken("tok");
+        JsonNode r = client.send(call(WHOAMI, Map.of(), null), MatrixJson.mapper().constructType(JsonNode.class));
+        assertThat(r.path("user_id").asText()).isEqualTo("@a:x");
+        assertThat(sent).hasSize(1);
+        assertThat(sent.get(0).headers().firstValue("Authorization")).contains("Bearer tok");
+        assertThat(seen).containsExactly("GET /_matrix/client/v3/account/whoami Bearer tok");
+        assertThatThrownBy(() -> client.send(call(CREATE, Map.of(), Map.of()), MatrixJson.mapper().constructType(JsonNode.class)))
+                .hasRootCauseMessage("refused by the transport");
+        assertThat(seen).as("the transport's refusal reached no server").hasSize(1);
+    }
+
+    @Test
     void postsAreNotRepeatedBlindlyAndRetriesEnd() throws Exception {
         MatrixHttpClient client = client(exchange -> null);
 
