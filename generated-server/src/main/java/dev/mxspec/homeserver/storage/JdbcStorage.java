@@ -21,7 +21,7 @@ abstract class JdbcStorage implements Storage, JdbcServerKeyStore, JdbcAccountSt
         this.data = data;
         Flyway.configure().dataSource(data).locations("classpath:db/migration")
                 .javaMigrations(new V6__RelationsOfExistingEvents(), new V9__RoomGraphOfExistingEvents(), new V20__SearchIndex(),
-                        new V26__FoldedSearchText())
+                        new V26__FoldedSearchText(), new V27__SearchTextFoldedAgain())
                 .load().migrate();
         this.jdbc = new Jdbc(data);
     }

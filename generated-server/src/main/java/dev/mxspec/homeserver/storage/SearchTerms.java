@@ -119,17 +119,22 @@ record SearchTerms(List<List<Phrase>> groups) {
             (int) 'ŧ', "t", (int) 'ı', "i", (int) 'æ', "ae", (int) 'œ', "oe", (int) 'ß', "ss");
 
     /**
-     * A text as the index holds it and a term looks for it: lower case (locale-independent, a final sigma as any other),
-     * with the combining diacritical marks of its canonical decomposition left out ({@code Café} is {@code cafe},
-     * {@code naïve} {@code naive}, {@code καφές} {@code καφεσ}), the stroke letters and ligatures of {@link #UNDECOMPOSED}
-     * spelled plainly, and composed again (Hangul stays syllables). Marks that are not diacritics (the vowel signs of
-     * Indic scripts) stay. Words stay where they were: a mark is part of the word of the letter it follows.
+     * A text as the index holds it and a term looks for it: compatibility forms spelled plainly where they stay one word
+     * ({@code ﬁ} is {@code fi}, full-width {@code Ａ} is {@code a}, {@code ①} is {@code 1}; not {@code ½}, whose
+     * {@code 1⁄2} would be two), lower case (locale-independent, a final sigma as any other), with the combining
+     * diacritical marks of its canonical decomposition left out ({@code Café} is {@code cafe}, {@code naïve} {@code naive},
+     * {@code καφές} {@code καφεσ}), and so the points and cantillation of Hebrew and the vowel marks and tatweel of Arabic
+     * ({@code שָׁלוֹם} is {@code שלום}, {@code مَرْحَبًا} {@code مرحبا}), the stroke letters and ligatures of
+     * {@link #UNDECOMPOSED} spelled plainly, and composed again (Hangul stays syllables). Marks that are not diacritics (the
+     * vowel signs of Indic scripts) stay. Words stay where they were: a mark is part of the word of the letter it follows.
      */
     static String fold(String text) {
-        String decomposed = Normalizer.normalize(text.toLowerCase(Locale.ROOT), Normalizer.Form.NFD);
+        StringBuilder compatible = new StringBuilder(text.length());
+        text.codePoints().forEach(cp -> compatible.append(compatibility(cp)));
+        String decomposed = Normalizer.normalize(compatible.toString().toLowerCase(Locale.ROOT), Normalizer.Form.NFD);
         StringBuilder out = new StringBuilder(decomposed.length());
         decomposed.codePoints().forEach(cp -> {
-            if (!diacritic(cp)) {
+            if (!diacritic(cp) && cp != TATWEEL) {
                 String plain = UNDECOMPOSED.get(cp);
                 if (plain != null) {
                     out.append(plain);
@@ -141,11 +146,25 @@ record SearchTerms(List<List<Phrase>> groups) {
         return Normalizer.normalize(out, Normalizer.Form.NFC);
     }
 
+    private static final int TATWEEL = 0x0640;
+
+    /** A character's compatibility decomposition when it is as much one word as the character, else the character. */
+    private static String compatibility(int cp) {
+        String one = Character.toString(cp);
+        if (cp < 0xA0 || !wordPart(cp)) { // ASCII and Latin-1's controls have no compatibility forms
+            return one;
+        }
+        String plain = Normalizer.normalize(one, Normalizer.Form.NFKD);
+        return !plain.equals(one) && plain.codePoints().allMatch(SearchTerms::wordPart) ? plain : one;
+    }
+
     private static boolean diacritic(int cp) {
         Character.UnicodeBlock block = Character.UnicodeBlock.of(cp);
         return block == Character.UnicodeBlock.COMBINING_DIACRITICAL_MARKS || block == Character.UnicodeBlock.COMBINING_DIACRITICAL_MARKS_EXTENDED
                 || block == Character.UnicodeBlock.COMBINING_DIACRITICAL_MARKS_SUPPLEMENT || block == Character.UnicodeBlock.COMBINING_HALF_MARKS
-                || block == Character.UnicodeBlock.COMBINING_MARKS_FOR_SYMBOLS;
+                || block == Character.UnicodeBlock.COMBINING_MARKS_FOR_SYMBOLS
+                || (block == Character.UnicodeBlock.HEBREW || block == Character.UnicodeBlock.ARABIC)
+                        && Character.getType(cp) == Character.NON_SPACING_MARK;
     }
 
     private static boolean wordPart(int cp) {

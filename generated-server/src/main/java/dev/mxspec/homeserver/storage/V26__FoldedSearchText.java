@@ -20,7 +20,11 @@ public final class V26__FoldedSearchText extends BaseJavaMigration {
 
     @Override
     public void migrate(Context context) throws Exception {
-        Connection c = context.getConnection();
+        foldAll(context.getConnection());
+    }
+
+    /** Writes again each entry of the index whose text {@link SearchTerms#fold} (as it is now) changes. */
+    static void foldAll(Connection c) throws Exception {
         boolean sqlite = Jdbc.sqlite(c);
         String table = sqlite ? JdbcSearchStore.FTS : "event_search";
         String position = sqlite ? "rowid" : "stream_pos";

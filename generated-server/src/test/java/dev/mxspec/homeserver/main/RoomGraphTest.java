@@ -574,7 +574,7 @@ class RoomGraphTest {
                 st.executeUpdate("DROP TABLE event_search_text");
             }
             st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('8', '9', '10', '11', '12', '14', '15', '16', '17', '18', '19', "
-                    + "'20', '21', '22', '23', '24', '25', '26')");
+                    + "'20', '21', '22', '23', '24', '25', '26', '27')");
         }
         server = Homeserver.start(config);
         http = new JsonHttp(server.port());

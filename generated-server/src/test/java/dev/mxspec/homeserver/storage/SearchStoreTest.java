@@ -240,4 +240,46 @@ class SearchStoreTest {
             assertThat(s.search(query("cafe", false), Optional.empty(), 10).getFirst().words()).containsExactly("Café");
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void anIndexFoldedBeforeCompatibilityFormsAndHebrewAndArabicMarksIsFoldedAgain(String backend) throws Exception {
+        String url = backend.equals("sqlite") ? "jdbc:sqlite:" + dir.resolve("homeserver.db") : Backends.postgresSchemaUrl();
+        Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration")
+                .javaMigrations(new V6__RelationsOfExistingEvents(), new V9__RoomGraphOfExistingEvents()).target("19").load().migrate();
+        List<String> bodies = List.of("ﬁle ＭＡＴＲＩＸ", "שָׁלוֹם", "مَرْحَبًا", "plain words");
+        try (Connection c = DriverManager.getConnection(url);
+                PreparedStatement ps = c.prepareStatement("INSERT INTO events (stream_pos, event_id, room_id, type, state_key, sender, "
+                        + "origin_server_ts, depth, json) VALUES (?, ?, ?, 'm.room.message', NULL, ?, 1, 1, ?)")) {
+            for (int i = 0; i < bodies.size(); i++) {
+                ps.setLong(1, i + 1);
+                ps.setString(2, "$e" + i);
+                ps.setString(3, ROOM);
+                ps.setString(4, ALICE);
+                ps.setString(5, message(i + 1, "$e" + i, bodies.get(i)).json());
+                ps.executeUpdate();
+            }
+        }
+        Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration").javaMigrations(new V6__RelationsOfExistingEvents(),
+                new V9__RoomGraphOfExistingEvents(), new V20__SearchIndex(), new V26__FoldedSearchText()).target("26").load().migrate();
+        // the index as V26 folded it before compatibility forms and the marks of Hebrew and Arabic were folded
+        List<String> folded = List.of("ﬁle ｍａｔｒｉｘ", "שָׁלוֹם", "مَرْحَبًا", "plain words");
+        try (Connection c = DriverManager.getConnection(url);
+                PreparedStatement ps = c.prepareStatement(backend.equals("sqlite") ? "UPDATE event_search_text SET value = ? WHERE rowid = ?"
+                        : "UPDATE event_search SET value = ? WHERE stream_pos = ?")) {
+            for (int i = 0; i < folded.size(); i++) {
+                ps.setString(1, folded.get(i));
+                ps.setLong(2, i + 1);
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+            }
+        }
+        try (Storage s = backend.equals("sqlite") ? SqliteStorage.open(dir.resolve("homeserver.db")) : PostgresStorage.open(url)) {
+            assertThat(ids(s.search(query("file matrix", false), Optional.empty(), 10))).containsExactly("$e0");
+            assertThat(ids(s.search(query("ﬁle", false), Optional.empty(), 10))).containsExactly("$e0");
+            assertThat(ids(s.search(query("שלום", false), Optional.empty(), 10))).containsExactly("$e1");
+            assertThat(ids(s.search(query("مرحبا", false), Optional.empty(), 10))).containsExactly("$e2");
+            assertThat(ids(s.search(query("words", false), Optional.empty(), 10))).containsExactly("$e3");
+            assertThat(s.search(query("matrix", false), Optional.empty(), 10).getFirst().words()).containsExactly("ＭＡＴＲＩＸ");
+        }
+    }
 }

@@ -41,7 +41,11 @@ class SearchTermsTest {
         assertThat(SearchTerms.fold("Йогурт ёлка")).isEqualTo("иогурт елка");
         assertThat(SearchTerms.fold("हिन्दी 한국어 東京")).as("vowel signs and viramas are no accents; Hangul stays syllables")
                 .isEqualTo("हिन्दी 한국어 東京");
-        String text = "İstanbul, ﬁle.png Ǆemal e\u0301-mail";
+        assertThat(SearchTerms.fold("ﬁle ＡＢＣ① Ⅻ")).as("compatibility forms that stay one word").isEqualTo("file abc1 xii");
+        assertThat(SearchTerms.fold("½ ﷺ")).as("compatibility forms that would make more words stay").isEqualTo("½ ﷺ");
+        assertThat(SearchTerms.fold("שָׁלוֹם בְּרֵאשִׁ֖ית")).as("Hebrew points and cantillation").isEqualTo("שלום בראשית");
+        assertThat(SearchTerms.fold("مَرْحَبًا عـــربي")).as("Arabic vowel marks and tatweel").isEqualTo("مرحبا عربي");
+        String text = "İstanbul, ﬁle.png Ǆemal e\u0301-mail ½ ﷺ ＡＢＣ שָׁלוֹם مَرْحَبًا";
         assertThat(SearchTerms.words(SearchTerms.fold(text))).hasSameSizeAs(SearchTerms.words(text))
                 .isEqualTo(SearchTerms.words(text).stream().map(SearchTerms::fold).toList());
         reads("\"CAFÉ au lait\" -Naïve", "((\"cafe au lait\") NOT \"naive\")", "\"cafe au lait\" -\"naive\"");
