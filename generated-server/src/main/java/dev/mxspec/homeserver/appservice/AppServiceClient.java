@@ -98,9 +98,9 @@ public final class AppServiceClient {
         this.base = base;
         this.http = http;
         this.timeouts = timeouts;
-        this.transactions = new MatrixHttpClient(base, new TimedHttpClient(http, timeouts.transaction()), RetryPolicy.none());
+        this.transactions = new MatrixHttpClient(base, timed(http, timeouts.transaction()), RetryPolicy.none());
         this.transactions.accessToken(service.hsToken());
-        MatrixHttpClient queryHttp = new MatrixHttpClient(base, new TimedHttpClient(http, timeouts.query()), RetryPolicy.none());
+        MatrixHttpClient queryHttp = new MatrixHttpClient(base, timed(http, timeouts.query()), RetryPolicy.none());
         queryHttp.accessToken(service.hsToken());
         this.queries = new ApplicationServiceClient(queryHttp);
     }
@@ -280,5 +280,15 @@ public final class AppServiceClient {
     @Override
     public String toString() {
         return "AppServiceClient[" + service.id() + "]";
+    }
+
+    /**
+     * Requests over {@code http}, each with {@code timeout} (the generated clients' requests have none): a service that
+     * takes the connection and never answers fails the request with an {@link HttpTimeoutException}, and
+     * its exchange is given up, instead of being waited on forever.
+     */
+    static MatrixHttpClient.Transport timed(HttpClient http, Duration timeout) {
+        return request -> http.sendAsync(request.timeout().isPresent() ? request : HttpRequest.newBuilder(request, (name, value) -> true)
+                .timeout(timeout).build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 }

@@ -210,19 +210,7 @@ class SearchStoreTest {
         String url = backend.equals("sqlite") ? "jdbc:sqlite:" + dir.resolve("homeserver.db") : Backends.postgresSchemaUrl();
         Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration")
                 .javaMigrations(new V6__RelationsOfExistingEvents(), new V9__RoomGraphOfExistingEvents()).target("19").load().migrate();
-        try (Connection c = DriverManager.getConnection(url);
-                PreparedStatement ps = c.prepareStatement("INSERT INTO events (stream_pos, event_id, room_id, type, state_key, sender, "
-                        + "origin_server_ts, depth, json) VALUES (?, ?, ?, 'm.room.message', NULL, ?, 1, 1, ?)")) {
-            List<String> bodies = List.of("Café CRÈME", "naïve", "Καφές", "plain words");
-            for (int i = 0; i < bodies.size(); i++) {
-                ps.setLong(1, i + 1);
-                ps.setString(2, "$e" + i);
-                ps.setString(3, ROOM);
-                ps.setString(4, ALICE);
-                ps.setString(5, message(i + 1, "$e" + i, bodies.get(i)).json());
-                ps.executeUpdate();
-            }
-        }
+        insertMessages(url, List.of("Café CRÈME", "naïve", "Καφές", "plain words"));
         // the index as the releases before folding wrote it (V20 indexes the events held)
         Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration").javaMigrations(new V6__RelationsOfExistingEvents(),
                 new V9__RoomGraphOfExistingEvents(), new V20__SearchIndex()).target("24").load().migrate();
@@ -247,19 +235,7 @@ class SearchStoreTest {
         String url = backend.equals("sqlite") ? "jdbc:sqlite:" + dir.resolve("homeserver.db") : Backends.postgresSchemaUrl();
         Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration")
                 .javaMigrations(new V6__RelationsOfExistingEvents(), new V9__RoomGraphOfExistingEvents()).target("19").load().migrate();
-        List<String> bodies = List.of("ﬁle ＭＡＴＲＩＸ", "שָׁלוֹם", "مَرْحَبًا", "plain words");
-        try (Connection c = DriverManager.getConnection(url);
-                PreparedStatement ps = c.prepareStatement("INSERT INTO events (stream_pos, event_id, room_id, type, state_key, sender, "
-                        + "origin_server_ts, depth, json) VALUES (?, ?, ?, 'm.room.message', NULL, ?, 1, 1, ?)")) {
-            for (int i = 0; i < bodies.size(); i++) {
-                ps.setLong(1, i + 1);
-                ps.setString(2, "$e" + i);
-                ps.setString(3, ROOM);
-                ps.setString(4, ALICE);
-                ps.setString(5, message(i + 1, "$e" + i, bodies.get(i)).json());
-                ps.executeUpdate();
-            }
-        }
+        insertMessages(url, List.of("ﬁle ＭＡＴＲＩＸ", "שָׁלוֹם", "مَرْحَبًا", "plain words"));
         Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration").javaMigrations(new V6__RelationsOfExistingEvents(),
                 new V9__RoomGraphOfExistingEvents(), new V20__SearchIndex(), new V26__FoldedSearchText()).target("26").load().migrate();
         // the index as V26 folded it before compatibility forms and the marks of Hebrew and Arabic were folded
@@ -280,6 +256,22 @@ class SearchStoreTest {
             assertThat(ids(s.search(query("مرحبا", false), Optional.empty(), 10))).containsExactly("$e2");
             assertThat(ids(s.search(query("words", false), Optional.empty(), 10))).containsExactly("$e3");
             assertThat(s.search(query("matrix", false), Optional.empty(), 10).getFirst().words()).containsExactly("ＭＡＴＲＩＸ");
+        }
+    }
+
+    /** Messages {@code $e0}, {@code $e1}... with these bodies, written straight into the events table (as a database of an earlier release holds them). */
+    private static void insertMessages(String url, List<String> bodies) throws Exception {
+        try (Connection c = DriverManager.getConnection(url);
+                PreparedStatement ps = c.prepareStatement("INSERT INTO events (stream_pos, event_id, room_id, type, state_key, sender, "
+                        + "origin_server_ts, depth, json) VALUES (?, ?, ?, 'm.room.message', NULL, ?, 1, 1, ?)")) {
+            for (int i = 0; i < bodies.size(); i++) {
+                ps.setLong(1, i + 1);
+                ps.setString(2, "$e" + i);
+                ps.setString(3, ROOM);
+                ps.setString(4, ALICE);
+                ps.setString(5, message(i + 1, "$e" + i, bodies.get(i)).json());
+                ps.executeUpdate();
+            }
         }
     }
 }
