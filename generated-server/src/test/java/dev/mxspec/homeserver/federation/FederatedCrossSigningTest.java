@@ -119,9 +119,12 @@ class FederatedCrossSigningTest extends TwoFederatingServers {
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
     void signingKeyUpdatesAboutOtherServersUsersOrOfTheWrongShapeAreIgnoredAndCounted(String backend) throws Exception {
-        aliceAndBobInARoom(backend);
+        String since = aliceAndBobInARoom(backend);
         CrossSigningKeys real = new CrossSigningKeys(aliceId);
         api.call(a, "POST", "/keys/device_signing/upload", alice, real.uploadBody(null).toString());
+        // a's own m.signing_key_update for the upload goes out in the background: wait until b took it in (bob's sync shows
+        // alice changed), so that it cannot arrive after the test's updates and replace what they left
+        api.syncUntil(b, bob, since, s -> contains(s.path("device_lists").path("changed"), aliceId));
         api.until(() -> query(bob, aliceId), q -> q.path("master_keys").has(aliceId));
         List<CrossSigningKey> kept = b.storage().crossSigningKeys(aliceId);
         assertThat(kept).extracting(CrossSigningKey::usage).containsExactly("master", "self_signing");
