@@ -112,6 +112,9 @@ class FederatedCrossSigningTest extends TwoFederatingServers {
         JsonNode bobSees = query(bob, aliceId).path("master_keys").path(aliceId);
         assertThat(bobSees.path("signatures").path(bobId).path(bobKeys.userSigning.keyId()).isTextual()).isTrue();
         assertThat(bobSees.path("signatures").path(aliceId)).isEqualTo(signedMaster.path("signatures").path(aliceId));
+        // what b would send of it goes out before a to-device message bob sends alice afterwards: once she has that, it is there
+        api.call(b, "PUT", "/sendToDevice/m.test/after-signing", bob, "{\"messages\":{\"" + aliceId + "\":{\"*\":{\"note\":\"signed\"}}}}");
+        api.syncUntil(a, alice, s -> s.path("to_device").toString().contains("signed"));
         JsonNode aliceSees = api.call(a, "POST", "/keys/query", alice, "{\"device_keys\":{\"" + aliceId + "\":[]}}");
         assertThat(aliceSees.path("master_keys").path(aliceId)).isEqualTo(signedMaster);
     }
