@@ -74,6 +74,9 @@ class CommandLineClientTest extends CommandLineTests {
         assertThat(cli("--user", "@bob:localhost", "join", room).out()).isEqualTo("joined " + room);
 
         CompletableFuture<Result> tail = CompletableFuture.supplyAsync(() -> cli("--user", "@bob:localhost", "tail", room, "--count", "5"));
+        // the tail's first sync (which skips what came before it) makes bob online: wait until it reached the server,
+        // however long the tail took to start, then give it the time to answer
+        await(() -> server.storage().presence("@bob:localhost").map(p -> p.presence().equals("online")).orElse(false));
         Thread.sleep(1500);
         String hello = cli("--user", "@alice:localhost", "send", room, "hello bob").out();
         String reaction = cli("--user", "@alice:localhost", "react", room, hello, "👍").out();

@@ -112,6 +112,9 @@ class FederatedCrossSigningTest extends TwoFederatingServers {
         JsonNode bobSees = query(bob, aliceId).path("master_keys").path(aliceId);
         assertThat(bobSees.path("signatures").path(bobId).path(bobKeys.userSigning.keyId()).isTextual()).isTrue();
         assertThat(bobSees.path("signatures").path(aliceId)).isEqualTo(signedMaster.path("signatures").path(aliceId));
+        // what b would send of it goes out before a to-device message bob sends alice afterwards: once she has that, it is there
+        api.call(b, "PUT", "/sendToDevice/m.test/after-signing", bob, "{\"messages\":{\"" + aliceId + "\":{\"*\":{\"note\":\"signed\"}}}}");
+        api.syncUntil(a, alice, s -> s.path("to_device").toString().contains("signed"));
         JsonNode aliceSees = api.call(a, "POST", "/keys/query", alice, "{\"device_keys\":{\"" + aliceId + "\":[]}}");
         assertThat(aliceSees.path("master_keys").path(aliceId)).isEqualTo(signedMaster);
     }
@@ -119,9 +122,12 @@ class FederatedCrossSigningTest extends TwoFederatingServers {
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
     void signingKeyUpdatesAboutOtherServersUsersOrOfTheWrongShapeAreIgnoredAndCounted(String backend) throws Exception {
-        aliceAndBobInARoom(backend);
+        String since = aliceAndBobInARoom(backend);
         CrossSigningKeys real = new CrossSigningKeys(aliceId);
         api.call(a, "POST", "/keys/device_signing/upload", alice, real.uploadBody(null).toString());
+        // a's own m.signing_key_update for the upload goes out in the background: wait until b took it in (bob's sync shows
+        // alice changed), so that it cannot arrive after the test's updates and replace what they left
+        api.syncUntil(b, bob, since, s -> contains(s.path("device_lists").path("changed"), aliceId));
         api.until(() -> query(bob, aliceId), q -> q.path("master_keys").has(aliceId));
         List<CrossSigningKey> kept = b.storage().crossSigningKeys(aliceId);
         assertThat(kept).extracting(CrossSigningKey::usage).containsExactly("master", "self_signing");

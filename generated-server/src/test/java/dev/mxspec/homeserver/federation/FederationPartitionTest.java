@@ -142,7 +142,7 @@ class FederationPartitionTest extends TwoFederatingServers {
     @ValueSource(strings = {"sqlite", "postgresql"})
     void bothSidesOfAPartitionChangeTheRoomAndAgreeOnceItHeals(String backend) throws Exception {
         int portA = FederationServers.freePort();
-        int portB = FederationServers.freePort();
+        int portB = FederationServers.freePortOtherThan(portA); // neither is bound before the servers start
         try (TcpProxy toA = TcpProxy.to(portA); TcpProxy toB = TcpProxy.to(portB)) {
             a = Homeserver.start(FederationServers.config(backend, java.nio.file.Files.createDirectories(dir.resolve("a")),
                     FederationServers.settings(portA, serverTls, caFile, false, 0), "localhost:" + toA.port()));

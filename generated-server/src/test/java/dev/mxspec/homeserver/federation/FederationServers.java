@@ -22,6 +22,19 @@ public final class FederationServers {
         }
     }
 
+    /**
+     * A free port that is none of {@code taken}: ports picked before and not bound yet are free again, and the system
+     * may give one of them out a second time.
+     */
+    public static int freePortOtherThan(int... taken) throws IOException {
+        while (true) {
+            int port = freePort();
+            if (java.util.Arrays.stream(taken).noneMatch(t -> t == port)) {
+                return port;
+            }
+        }
+    }
+
     /** Federation listening on {@code port} with the certificate {@code tls} (certificate, key), trusting {@code ca}. */
     public static FederationSettings settings(int port, Path[] tls, Path ca, boolean skipChecks, long keyValidityMs) {
         return new FederationSettings(port, Optional.of(tls[0].toString()), Optional.of(tls[1].toString()),

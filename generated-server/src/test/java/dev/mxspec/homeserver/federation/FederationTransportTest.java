@@ -83,9 +83,10 @@ class FederationTransportTest {
     @org.junit.jupiter.api.Test
     void theFederationListenerAnswersWellKnownWithTheDelegatedServerWhenOneIsConfigured() throws Exception {
         int port = FederationServers.freePort();
-        try (Homeserver plain = start("sqlite", "plain");
-                Homeserver delegating = FederationServers.start("sqlite", Files.createDirectories(dir.resolve("delegating")),
-                        FederationServers.settings(port, serverTls, caFile, false, 0).withWellKnownServer("matrix.example.org:8448"))) {
+        // the delegating server binds its port before the other picks one, which could otherwise be the same
+        try (Homeserver delegating = FederationServers.start("sqlite", Files.createDirectories(dir.resolve("delegating")),
+                        FederationServers.settings(port, serverTls, caFile, false, 0).withWellKnownServer("matrix.example.org:8448"));
+                Homeserver plain = start("sqlite", "plain")) {
             HttpResponse<String> none = get(plain, "/.well-known/matrix/server", Optional.empty());
             assertThat(none.statusCode()).isEqualTo(404);
             assertThat(MatrixJson.mapper().readTree(none.body()).path("errcode").asText()).isEqualTo("M_NOT_FOUND");

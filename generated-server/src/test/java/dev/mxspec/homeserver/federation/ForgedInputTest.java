@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mxspec.homeserver.core.MetricsSettings;
+import dev.mxspec.homeserver.core.ServerConfig;
 import dev.mxspec.homeserver.crypto.SigningKey;
 import dev.mxspec.homeserver.main.Homeserver;
 import dev.mxspec.homeserver.rooms.EventIds;
@@ -50,8 +51,9 @@ class ForgedInputTest extends TwoFederatingServers {
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
     void forgedAndBrokenInputIsRefusedCountedAndNeverStoredAsState(String backend) throws Exception {
-        int metricsPort = FederationServers.freePort();
-        a = Homeserver.start(config(backend, "a").withMetrics(new MetricsSettings(metricsPort, null)));
+        ServerConfig configA = config(backend, "a");
+        int metricsPort = FederationServers.freePortOtherThan(configA.federation().port()); // neither is bound before the start
+        a = Homeserver.start(configA.withMetrics(new MetricsSettings(metricsPort, null)));
         b = start("sqlite", "b");
         victim = a;
         nameB = FederationServers.name(b);

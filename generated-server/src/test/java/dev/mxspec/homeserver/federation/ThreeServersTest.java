@@ -73,9 +73,15 @@ class ThreeServersTest extends TwoFederatingServers {
         api.call(b, "POST", r + "/leave", bob, "{}");
         api.syncUntil(a, alice, s -> !joined(a, alice, room).contains(bobId));
         api.syncUntil(c, carol, s -> !joined(c, carol, room).contains(bobId));
-        api.call(c, "PUT", r + "/send/m.room.message/2", carol, "{\"msgtype\":\"m.text\",\"body\":\"after bob left\"}");
+        String afterLeave = api.call(c, "PUT", r + "/send/m.room.message/2", carol, "{\"msgtype\":\"m.text\",\"body\":\"after bob left\"}")
+                .path("event_id").asText();
         api.syncUntil(a, alice, s -> s.toString().contains("after bob left"));
+        // a to-device message from carol to bob goes to B behind whatever C queued for B before it: once bob has it,
+        // the message would have reached B too if C had sent it there
+        api.call(c, "PUT", "/sendToDevice/m.test/after-leave", carol, "{\"messages\":{\"" + bobId + "\":{\"*\":{\"note\":\"behind\"}}}}");
+        api.syncUntil(b, bob, s -> s.path("to_device").toString().contains("behind"));
         assertThat(api.raw(b, "GET", r + "/messages?dir=b&limit=50", bob, null).body()).doesNotContain("after bob left");
+        assertThat(b.storage().graphRow(afterLeave)).as("C no longer sends the room's events to B").isEmpty();
 
         // one current state on the servers in the room; B's view of it stops at bob's leave
         assertThat(c.storage().currentState(room)).isEqualTo(a.storage().currentState(room));

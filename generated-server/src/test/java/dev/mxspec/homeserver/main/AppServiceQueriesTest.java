@@ -156,7 +156,12 @@ class AppServiceQueriesTest {
 
         assertThatThrownBy(() -> queries.aliasMadeByService("#_br_slow:localhost"))
                 .isInstanceOfSatisfying(MatrixException.class, e -> assertThat(e.status()).isEqualTo(408));
-        Thread.sleep(100);
+        // the client gave up on each request after 200 ms, whether or not the service had read it yet: wait until the
+        // three reached it (a fourth would have been sent before the 408 too)
+        long end = System.nanoTime() + 10_000_000_000L;
+        while (asked("/rooms/") < 3 && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
         assertThat(asked("/rooms/")).isEqualTo(3);
         assertThat(queries.aliasMadeByService("#elsewhere:localhost")).isFalse();
         assertThat(queries.userMadeByService("@_br_someone:other.server")).as("a user of another server").isFalse();

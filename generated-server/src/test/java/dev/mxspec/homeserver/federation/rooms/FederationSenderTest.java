@@ -132,8 +132,11 @@ class FederationSenderTest {
         assertThat(remote.edus().get(0).path("content").path("user_id").asText()).isEqualTo(alice);
         assertThat(remote.edus().get(1).path("content").path(f.roomId).path("m.read").path(alice).path("event_ids").get(0).asText())
                 .isEqualTo(sent.getLast());
-        Thread.sleep(100);
+        // a marker sent after everything: once it is there, whatever else would have gone out before it is there too
+        sent.add(f.aliceSays("marker"));
+        await(() -> ids(remote.pdus()).contains(sent.getLast()));
         assertThat(ids(remote.pdus())).as("nothing more, nothing twice").containsExactlyElementsOf(sent);
+        assertThat(remote.repeats.get()).isZero();
     }
 
     @ParameterizedTest
