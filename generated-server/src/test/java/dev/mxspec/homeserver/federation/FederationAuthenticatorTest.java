@@ -56,6 +56,17 @@ class FederationAuthenticatorTest {
     }
 
     @Test
+    void aRequestRightlySignedForAnotherServerIsUnauthorized() throws Exception {
+        String path = "/_matrix/federation/v1/send/t1";
+        String forC = signed("PUT", path, "c.example", Optional.of(MatrixJson.mapper().readTree("{\"pdus\":[]}")));
+        assertThatThrownBy(() -> AUTHENTICATOR.authenticate(SendTransaction.ENDPOINT, request("PUT", path, null, "{\"pdus\":[]}", forC)))
+                .as("a request c.example was sent, replayed to this server").isInstanceOfSatisfying(MatrixException.class, e -> {
+                    assertThat(e.status()).isEqualTo(401);
+                    assertThat(e.errcode()).isEqualTo("M_UNAUTHORIZED");
+                });
+    }
+
+    @Test
     void aChangedBodyMethodQueryOrUnknownKeyIsUnauthorized() throws Exception {
         String path = "/_matrix/federation/v1/send/t1";
         String auth = signed("PUT", path, "b.example", Optional.of(MatrixJson.mapper().readTree("{\"pdus\":[]}")));
