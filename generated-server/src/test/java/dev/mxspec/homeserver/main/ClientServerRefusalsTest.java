@@ -1,0 +1,182 @@
+package dev.mxspec.homeserver.main;
+
+import static dev.mxspec.homeserver.main.RoomAccessTest.enc;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * What the v1.7 Client-Server modules say a server must refuse or must not do, over HTTP: account data the server
+ * controls, push rules placed next to rules that do not exist, receipts with a bad {@code thread_id}, edits that are
+ * no edits, and spaces that contain each other.
+ */
+class ClientServerRefusalsTest {
+
+    @TempDir
+    Path dir;
+
+    private JsonHttp http;
+    private int txn;
+
+    private Homeserver start(String backend) throws Exception {
+        Homeserver server = TestServers.start(backend, dir, config -> config);
+        http = new JsonHttp(server.port());
+        return server;
+    }
+
+    private static void error(JsonHttp.Reply r, int status, String errcode) {
+        assertThat(r.status()).as(r.body().toString()).isEqualTo(status);
+        assertThat(r.body().path("errcode").asText()).as(r.body().toString()).isEqualTo(errcode);
+    }
+
+    private String room(String token, String body) throws Exception {
+        JsonHttp.Reply r = http.call("POST", "/createRoom", token, body);
+        assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
+        return r.body().path("room_id").asText();
+    }
+
+    private String send(String token, String roomId, String type, String content) throws Exception {
+        JsonHttp.Reply r = http.call("PUT", "/rooms/" + roomId + "/send/" + type + "/t" + (++txn), token, content);
+        assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
+        return r.body().path("event_id").asText();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void roomAccountDataTheServerControlsIsRefusedWith405(String backend) throws Exception {
+        try (Homeserver server = start(backend)) {
+            assertThat(server.port()).isPositive();
+            String alice = http.register("alice", "alice-password");
+            String roomId = room(alice, "{}");
+            String event = send(alice, roomId, "m.room.message", "{\"msgtype\":\"m.text\",\"body\":\"hi\"}");
+            String path = "/user/" + enc("@alice:localhost") + "/rooms/" + enc(roomId) + "/account_data/";
+            // read_markers: "The server MUST prevent clients from setting m.fully_read directly in room account data"
+            error(http.call("PUT", path + "m.fully_read", alice, "{\"event_id\":\"" + event + "\"}"), 405, "M_BAD_JSON");
+            error(http.call("PUT", path + "m.push_rules", alice, "{}"), 405, "M_BAD_JSON");
+            error(http.call("GET", path + "m.fully_read", alice, null), 404, "M_NOT_FOUND");
+            // and the same for global account data
+            String global = "/user/" + enc("@alice:localhost") + "/account_data/";
+            error(http.call("PUT", global + "m.fully_read", alice, "{\"event_id\":\"" + event + "\"}"), 405, "M_BAD_JSON");
+            error(http.call("PUT", global + "m.push_rules", alice, "{\"global\":{}}"), 405, "M_BAD_JSON");
+            assertThat(http.call("GET", "/pushrules/", alice, null).body().path("global").path("override").size())
+                    .as("the server's rules are untouched").isPositive();
+            // set through its own API, it is there
+            assertThat(http.call("POST", "/rooms/" + enc(roomId) + "/read_markers", alice, "{\"m.fully_read\":\"" + event + "\"}")
+                    .status()).isEqualTo(200);
+            assertThat(http.call("GET", path + "m.fully_read", alice, null).body().path("event_id").asText()).isEqualTo(event);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void aPushRulePlacedNextToAMissingRuleIsA400(String backend) throws Exception {
+        try (Homeserver server = start(backend)) {
+            assertThat(server.port()).isPositive();
+            String alice = http.register("alice", "alice-password");
+            // pushrules.yaml, PUT: 400 "There was a problem configuring this push rule", e.g. "before/after rule not
+            // found: someRuleId" (M_UNKNOWN); 404 is for a rule that does not exist when one is updated
+            error(http.call("PUT", "/pushrules/global/override/mine?before=nonesuch", alice, "{\"actions\":[],\"conditions\":[]}"),
+                    400, "M_UNKNOWN");
+            error(http.call("PUT", "/pushrules/global/override/mine?after=nonesuch", alice, "{\"actions\":[],\"conditions\":[]}"),
+                    400, "M_UNKNOWN");
+            error(http.call("GET", "/pushrules/global/override/mine", alice, null), 404, "M_NOT_FOUND");
+            // placed next to a rule that is there, it is added
+            assertThat(http.call("PUT", "/pushrules/global/override/first", alice, "{\"actions\":[],\"conditions\":[]}").status())
+                    .isEqualTo(200);
+            assertThat(http.call("PUT", "/pushrules/global/override/mine?before=first", alice, "{\"actions\":[],\"conditions\":[]}")
+                    .status()).isEqualTo(200);
+            assertThat(http.call("GET", "/pushrules/global/override", alice, null).body().findValuesAsText("rule_id").subList(0, 3))
+                    .containsExactly(".m.rule.master", "mine", "first");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void aReceiptsThreadIdMustBeANonEmptyString(String backend) throws Exception {
+        try (Homeserver server = start(backend)) {
+            assertThat(server.port()).isPositive();
+            String alice = http.register("alice", "alice-password");
+            String roomId = room(alice, "{}");
+            String event = send(alice, roomId, "m.room.message", "{\"msgtype\":\"m.text\",\"body\":\"hi\"}");
+            String receipt = "/rooms/" + enc(roomId) + "/receipt/m.read/" + enc(event);
+            // receipts.yaml 400: "The thread_id is invalid in some way. For example: It is not a string. It is empty."
+            for (String bad : List.of("\"\"", "5", "true", "{}", "[\"main\"]", "null")) {
+                JsonHttp.Reply r = http.call("POST", receipt, alice, "{\"thread_id\":" + bad + "}");
+                assertThat(r.status()).as(bad + ": " + r.body()).isEqualTo(400);
+                assertThat(r.body().path("errcode").asText()).as(bad).isIn("M_INVALID_PARAM", "M_BAD_JSON");
+            }
+            assertThat(http.call("POST", receipt, alice, "{\"thread_id\":\"main\"}").status()).isEqualTo(200);
+            assertThat(http.call("POST", receipt, alice, "{}").status()).isEqualTo(200);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void invalidReplacementsAreNotBundled(String backend) throws Exception {
+        try (Homeserver server = start(backend)) {
+            assertThat(server.port()).isPositive();
+            String alice = http.register("alice", "alice-password");
+            String roomId = room(alice, "{\"preset\":\"private_chat\"}");
+            String original = send(alice, roomId, "m.room.message", "{\"msgtype\":\"m.text\",\"body\":\"lunch?\"}");
+            String edit = "\"m.relates_to\":{\"rel_type\":\"m.replace\",\"event_id\":\"" + original + "\"}";
+            // event_replacements, "Validity of replacement events": each of these is ignored
+            send(alice, roomId, "org.example.other", "{\"msgtype\":\"m.text\",\"body\":\"* another type\",\"m.new_content\":"
+                    + "{\"msgtype\":\"m.text\",\"body\":\"another type\"}," + edit + "}");
+            send(alice, roomId, "m.room.message", "{\"msgtype\":\"m.text\",\"body\":\"* no new content\"," + edit + "}");
+            JsonHttp.Reply state = http.call("PUT", "/rooms/" + enc(roomId) + "/state/m.room.message/sk", alice,
+                    "{\"msgtype\":\"m.text\",\"body\":\"* a state event\",\"m.new_content\":{\"msgtype\":\"m.text\",\"body\":\"state\"},"
+                            + edit + "}");
+            assertThat(state.status()).as(state.body().toString()).isEqualTo(200);
+            JsonNode bundled = http.call("GET", "/rooms/" + enc(roomId) + "/event/" + enc(original), alice, null).body()
+                    .path("unsigned").path("m.relations");
+            assertThat(bundled.has("m.replace")).as(bundled.toString()).isFalse();
+
+            // an edit of an edit is none either: the edit itself gets no m.replace bundled
+            String valid = send(alice, roomId, "m.room.message", "{\"msgtype\":\"m.text\",\"body\":\"* lunch at 12?\",\"m.new_content\":"
+                    + "{\"msgtype\":\"m.text\",\"body\":\"lunch at 12?\"}," + edit + "}");
+            send(alice, roomId, "m.room.message", "{\"msgtype\":\"m.text\",\"body\":\"* lunch at 1?\",\"m.new_content\":"
+                    + "{\"msgtype\":\"m.text\",\"body\":\"lunch at 1?\"},\"m.relates_to\":{\"rel_type\":\"m.replace\",\"event_id\":\""
+                    + valid + "\"}}");
+            JsonNode ofEdit = http.call("GET", "/rooms/" + enc(roomId) + "/event/" + enc(valid), alice, null).body()
+                    .path("unsigned").path("m.relations");
+            assertThat(ofEdit.has("m.replace")).as(ofEdit.toString()).isFalse();
+            // and the valid edit is the one bundled with the original
+            JsonNode now = http.call("GET", "/rooms/" + enc(roomId) + "/event/" + enc(original), alice, null).body()
+                    .path("unsigned").path("m.relations").path("m.replace");
+            assertThat(now.path("event_id").asText()).as(now.toString()).isEqualTo(valid);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void spacesThatContainEachOtherAreWalkedOnce(String backend) throws Exception {
+        try (Homeserver server = start(backend)) {
+            assertThat(server.port()).isPositive();
+            String alice = http.register("alice", "alice-password");
+            String space = "{\"preset\":\"public_chat\",\"creation_content\":{\"type\":\"m.space\"}}";
+            String a = room(alice, space);
+            String b = room(alice, space);
+            String c = room(alice, space);
+            // spaces: "Though prohibited, it is still possible for loops to occur. Servers should gracefully handle these"
+            for (String[] link : new String[][] {{a, b}, {b, c}, {c, a}, {b, a}}) {
+                assertThat(http.call("PUT", "/rooms/" + enc(link[0]) + "/state/m.space.child/" + enc(link[1]), alice,
+                        "{\"via\":[\"localhost\"]}").status()).isEqualTo(200);
+            }
+            for (String from : List.of(a, b, c)) {
+                JsonHttp.Reply r = http.callV1("GET", "/rooms/" + enc(from) + "/hierarchy", alice);
+                assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
+                List<String> ids = new ArrayList<>();
+                r.body().path("rooms").forEach(x -> ids.add(x.path("room_id").asText()));
+                assertThat(ids).as("from " + from).hasSize(3).doesNotHaveDuplicates().containsExactlyInAnyOrder(a, b, c);
+                assertThat(ids.getFirst()).isEqualTo(from);
+                assertThat(r.body().has("next_batch")).isFalse();
+            }
+        }
+    }
+}
