@@ -179,4 +179,34 @@ class ClientServerRefusalsTest {
             }
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void threadListsAndRelationsRefuseWhatTheirApisDocument(String backend) throws Exception {
+        try (Homeserver server = start(backend)) {
+            assertThat(server.port()).isPositive();
+            String alice = http.register("alice", "alice-password");
+            String mallory = http.register("mallory", "mallory-password");
+            String roomId = room(alice, "{\"preset\":\"private_chat\"}");
+            String other = room(alice, "{\"preset\":\"private_chat\"}");
+            String root = send(alice, roomId, "m.room.message", "{\"msgtype\":\"m.text\",\"body\":\"root\"}");
+            String elsewhere = send(alice, other, "m.room.message", "{\"msgtype\":\"m.text\",\"body\":\"elsewhere\"}");
+            send(alice, roomId, "m.room.message", "{\"msgtype\":\"m.text\",\"body\":\"reply\",\"m.relates_to\":"
+                    + "{\"rel_type\":\"m.thread\",\"event_id\":\"" + root + "\"}}");
+            assertThat(http.callV1("GET", "/rooms/" + enc(roomId) + "/threads", alice).body().path("chunk")).hasSize(1);
+            // threads_list.yaml: 400 M_INVALID_PARAM for a from token unknown to the server
+            for (String bad : List.of("garbage", "s", "s-5", "sx", "99999999999999999999999")) {
+                error(http.callV1("GET", "/rooms/" + enc(roomId) + "/threads?from=" + enc(bad), alice), 400, "M_INVALID_PARAM");
+            }
+            // 403 M_FORBIDDEN when the user cannot view or peek on the room, or it does not exist
+            error(http.callV1("GET", "/rooms/" + enc(roomId) + "/threads", mallory), 403, "M_FORBIDDEN");
+            error(http.callV1("GET", "/rooms/" + enc("!nowhere:localhost") + "/threads", alice), 403, "M_FORBIDDEN");
+            // relations.yaml: 404 M_NOT_FOUND when the parent is not found or not the user's to read
+            error(http.callV1("GET", "/rooms/" + enc(roomId) + "/relations/" + enc(elsewhere), alice), 404, "M_NOT_FOUND");
+            error(http.callV1("GET", "/rooms/" + enc(roomId) + "/relations/" + enc("$nonesuch"), alice), 404, "M_NOT_FOUND");
+            error(http.callV1("GET", "/rooms/" + enc(roomId) + "/relations/" + enc(root) + "/m.thread", mallory), 404, "M_NOT_FOUND");
+            error(http.callV1("GET", "/rooms/" + enc(roomId) + "/relations/" + enc(root) + "/m.thread/m.room.message", mallory),
+                    404, "M_NOT_FOUND");
+        }
+    }
 }
