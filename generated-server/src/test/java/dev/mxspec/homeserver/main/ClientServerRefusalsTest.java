@@ -209,4 +209,34 @@ class ClientServerRefusalsTest {
                     404, "M_NOT_FOUND");
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void aFullyReadMarkerSetThroughReadMarkersComesDownSync(String backend) throws Exception {
+        try (Homeserver server = start(backend)) {
+            assertThat(server.port()).isPositive();
+            String alice = http.register("alice", "alice-password");
+            String roomId = room(alice, "{}");
+            String event = send(alice, roomId, "m.room.message", "{\"msgtype\":\"m.text\",\"body\":\"hi\"}");
+            String since = http.call("GET", "/sync?timeout=0", alice, null).body().path("next_batch").asText();
+            // read_markers: "Upon updating the m.fully_read event due to a request to /read_markers, the server MUST send
+            // the updated account data event through to the client via the event stream (eg: /sync), provided any
+            // applicable filters are also satisfied"
+            assertThat(http.call("POST", "/rooms/" + enc(roomId) + "/read_markers", alice, "{\"m.fully_read\":\"" + event + "\"}")
+                    .status()).isEqualTo(200);
+            JsonNode data = http.call("GET", "/sync?timeout=0&since=" + enc(since), alice, null).body()
+                    .path("rooms").path("join").path(roomId).path("account_data").path("events");
+            List<String> contents = new ArrayList<>();
+            data.forEach(e -> {
+                if (e.path("type").asText().equals("m.fully_read")) {
+                    contents.add(e.path("content").path("event_id").asText());
+                }
+            });
+            assertThat(contents).as(data.toString()).containsExactly(event);
+            String filtered = enc("{\"room\":{\"account_data\":{\"not_types\":[\"m.fully_read\"]}}}");
+            JsonNode withFilter = http.call("GET", "/sync?timeout=0&filter=" + filtered + "&since=" + enc(since), alice, null).body()
+                    .path("rooms").path("join").path(roomId).path("account_data").path("events");
+            withFilter.forEach(e -> assertThat(e.path("type").asText()).isNotEqualTo("m.fully_read"));
+        }
+    }
 }
