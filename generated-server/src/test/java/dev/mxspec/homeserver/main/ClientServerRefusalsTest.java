@@ -239,4 +239,39 @@ class ClientServerRefusalsTest {
             withFilter.forEach(e -> assertThat(e.path("type").asText()).isNotEqualTo("m.fully_read"));
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void invitesFromIgnoredUsersAreNotSentByTheLegacySyncEither(String backend) throws Exception {
+        try (Homeserver server = start(backend)) {
+            assertThat(server.port()).isPositive();
+            String alice = http.register("alice", "alice-password");
+            String bob = http.register("bob", "bob-password");
+            String spammer = http.register("spammer", "spammer-password");
+            assertThat(http.call("PUT", "/user/" + enc("@bob:localhost") + "/account_data/m.ignored_user_list", bob,
+                    "{\"ignored_users\":{\"@spammer:localhost\":{}}}").status()).isEqualTo(200);
+            String since = http.call("GET", "/sync?timeout=0", bob, null).body().path("next_batch").asText();
+            // ignore_users: "Servers must not send room invites from ignored users to clients."
+            String spamRoom = room(spammer, "{\"invite\":[\"@bob:localhost\"]}");
+            String aliceRoom = room(alice, "{\"invite\":[\"@bob:localhost\"]}");
+
+            List<String> invitedTo = new ArrayList<>();
+            http.call("GET", "/initialSync?limit=1", bob, null).body().path("rooms").forEach(r -> {
+                if (r.path("membership").asText().equals("invite")) {
+                    invitedTo.add(r.path("room_id").asText());
+                }
+            });
+            assertThat(invitedTo).containsExactly(aliceRoom);
+
+            JsonHttp.Reply events = http.call("GET", "/events?timeout=0&from=" + enc(since), bob, null);
+            assertThat(events.status()).as(events.body().toString()).isEqualTo(200);
+            List<String> inviteRooms = new ArrayList<>();
+            events.body().path("chunk").forEach(e -> {
+                if (e.path("type").asText().equals("m.room.member") && e.path("content").path("membership").asText().equals("invite")) {
+                    inviteRooms.add(e.path("room_id").asText());
+                }
+            });
+            assertThat(inviteRooms).as(events.body().toString()).containsExactly(aliceRoom).doesNotContain(spamRoom);
+        }
+    }
 }
