@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * What the v1.7 Client-Server modules say a server must refuse or must not do, over HTTP: account data the server
  * controls, push rules placed next to rules that do not exist, receipts with a bad {@code thread_id}, edits that are
- * no edits, and spaces that contain each other.
+ * no edits, spaces that contain each other, thread lists and relations the user may not read, the fully-read marker
+ * in {@code /sync}, and invites from ignored users in the legacy sync.
  */
 class ClientServerRefusalsTest {
 
