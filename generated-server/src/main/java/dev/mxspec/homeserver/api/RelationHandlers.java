@@ -9,6 +9,8 @@ import dev.mxspec.homeserver.services.Relations;
 import dev.mxspec.homeserver.services.RoomReads;
 import dev.mxspec.homeserver.storage.Records.StoredEvent;
 import dev.mxspec.homeserver.storage.Records.ThreadRoot;
+import dev.mxspec.runtime.api.ErrorCodes;
+import dev.mxspec.runtime.api.MatrixException;
 import dev.mxspec.runtime.server.RequestContext;
 import dev.mxspec.spec.v1_7.clientserver.ClientEvent;
 import dev.mxspec.spec.v1_7.clientserver.GetRelatingEventsResponse;
@@ -55,8 +57,17 @@ public final class RelationHandlers implements RelationsHandler, ThreadsListHand
     private Page children(RequestContext context, String roomId, String eventId, Optional<String> relType, Optional<String> eventType,
             Optional<String> from, Optional<String> to, Optional<Long> limit, boolean forwards) {
         Caller caller = caller(context);
-        RoomReads.View view = reads.view(caller.userId(), roomId);
-        reads.event(view, eventId); // the parent must be one the reader may see
+        RoomReads.View view;
+        try {
+            view = reads.view(caller.userId(), roomId);
+            reads.event(view, eventId); // the parent must be one the reader may see
+        } catch (MatrixException e) {
+            if (e.status() != 403 && e.status() != 404) {
+                throw e;
+            }
+            // relations.yaml has one answer for a parent not found and one the user may not read: 404
+            throw new MatrixException(404, ErrorCodes.M_NOT_FOUND, "event " + eventId + " not found or not yours to read");
+        }
         int size = (int) Math.max(1, Math.min(100, limit.orElse(5L)));
         long start = from.map(Tokens::position).orElse(forwards ? 0L : Long.MAX_VALUE);
         long end = to.map(Tokens::position).orElse(forwards ? Long.MAX_VALUE : 0L);
@@ -103,7 +114,16 @@ public final class RelationHandlers implements RelationsHandler, ThreadsListHand
     @Override
     public GetThreadRootsResponse getThreadRoots(RequestContext context, GetThreadRoots.Request request) {
         Caller caller = caller(context);
-        RoomReads.View view = reads.view(caller.userId(), request.roomId());
+        RoomReads.View view;
+        try {
+            view = reads.view(caller.userId(), request.roomId());
+        } catch (MatrixException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+            // threads_list.yaml: a room that does not exist is one the user cannot view (403), as one he is not in
+            throw MatrixException.forbidden("you are not allowed to view room " + request.roomId());
+        }
         boolean participated = request.include().map(i -> i.value().equals("participated")).orElse(false);
         int size = (int) Math.max(1, Math.min(100, request.limit().orElse(10L)));
         long before = request.from().map(Tokens::position).orElse(Long.MAX_VALUE);

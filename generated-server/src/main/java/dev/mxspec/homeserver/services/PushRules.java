@@ -219,7 +219,9 @@ public final class PushRules {
     private static int position(ArrayNode rules, String ruleId, int offset) {
         int i = indexOf(rules, ruleId);
         if (i < 0) {
-            throw new MatrixException(404, ErrorCodes.M_NOT_FOUND, "no push rule " + ruleId + " to place this rule next to");
+            // pushrules.yaml documents this as the 400 of PUT ("before/after rule not found", M_UNKNOWN); its 404 is for
+            // updating a rule that does not exist
+            throw new MatrixException(400, ErrorCodes.M_UNKNOWN, "before/after rule not found: " + ruleId);
         }
         return i + offset;
     }

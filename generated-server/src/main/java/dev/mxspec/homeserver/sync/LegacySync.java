@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 
@@ -74,6 +75,7 @@ public final class LegacySync {
         List<StoredEvent> found = new ArrayList<>();
         long end = upTo;
         List<String> roomIds = new ArrayList<>();
+        Set<String> ignored = reads.visibility().ignoredUsers(caller.userId());
         if (peekRoom.isPresent()) {
             roomIds.add(peekRoom.get());
         } else {
@@ -82,7 +84,8 @@ public final class LegacySync {
                     roomIds.add(m.roomId());
                 }
                 if (m.membership().equals("invite") && m.streamPos() > since && m.streamPos() <= upTo) {
-                    rooms.event(m.eventId()).ifPresent(found::add); // the invite, though the room is not his to read
+                    // the invite, though the room is not his to read; not one from a user he ignores (ignore_users module)
+                    rooms.event(m.eventId()).filter(e -> !ignored.contains(e.sender())).ifPresent(found::add);
                 }
             }
         }
@@ -120,9 +123,13 @@ public final class LegacySync {
         ObjectNode out = MatrixJson.mapper().createObjectNode();
         out.put("end", "s" + upTo);
         ArrayNode list = out.putArray("rooms");
+        Set<String> ignored = reads.visibility().ignoredUsers(caller.userId());
         for (Membership m : rooms.membershipsOf(caller.userId())) {
             if (m.streamPos() > upTo) {
                 continue;
+            }
+            if (m.membership().equals("invite") && rooms.event(m.eventId()).map(e -> ignored.contains(e.sender())).orElse(false)) {
+                continue; // invites from users he ignores are not sent to him (ignore_users module)
             }
             switch (m.membership()) {
                 case "join" -> {

@@ -132,7 +132,9 @@ class PushRulesTest {
         assertThat(serverRule.errcode()).isEqualTo("M_INVALID_PARAM");
         assertThat(error(() -> put("content", "nopattern", Optional.empty(), Optional.empty(), "notify")).errcode())
                 .isEqualTo("M_MISSING_PARAM");
-        assertThat(error(() -> put("override", "x", Optional.of("missing"), Optional.empty(), "notify")).status()).isEqualTo(404);
+        MatrixException notThere = error(() -> put("override", "x", Optional.of("missing"), Optional.empty(), "notify"));
+        assertThat(notThere.status()).isEqualTo(400);
+        assertThat(notThere.errcode()).isEqualTo("M_UNKNOWN");
         assertThat(error(() -> api.getPushRule(new GetPushRule.Request("device", new GetPushRuleKind("override"), "x"))).errcode())
                 .isEqualTo("M_INVALID_PARAM");
         assertThat(ids("override")).as("nothing half-done is left").isEmpty();
