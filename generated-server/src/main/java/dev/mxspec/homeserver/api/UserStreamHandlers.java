@@ -15,6 +15,7 @@ import dev.mxspec.homeserver.storage.Records.StoredEvent;
 import dev.mxspec.runtime.api.ErrorCodes;
 import dev.mxspec.runtime.api.MatrixException;
 import dev.mxspec.runtime.json.MatrixJson;
+import dev.mxspec.runtime.server.PathGrammar;
 import dev.mxspec.runtime.server.RequestContext;
 import dev.mxspec.spec.v1_7.clientserver.GetPresenceResponse;
 import dev.mxspec.spec.v1_7.clientserver.GetPresenceResponsePresence;
@@ -238,6 +239,10 @@ public final class UserStreamHandlers implements TypingHandler, ReceiptsHandler,
     public JsonNode sendToDevice(RequestContext context, SendToDevice.Request request) {
         Caller caller = caller(context);
         JsonNode messages = MatrixJson.tree(request.body()).path("messages");
+        messages.properties().forEach(user -> PathGrammar.problem("userId", user.getKey()).ifPresent(problem -> {
+            // refused whole, as Synapse does: a key that is no user ID would otherwise be taken for a server to send to
+            throw new MatrixException(400, ErrorCodes.M_INVALID_PARAM, "messages: " + user.getKey() + " is not a user ID (" + problem + ")");
+        }));
         streams.sendToDeviceOnce(caller.userId(), caller.transactionScope(), request.txnId(), request.eventType(), messages);
         return empty();
     }

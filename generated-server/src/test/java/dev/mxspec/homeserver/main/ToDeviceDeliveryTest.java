@@ -128,6 +128,25 @@ class ToDeviceDeliveryTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
+    void messagesForSomethingThatIsNoUserIdAreRefusedWholeAndSendNothing(String backend) throws Exception {
+        start(config(backend));
+        String alice = http.register("alice", "alice-password");
+        http.register("bob", "bob-password");
+        login("bob", "BOBPHONE");
+        for (String notAUser : List.of("bob", "@bob", "@bob:", "!room:localhost", "@bob:bad server", "@bob:localhost/path", "@bob:[::1")) {
+            JsonHttp.Reply r = http.call("PUT", "/sendToDevice/m.test/bad", alice, "{\"messages\":{\"" + BOB + "\":{\"BOBPHONE\":{\"n\":1}},\""
+                    + notAUser + "\":{\"*\":{\"n\":2}}}}");
+            assertThat(r.status()).as(notAUser + ": " + r.body()).isEqualTo(400);
+            assertThat(r.body().path("errcode").asText()).as(notAUser).isEqualTo("M_INVALID_PARAM");
+        }
+        assertThat(stored("BOBPHONE")).as("nothing of a refused request, not even its well-addressed part").isEmpty();
+        JsonHttp.Reply again = http.call("PUT", "/sendToDevice/m.test/bad", alice, "{\"messages\":{\"" + BOB + "\":{\"BOBPHONE\":{\"n\":3}}}}");
+        assertThat(again.status()).as("the refused requests did not use the transaction ID up").isEqualTo(200);
+        assertThat(stored("BOBPHONE")).containsExactly(3);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
     void aDeviceDeletedTakesItsMessagesAndNoneAreKeptForADeviceThatIsNotThere(String backend) throws Exception {
         start(config(backend));
         String alice = http.register("alice", "alice-password");
