@@ -85,7 +85,7 @@ public final class IdentityServers implements AutoCloseable {
      * The base URL of a client-named identity server. Its addresses are checked as it is connected to
      * ({@link CheckedResolver}): 403 {@code M_FORBIDDEN} when every one is denied, 502 when the name does not resolve.
      */
-    private URI allowed(String idServer) {
+    private URI base(String idServer) {
         return baseUrl.apply(requireName(idServer));
     }
 
@@ -115,7 +115,7 @@ public final class IdentityServers implements AutoCloseable {
         UnbindV2Request body = new UnbindV2Request(Optional.empty(), Optional.empty(), mxid, new ThreePid(medium, address, Map.of()), Map.of());
         JsonNode content = MatrixJson.mapper().valueToTree(body);
         String authorization = signer.authorization("POST", UnbindV2.ENDPOINT.expand(Map.of()), idServer, content);
-        MatrixHttpClient raw = new MatrixHttpClient(allowed(idServer), http, RetryPolicy.none());
+        MatrixHttpClient raw = new MatrixHttpClient(base(idServer), http, RetryPolicy.none());
         try {
             awaitRefusable(idServer, raw.<JsonNode>sendAsync(new MatrixHttpClient.Call(UnbindV2.ENDPOINT, Map.of(), Map.of(),
                     Map.of("Authorization", authorization), body), MatrixJson.mapper().constructType(JsonNode.class)));
@@ -175,7 +175,7 @@ public final class IdentityServers implements AutoCloseable {
     }
 
     private IdentityClient client(String idServer, Optional<String> idAccessToken) {
-        MatrixHttpClient core = new MatrixHttpClient(allowed(idServer), http, RetryPolicy.none());
+        MatrixHttpClient core = new MatrixHttpClient(base(idServer), http, RetryPolicy.none());
         idAccessToken.ifPresent(core::accessToken);
         return new IdentityClient(core);
     }

@@ -209,7 +209,7 @@ public final class PushDelivery implements AutoCloseable {
         JsonNode data = ClientEvents.parse(pusher.data());
         URI gateway;
         try {
-            gateway = rules.gateway(data); // checked again: the host may now resolve to an address not allowed
+            gateway = rules.gatewayUrl(data); // its addresses are checked as it is connected to (GuardedHttp)
         } catch (MatrixException e) {
             LOG.warning("a pusher's gateway is no longer allowed (" + e.getMessage() + "): notification dropped");
             return Outcome.DROPPED;

@@ -99,6 +99,18 @@ public final class Pushers {
      * no user info, query or fragment, on an address this server may send to.
      */
     public URI gateway(JsonNode data) {
+        URI uri = gatewayUrl(data);
+        if (!allowPrivateGateways) {
+            requirePublic(uri.getHost());
+        }
+        return uri;
+    }
+
+    /**
+     * The push gateway URL of a pusher's data, its form checked only: at delivery the addresses are checked as the
+     * gateway is connected to ({@link #permitted}), which a lookup made here could not keep from changing.
+     */
+    public URI gatewayUrl(JsonNode data) {
         JsonNode url = data.path("url");
         if (!url.isTextual()) {
             throw new MatrixException(400, ErrorCodes.M_INVALID_PARAM, "an http pusher needs data.url, the push gateway's URL");
@@ -113,9 +125,6 @@ public final class Pushers {
                 || uri.getRawQuery() != null || uri.getRawFragment() != null || !NOTIFY_PATH.equals(uri.getRawPath())) {
             throw new MatrixException(400, ErrorCodes.M_INVALID_PARAM,
                     "data.url must be an http(s) URL with the path " + NOTIFY_PATH + " and no query");
-        }
-        if (!allowPrivateGateways) {
-            requirePublic(uri.getHost());
         }
         return uri;
     }

@@ -76,6 +76,39 @@ class PushersTest {
         assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
     }
 
+    @Test
+    void aGatewayOnAnAddressNoLongerAllowedIsNotConnectedToAndItsNotificationsAreDropped() throws Exception {
+        String backend = "sqlite"; // restarted on its own database file (a PostgreSQL test server gets a fresh schema)
+        gateway = new TestPushGateway();
+        start(backend, true);
+        threeInARoom();
+        setPusher(alice, pusher("alice-key", "", false));
+        send(bob, enc(roomId), "{\"msgtype\":\"m.text\",\"body\":\"while private gateways are allowed\"}");
+        assertThat(gateway.next(10)).as("delivered while private gateways are allowed").isNotNull();
+        String aliceId = "@alice:localhost";
+        long end = System.currentTimeMillis() + 20_000;
+        while (server.storage().pusher("org.example.app", "alice-key", aliceId).orElseThrow().lastStreamPos() == 0
+                && System.currentTimeMillis() < end) {
+            Thread.sleep(50); // the delivery recorded, so that the restarted server does not send it again
+        }
+
+        // the same pusher on a server that no longer sends to private addresses
+        server.close();
+        server = TestServers.start(backend, dir, config -> config.withPush(new PushSettings(true, false)));
+        http = new JsonHttp(server.port());
+        long before = server.storage().pusher("org.example.app", "alice-key", aliceId).orElseThrow().lastStreamPos();
+        send(bob, enc(roomId), "{\"msgtype\":\"m.text\",\"body\":\"now that they are not\"}");
+        end = System.currentTimeMillis() + 20_000;
+        while (server.storage().pusher("org.example.app", "alice-key", aliceId).orElseThrow().lastStreamPos() == before
+                && System.currentTimeMillis() < end) {
+            Thread.sleep(50);
+        }
+        assertThat(before).as("the first delivery was recorded").isPositive();
+        assertThat(server.storage().pusher("org.example.app", "alice-key", aliceId).orElseThrow().lastStreamPos())
+                .as("the notification was dealt with").isGreaterThan(before);
+        assertThat(gateway.next(0)).as("and never reached the gateway on a loopback address").isNull();
+    }
+
     private String roomOfThree(String alice, String bob, String carol) throws Exception {
         String roomId = http.call("POST", "/createRoom", alice, "{\"preset\":\"public_chat\",\"name\":\"Lunch\"}").body().path("room_id").asText();
         http.call("POST", "/join/" + roomId, bob, "{}");
